@@ -1,0 +1,17 @@
+import { Flags } from '@oclif/core'
+import { BaseCommand } from '../../cli/baseCommand.js'
+import { mineBlocks, type TimeTravelResult } from '../../core/chain/timeTravel.js'
+
+export default class ChainMine extends BaseCommand<typeof ChainMine> {
+  static override summary = 'Mine empty blocks on the local chain.'
+  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --blocks 100']
+  static override flags = {
+    blocks: Flags.integer({ summary: 'How many blocks to mine.', default: 1, min: 1, max: 1_000_000 }),
+  }
+
+  async run(): Promise<TimeTravelResult> {
+    const result = await mineBlocks(await this.connect(), this.flags.blocks)
+    this.log(`Mined ${this.flags.blocks} block(s); now at block ${result.blockNumber} (${result.blockTimestamp}).`)
+    return result
+  }
+}

@@ -1,0 +1,27 @@
+import { homedir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+/** Where modeldao keeps its state: keystores, the local chain, deployments. */
+export type HomeLayout = {
+  root: string
+  keystores: string
+  /** Local anvil: process record, persisted state, log. */
+  localChain: string
+  /** One `<chainId>.json` per chain with the addresses of the deployed protocol. */
+  deployments: string
+}
+
+/** The home folder: explicit value, else `MODELDAO_HOME`, else `~/.modeldao`. */
+export function resolveHome(explicit?: string | undefined): string {
+  return resolve(explicit ?? process.env.MODELDAO_HOME ?? join(homedir(), '.modeldao'))
+}
+
+/** The folders under a home folder. Pure: creates nothing. */
+export function homeLayout(root: string): HomeLayout {
+  return {
+    root,
+    keystores: join(root, 'keystores'),
+    localChain: join(root, 'chain'),
+    deployments: join(root, 'deployments'),
+  }
+}

@@ -1,0 +1,54 @@
+import { isAddress, isHex, type Account, type Hex } from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
+import { devAccount } from '../chain/devAccounts.js'
+import { ExitCode, ModeldaoError } from '../errors/base.js'
+import { KeystoreNotFoundError } from './errors.js'
+import { listKeystoreNames, listWallets, unlockWallet } from './store.js'
+
+export type ResolveSignerParams = {
+  keystoresFolder: string
+  chainId: number
+  /** Keystore name, or the address of one of the keystores. */
+  account?: string | undefined
+  /** Index of an anvil dev account (local chains only). */
+  devAccount?: number | undefined
+  /** Raw key given explicitly (MODELDAO_PRIVATE_KEY). Never logged. */
+  privateKey?: string | undefined
+  /** Asked only when a keystore has to be unlocked. */
+  getPassword: (keystoreName: string) => Promise<string>
+}
+
+/**
+ * Picks the account that signs: a dev account, an explicit private key, or a keystore unlocked with its password.
+ * @throws {ModeldaoError} NO_ACCOUNT when none is named; keystore errors from unlockWallet.
+ */
+export async function resolveSigner(params: ResolveSignerParams): Promise<Account> {
+  const given = [params.account !== undefined, params.devAccount !== undefined, params.privateKey !== undefined].filter(Boolean).length
+  if (given > 1) {
+    throw new ModeldaoError('ACCOUNT_AMBIGUOUS', 'Name one signer: --account, --dev-account or MODELDAO_PRIVATE_KEY, not several.', { exitCode: ExitCode.usage })
+  }
+  if (params.devAccount !== undefined) return devAccount(params.devAccount, params.chainId)
+  if (params.privateKey !== undefined) {
+    const key = (params.privateKey.startsWith('0x') ? params.privateKey : `0x${params.privateKey}`) as Hex
+    if (!isHex(key) || key.length !== 66) {
+      throw new ModeldaoError('PRIVATE_KEY_INVALID', 'MODELDAO_PRIVATE_KEY must be 32 bytes of hex.', { exitCode: ExitCode.usage })
+    }
+    return privateKeyToAccount(key)
+  }
+  if (params.account === undefined) {
+    throw new ModeldaoError('NO_ACCOUNT', 'This command needs an account to sign with.', {
+      hints: [
+        'Pass --account <keystore name> (see `modeldao wallet list`),',
+        'or on the local chain --dev-account 0.',
+      ],
+      exitCode: ExitCode.usage,
+    })
+  }
+  let name = params.account
+  if (isAddress(name)) {
+    const match = (await listWallets(params.keystoresFolder)).find((w) => w.address?.toLowerCase() === name.toLowerCase())
+    if (!match) throw new KeystoreNotFoundError(name, await listKeystoreNames(params.keystoresFolder))
+    name = match.name
+  }
+  return unlockWallet(params.keystoresFolder, name, await params.getPassword(name))
+}
