@@ -1,0 +1,35 @@
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+const runJs = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+
+export type CliResult = { code: number; stdout: string; stderr: string; json: any }
+
+/**
+ * Runs the built CLI (bin/run.js over dist/) as a real process with the project's Node.
+ * `json` is stdout parsed as JSON when it is JSON.
+ */
+export function runCli(args: string[], options: { home: string; env?: Record<string, string>; input?: string } ): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const env: Record<string, string | undefined> = { ...process.env, MODELDAO_HOME: options.home, NO_COLOR: '1', ...options.env }
+    for (const key of ['MODELDAO_PASSWORD', 'MODELDAO_PRIVATE_KEY', 'MODELDAO_RPC_URL', 'MODELDAO_ACCOUNT', 'MODELDAO_CHAIN_ID']) {
+      if (!options.env?.[key]) delete env[key]
+    }
+    const child = spawn(process.execPath, [runJs, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    child.stdin.end(options.input ?? '')
+    child.once('error', reject)
+    child.once('close', (code) => {
+      let json: unknown
+      try {
+        json = JSON.parse(stdout)
+      } catch {
+        json = undefined
+      }
+      resolve({ code: code ?? -1, stdout, stderr, json })
+    })
+  })
+}
