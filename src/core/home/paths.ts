@@ -9,6 +9,8 @@ export type HomeLayout = {
   localChain: string
   /** One `<chainId>.json` per chain with the addresses of the deployed protocol. */
   deployments: string
+  /** The IPFS repo: pack files, block index, pins. */
+  ipfs: string
 }
 
 /** The home folder: explicit value, else `MODELDAO_HOME`, else `~/.modeldao`. */
@@ -23,5 +25,6 @@ export function homeLayout(root: string): HomeLayout {
     keystores: join(root, 'keystores'),
     localChain: join(root, 'chain'),
     deployments: join(root, 'deployments'),
+    ipfs: join(root, 'ipfs'),
   }
 }

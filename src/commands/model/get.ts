@@ -1,0 +1,66 @@
+import { Args, Flags } from '@oclif/core'
+import { BaseCommand } from '../../cli/baseCommand.js'
+import { formatBytes, interruptSignal, TransferProgress } from '../../cli/progress.js'
+import { ExitCode, ModeldaoError } from '../../core/errors/base.js'
+import { gatewaySource, peerSource, type BlockSource } from '../../core/ipfs/fetch.js'
+import { openRepo } from '../../core/ipfs/repo.js'
+import { getModel, type GetModelResult } from '../../core/models/get.js'
+
+export default class ModelGet extends BaseCommand<typeof ModelGet> {
+  static override summary = 'Fetch a model by manifest CID, verify every block and file, and write the files.'
+  static override description = `Fetches the manifest and every file from a peer (libp2p bitswap) or a trustless gateway, checks each block against
+its CID and each file against the manifest's sha256, and writes files atomically into --out. Blocks are kept in the
+local repo, so an interrupted get resumes; without --peer or --gateway everything must already be local.`
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> bafkrei… --gateway http://127.0.0.1:8080 --out ./model',
+    '<%= config.bin %> <%= command.id %> bafkrei… --peer /ip4/127.0.0.1/tcp/4001/p2p/12D3Koo… --json',
+  ]
+  static override args = { ref: Args.string({ description: 'Manifest CID of the model.', required: true }) }
+  static override flags = {
+    out: Flags.directory({ summary: 'Folder to write the files into.', default: '.' }),
+    peer: Flags.string({ summary: 'libp2p multiaddr of a node that has the model.', exclusive: ['gateway'] }),
+    gateway: Flags.string({ summary: 'URL of a trustless gateway that has the model.' }),
+  }
+
+  async run(): Promise<GetModelResult> {
+    const repo = openRepo(this.layout.ipfs)
+    const interrupt = interruptSignal()
+    let source: BlockSource | undefined
+    const progress = new TransferProgress(!this.jsonEnabled())
+    try {
+      if (this.flags.gateway) source = gatewaySource(this.flags.gateway)
+      else if (this.flags.peer) source = await peerSource(repo, this.flags.peer)
+      let fileStarted = -1
+      const result = await getModel({
+        repo,
+        manifestCid: this.args.ref,
+        outDir: this.flags.out,
+        source,
+        signal: interrupt.signal,
+        onProgress: (event) => {
+          if (event.stage === 'fetching') {
+            if (event.fileIndex !== fileStarted) {
+              fileStarted = event.fileIndex
+              progress.startItem(event.path)
+            }
+            progress.update({ bytes: event.fetchedBytes, total: event.fileSize }, { bytes: event.fetchedBytes, total: event.fileSize })
+          } else if (event.stage === 'file-done') progress.finishItem(`${event.path} ${event.reused ? 'already there' : 'verified'}`)
+        },
+      })
+      this.log(`Got "${result.manifest.name}" (${result.files.length} file(s), ${formatBytes(result.fetchedBytes)} fetched in ${result.seconds.toFixed(1)}s) into ${result.outDir}`)
+      return result
+    } catch (error) {
+      if (interrupt.signal.aborted) {
+        throw new ModeldaoError('INTERRUPTED', 'The download was interrupted.', {
+          hints: ['Blocks fetched so far are kept: run the same command again to resume.'],
+          exitCode: ExitCode.internal,
+        })
+      }
+      throw error
+    } finally {
+      interrupt.dispose()
+      await source?.close()
+      await repo.close()
+    }
+  }
+}
