@@ -590,4 +590,43 @@ contract PaymentEscrowTest is BaseTest {
         assertEq(paid, request < remaining ? request : remaining);
         assertEq(escrow.depositOf(payer), remaining - paid);
     }
+
+    function testFuzz_settleMany_feeIsSumOfPerVoucherFloors(uint256[4] memory claims, uint16 bps) public {
+        bps = uint16(bound(bps, 0, 10_000));
+        vm.prank(creator);
+        shares.setFeeShareBps(id, bps);
+        IPaymentEscrow.Voucher[] memory vs = new IPaymentEscrow.Voucher[](4);
+        bytes[] memory sigs = new bytes[](4);
+        uint256[] memory amounts = new uint256[](4);
+        uint256 expectedFee;
+        uint256 total;
+        for (uint256 i; i < 4; ++i) {
+            uint256 key = 0xC000 + i;
+            address p = vm.addr(key);
+            amounts[i] = bound(claims[i], 1, 1e24);
+            _fundAndDeposit(p, amounts[i]);
+            vs[i] = _voucher(p, operator, id, amounts[i], 0);
+            sigs[i] = _sign(key, vs[i]);
+            expectedFee += amounts[i] * bps / 10_000;
+            total += amounts[i];
+        }
+        vm.prank(operator);
+        escrow.settleMany(vs, sigs, amounts);
+        (uint256 feesIn,) = shares.feePool(id);
+        assertEq(feesIn, expectedFee);
+        assertEq(escrow.operatorBalance(operator), total - expectedFee);
+        assertEq(usd.balanceOf(address(escrow)), 1_000e6 + total - expectedFee);
+    }
+
+    function testFuzz_depositFor_creditsExactly(address beneficiary, uint256 amount) public {
+        vm.assume(beneficiary != address(0) && beneficiary != payer);
+        amount = bound(amount, 1, 1e30);
+        _fund(alice, amount);
+        vm.startPrank(alice);
+        usd.approve(address(escrow), amount);
+        escrow.depositFor(beneficiary, amount);
+        vm.stopPrank();
+        assertEq(escrow.depositOf(beneficiary), amount);
+        assertEq(usd.balanceOf(address(escrow)), 1_000e6 + amount);
+    }
 }

@@ -486,4 +486,22 @@ contract ModelSharesTest is BaseTest {
         assertEq(shares.getVotes(id, delegatee), delegatee == creator ? SUPPLY : moved);
         if (delegatee != creator) assertEq(shares.getVotes(id, creator), SUPPLY - moved);
     }
+
+    function testFuzz_claimMany_equalsSumOfClaims(uint256 f1, uint256 f2, uint256 moved) public {
+        f1 = bound(f1, 1, 1e24);
+        f2 = bound(f2, 1, 1e24);
+        uint256 id2 = _createModel(creator, 333, 0);
+        moved = bound(moved, 0, 333);
+        _transfer(creator, alice, id2, moved);
+        _depositFees(id, f1);
+        _depositFees(id2, f2);
+        uint256 expected = shares.claimable(id, creator) + shares.claimable(id2, creator);
+        uint256[] memory ids = new uint256[](2);
+        ids[0] = id;
+        ids[1] = id2;
+        vm.prank(creator);
+        assertEq(shares.claimMany(ids), expected);
+        assertEq(usd.balanceOf(creator), expected);
+        assertLe(expected + shares.claimable(id2, alice), f1 + f2);
+    }
 }
