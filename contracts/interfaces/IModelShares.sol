@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC6372} from "@openzeppelin/contracts/interfaces/IERC6372.sol";
+
+/// @title IModelShares
+/// @notice Fixed-supply ERC-1155 shares of AI models. Every token id is one model. Each id carries
+///         (1) a fee pool in the deployment's single payment ERC-20, paid pro rata to whoever held the shares when
+///         the fees arrived, and (2) checkpointed per-id voting power for the model's DAO.
+/// @dev Delegation default: holders are IMPLICITLY SELF-DELEGATED. `delegates(id, a)` returns `a` until `a` names
+///      another delegate, so every holder has votes without sending a transaction. `delegate(id, address(0))` and
+///      `delegate(id, self)` both restore self-delegation; there is no "undelegated" state, so the sum of all votes
+///      of an id always equals its total supply.
+///
+///      Fee dust bound: a deposit of `amount` adds `(amount * 2**128 + carry) / supply` to the id's magnified
+///      fee-per-share and keeps the remainder as `carry` (< supply <= 2**128, i.e. < 1 base unit) for the next
+///      deposit. Each account's claimable amount is its exact magnified entitlement rounded down to base units.
+///      Hence, for every id, at any time:
+///      `totalDeposited - Σ claimed - Σ claimable  <  1 + H` base units, where H is the number of distinct accounts
+///      that have ever held the id, and the payout never exceeds what was deposited.
+interface IModelShares is IERC6372 {
+    /// @notice A model was registered and its whole supply minted to `creator`.
+    event ModelCreated(
+        uint256 indexed id,
+        address indexed creator,
+        string manifestCid,
+        uint256 supply,
+        uint96 royaltyBps,
+        uint16 feeShareBps,
+        uint256 pricePerRequest
+    );
+    /// @notice The model's admin changed (e.g. handed over to the model's DAO timelock).
+    event AdminChanged(uint256 indexed id, address indexed previousAdmin, address indexed newAdmin);
+    /// @notice The shareholders' share of each payment changed.
+    event FeeShareChanged(uint256 indexed id, uint16 feeShareBps);
+    /// @notice The informational price per request changed.
+    event PriceChanged(uint256 indexed id, uint256 pricePerRequest);
+    /// @notice The ERC-2981 royalty receiver changed.
+    event RoyaltyReceiverChanged(uint256 indexed id, address indexed receiver);
+    /// @notice `amount` payment-token units were added to the fee pool of `id` by `from`.
+    event FeesDeposited(uint256 indexed id, address indexed from, uint256 amount);
+    /// @notice `account` pulled `amount` of the fees it earned on `id`.
+    event FeesClaimed(uint256 indexed id, address indexed account, uint256 amount);
+    /// @notice `delegator` changed its delegate for `id`.
+    event DelegateChanged(uint256 indexed id, address indexed delegator, address fromDelegate, address toDelegate);
+    /// @notice The voting power of `delegate` for `id` changed.
+    event DelegateVotesChanged(uint256 indexed id, address indexed delegate, uint256 previousVotes, uint256 newVotes);
+
+    /// @notice The manifest CID was empty.
+    error ModelSharesEmptyManifest();
+    /// @notice The supply was zero or above `MAX_SUPPLY`.
+    error ModelSharesInvalidSupply(uint256 supply, uint256 max);
+    /// @notice A basis-point value was above its maximum.
+    error ModelSharesInvalidBps(uint256 bps, uint256 max);
+    /// @notice No model has this id.
+    error ModelSharesUnknownModel(uint256 id);
+    /// @notice Only the model's admin may call this.
+    error ModelSharesUnauthorized(uint256 id, address caller);
+    /// @notice An address argument was the zero address.
+    error ModelSharesZeroAddress();
+    /// @notice A deposit of zero fees.
+    error ModelSharesZeroAmount();
+    /// @notice The cumulative fees of a model would exceed `MAX_CUMULATIVE_FEES`.
+    error ModelSharesFeeCapExceeded(uint256 id, uint256 cumulative, uint256 max);
+    /// @notice A past-votes lookup asked for the current or a future timepoint.
+    error ModelSharesFutureLookup(uint256 timepoint, uint48 clock);
+    /// @notice The payment token was the zero address.
+    error ModelSharesInvalidPaymentToken();
+
+    /// @notice The single ERC-20 in which every fee of this deployment is paid.
+    function paymentToken() external view returns (IERC20);
+
+    /// @notice Number of models created so far; ids run from 1 to `modelCount()`.
+    function modelCount() external view returns (uint256);
+
+    /// @notice Registers a model and mints its whole, fixed `supply` to the caller, who becomes creator and admin.
+    /// @param manifestCid IPFS CID of the model manifest; `uri(id)` returns `ipfs://<manifestCid>`.
+    /// @param supply Fixed share supply, 1..MAX_SUPPLY. Never minted again, never burned.
+    /// @param royaltyBps ERC-2981 royalty paid to the creator, at most `MAX_ROYALTY_BPS`.
+    /// @param feeShareBps Shareholders' share of each escrow payment, at most 10,000.
+    /// @param pricePerRequest Informational price per inference request, in payment-token units.
+    /// @return id The new model's token id.
+    function createModel(
+        string calldata manifestCid,
+        uint256 supply,
+        uint96 royaltyBps,
+        uint16 feeShareBps,
+        uint256 pricePerRequest
+    ) external returns (uint256 id);
+
+    /// @notice Hands the model's admin role to `newAdmin` (typically the model DAO's timelock). Admin only.
+    /// @param id Model id.
+    /// @param newAdmin New admin, not zero.
+    function setAdmin(uint256 id, address newAdmin) external;
+
+    /// @notice Sets the shareholders' share of each escrow payment. Admin only.
+    /// @param id Model id.
+    /// @param feeShareBps New share in basis points, at most 10,000.
+    function setFeeShareBps(uint256 id, uint16 feeShareBps) external;
+
+    /// @notice Sets the informational price per request. Admin only.
+    /// @param id Model id.
+    /// @param pricePerRequest New price in payment-token units.
+    function setPricePerRequest(uint256 id, uint256 pricePerRequest) external;
+
+    /// @notice Redirects the model's ERC-2981 royalty to `receiver`, keeping its rate. Admin only.
+    /// @param id Model id.
+    /// @param receiver New royalty receiver, not zero.
+    function setRoyaltyReceiver(uint256 id, address receiver) external;
+
+    /// @notice The model's creator (first holder of the whole supply).
+    function creatorOf(uint256 id) external view returns (address);
+
+    /// @notice The model's admin.
+    function adminOf(uint256 id) external view returns (address);
+
+    /// @notice The shareholders' share of each escrow payment, in basis points. Reverts for unknown ids.
+    function feeShareBps(uint256 id) external view returns (uint16);
+
+    /// @notice The informational price per request.
+    function pricePerRequest(uint256 id) external view returns (uint256);
+
+    /// @notice The model's royalty rate in basis points.
+    function royaltyBps(uint256 id) external view returns (uint96);
+
+    /// @notice The manifest CID given at creation.
+    function manifestCid(uint256 id) external view returns (string memory);
+
+    /// @notice Pulls `amount` payment tokens from the caller (allowance required) into the fee pool of `id`.
+    ///         Anyone may call it; the fees belong to the holders of `id` at this moment, pro rata.
+    /// @param id Model id.
+    /// @param amount Amount of payment token, not zero.
+    function depositFees(uint256 id, uint256 amount) external;
+
+    /// @notice Fees of `id` that `account` can claim now.
+    function claimable(uint256 id, address account) external view returns (uint256);
+
+    /// @notice Fees of `id` that `account` has claimed so far.
+    function claimed(uint256 id, address account) external view returns (uint256);
+
+    /// @notice Total fees ever deposited into the pool of `id`, and the magnified remainder carried into the
+    ///         next deposit (always < supply, so less than one base unit).
+    function feePool(uint256 id) external view returns (uint256 totalDeposited, uint256 carry);
+
+    /// @notice Transfers the caller's claimable fees of `id` to the caller. Returns 0 (no transfer) if none.
+    /// @param id Model id.
+    /// @return amount Amount paid.
+    function claim(uint256 id) external returns (uint256 amount);
+
+    /// @notice Claims the caller's fees of several ids in one payment-token transfer.
+    /// @param ids Model ids (duplicates are harmless: the second one pays 0).
+    /// @return total Amount paid.
+    function claimMany(uint256[] calldata ids) external returns (uint256 total);
+
+    /// @notice Delegates the caller's votes of `id` to `delegatee`; `address(0)` or the caller itself restores the
+    ///         default implicit self-delegation.
+    function delegate(uint256 id, address delegatee) external;
+
+    /// @notice The delegate of `account` for `id`: `account` itself unless it delegated elsewhere.
+    function delegates(uint256 id, address account) external view returns (address);
+
+    /// @notice Current voting power of `account` for `id`.
+    function getVotes(uint256 id, address account) external view returns (uint256);
+
+    /// @notice Voting power of `account` for `id` at the end of block `timepoint` (< current block).
+    function getPastVotes(uint256 id, address account, uint256 timepoint) external view returns (uint256);
+
+    /// @notice Total supply of `id` at the end of block `timepoint` (< current block): 0 before creation.
+    function getPastTotalSupply(uint256 id, uint256 timepoint) external view returns (uint256);
+}

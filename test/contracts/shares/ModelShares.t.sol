@@ -1,0 +1,507 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Errors, IERC1155Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
+import {IERC1155} from "@openzeppelin/contracts/token/ERC1155/IERC1155.sol";
+import {IERC1155MetadataURI} from "@openzeppelin/contracts/token/ERC1155/extensions/IERC1155MetadataURI.sol";
+import {IERC2981} from "@openzeppelin/contracts/interfaces/IERC2981.sol";
+import {BaseTest} from "../utils/BaseTest.sol";
+import {ModelShares} from "../../../contracts/shares/ModelShares.sol";
+import {IModelShares} from "../../../contracts/interfaces/IModelShares.sol";
+
+contract ModelSharesTest is BaseTest {
+    uint256 internal id;
+
+    function setUp() public override {
+        super.setUp();
+        id = _createModel(creator, SUPPLY, 2_000);
+    }
+
+    // ------------------------------------------------------------ constructor
+
+    function test_constructor_setsTokenAndName() public view {
+        assertEq(address(shares.paymentToken()), address(usd));
+        assertEq(shares.name(), "modeldao Model Shares");
+        assertEq(shares.modelCount(), 1);
+    }
+
+    function test_constructor_revertsOnZeroToken() public {
+        vm.expectRevert(IModelShares.ModelSharesInvalidPaymentToken.selector);
+        new ModelShares(IERC20(address(0)), "x");
+    }
+
+    // ------------------------------------------------------------ createModel
+
+    function test_createModel_mintsSupplyAndRecordsModel() public {
+        vm.expectEmit(address(shares));
+        emit IModelShares.ModelCreated(2, alice, "cid2", 77, 250, 1_234, 99);
+        vm.prank(alice);
+        uint256 id2 = shares.createModel("cid2", 77, 250, 1_234, 99);
+        assertEq(id2, 2);
+        assertEq(shares.balanceOf(alice, id2), 77);
+        assertEq(shares.totalSupply(id2), 77);
+        assertEq(shares.creatorOf(id2), alice);
+        assertEq(shares.adminOf(id2), alice);
+        assertEq(shares.feeShareBps(id2), 1_234);
+        assertEq(shares.pricePerRequest(id2), 99);
+        assertEq(shares.royaltyBps(id2), 250);
+        assertEq(shares.manifestCid(id2), "cid2");
+        assertEq(shares.uri(id2), "ipfs://cid2");
+        (address receiver, uint256 royalty) = shares.royaltyInfo(id2, 10_000);
+        assertEq(receiver, alice);
+        assertEq(royalty, 250);
+        assertEq(shares.getVotes(id2, alice), 77);
+        assertEq(shares.delegates(id2, alice), alice);
+    }
+
+    function test_createModel_idsAreSequential() public {
+        assertEq(_createModel(alice, 1, 0), 2);
+        assertEq(_createModel(bob, 1, 0), 3);
+        assertEq(shares.modelCount(), 3);
+    }
+
+    function test_createModel_revertsOnEmptyManifest() public {
+        vm.expectRevert(IModelShares.ModelSharesEmptyManifest.selector);
+        shares.createModel("", 1, 0, 0, 0);
+    }
+
+    function test_createModel_revertsOnZeroSupply() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(IModelShares.ModelSharesInvalidSupply.selector, 0, shares.MAX_SUPPLY())
+        );
+        shares.createModel(CID, 0, 0, 0, 0);
+    }
+
+    function test_createModel_revertsOnSupplyAboveMax() public {
+        uint256 max = shares.MAX_SUPPLY();
+        vm.expectRevert(abi.encodeWithSelector(IModelShares.ModelSharesInvalidSupply.selector, max + 1, max));
+        shares.createModel(CID, max + 1, 0, 0, 0);
+    }
+
+    function test_createModel_revertsOnRoyaltyAboveMax() public {
+        uint96 max = shares.MAX_ROYALTY_BPS();
+        vm.expectRevert(abi.encodeWithSelector(IModelShares.ModelSharesInvalidBps.selector, max + 1, max));
+        shares.createModel(CID, 1, max + 1, 0, 0);
+    }
+
+    function test_createModel_revertsOnFeeShareAboveMax() public {
+        vm.expectRevert(abi.encodeWithSelector(IModelShares.ModelSharesInvalidBps.selector, 10_001, 10_000));
+        shares.createModel(CID, 1, 0, 10_001, 0);
+    }
+
+    function test_uri_revertsForUnknownModel() public {
+        vm.expectRevert(abi.encodeWithSelector(IModelShares.ModelSharesUnknownModel.selector, 9));
+        shares.uri(9);
+    }
+
+    function test_feeShareBps_revertsForUnknownModel() public {
+        vm.expectRevert(abi.encodeWithSelector(IModelShares.ModelSharesUnknownModel.selector, 9));
+        shares.feeShareBps(9);
+    }
+
+    // ----------------------------------------------------------------- admin
+
+    function test_setAdmin_handsOverAdmin() public {
+        vm.expectEmit(address(shares));
+        emit IModelShares.AdminChanged(id, creator, alice);
+        vm.prank(creator);
+        shares.setAdmin(id, alice);
+        assertEq(shares.adminOf(id), alice);
+        vm.prank(alice);
+        shares.setPricePerRequest(id, 5);
+        vm.prank(creator);
+        vm.expectRevert(abi.encodeWithSelector(IModelShares.ModelSharesUnauthorized.selector, id, creator));
+        shares.setPricePerRequest(id, 6);
+    }
+
+    function test_setAdmin_revertsForNonAdmin() public {
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(IModelShares.ModelSharesUnauthorized.selector, id, alice));
+        shares.setAdmin(id, alice);
+    }
+
+    function test_setAdmin_revertsForUnknownModel() public {
+        vm.expectRevert(abi.encodeWithSelector(IModelShares.ModelSharesUnknownModel.selector, 5));
+        shares.setAdmin(5, alice);
+    }
+
+    function test_setAdmin_revertsOnZeroAddress() public {
+        vm.prank(creator);
+        vm.expectRevert(IModelShares.ModelSharesZeroAddress.selector);
+        shares.setAdmin(id, address(0));
+    }
+
+    function test_setFeeShareBps_updates() public {
+        vm.expectEmit(address(shares));
+        emit IModelShares.FeeShareChanged(id, 10_000);
+        vm.prank(creator);
+        shares.setFeeShareBps(id, 10_000);
+        assertEq(shares.feeShareBps(id), 10_000);
+    }
+
+    function test_setFeeShareBps_revertsAboveMax() public {
+        vm.prank(creator);
+        vm.expectRevert(abi.encodeWithSelector(IModelShares.ModelSharesInvalidBps.selector, 10_001, 10_000));
+        shares.setFeeShareBps(id, 10_001);
+    }
+
+    function test_setFeeShareBps_revertsForNonAdmin() public {
+        vm.prank(bob);
+        vm.expectRevert(abi.encodeWithSelector(IModelShares.ModelSharesUnauthorized.selector, id, bob));
+        shares.setFeeShareBps(id, 1);
+    }
+
+    function test_setPricePerRequest_updates() public {
+        vm.expectEmit(address(shares));
+        emit IModelShares.PriceChanged(id, 42);
+        vm.prank(creator);
+        shares.setPricePerRequest(id, 42);
+        assertEq(shares.pricePerRequest(id), 42);
+    }
+
+    function test_setPricePerRequest_revertsForNonAdmin() public {
+        vm.prank(bob);
+        vm.expectRevert(abi.encodeWithSelector(IModelShares.ModelSharesUnauthorized.selector, id, bob));
+        shares.setPricePerRequest(id, 1);
+    }
+
+    function test_setRoyaltyReceiver_keepsRate() public {
+        vm.expectEmit(address(shares));
+        emit IModelShares.RoyaltyReceiverChanged(id, bob);
+        vm.prank(creator);
+        shares.setRoyaltyReceiver(id, bob);
+        (address receiver, uint256 amount) = shares.royaltyInfo(id, 1e6);
+        assertEq(receiver, bob);
+        assertEq(amount, 1e6 * 500 / 10_000);
+    }
+
+    function test_setRoyaltyReceiver_revertsOnZeroAddress() public {
+        vm.prank(creator);
+        vm.expectRevert(IModelShares.ModelSharesZeroAddress.selector);
+        shares.setRoyaltyReceiver(id, address(0));
+    }
+
+    function test_setRoyaltyReceiver_revertsForNonAdmin() public {
+        vm.prank(bob);
+        vm.expectRevert(abi.encodeWithSelector(IModelShares.ModelSharesUnauthorized.selector, id, bob));
+        shares.setRoyaltyReceiver(id, bob);
+    }
+
+    function test_supportsInterface_reportsAll() public view {
+        assertTrue(shares.supportsInterface(type(IERC1155).interfaceId));
+        assertTrue(shares.supportsInterface(type(IERC1155MetadataURI).interfaceId));
+        assertTrue(shares.supportsInterface(type(IERC2981).interfaceId));
+        assertTrue(shares.supportsInterface(type(IModelShares).interfaceId));
+        assertFalse(shares.supportsInterface(0xdeadbeef));
+    }
+
+    // ------------------------------------------------------------------ fees
+
+    function test_depositFees_accruesToHolders() public {
+        _transfer(creator, alice, id, SUPPLY / 4);
+        _fund(bob, 1_000e6);
+        vm.startPrank(bob);
+        usd.approve(address(shares), 1_000e6);
+        vm.expectEmit(address(shares));
+        emit IModelShares.FeesDeposited(id, bob, 1_000e6);
+        shares.depositFees(id, 1_000e6);
+        vm.stopPrank();
+        assertEq(shares.claimable(id, creator), 750e6);
+        assertEq(shares.claimable(id, alice), 250e6);
+        assertEq(usd.balanceOf(address(shares)), 1_000e6);
+        (uint256 total, uint256 carry) = shares.feePool(id);
+        assertEq(total, 1_000e6);
+        assertEq(carry, 0);
+    }
+
+    function test_depositFees_revertsOnZeroAmount() public {
+        vm.expectRevert(IModelShares.ModelSharesZeroAmount.selector);
+        shares.depositFees(id, 0);
+    }
+
+    function test_depositFees_revertsForUnknownModel() public {
+        vm.expectRevert(abi.encodeWithSelector(IModelShares.ModelSharesUnknownModel.selector, 7));
+        shares.depositFees(7, 1);
+    }
+
+    function test_depositFees_revertsAboveCumulativeCap() public {
+        uint256 max = shares.MAX_CUMULATIVE_FEES();
+        vm.expectRevert(abi.encodeWithSelector(IModelShares.ModelSharesFeeCapExceeded.selector, id, max + 1, max));
+        shares.depositFees(id, max + 1);
+    }
+
+    function test_depositFees_revertsWithoutAllowance() public {
+        _fund(bob, 10);
+        vm.prank(bob);
+        vm.expectRevert(
+            abi.encodeWithSelector(IERC20Errors.ERC20InsufficientAllowance.selector, address(shares), 0, 10)
+        );
+        shares.depositFees(id, 10);
+    }
+
+    function test_depositFees_carriesRemainder() public {
+        uint256 id3 = _createModel(alice, 3, 0);
+        _depositFees(id3, 1);
+        (, uint256 carry) = shares.feePool(id3);
+        assertEq(carry, (2 ** 128) % 3);
+        _depositFees(id3, 2);
+        // 3 units over 3 shares: the carried remainder makes the total exact.
+        assertEq(shares.claimable(id3, alice), 3);
+    }
+
+    function test_claim_paysAndZeroesClaimable() public {
+        _depositFees(id, 500e6);
+        vm.expectEmit(address(shares));
+        emit IModelShares.FeesClaimed(id, creator, 500e6);
+        vm.prank(creator);
+        assertEq(shares.claim(id), 500e6);
+        assertEq(usd.balanceOf(creator), 500e6);
+        assertEq(shares.claimable(id, creator), 0);
+        assertEq(shares.claimed(id, creator), 500e6);
+        vm.prank(creator);
+        assertEq(shares.claim(id), 0);
+    }
+
+    function test_claim_returnsZeroWithoutFees() public {
+        vm.prank(alice);
+        assertEq(shares.claim(id), 0);
+        assertEq(usd.balanceOf(alice), 0);
+    }
+
+    function test_claimMany_paysAllIdsOnce() public {
+        uint256 id2 = _createModel(creator, 10, 0);
+        _depositFees(id, 100);
+        _depositFees(id2, 50);
+        uint256[] memory ids = new uint256[](3);
+        ids[0] = id;
+        ids[1] = id2;
+        ids[2] = id;
+        uint256 expected = shares.claimable(id, creator) + shares.claimable(id2, creator);
+        assertApproxEqAbs(expected, 150, 1, "dust below one unit per holder");
+        vm.prank(creator);
+        assertEq(shares.claimMany(ids), expected);
+        assertEq(usd.balanceOf(creator), expected);
+        assertEq(shares.claimable(id, creator) + shares.claimable(id2, creator), 0);
+    }
+
+    function test_claimMany_returnsZeroWhenNothing() public {
+        uint256[] memory ids = new uint256[](1);
+        ids[0] = id;
+        vm.prank(alice);
+        assertEq(shares.claimMany(ids), 0);
+    }
+
+    function test_transfer_doesNotMoveEarnedFees() public {
+        _depositFees(id, 1_000e6);
+        _transfer(creator, alice, id, SUPPLY / 2);
+        assertEq(shares.claimable(id, creator), 1_000e6);
+        assertEq(shares.claimable(id, alice), 0);
+        _depositFees(id, 1_000e6);
+        assertEq(shares.claimable(id, creator), 1_500e6);
+        assertEq(shares.claimable(id, alice), 500e6);
+    }
+
+    function test_batchTransfer_updatesFeesAndVotes() public {
+        uint256 id2 = _createModel(creator, 100, 0);
+        _depositFees(id, 1_000);
+        _depositFees(id2, 1_000);
+        uint256[] memory ids = new uint256[](2);
+        ids[0] = id;
+        ids[1] = id2;
+        uint256[] memory values = new uint256[](2);
+        values[0] = SUPPLY / 2;
+        values[1] = 50;
+        vm.prank(creator);
+        shares.safeBatchTransferFrom(creator, alice, ids, values, "");
+        assertEq(shares.claimable(id, alice), 0);
+        assertEq(shares.claimable(id2, alice), 0);
+        assertEq(shares.claimable(id2, creator), 1_000);
+        assertEq(shares.getVotes(id2, alice), 50);
+        assertEq(shares.getVotes(id, creator), SUPPLY / 2);
+    }
+
+    function test_selfTransfer_changesNothing() public {
+        _depositFees(id, 1_000);
+        uint256 before = shares.claimable(id, creator);
+        _transfer(creator, creator, id, 10);
+        assertEq(shares.claimable(id, creator), before);
+        assertEq(shares.getVotes(id, creator), SUPPLY);
+    }
+
+    // ----------------------------------------------------------------- votes
+
+    function test_clock_isBlockNumber() public {
+        vm.roll(1234);
+        assertEq(shares.clock(), 1234);
+        assertEq(shares.CLOCK_MODE(), "mode=blocknumber&from=default");
+    }
+
+    function test_delegates_defaultsToSelf() public view {
+        assertEq(shares.delegates(id, alice), alice);
+        assertEq(shares.getVotes(id, creator), SUPPLY);
+    }
+
+    function test_delegate_movesVotes() public {
+        vm.expectEmit(address(shares));
+        emit IModelShares.DelegateChanged(id, creator, creator, bob);
+        vm.expectEmit(address(shares));
+        emit IModelShares.DelegateVotesChanged(id, creator, SUPPLY, 0);
+        vm.expectEmit(address(shares));
+        emit IModelShares.DelegateVotesChanged(id, bob, 0, SUPPLY);
+        vm.prank(creator);
+        shares.delegate(id, bob);
+        assertEq(shares.delegates(id, creator), bob);
+        assertEq(shares.getVotes(id, bob), SUPPLY);
+        assertEq(shares.getVotes(id, creator), 0);
+        // Shares leaving a delegating holder leave its delegate.
+        _transfer(creator, alice, id, 100);
+        assertEq(shares.getVotes(id, bob), SUPPLY - 100);
+        assertEq(shares.getVotes(id, alice), 100);
+    }
+
+    function test_delegate_zeroRestoresSelf() public {
+        vm.startPrank(creator);
+        shares.delegate(id, bob);
+        shares.delegate(id, address(0));
+        vm.stopPrank();
+        assertEq(shares.delegates(id, creator), creator);
+        assertEq(shares.getVotes(id, creator), SUPPLY);
+        assertEq(shares.getVotes(id, bob), 0);
+    }
+
+    function test_delegate_revertsForUnknownModel() public {
+        vm.expectRevert(abi.encodeWithSelector(IModelShares.ModelSharesUnknownModel.selector, 4));
+        shares.delegate(4, bob);
+    }
+
+    function test_getPastVotes_readsHistory() public {
+        uint256 b0 = block.number;
+        vm.roll(b0 + 10);
+        _transfer(creator, alice, id, 300);
+        vm.roll(b0 + 20);
+        assertEq(shares.getPastVotes(id, creator, b0 + 5), SUPPLY);
+        assertEq(shares.getPastVotes(id, creator, b0 + 10), SUPPLY - 300);
+        assertEq(shares.getPastVotes(id, alice, b0 + 9), 0);
+        assertEq(shares.getPastVotes(id, alice, b0 + 19), 300);
+    }
+
+    function test_getPastVotes_revertsForFutureLookup() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(IModelShares.ModelSharesFutureLookup.selector, block.number, uint48(block.number))
+        );
+        shares.getPastVotes(id, creator, block.number);
+    }
+
+    function test_getPastTotalSupply_isSupplyFromCreation() public {
+        uint256 created = block.number;
+        vm.roll(created + 5);
+        assertEq(shares.getPastTotalSupply(id, created), SUPPLY);
+        assertEq(shares.getPastTotalSupply(id, created - 1), 0);
+        assertEq(shares.getPastTotalSupply(99, created), 0);
+    }
+
+    function test_getPastTotalSupply_revertsForFutureLookup() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IModelShares.ModelSharesFutureLookup.selector, block.number + 1, uint48(block.number)
+            )
+        );
+        shares.getPastTotalSupply(id, block.number + 1);
+    }
+
+    function test_transfer_revertsWithoutApproval() public {
+        vm.prank(alice);
+        vm.expectRevert(
+            abi.encodeWithSelector(IERC1155Errors.ERC1155MissingApprovalForAll.selector, alice, creator)
+        );
+        shares.safeTransferFrom(creator, alice, id, 1, "");
+    }
+
+    // ------------------------------------------------------------------ fuzz
+
+    function testFuzz_depositFees_splitsProRata(uint256 amount, uint256 toAlice, uint256 supply) public {
+        supply = bound(supply, 1, 1e30);
+        amount = bound(amount, 1, 1e30);
+        toAlice = bound(toAlice, 0, supply);
+        uint256 m = _createModel(creator, supply, 0);
+        _transfer(creator, alice, m, toAlice);
+        _depositFees(m, amount);
+        uint256 a = shares.claimable(m, alice);
+        uint256 c = shares.claimable(m, creator);
+        assertLe(a + c, amount, "never more than deposited");
+        assertLe(amount - (a + c), 2, "dust < 1 + holders");
+        assertApproxEqAbs(a, amount * toAlice / supply, 1);
+    }
+
+    function testFuzz_transfer_keepsClaimable(uint256 fee1, uint256 fee2, uint256 moved, uint256 moved2) public {
+        fee1 = bound(fee1, 1, 1e24);
+        fee2 = bound(fee2, 1, 1e24);
+        moved = bound(moved, 0, SUPPLY);
+        _depositFees(id, fee1);
+        uint256 before = shares.claimable(id, creator);
+        _transfer(creator, alice, id, moved);
+        assertEq(shares.claimable(id, creator), before);
+        assertEq(shares.claimable(id, alice), 0);
+        _depositFees(id, fee2);
+        moved2 = bound(moved2, 0, moved);
+        uint256 aBefore = shares.claimable(id, alice);
+        uint256 cBefore = shares.claimable(id, creator);
+        _transfer(alice, bob, id, moved2);
+        assertEq(shares.claimable(id, alice), aBefore);
+        assertEq(shares.claimable(id, creator), cBefore);
+        assertEq(shares.claimable(id, bob), 0);
+        // Claim everything: totals match deposits up to the dust bound (3 holders).
+        vm.prank(creator);
+        uint256 c = shares.claim(id);
+        vm.prank(alice);
+        uint256 a = shares.claim(id);
+        assertLe(c + a, fee1 + fee2);
+        assertLe(fee1 + fee2 - (c + a), 3);
+    }
+
+    function testFuzz_claim_manyDepositsExactForDivisibleSupply(uint8 n, uint256 amount) public {
+        n = uint8(bound(n, 1, 20));
+        amount = bound(amount, 1, 1e12);
+        uint256 m = _createModel(creator, 7, 0);
+        _transfer(creator, alice, m, 3);
+        for (uint256 i; i < n; ++i) {
+            _depositFees(m, amount);
+        }
+        uint256 total = uint256(n) * amount;
+        uint256 a = shares.claimable(m, alice);
+        uint256 c = shares.claimable(m, creator);
+        assertLe(a + c, total);
+        assertLe(total - (a + c), 2);
+        (, uint256 carry) = shares.feePool(m);
+        assertLt(carry, 7);
+    }
+
+    function testFuzz_delegate_votesFollowBalances(uint256 moved, address delegatee) public {
+        vm.assume(delegatee != address(0));
+        moved = bound(moved, 0, SUPPLY);
+        vm.prank(alice);
+        shares.delegate(id, delegatee);
+        _transfer(creator, alice, id, moved);
+        assertEq(shares.getVotes(id, delegatee), delegatee == creator ? SUPPLY : moved);
+        if (delegatee != creator) assertEq(shares.getVotes(id, creator), SUPPLY - moved);
+    }
+
+    function testFuzz_claimMany_equalsSumOfClaims(uint256 f1, uint256 f2, uint256 moved) public {
+        f1 = bound(f1, 1, 1e24);
+        f2 = bound(f2, 1, 1e24);
+        uint256 id2 = _createModel(creator, 333, 0);
+        moved = bound(moved, 0, 333);
+        _transfer(creator, alice, id2, moved);
+        _depositFees(id, f1);
+        _depositFees(id2, f2);
+        uint256 expected = shares.claimable(id, creator) + shares.claimable(id2, creator);
+        uint256[] memory ids = new uint256[](2);
+        ids[0] = id;
+        ids[1] = id2;
+        vm.prank(creator);
+        assertEq(shares.claimMany(ids), expected);
+        assertEq(usd.balanceOf(creator), expected);
+        assertLe(expected + shares.claimable(id2, alice), f1 + f2);
+    }
+}
