@@ -320,6 +320,12 @@ export class PackBlockstore implements Blockstore {
    */
   async compact(): Promise<number> {
     await this.flush()
+    // Seal the pack being written so it can be compacted too; live blocks move to a fresh pack.
+    if (this.packFd !== undefined) {
+      closeSync(this.packFd)
+      this.packFd = undefined
+      this.packId = undefined
+    }
     const candidates = this.db
       .prepare(`SELECT p.id, p.name, p.size, p.owner_pid, COALESCE(SUM(b.length), 0) AS live
                 FROM packs p LEFT JOIN blocks b ON b.pack = p.id GROUP BY p.id`)
@@ -327,7 +333,6 @@ export class PackBlockstore implements Blockstore {
     let reclaimed = 0
     for (const pack of candidates) {
       const id = Number(pack.id)
-      if (id === this.packId) continue
       if (Number(pack.live) >= Number(pack.size)) continue
       if (pack.owner_pid && pack.owner_pid !== process.pid && isAlive(pack.owner_pid)) continue
       const rows = this.db.prepare('SELECT mh, offset, length FROM blocks WHERE pack = ?').all(id) as { mh: Uint8Array; offset: number; length: number }[]
