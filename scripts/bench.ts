@@ -4,9 +4,11 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
 import type { Benchmark, BenchResult } from '../bench/types.js'
+import { gasBenchmark } from '../bench/gas.js'
 import { keystoreBenchmark } from '../bench/keystore.js'
+import { publishBenchmark } from '../bench/publish.js'
 
-const all: Benchmark[] = [keystoreBenchmark]
+const all: Benchmark[] = [gasBenchmark, publishBenchmark, keystoreBenchmark]
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'))
 const unknown = wanted.filter((name) => !all.some((b) => b.name === name))

@@ -103,6 +103,15 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     })
   }
 
+  /** A manifest CID as given, or the one a model id (digits) points to on chain. */
+  protected async manifestCidFor(ref: string): Promise<string> {
+    if (!/^\d+$/.test(ref)) return ref
+    const connection = await this.connect()
+    const { requireDeployments } = await import('../core/chain/deployments.js')
+    const { manifestCidOf } = await import('../core/models/register.js')
+    return manifestCidOf(connection, await requireDeployments(this.layout.deployments, connection.chainId), BigInt(ref))
+  }
+
   /** A warning: printed to stderr in text mode, carried in the JSON envelope otherwise. */
   protected note(message: string) {
     this.warnings.push(message)

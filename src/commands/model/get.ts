@@ -14,8 +14,9 @@ local repo, so an interrupted get resumes; without --peer or --gateway everythin
   static override examples = [
     '<%= config.bin %> <%= command.id %> bafkrei… --gateway http://127.0.0.1:8080 --out ./model',
     '<%= config.bin %> <%= command.id %> bafkrei… --peer /ip4/127.0.0.1/tcp/4001/p2p/12D3Koo… --json',
+    '<%= config.bin %> <%= command.id %> 1 --gateway http://127.0.0.1:8080  # model id 1 on the current chain',
   ]
-  static override args = { ref: Args.string({ description: 'Manifest CID of the model.', required: true }) }
+  static override args = { ref: Args.string({ description: 'Model id (on chain) or manifest CID.', required: true }) }
   static override flags = {
     out: Flags.directory({ summary: 'Folder to write the files into.', default: '.' }),
     peer: Flags.string({ summary: 'libp2p multiaddr of a node that has the model.', exclusive: ['gateway'] }),
@@ -33,7 +34,7 @@ local repo, so an interrupted get resumes; without --peer or --gateway everythin
       let fileStarted = -1
       const result = await getModel({
         repo,
-        manifestCid: this.args.ref,
+        manifestCid: await this.manifestCidFor(this.args.ref),
         outDir: this.flags.out,
         source,
         signal: interrupt.signal,

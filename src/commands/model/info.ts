@@ -10,7 +10,7 @@ import type { ModelManifest } from '../../core/models/manifest.js'
 export default class ModelInfo extends BaseCommand<typeof ModelInfo> {
   static override summary = "Show a model card: name, license, architecture and every file's CID, size and sha256."
   static override examples = ['<%= config.bin %> <%= command.id %> bafkrei…', '<%= config.bin %> <%= command.id %> bafkrei… --gateway http://127.0.0.1:8080 --json']
-  static override args = { ref: Args.string({ description: 'Manifest CID.', required: true }) }
+  static override args = { ref: Args.string({ description: 'Model id (on chain) or manifest CID.', required: true }) }
   static override flags = {
     peer: Flags.string({ summary: 'Fetch the manifest from this libp2p peer.', exclusive: ['gateway'] }),
     gateway: Flags.string({ summary: 'Fetch the manifest from this trustless gateway.' }),
@@ -22,7 +22,7 @@ export default class ModelInfo extends BaseCommand<typeof ModelInfo> {
     try {
       if (this.flags.gateway) source = gatewaySource(this.flags.gateway)
       else if (this.flags.peer) source = await peerSource(repo, this.flags.peer)
-      const cid = parseCid(this.args.ref)
+      const cid = parseCid(await this.manifestCidFor(this.args.ref))
       const manifest = await loadManifest(repo, cid, source)
       this.log(`${manifest.name}  (${manifest.schema})`)
       if (manifest.description) this.log(`  ${manifest.description}`)

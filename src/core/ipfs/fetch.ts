@@ -3,7 +3,7 @@ import type { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import { ExitCode, ModeldaoError, describeCause } from '../errors/base.js'
 import { blockLinks } from './dag.js'
-import { createIpfsNode, type IpfsNode } from './node.js'
+import type { IpfsNode } from './node.js'
 import type { IpfsRepo } from './repo.js'
 import { blockMatchesCid, multihashKey } from './verify.js'
 import { RAW_TYPE } from './gateway.js'
@@ -76,6 +76,8 @@ export async function peerSource(repo: IpfsRepo, peer: string, options: { timeou
       cause: error,
     })
   }
+  // Loaded on demand: libp2p and Helia cost a second or two to import, and only peer fetches need them.
+  const { createIpfsNode } = await import('./node.js')
   const node: IpfsNode = await createIpfsNode(repo, { listen: [] })
   try {
     await node.libp2p.dial(address, { signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) })

@@ -13,7 +13,7 @@ import { seededBytes } from '../../helpers/bytes.js'
 
 /** The CID that @ipld/unixfs (an independent UnixFS implementation) builds with the same DAG parameters. */
 async function ipldUnixfsCid(bytes: Uint8Array, chunkSize: number, width: number): Promise<string> {
-  const { readable, writable } = new TransformStream<unknown, unknown>({}, UnixFS.withCapacity(64 * 1024 * 1024))
+  const { readable, writable } = new TransformStream<UnixFS.Block, UnixFS.Block>({}, UnixFS.withCapacity(64 * 1024 * 1024))
   const drained = (async () => {
     const reader = readable.getReader()
     while (!(await reader.read()).done) {

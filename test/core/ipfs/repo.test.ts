@@ -111,7 +111,7 @@ describe('pack blockstore and repo', () => {
     await exportCar(repo, cid, car)
     const bytes = Buffer.from(await (await import('node:fs/promises')).readFile(car))
     const tampered = Buffer.from(bytes)
-    tampered[tampered.length - 100] ^= 0xff
+    tampered[tampered.length - 100] = tampered[tampered.length - 100]! ^ 0xff
     await writeFile(join(dir, 'bad.car'), tampered)
     const other = openRepo(join(dir, 'other'))
     await expect(importCar(other, join(dir, 'bad.car'))).rejects.toThrow(/does not match its hash/)

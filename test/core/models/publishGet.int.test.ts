@@ -122,7 +122,7 @@ describe('publish → get across repos (real Helia/libp2p, real HTTP gateway)', 
     const evil: Server = createServer(async (req, res) => {
       const upstream = await fetch(`${gateway.url}${req.url}`, { headers: { accept: req.headers.accept ?? '' } })
       const body = Buffer.from(await upstream.arrayBuffer())
-      if (body.length === 262_144) body[0] ^= 0xff // corrupt full-size leaves only
+      if (body.length === 262_144) body[0] = body[0]! ^ 0xff // corrupt full-size leaves only
       res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? '' })
       res.end(body)
     })

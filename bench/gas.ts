@@ -1,0 +1,33 @@
+// Contract gas, from one forge run: the GasBenchmark test prints `GAS <label> <value>` for each operation, measured
+// the same way (cold storage, external call only) as a bare OpenZeppelin ERC-1155 in the same run.
+import { spawnSync } from 'node:child_process'
+import { ratio, type Benchmark, type BenchRow } from './types.js'
+
+export const gasBenchmark: Benchmark = {
+  name: 'gas',
+  description: 'Gas of the money paths vs a bare OpenZeppelin ERC-1155, one forge run',
+  async run() {
+    const result = spawnSync('npx', ['forge', 'test', '--match-contract', 'GasBenchmark', '-vv'], { encoding: 'utf8', maxBuffer: 32 * 1024 * 1024 })
+    const gas = new Map<string, number>()
+    for (const match of result.stdout.matchAll(/GAS (\S+) (\d+)/g)) gas.set(match[1]!, Number(match[2]))
+    if (result.status !== 0 || gas.size === 0) throw new Error(`forge GasBenchmark failed:\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-2000)}`)
+    const get = (label: string) => {
+      const value = gas.get(label)
+      if (value === undefined) throw new Error(`GasBenchmark printed no "${label}"`)
+      return value
+    }
+    const rows: BenchRow[] = [...gas.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([label, value]) => ({ label, value, unit: 'gas' }))
+    const claims = ['claim_1_holder', 'claim_100_holders', 'claim_1000_holders'].map(get)
+    const perVoucher = get('settle_many_50_per_voucher')
+    return {
+      rows,
+      ratios: [
+        ratio('transfer (fees+votes) / bare OZ transfer', get('transfer_existing_holders') / get('oz_erc1155_transfer_existing'), { op: '<=', value: 2 }),
+        ratio('transfer to new holder / bare OZ', get('transfer_new_holder') / get('oz_erc1155_transfer_new')),
+        ratio('claim gas spread, 1 vs 1000 holders', Math.max(...claims) / Math.min(...claims), { op: '<=', value: 1.05 }),
+        ratio('settleMany per voucher / 60k', perVoucher / 60_000, { op: '<=', value: 1 }),
+        ratio('per request (100 requests/voucher) / 600 gas', perVoucher / 100 / 600, { op: '<=', value: 1 }),
+      ],
+    }
+  },
+}
