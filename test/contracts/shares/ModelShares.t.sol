@@ -250,6 +250,34 @@ contract ModelSharesTest is BaseTest {
         assertEq(shares.claimable(id3, alice), 3);
     }
 
+    function test_bounds_packedFieldsFit() public view {
+        // carry < supply <= MAX_SUPPLY < MAGNITUDE keeps the carry below one base unit (dust bound);
+        // every magnified quantity is <= MAX_CUMULATIVE_FEES * MAGNITUDE, which must fit the int200 correction.
+        assertLt(shares.MAX_SUPPLY(), shares.MAGNITUDE());
+        assertLt(shares.MAX_CUMULATIVE_FEES() * shares.MAGNITUDE(), 2 ** 199);
+    }
+
+    function test_extremes_maxSupplyAndMaxFees() public {
+        uint256 max = shares.MAX_SUPPLY();
+        uint256 fees = shares.MAX_CUMULATIVE_FEES();
+        uint256 m = _createModel(bob, max, 0);
+        _depositFees(m, fees / 3);
+        _transfer(bob, alice, m, max / 2);
+        _depositFees(m, fees - fees / 3);
+        uint256 b = shares.claimable(m, bob);
+        uint256 a = shares.claimable(m, alice);
+        assertLe(a + b, fees);
+        assertLe(fees - (a + b), 2, "dust < 1 + holders");
+        // Moving shares back and forth at the extreme never changes claimable.
+        _transfer(alice, bob, m, max / 2);
+        _transfer(bob, carol, m, max);
+        assertEq(shares.claimable(m, bob), b);
+        assertEq(shares.claimable(m, alice), a);
+        assertEq(shares.claimable(m, carol), 0);
+        vm.prank(bob);
+        assertEq(shares.claim(m), b);
+    }
+
     function test_claim_paysAndZeroesClaimable() public {
         _depositFees(id, 500e6);
         vm.expectEmit(address(shares));
