@@ -7,14 +7,25 @@ import {IERC6372} from "@openzeppelin/contracts/interfaces/IERC6372.sol";
 /// @title IModelShares
 /// @notice Fixed-supply ERC-1155 shares of AI models. Every token id is one model. Each id carries
 ///         (1) a fee pool in the deployment's single payment ERC-20, paid pro rata to whoever held the shares when
-///         the fees arrived, and (2) checkpointed per-id voting power for the model's DAO.
+///         the fees arrived, and (2) per-id voting power for the model's DAO, with history at registered snapshots.
 /// @dev Delegation default: holders are IMPLICITLY SELF-DELEGATED. `delegates(id, a)` returns `a` until `a` names
 ///      another delegate, so every holder has votes without sending a transaction. `delegate(id, address(0))` and
 ///      `delegate(id, self)` both restore self-delegation; there is no "undelegated" state, so the sum of all votes
 ///      of an id always equals its total supply.
 ///
-///      Fee dust bound: a deposit of `amount` adds `(amount * 2**128 + carry) / supply` to the id's magnified
-///      fee-per-share and keeps the remainder as `carry` (< supply <= 2**128, i.e. < 1 base unit) for the next
+///      Snapshot rule (the price of cheap transfers): vote history is NOT written on every change. It is kept only
+///      for timepoints registered with `registerSnapshot(id)`, which anyone may call and which registers the
+///      current block (`clock()`); registering again in the same block is a no-op. `getPastVotes(id, a, t)` is exact
+///      for every registered `t < clock()` and reverts with `ModelSharesSnapshotNotRegistered` for any other past
+///      `t` (and with `ModelSharesFutureLookup` for `t >= clock()`). A Governor for a model MUST therefore register
+///      its snapshot in the block it takes it: the intended pattern is `snapshot = registerSnapshot(id)` inside
+///      `propose` (so the proposal block is the snapshot; a voting delay then only postpones the vote start).
+///      A future block cannot be registered. `getPastTotalSupply` needs no registration: the supply of an id is fixed
+///      at creation, so it is exact for every past timepoint. A transfer pays for history (one checkpoint per
+///      affected account) only on the first change of an account after a registered snapshot.
+///
+///      Fee dust bound: a deposit of `amount` adds `(amount * 2**96 + carry) / supply` to the id's magnified
+///      fee-per-share and keeps the remainder as `carry` (< supply <= 2**96 - 1, i.e. < 1 base unit) for the next
 ///      deposit. Each account's claimable amount is its exact magnified entitlement rounded down to base units.
 ///      Hence, for every id, at any time:
 ///      `totalDeposited - Σ claimed - Σ claimable  <  1 + H` base units, where H is the number of distinct accounts
@@ -46,6 +57,8 @@ interface IModelShares is IERC6372 {
     event DelegateChanged(uint256 indexed id, address indexed delegator, address fromDelegate, address toDelegate);
     /// @notice The voting power of `delegate` for `id` changed.
     event DelegateVotesChanged(uint256 indexed id, address indexed delegate, uint256 previousVotes, uint256 newVotes);
+    /// @notice Block `timepoint` was registered as a snapshot of `id`: its votes can be read once it is past.
+    event SnapshotRegistered(uint256 indexed id, uint48 timepoint);
 
     /// @notice The manifest CID was empty.
     error ModelSharesEmptyManifest();
@@ -65,6 +78,8 @@ interface IModelShares is IERC6372 {
     error ModelSharesFeeCapExceeded(uint256 id, uint256 cumulative, uint256 max);
     /// @notice A past-votes lookup asked for the current or a future timepoint.
     error ModelSharesFutureLookup(uint256 timepoint, uint48 clock);
+    /// @notice A past-votes lookup asked for a past timepoint that is not a registered snapshot of `id`.
+    error ModelSharesSnapshotNotRegistered(uint256 id, uint256 timepoint);
     /// @notice The payment token was the zero address.
     error ModelSharesInvalidPaymentToken();
 
@@ -160,10 +175,25 @@ interface IModelShares is IERC6372 {
     /// @notice The delegate of `account` for `id`: `account` itself unless it delegated elsewhere.
     function delegates(uint256 id, address account) external view returns (address);
 
-    /// @notice Current voting power of `account` for `id`.
+    /// @notice Current voting power of `account` for `id`: its balance unless it delegated away, plus the balances
+    ///         of the accounts delegating to it.
     function getVotes(uint256 id, address account) external view returns (uint256);
 
-    /// @notice Voting power of `account` for `id` at the end of block `timepoint` (< current block).
+    /// @notice Registers the current block as a snapshot of `id`, so that `getPastVotes(id, *, timepoint)` can be
+    ///         read once the block is past. Anyone may call it; idempotent within a block. Reverts for unknown ids.
+    /// @param id Model id.
+    /// @return timepoint The registered snapshot, `clock()`.
+    function registerSnapshot(uint256 id) external returns (uint48 timepoint);
+
+    /// @notice Whether block `timepoint` is a registered snapshot of `id`.
+    function isSnapshot(uint256 id, uint256 timepoint) external view returns (bool);
+
+    /// @notice The latest registered snapshot of `id`, 0 if none.
+    function latestSnapshot(uint256 id) external view returns (uint48);
+
+    /// @notice Voting power of `account` for `id` at the end of block `timepoint`, which must be a registered
+    ///         snapshot (`ModelSharesSnapshotNotRegistered` otherwise) before the current block
+    ///         (`ModelSharesFutureLookup` otherwise).
     function getPastVotes(uint256 id, address account, uint256 timepoint) external view returns (uint256);
 
     /// @notice Total supply of `id` at the end of block `timepoint` (< current block): 0 before creation.

@@ -15,7 +15,10 @@ import {BareERC1155} from "../mocks/BareERC1155.sol";
 ///      accounts and cold storage as the first call of a fresh transaction would; state is prepared in `setUp` so
 ///      SSTOREs are priced against committed values (forge runs each test as its own transaction). Intrinsic transaction costs
 ///      (21,000 base + calldata bytes) are excluded for ours and the OZ baseline alike. Transfers happen in a new
-///      block after the holders' last balance change (so vote checkpoints are appended, as in practice).
+///      block after the holders' last balance change. Vote history is lazy (written only on the first change after a
+///      registered snapshot): `transfer_existing_holders` has no pending snapshot, `transfer_after_snapshot` has one
+///      registered since both holders' last change (both archive a checkpoint), and
+///      `transfer_existing_explicit_delegates` moves votes between two third-party delegates.
 contract GasBenchmark is Test {
     TestUSD internal usd;
     ModelShares internal shares;
@@ -26,6 +29,8 @@ contract GasBenchmark is Test {
     address internal alice = makeAddr("alice");
     address internal bob = makeAddr("bob");
     address internal operator = makeAddr("operator");
+    address internal delegateOfCreator = makeAddr("delegateOfCreator");
+    address internal delegateOfAlice = makeAddr("delegateOfAlice");
 
     function setUp() public {
         usd = new TestUSD();
@@ -44,6 +49,8 @@ contract GasBenchmark is Test {
         vm.cool(alice);
         vm.cool(bob);
         vm.cool(operator);
+        vm.cool(delegateOfCreator);
+        vm.cool(delegateOfAlice);
     }
 
     function _measure(address caller, address target, bytes memory data) internal returns (uint256 used) {
@@ -87,10 +94,22 @@ contract GasBenchmark is Test {
         _deposit(id, 1_000e6);
     }
 
+    /// @dev A model like `ID`: creator and alice hold it, fee accumulator non-zero.
+    function _modelWithTwoHolders() internal returns (uint256 id) {
+        vm.prank(creator);
+        id = shares.createModel("bafy-bench", 1_000_000e6, 500, 2_000, 1e4);
+        _deposit(id, 1_000e6);
+        _xfer(creator, alice, id, 10e6);
+        _deposit(id, 1_000e6);
+        _xfer(creator, alice, id, 10e6);
+    }
+
     uint256 internal constant ID = 1;
     uint256 internal m1;
     uint256 internal m100;
     uint256 internal m1000;
+    uint256 internal mDelegated;
+    uint256 internal mSnapshot;
     uint256 internal constant BATCH = 50;
     address internal funder = makeAddr("funder");
 
@@ -104,6 +123,15 @@ contract GasBenchmark is Test {
         _xfer(creator, alice, ID, 10e6);
         _deposit(ID, 1_000e6);
         _xfer(creator, alice, ID, 10e6);
+        // Same shape, both holders delegating to third parties (who then hold explicit vote counters).
+        mDelegated = _modelWithTwoHolders();
+        vm.prank(creator);
+        shares.delegate(mDelegated, delegateOfCreator);
+        vm.prank(alice);
+        shares.delegate(mDelegated, delegateOfAlice);
+        // Same shape, with a snapshot registered after both holders' last change: the next change archives.
+        mSnapshot = _modelWithTwoHolders();
+        shares.registerSnapshot(mSnapshot);
         // Bare OZ ERC-1155, same shape.
         bare.mint(creator, ID, 1_000_000e6);
         vm.prank(creator);
@@ -134,6 +162,20 @@ contract GasBenchmark is Test {
     function test_gas_transferExistingHolders() public {
         bytes memory data = abi.encodeCall(IERC1155.safeTransferFrom, (creator, alice, ID, 1e6, ""));
         _log("transfer_existing_holders", _measure(creator, address(shares), data));
+    }
+
+    function test_gas_transferExistingExplicitDelegates() public {
+        bytes memory data = abi.encodeCall(IERC1155.safeTransferFrom, (creator, alice, mDelegated, 1e6, ""));
+        _log("transfer_existing_explicit_delegates", _measure(creator, address(shares), data));
+    }
+
+    function test_gas_transferAfterSnapshot() public {
+        bytes memory data = abi.encodeCall(IERC1155.safeTransferFrom, (creator, alice, mSnapshot, 1e6, ""));
+        _log("transfer_after_snapshot", _measure(creator, address(shares), data));
+    }
+
+    function test_gas_registerSnapshot() public {
+        _log("register_snapshot", _measure(bob, address(shares), abi.encodeCall(ModelShares.registerSnapshot, (ID))));
     }
 
     function test_gas_transferNewHolder() public {

@@ -116,10 +116,16 @@ contract ModelSharesHandler is Test {
         shares.delegate(_id(idSeed), to);
     }
 
-    /// @dev Records every (id, actor) vote count of the current block, then moves to a later block.
+    function registerSnapshot(uint256 idSeed) external {
+        shares.registerSnapshot(_id(idSeed));
+    }
+
+    /// @dev Records every (id, actor) vote count of the current block for each id that registered it as a snapshot
+    ///      (only those can be read back), then moves to a later block.
     function roll(uint256 blocks) external {
         blocks = bound(blocks, 1, 20);
         for (uint256 i; i < ids.length; ++i) {
+            if (!shares.isSnapshot(ids[i], block.number)) continue;
             for (uint256 j; j < actors.length; ++j) {
                 if (_snapshots.length >= MAX_SNAPSHOTS) break;
                 _snapshots.push(

@@ -16,13 +16,14 @@ contract ModelSharesInvariantTest is Test {
         shares = new ModelShares(usd, "inv");
         handler = new ModelSharesHandler(shares, usd);
         targetContract(address(handler));
-        bytes4[] memory selectors = new bytes4[](6);
+        bytes4[] memory selectors = new bytes4[](7);
         selectors[0] = ModelSharesHandler.transfer.selector;
         selectors[1] = ModelSharesHandler.depositFees.selector;
         selectors[2] = ModelSharesHandler.claim.selector;
         selectors[3] = ModelSharesHandler.claimMany.selector;
         selectors[4] = ModelSharesHandler.delegate.selector;
         selectors[5] = ModelSharesHandler.roll.selector;
+        selectors[6] = ModelSharesHandler.registerSnapshot.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
     }
 
@@ -77,7 +78,7 @@ contract ModelSharesInvariantTest is Test {
         }
     }
 
-    /// (d) Past checkpoints never change.
+    /// (d) Past votes at registered snapshots never change (other past timepoints cannot be read).
     function invariant_pastVotesImmutable() public view {
         uint256 n = handler.snapshotCount();
         for (uint256 i; i < n; ++i) {

@@ -244,10 +244,38 @@ contract ModelSharesTest is BaseTest {
         uint256 id3 = _createModel(alice, 3, 0);
         _depositFees(id3, 1);
         (, uint256 carry) = shares.feePool(id3);
-        assertEq(carry, (2 ** 128) % 3);
+        assertEq(carry, shares.MAGNITUDE() % 3);
         _depositFees(id3, 2);
         // 3 units over 3 shares: the carried remainder makes the total exact.
         assertEq(shares.claimable(id3, alice), 3);
+    }
+
+    function test_bounds_packedFieldsFit() public view {
+        // carry < supply <= MAX_SUPPLY < MAGNITUDE keeps the carry below one base unit (dust bound);
+        // every magnified quantity is <= MAX_CUMULATIVE_FEES * MAGNITUDE, which must fit the int200 correction.
+        assertLt(shares.MAX_SUPPLY(), shares.MAGNITUDE());
+        assertLt(shares.MAX_CUMULATIVE_FEES() * shares.MAGNITUDE(), 2 ** 199);
+    }
+
+    function test_extremes_maxSupplyAndMaxFees() public {
+        uint256 max = shares.MAX_SUPPLY();
+        uint256 fees = shares.MAX_CUMULATIVE_FEES();
+        uint256 m = _createModel(bob, max, 0);
+        _depositFees(m, fees / 3);
+        _transfer(bob, alice, m, max / 2);
+        _depositFees(m, fees - fees / 3);
+        uint256 b = shares.claimable(m, bob);
+        uint256 a = shares.claimable(m, alice);
+        assertLe(a + b, fees);
+        assertLe(fees - (a + b), 2, "dust < 1 + holders");
+        // Moving shares back and forth at the extreme never changes claimable.
+        _transfer(alice, bob, m, max / 2);
+        _transfer(bob, carol, m, max);
+        assertEq(shares.claimable(m, bob), b);
+        assertEq(shares.claimable(m, alice), a);
+        assertEq(shares.claimable(m, carol), 0);
+        vm.prank(bob);
+        assertEq(shares.claim(m), b);
     }
 
     function test_claim_paysAndZeroesClaimable() public {
@@ -377,13 +405,113 @@ contract ModelSharesTest is BaseTest {
 
     function test_getPastVotes_readsHistory() public {
         uint256 b0 = block.number;
+        vm.roll(b0 + 5);
+        shares.registerSnapshot(id);
         vm.roll(b0 + 10);
         _transfer(creator, alice, id, 300);
+        shares.registerSnapshot(id);
+        vm.roll(b0 + 19);
+        shares.registerSnapshot(id);
         vm.roll(b0 + 20);
         assertEq(shares.getPastVotes(id, creator, b0 + 5), SUPPLY);
         assertEq(shares.getPastVotes(id, creator, b0 + 10), SUPPLY - 300);
-        assertEq(shares.getPastVotes(id, alice, b0 + 9), 0);
+        assertEq(shares.getPastVotes(id, alice, b0 + 5), 0);
         assertEq(shares.getPastVotes(id, alice, b0 + 19), 300);
+    }
+
+    function test_registerSnapshot_registersCurrentBlockOnce() public {
+        vm.roll(100);
+        vm.expectEmit(address(shares));
+        emit IModelShares.SnapshotRegistered(id, 100);
+        assertEq(shares.registerSnapshot(id), 100);
+        vm.recordLogs();
+        assertEq(shares.registerSnapshot(id), 100);
+        assertEq(vm.getRecordedLogs().length, 0, "idempotent within a block");
+        assertTrue(shares.isSnapshot(id, 100));
+        assertFalse(shares.isSnapshot(id, 99));
+        assertEq(shares.latestSnapshot(id), 100);
+        vm.roll(105);
+        shares.registerSnapshot(id);
+        assertEq(shares.latestSnapshot(id), 105);
+        assertTrue(shares.isSnapshot(id, 100));
+    }
+
+    function test_registerSnapshot_revertsForUnknownModel() public {
+        vm.expectRevert(abi.encodeWithSelector(IModelShares.ModelSharesUnknownModel.selector, 9));
+        shares.registerSnapshot(9);
+    }
+
+    function test_getPastVotes_revertsForUnregisteredTimepoint() public {
+        uint256 b0 = block.number;
+        vm.roll(b0 + 3);
+        vm.expectRevert(
+            abi.encodeWithSelector(IModelShares.ModelSharesSnapshotNotRegistered.selector, id, b0 + 1)
+        );
+        shares.getPastVotes(id, creator, b0 + 1);
+    }
+
+    function test_getPastVotes_currentBlockSnapshotIsFutureLookup() public {
+        shares.registerSnapshot(id);
+        vm.expectRevert(
+            abi.encodeWithSelector(IModelShares.ModelSharesFutureLookup.selector, block.number, uint48(block.number))
+        );
+        shares.getPastVotes(id, creator, block.number);
+        vm.roll(block.number + 1);
+        assertEq(shares.getPastVotes(id, creator, block.number - 1), SUPPLY);
+    }
+
+    function test_getPastVotes_snapshotSeesEndOfBlock() public {
+        // Changes in the snapshot block itself, before and after registering, are part of the snapshot.
+        vm.roll(10);
+        _transfer(creator, alice, id, 100);
+        shares.registerSnapshot(id);
+        _transfer(creator, alice, id, 50);
+        vm.roll(11);
+        _transfer(alice, bob, id, 20);
+        vm.roll(12);
+        assertEq(shares.getPastVotes(id, alice, 10), 150);
+        assertEq(shares.getPastVotes(id, creator, 10), SUPPLY - 150);
+        assertEq(shares.getPastVotes(id, bob, 10), 0);
+        assertEq(shares.getVotes(id, alice), 130);
+    }
+
+    function test_getPastVotes_archivesWhenSnapshotRegisteredInSameBlockAsChange() public {
+        // A snapshot at the current block must not hide an older one: the archive uses the one before it.
+        vm.roll(10);
+        _transfer(creator, alice, id, 100);
+        vm.roll(20);
+        shares.registerSnapshot(id);
+        vm.roll(30);
+        shares.registerSnapshot(id);
+        _transfer(alice, bob, id, 40);
+        vm.roll(31);
+        assertEq(shares.getPastVotes(id, alice, 20), 100);
+        assertEq(shares.getPastVotes(id, alice, 30), 60);
+        assertEq(shares.getPastVotes(id, bob, 20), 0);
+        assertEq(shares.getPastVotes(id, bob, 30), 40);
+    }
+
+    function test_getPastVotes_delegationIsArchived() public {
+        vm.roll(10);
+        _transfer(creator, alice, id, 100);
+        shares.registerSnapshot(id);
+        vm.roll(11);
+        vm.prank(alice);
+        shares.delegate(id, bob);
+        vm.roll(12);
+        shares.registerSnapshot(id);
+        vm.roll(13);
+        _transfer(creator, alice, id, 5);
+        vm.prank(alice);
+        shares.delegate(id, carol);
+        vm.roll(14);
+        assertEq(shares.getPastVotes(id, alice, 10), 100);
+        assertEq(shares.getPastVotes(id, bob, 10), 0);
+        assertEq(shares.getPastVotes(id, alice, 12), 0);
+        assertEq(shares.getPastVotes(id, bob, 12), 100);
+        assertEq(shares.getPastVotes(id, carol, 12), 0);
+        assertEq(shares.getVotes(id, carol), 105);
+        assertEq(shares.getVotes(id, bob), 0);
     }
 
     function test_getPastVotes_revertsForFutureLookup() public {
@@ -421,8 +549,8 @@ contract ModelSharesTest is BaseTest {
     // ------------------------------------------------------------------ fuzz
 
     function testFuzz_depositFees_splitsProRata(uint256 amount, uint256 toAlice, uint256 supply) public {
-        supply = bound(supply, 1, 1e30);
-        amount = bound(amount, 1, 1e30);
+        supply = bound(supply, 1, shares.MAX_SUPPLY());
+        amount = bound(amount, 1, shares.MAX_CUMULATIVE_FEES());
         toAlice = bound(toAlice, 0, supply);
         uint256 m = _createModel(creator, supply, 0);
         _transfer(creator, alice, m, toAlice);
@@ -503,5 +631,79 @@ contract ModelSharesTest is BaseTest {
         assertEq(shares.claimMany(ids), expected);
         assertEq(usd.balanceOf(creator), expected);
         assertLe(expected + shares.claimable(id2, alice), f1 + f2);
+    }
+
+    // ------------------------------------------------------- archiving fuzz
+
+    struct Ghost {
+        uint256 id;
+        address account;
+        uint256 blockNumber;
+        uint256 votes;
+    }
+
+    Ghost[] internal _ghosts;
+
+    /// @dev Votes as they should be, from balances and delegates alone (all holders are among `actors`).
+    function _expectedVotes(uint256 m, address d, address[4] memory actors) internal view returns (uint256 v) {
+        for (uint256 k; k < 4; ++k) {
+            if (shares.delegates(m, actors[k]) == d) v += shares.balanceOf(actors[k], m);
+        }
+    }
+
+    /// @dev Random transfers (single and batch with a repeated id), delegations and snapshot registrations over
+    ///      several blocks; at the end of every registered block the expected votes are recorded, and afterwards
+    ///      `getPastVotes` must return exactly them at every registered snapshot.
+    function testFuzz_getPastVotes_matchesGhostAtRegisteredSnapshots(uint256 seed) public {
+        address[4] memory actors = [creator, alice, bob, carol];
+        uint256[2] memory models = [id, _createModel(creator, 7_919, 0)];
+        _depositFees(id, 1_000);
+        for (uint256 step; step < 48; ++step) {
+            uint256 r = uint256(keccak256(abi.encode(seed, step)));
+            uint256 m = models[(r >> 8) % 2];
+            address a = actors[(r >> 16) % 4];
+            address b = actors[(r >> 24) % 4];
+            uint256 op = r % 8;
+            if (op <= 2) {
+                _transfer(a, b, m, (r >> 32) % (shares.balanceOf(a, m) + 1));
+            } else if (op == 3) {
+                uint256 half = shares.balanceOf(a, m) / 2;
+                uint256[] memory ids = new uint256[](3);
+                uint256[] memory values = new uint256[](3);
+                (ids[0], ids[1], ids[2]) = (m, models[0] == m ? models[1] : models[0], m);
+                (values[0], values[1], values[2]) = ((r >> 32) % (half + 1), 0, (r >> 64) % (half + 1));
+                vm.prank(a);
+                shares.safeBatchTransferFrom(a, b, ids, values, "");
+            } else if (op == 4) {
+                vm.prank(a);
+                shares.delegate(m, (r >> 32) % 5 == 0 ? address(0) : b);
+            } else if (op == 5) {
+                shares.registerSnapshot(m);
+            } else {
+                _recordAndRoll(models, actors, 1 + (r >> 32) % 3);
+            }
+        }
+        _recordAndRoll(models, actors, 1);
+        for (uint256 g; g < _ghosts.length; ++g) {
+            Ghost memory gh = _ghosts[g];
+            assertEq(shares.getPastVotes(gh.id, gh.account, gh.blockNumber), gh.votes, "past votes");
+        }
+        for (uint256 k; k < 4; ++k) {
+            for (uint256 j; j < 2; ++j) {
+                assertEq(shares.getVotes(models[j], actors[k]), _expectedVotes(models[j], actors[k], actors));
+            }
+        }
+    }
+
+    function _recordAndRoll(uint256[2] memory models, address[4] memory actors, uint256 blocks) internal {
+        for (uint256 j; j < 2; ++j) {
+            if (!shares.isSnapshot(models[j], block.number)) continue;
+            for (uint256 k; k < 4; ++k) {
+                _ghosts.push(
+                    Ghost(models[j], actors[k], block.number, _expectedVotes(models[j], actors[k], actors))
+                );
+            }
+        }
+        vm.roll(block.number + blocks);
     }
 }
