@@ -23,14 +23,14 @@ const MB = 1e6
 
 async function randomFile(dir: string, mib: number): Promise<string> {
   const path = join(dir, `random-${mib}MiB.bin`)
-  measure(`head -c ${mib * 1024 * 1024} /dev/urandom > ${path}`)
+  await measure(`head -c ${mib * 1024 * 1024} /dev/urandom > ${path}`)
   return path
 }
 
 type PublishRun = { seconds: number; peakRssMb: number; internalSeconds: number; manifestCid: string }
 
-function publish(file: string, home: string): PublishRun {
-  const run = measure(`${cli} model publish ${file} --name bench --ipfs-only --json`, { MODELDAO_HOME: home })
+async function publish(file: string, home: string): Promise<PublishRun> {
+  const run = await measure(`${cli} model publish ${file} --name bench --ipfs-only --json`, { MODELDAO_HOME: home })
   const result = JSON.parse(run.output).result as { seconds: number; manifestCid: string }
   return { seconds: run.seconds, peakRssMb: run.peakRssMb, internalSeconds: result.seconds, manifestCid: result.manifestCid }
 }
@@ -46,13 +46,13 @@ export const publishBenchmark: Benchmark = {
       const file = await randomFile(dir, mib)
       const bytes = (await stat(file)).size
       const rate = (seconds: number) => bytes / MB / seconds
-      const ours = publish(file, join(dir, 'home-1'))
-      const floor = measure(`tee ${join(dir, 'copy.bin')} < ${file} | sha256sum > /dev/null`)
+      const ours = await publish(file, join(dir, 'home-1'))
+      const floor = await measure(`tee ${join(dir, 'copy.bin')} < ${file} | sha256sum > /dev/null`)
       await rm(join(dir, 'copy.bin'))
-      const car = measure(`${bin('ipfs-car')} pack ${file} --output ${join(dir, 'out.car')} > /dev/null`)
+      const car = await measure(`${bin('ipfs-car')} pack ${file} --output ${join(dir, 'out.car')} > /dev/null`)
       await rm(join(dir, 'out.car'))
-      const sha = measure(`sha256sum ${file} > /dev/null`)
-      const again = publish(file, join(dir, 'home-1'))
+      const sha = await measure(`sha256sum ${file} > /dev/null`)
+      const again = await publish(file, join(dir, 'home-1'))
       const rows: BenchRow[] = [
         { label: 'model publish --ipfs-only (whole command)', value: rate(ours.seconds), unit: 'MB/s', note: `peak RSS ${ours.peakRssMb.toFixed(0)} MB` },
         { label: 'model publish, import only (no CLI start)', value: rate(ours.internalSeconds), unit: 'MB/s' },
@@ -82,14 +82,14 @@ export const publishBenchmark: Benchmark = {
       await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve))
       try {
         const url = `http://127.0.0.1:${(plain.address() as AddressInfo).port}/file`
-        const http = measure(`curl -sf -o ${join(dir, 'plain.bin')} ${url}`)
+        const http = await measure(`curl -sf -o ${join(dir, 'plain.bin')} ${url}`)
         await rm(join(dir, 'plain.bin'))
-        const viaGateway = measure(`${cli} model get ${ours.manifestCid} --gateway ${ready.gateway} --out ${join(dir, 'out-gw')} --json > /dev/null`, {
+        const viaGateway = await measure(`${cli} model get ${ours.manifestCid} --gateway ${ready.gateway} --out ${join(dir, 'out-gw')} --json`, {
           MODELDAO_HOME: join(dir, 'home-gw'),
         })
         await rm(join(dir, 'out-gw'), { recursive: true })
         await rm(join(dir, 'home-gw'), { recursive: true })
-        const viaPeer = measure(`${cli} model get ${ours.manifestCid} --peer ${ready.multiaddrs[0]} --out ${join(dir, 'out-p2p')} --json > /dev/null`, {
+        const viaPeer = await measure(`${cli} model get ${ours.manifestCid} --peer ${ready.multiaddrs[0]} --out ${join(dir, 'out-p2p')} --json`, {
           MODELDAO_HOME: join(dir, 'home-p2p'),
         })
         await rm(join(dir, 'out-p2p'), { recursive: true })
@@ -103,14 +103,16 @@ export const publishBenchmark: Benchmark = {
         ratios.push(ratio('get --peer / plain HTTP', http.seconds / viaPeer.seconds))
       } finally {
         plain.close()
+        const exited = new Promise((resolve) => daemon.once('exit', resolve))
         daemon.kill('SIGTERM')
+        await exited
       }
 
       if (bigMib > 0) {
         await rm(join(dir, 'home-1'), { recursive: true })
         await rm(file)
         const big = await randomFile(dir, bigMib)
-        const bigRun = publish(big, join(dir, 'home-big'))
+        const bigRun = await publish(big, join(dir, 'home-big'))
         rows.push({ label: `model publish ${bigMib / 1024} GiB: peak RSS`, value: bigRun.peakRssMb, unit: 'MB', note: `${((bigMib * 1024 * 1024) / MB / bigRun.seconds).toFixed(0)} MB/s` })
         ratios.push(ratio(`peak RSS ${bigMib / 1024} GiB / 300 MB`, bigRun.peakRssMb / 300, { op: '<=', value: 1 }))
       }

@@ -9,7 +9,13 @@ import { blockMatchesCid, multihashKey } from './verify.js'
 import { RAW_TYPE } from './gateway.js'
 
 /** Where missing blocks come from. Bytes it returns are verified by the caller. */
-export type BlockSource = { name: string; fetchBlock: (cid: CID, signal?: AbortSignal) => Promise<Uint8Array>; close: () => Promise<void> }
+export type BlockSource = {
+  name: string
+  fetchBlock: (cid: CID, signal?: AbortSignal) => Promise<Uint8Array>
+  close: () => Promise<void>
+  /** Blocks to ask for at once (default 16). */
+  concurrency?: number
+}
 
 export class TamperedBlockError extends ModeldaoError {
   override name = 'TamperedBlockError'
@@ -65,7 +71,11 @@ export function gatewaySource(url: string): BlockSource {
 }
 
 /** A libp2p peer, over bitswap, through a short-lived Helia node that dials only that peer. */
-export async function peerSource(repo: IpfsRepo, peer: string, options: { timeoutMs?: number } = {}): Promise<BlockSource> {
+export async function peerSource(
+  repo: IpfsRepo,
+  peer: string,
+  options: { timeoutMs?: number; attemptMs?: number; attempts?: number } = {},
+): Promise<BlockSource> {
   let address
   try {
     address = multiaddr(peer)
@@ -87,12 +97,25 @@ export async function peerSource(repo: IpfsRepo, peer: string, options: { timeou
   }
   return {
     name: peer,
+    concurrency: 8,
     async fetchBlock(cid, signal) {
-      const parts: Uint8Array[] = []
-      // Helia's networked blockstore fetches over bitswap, checks the hash and stores the block in our repo.
-      const timeout = AbortSignal.timeout(options.timeoutMs ?? 30_000)
-      for await (const part of node.blockstore.get(cid, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout })) parts.push(part)
-      return parts.length === 1 ? parts[0]! : Buffer.concat(parts)
+      // A want can go unanswered (seen with @helia/bitswap 4 when a client asks many blocks at once): ask again with
+      // a fresh want rather than wait on a lost one. Helia checks the hash and stores the block in our repo.
+      const attemptMs = options.attemptMs ?? 5_000
+      const attempts = options.attempts ?? 6
+      for (let attempt = 1; ; attempt++) {
+        const timeout = AbortSignal.timeout(attemptMs)
+        try {
+          const parts: Uint8Array[] = []
+          for await (const part of node.blockstore.get(cid, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout })) parts.push(part)
+          return parts.length === 1 ? parts[0]! : Buffer.concat(parts)
+        } catch (error) {
+          if (signal?.aborted || attempt >= attempts) {
+            if (signal?.aborted) throw error
+            throw new BlockUnavailableError(cid.toString(), `${peer} (no answer after ${attempts} tries of ${attemptMs / 1000} s)`)
+          }
+        }
+      }
     },
     close: async () => {
       await node.stop()
@@ -117,7 +140,7 @@ export async function fetchDag(
   const progress: FetchProgress = { blocks: 0, fetchedBlocks: 0, fetchedBytes: 0 }
   const seen = new Set<string>()
   const queue: CID[] = [root]
-  const concurrency = options.concurrency ?? 16
+  const concurrency = options.concurrency ?? source?.concurrency ?? 16
   let active = 0
   let failure: unknown
 
