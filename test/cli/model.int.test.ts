@@ -8,7 +8,7 @@ import { openRepo } from '../../src/core/ipfs/repo.js'
 import { seededBytes } from '../helpers/bytes.js'
 import { runCli } from '../helpers/cli.js'
 import { tempHome } from '../helpers/tempHome.js'
-import { writeTinyGguf } from '../helpers/tinyGguf.js'
+import { writeTinyGguf } from '../../src/core/models/syntheticModel.js'
 
 describe('model publish / get / info from the CLI (real anvil, real repos)', () => {
   let home: Awaited<ReturnType<typeof tempHome>>

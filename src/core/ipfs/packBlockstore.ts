@@ -17,7 +17,8 @@ const COMMIT_EVERY_BYTES = 64 * 1024 * 1024
 const fdatasyncAsync = promisify(fdatasync)
 
 type Location = { pack: number; offset: number; length: number }
-type PendingBlock = { bytes: Uint8Array; offset: number }
+/** A block not yet indexed. `bytes` is kept only while it sits in the write buffer; after that it is read back. */
+type PendingBlock = { bytes: Uint8Array | undefined; offset: number; length: number }
 
 export type PackBlockstoreStats = { blocks: number; liveBytes: number; packBytes: number; packs: number }
 
@@ -56,6 +57,7 @@ export class PackBlockstore implements Blockstore {
   private packFd: number | undefined
   private packOffset = 0
   private buffered: Uint8Array[] = []
+  private bufferedKeys: string[] = []
   private bufferedBytes = 0
   private bufferedFrom = 0
   private uncommittedBytes = 0
@@ -104,7 +106,8 @@ export class PackBlockstore implements Blockstore {
   private ensurePack(): number {
     if (this.packFd !== undefined) return this.packFd
     const name = `pack-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}.dat`
-    this.packFd = openSync(join(this.folder, 'packs', name), 'wx')
+    // Read-write: blocks written but not yet indexed are read back from here.
+    this.packFd = openSync(join(this.folder, 'packs', name), 'wx+')
     this.packId = Number((this.statements.newPack.get(name, process.pid) as { id: number | bigint }).id)
     this.packOffset = 0
     this.bufferedFrom = 0
@@ -128,6 +131,12 @@ export class PackBlockstore implements Blockstore {
     this.buffered = []
     this.bufferedBytes = 0
     this.bufferedFrom = position
+    // Written to the pack: drop the in-memory copies, so memory stays at the write buffer, not the checkpoint size.
+    for (const key of this.bufferedKeys) {
+      const block = this.pending.get(key)
+      if (block) block.bytes = undefined
+    }
+    this.bufferedKeys = []
   }
 
   /** Commits index rows for `keys` (their bytes are already durable in the pack). */
@@ -137,7 +146,7 @@ export class PackBlockstore implements Blockstore {
       for (const key of keys) {
         const block = this.pending.get(key)
         if (!block) continue // deleted meanwhile
-        this.statements.insert.run(Buffer.from(key, 'base64'), this.packId!, block.offset, block.bytes.byteLength)
+        this.statements.insert.run(Buffer.from(key, 'base64'), this.packId!, block.offset, block.length)
       }
       this.statements.setPackSize.run(packSize, this.packId!)
       this.db.exec('COMMIT')
@@ -228,8 +237,9 @@ export class PackBlockstore implements Blockstore {
     this.packOffset += copy.byteLength
     this.uncommittedBytes += copy.byteLength
     const key = multihashKey(cid)
-    this.pending.set(key, { bytes: copy, offset })
+    this.pending.set(key, { bytes: copy, offset, length: copy.byteLength })
     this.segment.push(key)
+    this.bufferedKeys.push(key)
     if (this.bufferedBytes >= WRITE_BUFFER_BYTES) this.writeBuffered()
     return true
   }
@@ -257,7 +267,13 @@ export class PackBlockstore implements Blockstore {
     this.open()
     if (cid.multihash.code === 0x00) return cid.multihash.digest
     const pending = this.pending.get(multihashKey(cid))
-    if (pending) return pending.bytes
+    if (pending?.bytes) return pending.bytes
+    if (pending) {
+      const bytes = Buffer.allocUnsafe(pending.length)
+      const read = readSync(this.packFd!, bytes, 0, pending.length, pending.offset)
+      if (read !== pending.length || !blockMatchesCid(cid, bytes)) throw new BlockCorruptError(cid.toString(), `pack ${this.packId} @ ${pending.offset}`)
+      return bytes
+    }
     const location = this.locate(cid)
     if (!location) throw new BlockNotFoundError(cid.toString())
     const bytes = Buffer.allocUnsafe(location.length)

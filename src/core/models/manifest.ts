@@ -35,7 +35,7 @@ export class ManifestInvalidError extends ModeldaoError {
   constructor(problems: string[], where = 'the manifest') {
     super('MANIFEST_INVALID', `${where} does not match the ${MANIFEST_SCHEMA} schema.`, {
       details: problems.join('; '),
-      hints: ['See docs/manifest.md in the modeldao README for the schema.'],
+      hints: ['The schema is described in docs/manifest.md of modeldao.'],
       exitCode: ExitCode.invalidInput,
     })
     this.problems = problems

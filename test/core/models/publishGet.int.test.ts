@@ -18,7 +18,7 @@ import { GgufMalformedError } from '../../../src/core/models/gguf.js'
 import { encodeManifest, ManifestInvalidError, parseManifest } from '../../../src/core/models/manifest.js'
 import { publishToIpfs } from '../../../src/core/models/publish.js'
 import { seededBytes } from '../../helpers/bytes.js'
-import { writeTinyGguf } from '../../helpers/tinyGguf.js'
+import { writeTinyGguf } from '../../../src/core/models/syntheticModel.js'
 
 describe('publish → get across repos (real Helia/libp2p, real HTTP gateway)', () => {
   let dir: string

@@ -1,7 +1,11 @@
-import { writeGguf } from '../../src/core/models/ggufWriter.js'
+import { writeGguf } from './ggufWriter.js'
 
-/** A small llama-architecture GGUF (header-complete, random-ish F32 weights) for publishing tests. */
-export async function writeTinyGguf(path: string, options: { layers?: number; embd?: number; vocab?: number } = {}) {
+/**
+ * Writes a small synthetic llama-architecture GGUF (complete header, deterministic F32 weights) for tests and the demo:
+ * no model hub is reachable here, so the project makes its own. Returns the parameter count.
+ * It is a publishing fixture, not yet a model llama.cpp can run (that needs the full tensor set and tokenizer).
+ */
+export async function writeTinyGguf(path: string, options: { layers?: number; embd?: number; vocab?: number } = {}): Promise<number> {
   const layers = options.layers ?? 2
   const embd = options.embd ?? 16
   const vocab = options.vocab ?? 32
