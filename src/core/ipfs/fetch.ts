@@ -6,7 +6,7 @@ import { blockLinks } from './dag.js'
 import type { IpfsNode } from './node.js'
 import type { IpfsRepo } from './repo.js'
 import { blockMatchesCid, multihashKey } from './verify.js'
-import { RAW_TYPE } from './gateway.js'
+import { CAR_TYPE, RAW_TYPE } from './gateway.js'
 
 /** Where missing blocks come from. Bytes it returns are verified by the caller. */
 export type BlockSource = {
@@ -15,6 +15,8 @@ export type BlockSource = {
   close: () => Promise<void>
   /** Blocks to ask for at once (default 16). */
   concurrency?: number
+  /** A CARv1 stream of the whole DAG under `root`, depth-first, when the source can send one (trustless gateways). */
+  fetchCar?: (root: CID, signal?: AbortSignal) => Promise<AsyncIterable<Uint8Array>>
 }
 
 export class TamperedBlockError extends ModeldaoError {
@@ -65,6 +67,17 @@ export function gatewaySource(url: string): BlockSource {
       if (response.status === 404) throw new BlockUnavailableError(cid.toString(), base, 404)
       if (!response.ok) throw new BlockUnavailableError(cid.toString(), base, response.status)
       return new Uint8Array(await response.arrayBuffer())
+    },
+    async fetchCar(root, signal) {
+      let response: Response
+      try {
+        response = await fetch(`${base}/ipfs/${root}?format=car&dag-scope=all`, { headers: { accept: CAR_TYPE }, signal: signal ?? null })
+      } catch (error) {
+        if (signal?.aborted) throw error
+        throw new SourceUnreachableError(base, error)
+      }
+      if (!response.ok || !response.body) throw new BlockUnavailableError(root.toString(), base, response.status)
+      return response.body as unknown as AsyncIterable<Uint8Array>
     },
     close: async () => {},
   }

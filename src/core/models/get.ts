@@ -5,21 +5,13 @@ import { basename, dirname, join, resolve, sep } from 'node:path'
 import type { CID } from 'multiformats/cid'
 import { ExitCode, ModeldaoError } from '../errors/base.js'
 import { fetchDag, type BlockSource } from '../ipfs/fetch.js'
+import { fetchFileToDisk, Sha256MismatchError } from '../ipfs/fileFetch.js'
 import { fileContent } from '../ipfs/fileContent.js'
 import type { IpfsRepo } from '../ipfs/repo.js'
 import { parseCid } from '../ipfs/verify.js'
 import { parseManifest, type ManifestFile, type ModelManifest } from './manifest.js'
 
-export class Sha256MismatchError extends ModeldaoError {
-  override name = 'Sha256MismatchError'
-  constructor(path: string, expected: string, actual: string) {
-    super('SHA256_MISMATCH', `${path} does not match the manifest's sha256.`, {
-      details: `expected ${expected}, got ${actual}`,
-      hints: ['The manifest and its files disagree: the publisher made a mistake or the manifest was forged. Nothing was written.'],
-      exitCode: ExitCode.invalidInput,
-    })
-  }
-}
+export { Sha256MismatchError }
 
 export type GetProgress =
   | { stage: 'manifest' }
@@ -41,6 +33,20 @@ async function sha256OfFile(path: string): Promise<string> {
   return hash.digest('hex')
 }
 
+/** Where a manifest file goes, and its hidden in-progress sibling. @throws {ModeldaoError} MANIFEST_PATH_UNSAFE */
+function outputPaths(outDir: string, path: string): { target: string; partial: string } {
+  const root = resolve(outDir)
+  const target = resolve(root, path)
+  if (!target.startsWith(root + sep)) throw new ModeldaoError('MANIFEST_PATH_UNSAFE', `Manifest path "${path}" points outside ${root}.`)
+  return { target, partial: join(dirname(target), `.${basename(target)}.partial`) }
+}
+
+/** True when the file is already in place with the manifest's size and sha256. */
+async function alreadyThere(target: string, file: ManifestFile): Promise<boolean> {
+  const existing = await stat(target).catch(() => undefined)
+  return existing?.size === file.size && (await sha256OfFile(target)) === file.sha256
+}
+
 /**
  * Writes one manifest file from the local repo to `outDir`, checking size and sha256, atomically: a hidden
  * `.name.partial` sibling is renamed into place only when it verifies. An existing verified file is kept.
@@ -51,17 +57,9 @@ export async function writeManifestFile(
   outDir: string,
   onBytes?: (bytes: number) => void,
 ): Promise<{ path: string; reused: boolean }> {
-  const root = resolve(outDir)
-  const target = resolve(root, file.path)
-  if (!target.startsWith(root + sep)) throw new ModeldaoError('MANIFEST_PATH_UNSAFE', `Manifest path "${file.path}" points outside ${root}.`)
-  try {
-    const existing = await stat(target)
-    if (existing.size === file.size && (await sha256OfFile(target)) === file.sha256) return { path: target, reused: true }
-  } catch {
-    // Not there yet.
-  }
+  const { target, partial } = outputPaths(outDir, file.path)
+  if (await alreadyThere(target, file)) return { path: target, reused: true }
   await mkdir(dirname(target), { recursive: true })
-  const partial = join(dirname(target), `.${basename(target)}.partial`)
   const handle = await open(partial, 'w')
   const hash = createHash('sha256')
   let bytes = 0
@@ -75,8 +73,8 @@ export async function writeManifestFile(
     await handle.sync()
     await handle.close()
     const actual = hash.digest('hex')
-    if (bytes !== file.size) throw new Sha256MismatchError(file.path, `${file.size} bytes`, `${bytes} bytes`)
-    if (actual !== file.sha256) throw new Sha256MismatchError(file.path, file.sha256, actual)
+    if (bytes !== file.size) throw new Sha256MismatchError(file.path, `${bytes} bytes, the manifest says ${file.size}`)
+    if (actual !== file.sha256) throw new Sha256MismatchError(file.path, `sha256 is ${actual}, the manifest says ${file.sha256}`)
     await rename(partial, target)
   } catch (error) {
     await handle.close().catch(() => {})
@@ -107,8 +105,8 @@ export type GetModelResult = {
 
 /**
  * Fetches a model's manifest and files, verifies every block against its CID and every file against the manifest's
- * sha256, and writes the files atomically into `outDir`. Blocks are kept in the local repo and pinned, so an
- * interrupted get resumes where it stopped.
+ * sha256, and writes the files atomically into `outDir`. Files stream straight to disk through hidden `.partial`
+ * siblings, so an interrupted get resumes where it stopped; the manifest is kept and pinned in the local repo.
  * @example await getModel({ repo, manifestCid, outDir: './model', source: gatewaySource('http://127.0.0.1:8080') })
  */
 export async function getModel(params: GetModelParams): Promise<GetModelResult> {
@@ -120,18 +118,34 @@ export async function getModel(params: GetModelParams): Promise<GetModelResult> 
   let fetchedBytes = 0
   for (const [fileIndex, file] of manifest.files.entries()) {
     const cid = parseCid(file.cid)
-    const fetched = await fetchDag(params.repo, cid, params.source, {
-      signal: params.signal,
-      onProgress: (p) =>
-        params.onProgress?.({ stage: 'fetching', path: file.path, fileIndex, fileCount: manifest.files.length, blocks: p.blocks, fetchedBytes: p.fetchedBytes, fileSize: file.size }),
-    })
-    fetchedBytes += fetched.fetchedBytes
-    const written = await writeManifestFile(params.repo, file, params.outDir, (bytes) =>
-      params.onProgress?.({ stage: 'writing', path: file.path, fileIndex, bytes, fileSize: file.size }),
-    )
-    await params.repo.pin(cid, `${manifest.name}/${file.path}`)
-    files.push({ path: file.path, cid: file.cid, size: file.size, reused: written.reused })
-    params.onProgress?.({ stage: 'file-done', path: file.path, fileIndex, reused: written.reused })
+    const { target, partial } = outputPaths(params.outDir, file.path)
+    let reused = await alreadyThere(target, file)
+    if (!reused && params.source) {
+      // Straight to disk: verified leaf by leaf, one write, resumable from the hidden .partial file.
+      await mkdir(dirname(target), { recursive: true })
+      const fetched = await fetchFileToDisk({
+        repo: params.repo,
+        source: params.source,
+        root: cid,
+        size: file.size,
+        sha256: file.sha256,
+        path: file.path,
+        target,
+        partial,
+        signal: params.signal,
+        onProgress: (p) =>
+          params.onProgress?.({ stage: 'fetching', path: file.path, fileIndex, fileCount: manifest.files.length, blocks: 0, fetchedBytes: p.bytes, fileSize: file.size }),
+      })
+      fetchedBytes += fetched.fetchedBytes
+    } else if (!reused) {
+      // No source: everything must be in the local repo (a model published or imported here).
+      reused = (await writeManifestFile(params.repo, file, params.outDir, (bytes) =>
+        params.onProgress?.({ stage: 'writing', path: file.path, fileIndex, bytes, fileSize: file.size }),
+      )).reused
+      await params.repo.pin(cid, `${manifest.name}/${file.path}`)
+    }
+    files.push({ path: file.path, cid: file.cid, size: file.size, reused })
+    params.onProgress?.({ stage: 'file-done', path: file.path, fileIndex, reused })
   }
   await params.repo.pin(manifestCid, `${manifest.name} (manifest)`)
   return { manifestCid: manifestCid.toString(), manifest, outDir: resolve(params.outDir), files, fetchedBytes, seconds: (performance.now() - started) / 1000 }
