@@ -9,6 +9,7 @@ import { findFoundryTool } from '../tools/binaries.js'
 import { connectChain } from './clients.js'
 import { LocalChainStartError, PortInUseError } from './errors.js'
 import { findFreePort, isPortFree } from './ports.js'
+import { isProcessAlive } from '../home/process.js'
 
 export const LOCAL_HOST = '127.0.0.1'
 export const DEFAULT_LOCAL_PORT = 8545
@@ -40,14 +41,6 @@ export function localChainFiles(localChainFolder: string): LocalChainFiles {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
 
 async function readJson<T>(file: string): Promise<T | undefined> {
   try {
@@ -60,7 +53,7 @@ async function readJson<T>(file: string): Promise<T | undefined> {
 /** The running local chain, or undefined. A record whose process is gone or not answering counts as not running. */
 export async function findLocalChain(localChainFolder: string): Promise<LocalChainRecord | undefined> {
   const record = await readJson<LocalChainRecord>(localChainFiles(localChainFolder).record)
-  if (!record || !isAlive(record.pid)) return undefined
+  if (!record || !isProcessAlive(record.pid)) return undefined
   try {
     await connectChain({ rpcUrl: record.rpcUrl, expectedChainId: record.chainId, timeoutMs: 2_000 })
     return record
@@ -183,13 +176,13 @@ export type StopLocalChainResult = { stopped: boolean; record?: LocalChainRecord
 export async function stopLocalChain(localChainFolder: string): Promise<StopLocalChainResult> {
   const files = localChainFiles(localChainFolder)
   const record = await readJson<LocalChainRecord>(files.record)
-  if (!record || !isAlive(record.pid)) {
+  if (!record || !isProcessAlive(record.pid)) {
     await rm(files.record, { force: true })
     return { stopped: false, record, stateFile: files.state }
   }
   process.kill(record.pid, 'SIGTERM')
   const deadline = Date.now() + 15_000
-  while (isAlive(record.pid)) {
+  while (isProcessAlive(record.pid)) {
     if (Date.now() > deadline) {
       throw new ModeldaoError('LOCAL_CHAIN_STOP_TIMEOUT', `anvil (pid ${record.pid}) did not exit within 15 s of SIGTERM.`, {
         hints: [`Stop it by hand: kill ${record.pid}. Its state was last saved at most ${STATE_INTERVAL_SECONDS} s before.`],

@@ -9,6 +9,7 @@ import { decode as decodeDigest } from 'multiformats/hashes/digest'
 import type { Blockstore, InputPair, Pair } from 'interface-blockstore'
 import { BlockCorruptError, BlockNotFoundError } from './errors.js'
 import { blockMatchesCid, multihashKey } from './verify.js'
+import { isProcessAlive } from '../home/process.js'
 
 /** Bytes buffered in memory before one writev to the pack file. */
 const WRITE_BUFFER_BYTES = 8 * 1024 * 1024
@@ -350,7 +351,7 @@ export class PackBlockstore implements Blockstore {
     for (const pack of candidates) {
       const id = Number(pack.id)
       if (Number(pack.live) >= Number(pack.size)) continue
-      if (pack.owner_pid && pack.owner_pid !== process.pid && isAlive(pack.owner_pid)) continue
+      if (pack.owner_pid && pack.owner_pid !== process.pid && isProcessAlive(pack.owner_pid)) continue
       const rows = this.db.prepare('SELECT mh, offset, length FROM blocks WHERE pack = ?').all(id) as { mh: Uint8Array; offset: number; length: number }[]
       const fd = this.readFd(id)
       for (const row of rows) {
@@ -373,14 +374,6 @@ export class PackBlockstore implements Blockstore {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
 
 function decodeMultihash(bytes: Uint8Array) {
   return decodeDigest(Uint8Array.from(bytes))
