@@ -29,12 +29,12 @@ export function cidProfile(name: string): CidProfile {
 }
 
 /** Importer options that reproduce a profile exactly (chunker and layout passed explicitly). */
-export function importerOptions(profile: CidProfile): ImporterOptions {
+export function importerOptions(profile: CidProfile) {
   return {
     cidVersion: profile.cidVersion,
     rawLeaves: profile.rawLeaves,
     reduceSingleLeafToSelf: true,
     chunker: fixedSize({ chunkSize: profile.chunkSize }),
     layout: balanced({ maxChildrenPerNode: profile.maxChildrenPerNode }),
-  }
+  } satisfies ImporterOptions
 }

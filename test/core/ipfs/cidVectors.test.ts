@@ -6,7 +6,9 @@ import * as Balanced from '@ipld/unixfs/file/layout/balanced'
 import * as Fixed from '@ipld/unixfs/file/chunker/fixed'
 import * as raw from 'multiformats/codecs/raw'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cidProfile, type CidProfileName } from '../../../src/core/ipfs/cidProfiles.js'
+import { unixfs } from '@helia/unixfs'
+import { createHeliaLight } from 'helia'
+import { cidProfile, importerOptions, type CidProfileName } from '../../../src/core/ipfs/cidProfiles.js'
 import { importFile } from '../../../src/core/ipfs/importFile.js'
 import { openRepo, type IpfsRepo } from '../../../src/core/ipfs/repo.js'
 import { seededBytes } from '../../helpers/bytes.js'
@@ -82,6 +84,20 @@ describe('CIDs match kubo and an independent UnixFS implementation', { timeout: 
   ])('unixfs-v1-2025 (1 MiB, 1024 links), %s = @ipld/unixfs', async (_, size) => {
     const bytes = seededBytes(size, `v2025-${size}`)
     expect(await cidOf(bytes, 'unixfs-v1-2025')).toBe(await ipldUnixfsCid(bytes, 1_048_576, 1024))
+  })
+
+  it("equals Helia's own @helia/unixfs given the same parameters (both profiles)", async () => {
+    const helia = createHeliaLight()
+    try {
+      const fs = unixfs(helia)
+      const bytes = seededBytes(5 * 262_144 + 99, 'helia')
+      for (const name of ['kubo-v1', 'unixfs-v1-2025'] as const) {
+        const helias = await fs.addBytes(bytes, importerOptions(cidProfile(name)))
+        expect(await cidOf(bytes, name)).toBe(helias.toString())
+      }
+    } finally {
+      await helia.stop()
+    }
   })
 
   it('the two profiles give different CIDs for a multi-chunk file', async () => {
