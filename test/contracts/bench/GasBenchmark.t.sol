@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {Test, console} from "forge-std/Test.sol";
+import {console} from "forge-std/Test.sol";
 import {IERC1155} from "@openzeppelin/contracts/token/ERC1155/IERC1155.sol";
-import {TestUSD} from "../../../contracts/tokens/TestUSD.sol";
 import {ModelShares} from "../../../contracts/shares/ModelShares.sol";
 import {PaymentEscrow} from "../../../contracts/payments/PaymentEscrow.sol";
 import {IPaymentEscrow} from "../../../contracts/interfaces/IPaymentEscrow.sol";
 import {BareERC1155} from "../mocks/BareERC1155.sol";
+import {BaseTest} from "../utils/BaseTest.sol";
 
 /// @notice Gas report. Prints `GAS <label> <value>` lines (run with -vv), one measurement per test.
 /// @dev Method: every measured call is made with pre-encoded calldata through a low-level call, bracketed by
@@ -19,22 +19,16 @@ import {BareERC1155} from "../mocks/BareERC1155.sol";
 ///      registered snapshot): `transfer_existing_holders` has no pending snapshot, `transfer_after_snapshot` has one
 ///      registered since both holders' last change (both archive a checkpoint), and
 ///      `transfer_existing_explicit_delegates` moves votes between two third-party delegates.
-contract GasBenchmark is Test {
-    TestUSD internal usd;
-    ModelShares internal shares;
+contract GasBenchmark is BaseTest {
     PaymentEscrow internal escrow;
     BareERC1155 internal bare;
 
-    address internal creator = makeAddr("creator");
-    address internal alice = makeAddr("alice");
-    address internal bob = makeAddr("bob");
     address internal operator = makeAddr("operator");
     address internal delegateOfCreator = makeAddr("delegateOfCreator");
     address internal delegateOfAlice = makeAddr("delegateOfAlice");
 
-    function setUp() public {
-        usd = new TestUSD();
-        shares = new ModelShares(usd, "bench");
+    function setUp() public override {
+        super.setUp();
         escrow = new PaymentEscrow(shares, 1 days);
         bare = new BareERC1155();
         _prepare();
@@ -70,38 +64,24 @@ contract GasBenchmark is Test {
         console.log(string.concat("GAS ", label, " ", vm.toString(value)));
     }
 
-    function _deposit(uint256 id, uint256 amount) internal {
-        address funder = makeAddr("funder");
-        deal(address(usd), funder, amount, true);
-        vm.startPrank(funder);
-        usd.approve(address(shares), amount);
-        shares.depositFees(id, amount);
-        vm.stopPrank();
-    }
-
-    function _xfer(address from, address to, uint256 id, uint256 amount) internal {
-        vm.prank(from);
-        shares.safeTransferFrom(from, to, id, amount, "");
-    }
-
     function _modelWithHolders(uint256 holders) internal returns (uint256 id) {
         vm.prank(creator);
         id = shares.createModel("bafy-bench", 1_000_000e6, 500, 2_000, 1e4);
-        _deposit(id, 1_000e6);
+        _depositFees(id, 1_000e6);
         for (uint256 i = 1; i < holders; ++i) {
-            _xfer(creator, address(uint160(0x10000 + i)), id, 1e6);
+            _transfer(creator, address(uint160(0x10000 + i)), id, 1e6);
         }
-        _deposit(id, 1_000e6);
+        _depositFees(id, 1_000e6);
     }
 
     /// @dev A model like `ID`: creator and alice hold it, fee accumulator non-zero.
     function _modelWithTwoHolders() internal returns (uint256 id) {
         vm.prank(creator);
         id = shares.createModel("bafy-bench", 1_000_000e6, 500, 2_000, 1e4);
-        _deposit(id, 1_000e6);
-        _xfer(creator, alice, id, 10e6);
-        _deposit(id, 1_000e6);
-        _xfer(creator, alice, id, 10e6);
+        _depositFees(id, 1_000e6);
+        _transfer(creator, alice, id, 10e6);
+        _depositFees(id, 1_000e6);
+        _transfer(creator, alice, id, 10e6);
     }
 
     uint256 internal constant ID = 1;
@@ -119,10 +99,10 @@ contract GasBenchmark is Test {
         // Ours: both holders self-delegated with checkpoints and fee corrections; accumulator non-zero.
         vm.prank(creator);
         shares.createModel("bafy-bench", 1_000_000e6, 500, 2_000, 1e4);
-        _deposit(ID, 1_000e6);
-        _xfer(creator, alice, ID, 10e6);
-        _deposit(ID, 1_000e6);
-        _xfer(creator, alice, ID, 10e6);
+        _depositFees(ID, 1_000e6);
+        _transfer(creator, alice, ID, 10e6);
+        _depositFees(ID, 1_000e6);
+        _transfer(creator, alice, ID, 10e6);
         // Same shape, both holders delegating to third parties (who then hold explicit vote counters).
         mDelegated = _modelWithTwoHolders();
         vm.prank(creator);
