@@ -1,14 +1,15 @@
-// Generates typed `as const` ABIs and bytecode from forge's artifacts (out/) for every contract under contracts/.
-// Output: src/core/chain/generated/contracts.ts (git-ignored; `npm run build` regenerates it after `forge build`).
+// Generates the typed contract registry from forge's artifacts (out/) for every contract under contracts/:
+// `as const` ABIs, creation bytecode, and `protocolArtifacts` (name -> { abi, bytecode }) for the deployable ones.
+// Output: src/core/chain/protocol/generated/contracts.ts (git-ignored; `npm run build` regenerates it after forge).
 import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 
 const root = new URL('..', import.meta.url).pathname
 const outDir = join(root, 'out')
-const target = join(root, 'src/core/chain/generated/contracts.ts')
+const target = join(root, 'src/core/chain/protocol/generated/contracts.ts')
 
 type Artifact = {
-  abi: unknown[]
+  abi: { type: string }[]
   bytecode?: { object?: string }
   metadata?: { settings?: { compilationTarget?: Record<string, string> } }
 }
@@ -26,8 +27,8 @@ for (const folder of readdirSync(outDir).sort()) {
   for (const file of readdirSync(join(outDir, folder)).sort()) {
     if (!file.endsWith('.json')) continue
     const artifact = JSON.parse(readFileSync(join(outDir, folder, file), 'utf8')) as Artifact
-    const target = artifact.metadata?.settings?.compilationTarget ?? {}
-    const [source, name] = Object.entries(target)[0] ?? []
+    const compiled = artifact.metadata?.settings?.compilationTarget ?? {}
+    const [source, name] = Object.entries(compiled)[0] ?? []
     if (!source || !name || !source.startsWith('contracts/')) continue
     const bytecode = artifact.bytecode?.object ?? '0x'
     entries.push({ name, source, abi: artifact.abi, bytecode: bytecode.startsWith('0x') ? bytecode : `0x${bytecode}` })
@@ -45,6 +46,7 @@ const lines = [
   '/* eslint-disable */',
   '',
 ]
+const deployable = entries.filter((e) => e.bytecode !== '0x')
 for (const { name, source, abi, bytecode } of entries) {
   const id = lowerFirst(name)
   lines.push(`/** ABI of ${name} (${source}). */`)
@@ -54,6 +56,13 @@ for (const { name, source, abi, bytecode } of entries) {
     lines.push(`export const ${id}Bytecode = '${bytecode}' as const`, '')
   }
 }
-mkdirSync(join(root, 'src/core/chain/generated'), { recursive: true })
+lines.push('/** Every deployable contract under contracts/, by name: its typed ABI, creation bytecode and source file. */')
+lines.push('export const protocolArtifacts = {')
+for (const { name, source } of deployable) {
+  const id = lowerFirst(name)
+  lines.push(`  ${name}: { abi: ${id}Abi, bytecode: ${id}Bytecode, source: '${source}' },`)
+}
+lines.push('} as const', '')
+mkdirSync(dirname(target), { recursive: true })
 writeFileSync(target, lines.join('\n'))
-console.log(`generate-abis: ${entries.length} contracts -> ${target.slice(root.length)}`)
+console.log(`generate-abis: ${entries.length} contracts (${deployable.length} deployable) -> ${target.slice(root.length)}`)

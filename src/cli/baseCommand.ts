@@ -1,13 +1,10 @@
 import { Command, Flags, Interfaces, ux } from '@oclif/core'
-import { ExitCode, ModeldaoError, describeCause } from '../core/errors/base.js'
-import { homeLayout, resolveHome, type HomeLayout } from '../core/home/paths.js'
-import { connectChain, type ChainConnection } from '../core/chain/clients.js'
-import { LocalChainNotRunningError } from '../core/chain/errors.js'
-import { findLocalChain } from '../core/chain/localChain.js'
-import { resolveSigner } from '../core/wallet/signer.js'
+import { createModeldao, type ModeldaoContext } from '../core/context/context.js'
+import { ModeldaoError, describeCause } from '../core/errors/base.js'
+import type { TransactionProgress } from '../core/chain/protocol/write.js'
+import type { Service } from '../core/service/service.js'
 import { getPassword } from './password.js'
 import { closestMatch } from './suggest.js'
-import type { Account } from 'viem'
 
 /** Flags of commands that sign transactions, beside the global --account. */
 export const signerFlags = {
@@ -75,41 +72,50 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.args = args as BaseArgs<T>
   }
 
-  protected get layout(): HomeLayout {
-    return homeLayout(resolveHome(this.flags.home))
-  }
-
-  /** Connects to --rpc-url, or to the running local chain; checks --chain-id when given. */
-  protected async connect(): Promise<ChainConnection> {
-    let rpcUrl = this.flags['rpc-url']
-    if (!rpcUrl) {
-      const local = await findLocalChain(this.layout.localChain)
-      if (!local) throw new LocalChainNotRunningError(this.layout.root)
-      rpcUrl = local.rpcUrl
-    }
-    return connectChain({ rpcUrl, expectedChainId: this.flags['chain-id'] })
-  }
-
-  /** The signing account from --account / --dev-account / MODELDAO_PRIVATE_KEY, unlocking a keystore if needed. */
-  protected async signer(connection: ChainConnection): Promise<Account> {
-    const flags = this.flags as { 'dev-account'?: number | undefined; account?: string | undefined }
-    return resolveSigner({
-      keystoresFolder: this.layout.keystores,
-      chainId: connection.chainId,
-      account: flags.account,
-      devAccount: flags['dev-account'],
+  /** The context every action takes, built from the global flags; disposed when the command ends. */
+  protected get ctx(): ModeldaoContext {
+    this.context ??= createModeldao({
+      home: this.flags.home,
+      rpcUrl: this.flags['rpc-url'],
+      chainId: this.flags['chain-id'],
+      account: this.flags.account,
+      devAccount: (this.flags as { 'dev-account'?: number | undefined })['dev-account'],
       privateKey: process.env.MODELDAO_PRIVATE_KEY,
-      getPassword: (name) => getPassword(`keystore "${name}"`),
+      getPassword: ({ purpose, confirm }) => getPassword(purpose, { confirm }),
     })
+    return this.context
   }
 
-  /** A manifest CID as given, or the one a model id (digits) points to on chain. */
-  protected async manifestCidFor(ref: string): Promise<string> {
-    if (!/^\d+$/.test(ref)) return ref
-    const connection = await this.connect()
-    const { requireDeployments } = await import('../core/chain/deployments.js')
-    const { manifestCidOf } = await import('../core/models/register.js')
-    return manifestCidOf(connection, await requireDeployments(this.layout.deployments, connection.chainId), BigInt(ref))
+  private context: ModeldaoContext | undefined
+
+  public override async finally(error: Error | undefined): Promise<unknown> {
+    await this.context?.dispose()
+    return super.finally(error)
+  }
+
+  /** Starts a long-running service, renders its ready info, and stops it on Ctrl-C or SIGTERM. */
+  protected async serve<Info>(service: Service<Info>, render: (info: Info) => void): Promise<Info> {
+    const info = await service.start()
+    if (this.jsonEnabled()) process.stdout.write(`${JSON.stringify(this.toSuccessJson({ ...info, ready: true }))}\n`)
+    render(info)
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve)
+      process.once('SIGTERM', resolve)
+    })
+    await service.stop()
+    return info
+  }
+
+  /** A spinner line for each step of a transaction (simulated, signed, sent, mined). */
+  protected transactionProgress(event: TransactionProgress) {
+    if (event.stage === 'simulated') this.progress(`${event.call}: signing`)
+    else if (event.stage === 'sent') this.progress(`${event.call}: sent ${event.hash}, waiting`)
+    else if (event.stage === 'mined') this.progressDone(`mined in block ${event.blockNumber}`)
+  }
+
+  /** `name  address` lines for deployed contracts. */
+  protected logContracts(contracts: Partial<Record<string, { address: string }>>) {
+    for (const [name, contract] of Object.entries(contracts)) if (contract) this.log(`  ${name.padEnd(16)} ${contract.address}`)
   }
 
   /** A warning: printed to stderr in text mode, carried in the JSON envelope otherwise. */
@@ -172,12 +178,22 @@ export function toModeldaoError(error: unknown, usageHint?: string): ModeldaoErr
   if (error instanceof ModeldaoError) return error
   const oclifExit = (error as { oclif?: { exit?: number } })?.oclif?.exit
   if (oclifExit !== undefined) {
-    const message = (error as Error).message.split('\n')[0]!
-    return new ModeldaoError('USAGE', message, { exitCode: ExitCode.usage, hints: [...(usageHint ? [usageHint] : []), 'See --help for usage.'] })
+    return new ModeldaoError('USAGE', usageMessage((error as Error).message), { hints: [...(usageHint ? [usageHint] : []), 'See --help for usage.'] })
   }
   return new ModeldaoError('INTERNAL', `Unexpected error: ${describeCause(error)}`, {
     hints: ['Run again with MODELDAO_DEBUG=1 for the stack trace, and report it.'],
-    exitCode: ExitCode.internal,
     cause: error,
   })
+}
+
+/**
+ * oclif's usage error as one line: its "The following error(s) occurred:" header and "See more help" footer dropped,
+ * the problems themselves kept (a missing flag, a bad value), so JSON carries what text mode shows.
+ */
+export function usageMessage(message: string): string {
+  const lines = message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !/^The following errors? occurred:?$/.test(line) && !/^See more help with/.test(line))
+  return lines.join('; ') || message.trim()
 }

@@ -1,25 +1,31 @@
+import { formatUnits } from 'viem'
+import type { RegistrationSummary } from '../core/models/actions/publishModel.js'
 import { createInterface } from 'node:readline/promises'
-import { ExitCode, ModeldaoError } from '../core/errors/base.js'
+import { ConfirmationRequiredError } from '../core/errors/base.js'
 
 /**
- * Asks "question [y/N]" on the terminal. `assumeYes` (--yes) skips it. Off a terminal without --yes it refuses:
- * a transaction is never sent without someone having said yes.
+ * Asks "question [y/N]" on the terminal and says whether the answer was yes. `assumeYes` (--yes) skips it. Off a
+ * terminal without --yes it refuses: a transaction is never sent without someone having said yes.
+ * @throws {ConfirmationRequiredError}
  */
-export async function confirm(question: string, assumeYes: boolean): Promise<void> {
-  if (assumeYes) return
-  if (!process.stdin.isTTY) {
-    throw new ModeldaoError('CONFIRMATION_REQUIRED', 'This sends a transaction and needs confirmation.', {
-      hints: ['Run it in a terminal to confirm, or pass --yes.'],
-      exitCode: ExitCode.usage,
-    })
-  }
+export async function confirm(question: string, assumeYes: boolean): Promise<boolean> {
+  if (assumeYes) return true
+  if (!process.stdin.isTTY) throw new ConfirmationRequiredError()
   const rl = createInterface({ input: process.stdin, output: process.stderr })
   try {
     const answer = (await rl.question(`${question} [y/N] `)).trim().toLowerCase()
-    if (answer !== 'y' && answer !== 'yes') {
-      throw new ModeldaoError('CANCELLED', 'Cancelled; nothing was sent.', { exitCode: ExitCode.usage })
-    }
+    return answer === 'y' || answer === 'yes'
   } finally {
     rl.close()
   }
+}
+
+/** The question asked before a model is created on chain. */
+export function registrationQuestion(summary: RegistrationSummary): string {
+  const { terms } = summary
+  return (
+    `Create model "${summary.name}" on chain ${summary.chainId} from ${summary.account}: ${terms.supply} shares, ` +
+    `royalty ${Number(terms.royaltyBps) / 100}%, shareholders' fee share ${terms.feeShareBps / 100}%, ` +
+    `price ${formatUnits(terms.pricePerRequest, terms.paymentTokenDecimals)} ${terms.paymentTokenSymbol}/request?`
+  )
 }

@@ -30,7 +30,7 @@ function promptHidden(question: string): Promise<string> {
  * The keystore password: MODELDAO_PASSWORD when set, else asked on the terminal (twice when `confirm`).
  * @throws {PasswordRequiredError} no env and no terminal, or the two entries differ, or it is empty.
  */
-export async function getPassword(purpose: string, options: { confirm?: boolean } = {}): Promise<string> {
+export async function getPassword(purpose: string, options: { confirm?: boolean | undefined } = {}): Promise<string> {
   const fromEnv = process.env.MODELDAO_PASSWORD
   if (fromEnv !== undefined) {
     if (fromEnv === '') throw new PasswordRequiredError('MODELDAO_PASSWORD is set but empty')

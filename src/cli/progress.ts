@@ -1,3 +1,7 @@
+import type { TransactionProgress } from '../core/chain/protocol/write.js'
+import type { GetProgress } from '../core/models/get.js'
+import type { PublishProgress } from '../core/models/publish.js'
+
 /** Human-readable bytes: 1.5 MB, 3.2 GB (decimal units, like most download tools). */
 export function formatBytes(bytes: number): string {
   const units = ['B', 'kB', 'MB', 'GB', 'TB']
@@ -63,16 +67,39 @@ export class TransferProgress {
 }
 
 /** An AbortSignal that fires on Ctrl-C (SIGINT) or SIGTERM, so long work stops cleanly and can resume. */
-export function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
+export function interruptSignal(): { signal: AbortSignal; [Symbol.dispose]: () => void } {
   const controller = new AbortController()
   const onSignal = () => controller.abort(new Error('interrupted'))
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
   return {
     signal: controller.signal,
-    dispose: () => {
+    [Symbol.dispose]: () => {
       process.off('SIGINT', onSignal)
       process.off('SIGTERM', onSignal)
     },
+  }
+}
+
+/** Renders publish progress (one line per file, a live transfer line on a TTY). */
+export function publishProgress(progress: TransferProgress) {
+  return (event: PublishProgress | TransactionProgress) => {
+    if (event.stage === 'file-start') progress.startItem(event.path)
+    else if (event.stage === 'importing') progress.update({ bytes: event.fileBytes, total: event.fileTotal }, { bytes: event.bytes, total: event.total })
+    else if (event.stage === 'file-done') progress.finishItem(`${event.path} ${event.cid}`)
+  }
+}
+
+/** Renders get progress (one line per file, a live transfer line on a TTY). */
+export function getProgress(progress: TransferProgress) {
+  let fileStarted = -1
+  return (event: GetProgress) => {
+    if (event.stage === 'fetching') {
+      if (event.fileIndex !== fileStarted) {
+        fileStarted = event.fileIndex
+        progress.startItem(event.path)
+      }
+      progress.update({ bytes: event.fetchedBytes, total: event.fileSize }, { bytes: event.fetchedBytes, total: event.fileSize })
+    } else if (event.stage === 'file-done') progress.finishItem(`${event.path} ${event.reused ? 'already there' : 'verified'}`)
   }
 }

@@ -1,8 +1,8 @@
 import { Flags } from '@oclif/core'
 import { getAddress, isAddress } from 'viem'
 import { BaseCommand, signerFlags } from '../cli/baseCommand.js'
-import { deployProtocol, type DeployProtocolResult } from '../core/chain/deploy.js'
-import { ExitCode, ModeldaoError } from '../core/errors/base.js'
+import { deployProtocol, type DeployProtocolReturnType } from '../core/chain/actions/deployProtocol.js'
+import { AddressInvalidError } from '../core/errors/base.js'
 
 export default class Deploy extends BaseCommand<typeof Deploy> {
   static override summary = 'Deploy the modeldao protocol contracts to a chain and record their addresses.'
@@ -19,29 +19,17 @@ stablecoin is deployed, which only makes sense on a development chain.`
     force: Flags.boolean({ summary: 'Deploy again even if a deployments file exists (it is kept as .bak).', default: false }),
   }
 
-  async run(): Promise<DeployProtocolResult> {
+  async run(): Promise<DeployProtocolReturnType> {
     const token = this.flags['payment-token']
-    if (token !== undefined && !isAddress(token)) {
-      throw new ModeldaoError('ADDRESS_INVALID', `--payment-token "${token}" is not an address.`, { exitCode: ExitCode.usage })
-    }
-    const connection = await this.connect()
-    const account = await this.signer(connection)
-    if (token === undefined && connection.chainId !== 31337) {
-      this.note(`no --payment-token given: deploying the test stablecoin on chain ${connection.chainId}`)
-    }
-    const result = await deployProtocol({
-      connection,
-      account,
-      deploymentsFolder: this.layout.deployments,
+    if (token !== undefined && !isAddress(token)) throw new AddressInvalidError('--payment-token', token)
+    const result = await deployProtocol(this.ctx, {
       paymentToken: token === undefined ? undefined : getAddress(token),
       force: this.flags.force,
-      onProgress: (event) => {
-        if (event.stage === 'sending') this.progress(`Deploying ${event.contract}`)
-        else this.progressDone(event.address)
-      },
+      onProgress: (event) => (event.stage === 'sending' ? this.progress(`Deploying ${event.contract}`) : this.progressDone(event.address)),
     })
-    this.log(`Deployed to chain ${connection.chainId}; addresses in ${result.file}:`)
-    for (const [name, contract] of Object.entries(result.deployments.contracts)) this.log(`  ${name.padEnd(16)} ${contract.address}`)
+    for (const warning of result.warnings) this.note(warning)
+    this.log(`Deployed to chain ${result.deployments.chainId}; addresses in ${result.file}:`)
+    this.logContracts(result.deployments.contracts)
     return result
   }
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { findFreePort } from '../../src/core/chain/ports.js'
+import { findFreePort } from '../../src/core/chain/local/ports.js'
 import { runCli } from '../helpers/cli.js'
 import { tempHome } from '../helpers/tempHome.js'
 

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../../cli/baseCommand.js'
-import { parseDuration } from '../../core/chain/duration.js'
-import { advanceTime, type TimeTravelResult } from '../../core/chain/timeTravel.js'
+import { advanceTime, type AdvanceTimeReturnType } from '../../core/chain/actions/advanceTime.js'
+import { parseDuration } from '../../core/units/duration.js'
 
 export default class ChainAdvance extends BaseCommand<typeof ChainAdvance> {
   static override summary = "Move the local chain's clock forward and mine a block."
@@ -10,10 +10,9 @@ export default class ChainAdvance extends BaseCommand<typeof ChainAdvance> {
     time: Flags.string({ summary: 'How far: 90s, 15m, 2h, 7d, 1w, combinations (1d12h) or seconds.', required: true }),
   }
 
-  async run(): Promise<TimeTravelResult & { advancedSeconds: number }> {
-    const seconds = parseDuration(this.flags.time)
-    const result = await advanceTime(await this.connect(), seconds)
-    this.log(`Advanced ${seconds} s; now at block ${result.blockNumber} (${result.blockTimestamp}).`)
-    return { ...result, advancedSeconds: seconds }
+  async run(): Promise<AdvanceTimeReturnType> {
+    const result = await advanceTime(this.ctx, { seconds: parseDuration(this.flags.time) })
+    this.log(`Advanced ${result.advancedSeconds} s; now at block ${result.blockNumber} (${result.blockTimestamp}).`)
+    return result
   }
 }

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../../cli/baseCommand.js'
-import { mineBlocks, type TimeTravelResult } from '../../core/chain/timeTravel.js'
+import { mineBlocks, type MineBlocksReturnType } from '../../core/chain/actions/mineBlocks.js'
 
 export default class ChainMine extends BaseCommand<typeof ChainMine> {
   static override summary = 'Mine empty blocks on the local chain.'
@@ -9,8 +9,8 @@ export default class ChainMine extends BaseCommand<typeof ChainMine> {
     blocks: Flags.integer({ summary: 'How many blocks to mine.', default: 1, min: 1, max: 1_000_000 }),
   }
 
-  async run(): Promise<TimeTravelResult> {
-    const result = await mineBlocks(await this.connect(), this.flags.blocks)
+  async run(): Promise<MineBlocksReturnType> {
+    const result = await mineBlocks(this.ctx, { blocks: this.flags.blocks })
     this.log(`Mined ${this.flags.blocks} block(s); now at block ${result.blockNumber} (${result.blockTimestamp}).`)
     return result
   }

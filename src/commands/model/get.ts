@@ -1,10 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../../cli/baseCommand.js'
-import { formatBytes, interruptSignal, TransferProgress } from '../../cli/progress.js'
-import { ExitCode, ModeldaoError } from '../../core/errors/base.js'
-import { gatewaySource, peerSource, type BlockSource } from '../../core/ipfs/fetch.js'
-import { openRepo } from '../../core/ipfs/repo.js'
-import { getModel, type GetModelResult } from '../../core/models/get.js'
+import { formatBytes, getProgress, interruptSignal, TransferProgress } from '../../cli/progress.js'
+import { getModel, type GetModelReturnType } from '../../core/models/actions/getModel.js'
 
 export default class ModelGet extends BaseCommand<typeof ModelGet> {
   static override summary = 'Fetch a model by manifest CID, verify every block and file, and write the files.'
@@ -23,45 +20,17 @@ local repo, so an interrupted get resumes; without --peer or --gateway everythin
     gateway: Flags.string({ summary: 'URL of a trustless gateway that has the model.' }),
   }
 
-  async run(): Promise<GetModelResult> {
-    const repo = openRepo(this.layout.ipfs)
-    const interrupt = interruptSignal()
-    let source: BlockSource | undefined
-    const progress = new TransferProgress(!this.jsonEnabled())
-    try {
-      if (this.flags.gateway) source = gatewaySource(this.flags.gateway)
-      else if (this.flags.peer) source = await peerSource(repo, this.flags.peer)
-      let fileStarted = -1
-      const result = await getModel({
-        repo,
-        manifestCid: await this.manifestCidFor(this.args.ref),
-        outDir: this.flags.out,
-        source,
-        signal: interrupt.signal,
-        onProgress: (event) => {
-          if (event.stage === 'fetching') {
-            if (event.fileIndex !== fileStarted) {
-              fileStarted = event.fileIndex
-              progress.startItem(event.path)
-            }
-            progress.update({ bytes: event.fetchedBytes, total: event.fileSize }, { bytes: event.fetchedBytes, total: event.fileSize })
-          } else if (event.stage === 'file-done') progress.finishItem(`${event.path} ${event.reused ? 'already there' : 'verified'}`)
-        },
-      })
-      this.log(`Got "${result.manifest.name}" (${result.files.length} file(s), ${formatBytes(result.fetchedBytes)} fetched in ${result.seconds.toFixed(1)}s) into ${result.outDir}`)
-      return result
-    } catch (error) {
-      if (interrupt.signal.aborted) {
-        throw new ModeldaoError('INTERRUPTED', 'The download was interrupted.', {
-          hints: ['Blocks fetched so far are kept: run the same command again to resume.'],
-          exitCode: ExitCode.internal,
-        })
-      }
-      throw error
-    } finally {
-      interrupt.dispose()
-      await source?.close()
-      await repo.close()
-    }
+  async run(): Promise<GetModelReturnType> {
+    using interrupt = interruptSignal()
+    const result = await getModel(this.ctx, {
+      ref: this.args.ref,
+      outDir: this.flags.out,
+      peer: this.flags.peer,
+      gateway: this.flags.gateway,
+      signal: interrupt.signal,
+      onProgress: getProgress(new TransferProgress(!this.jsonEnabled())),
+    })
+    this.log(`Got "${result.manifest.name}" (${result.files.length} file(s), ${formatBytes(result.fetchedBytes)} fetched in ${result.seconds.toFixed(1)}s) into ${result.outDir}`)
+    return result
   }
 }

@@ -1,21 +1,15 @@
 import { Args } from '@oclif/core'
 import { BaseCommand } from '../../cli/baseCommand.js'
-import { importCar, type ImportCarResult } from '../../core/ipfs/car.js'
-import { openRepo } from '../../core/ipfs/repo.js'
+import { importCar, type ImportCarReturnType } from '../../core/ipfs/actions/importCar.js'
 
 export default class ModelImport extends BaseCommand<typeof ModelImport> {
   static override summary = 'Import a CAR file into the local repo, verifying every block and that each root is complete.'
   static override examples = ['<%= config.bin %> <%= command.id %> model.car']
   static override args = { car: Args.file({ description: 'CAR file.', required: true, exists: true }) }
 
-  async run(): Promise<ImportCarResult> {
-    const repo = openRepo(this.layout.ipfs)
-    try {
-      const result = await importCar(repo, this.args.car, `import ${this.args.car}`)
-      this.log(`Imported ${result.blocks} blocks (${result.newBlocks} new); pinned ${result.roots.join(', ')}`)
-      return result
-    } finally {
-      await repo.close()
-    }
+  async run(): Promise<ImportCarReturnType> {
+    const result = await importCar(this.ctx, { path: this.args.car })
+    this.log(`Imported ${result.blocks} blocks (${result.newBlocks} new); pinned ${result.roots.join(', ')}`)
+    return result
   }
 }

@@ -1,14 +1,10 @@
 import { Args, Flags } from '@oclif/core'
-import { formatUnits } from 'viem'
 import { BaseCommand, signerFlags } from '../../cli/baseCommand.js'
-import { confirm } from '../../cli/confirm.js'
-import { formatBytes, interruptSignal, TransferProgress } from '../../cli/progress.js'
-import { ExitCode, ModeldaoError } from '../../core/errors/base.js'
-import { cidProfiles, DEFAULT_CID_PROFILE } from '../../core/ipfs/cidProfiles.js'
-import { openRepo } from '../../core/ipfs/repo.js'
-import { publishToIpfs, type PublishResult } from '../../core/models/publish.js'
-import { registerModel, termsOnChain, type RegisterModelResult } from '../../core/models/register.js'
-import { assertDeployments, requireDeployments } from '../../core/chain/deployments.js'
+import { confirm, registrationQuestion } from '../../cli/confirm.js'
+import { formatBytes, interruptSignal, publishProgress, TransferProgress } from '../../cli/progress.js'
+import { cidProfiles, DEFAULT_CID_PROFILE } from '../../core/ipfs/formats/cidProfiles.js'
+import { publishModel, type PublishModelReturnType } from '../../core/models/actions/publishModel.js'
+import { parseModelTerms } from '../../core/models/register.js'
 
 export default class ModelPublish extends BaseCommand<typeof ModelPublish> {
   static override summary = 'Publish model weights to IPFS with a model card manifest.'
@@ -43,81 +39,24 @@ supply is minted to the signer, after a confirmation (or --yes).`
     ...signerFlags,
   }
 
-  async run(): Promise<PublishResult & { model?: RegisterModelResult }> {
+  async run(): Promise<PublishModelReturnType> {
     const { argv } = await this.parse(ModelPublish)
-    // Chain problems (no RPC, no deployment, bad terms, no signer) fail before any import work.
-    let chain
-    if (!this.flags['ipfs-only']) {
-      const connection = await this.connect()
-      const deployments = await requireDeployments(this.layout.deployments, connection.chainId)
-      await assertDeployments(connection, this.layout.deployments, deployments)
-      if (!/^\d+$/.test(this.flags.supply)) throw new ModeldaoError('TERMS_INVALID', `--supply must be a whole number, got "${this.flags.supply}".`, { exitCode: ExitCode.usage })
-      const terms = await termsOnChain(connection, deployments, {
-        supply: BigInt(this.flags.supply),
-        royaltyPercent: Number(this.flags.royalty),
-        feeSharePercent: Number(this.flags['fee-share']),
-        pricePerRequest: this.flags.price,
-      })
-      const account = await this.signer(connection)
-      chain = { connection, deployments, terms, account }
-    }
-    const repo = openRepo(this.layout.ipfs)
-    const progress = new TransferProgress(!this.jsonEnabled())
-    const interrupt = interruptSignal()
-    try {
-      const result = await publishToIpfs({
-        repo,
-        inputs: argv as string[],
-        name: this.flags.name,
-        description: this.flags.description,
-        license: this.flags.license,
-        architecture: this.flags.architecture,
-        datasets: this.flags.dataset,
-        parent: this.flags.parent,
-        creator: chain?.account.address,
-        cidProfile: this.flags['cid-profile'],
-        cardTemplate: this.flags.card,
-        readmeTemplate: this.flags.readme,
-        signal: interrupt.signal,
-        onProgress: (event) => {
-          if (event.stage === 'file-start') progress.startItem(event.path)
-          else if (event.stage === 'importing') {
-            progress.update({ bytes: event.fileBytes, total: event.fileTotal }, { bytes: event.bytes, total: event.total })
-          } else if (event.stage === 'file-done') progress.finishItem(`${event.path} ${event.cid}`)
-        },
-      })
-      this.log(`Published "${result.manifest.name}": ${result.manifest.files.length} file(s), ${formatBytes(result.bytes)} in ${result.seconds.toFixed(1)}s (${formatBytes(result.bytes / Math.max(result.seconds, 1e-3))}/s)`)
-      this.log(`Manifest CID: ${result.manifestCid}`)
-      if (!chain) return result
-      const { connection, deployments, terms, account } = chain
-      await confirm(
-        `Create model "${result.manifest.name}" on chain ${connection.chainId} from ${account.address}: ${terms.supply} shares, ` +
-          `royalty ${Number(terms.royaltyBps) / 100}%, shareholders' fee share ${terms.feeShareBps / 100}%, ` +
-          `price ${formatUnits(terms.pricePerRequest, terms.paymentTokenDecimals)} ${terms.paymentTokenSymbol}/request?`,
-        this.flags.yes,
-      )
-      this.progress('Sending createModel')
-      const model = await registerModel({ connection, deployments, account, manifestCid: result.manifestCid, terms })
-      this.progressDone(`model ${model.modelId}`)
-      this.log(`Model ${model.modelId} created on chain ${connection.chainId} (transaction ${model.transactionHash}).`)
-      return { ...result, model }
-    } catch (error) {
-      if (interrupt.signal.aborted) {
-        throw new ModeldaoError('INTERRUPTED', 'Publishing was interrupted.', {
-          hints: ['Blocks stored so far are kept: run the same command again to finish (it reuses them).'],
-          exitCode: ExitCode.internal,
-        })
-      }
-      if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
-        throw new ModeldaoError('DISK_FULL', `The disk holding ${this.layout.ipfs} is full.`, {
-          hints: ['Free space (`modeldao ipfs gc` drops unpinned blocks), then run the same command again: finished blocks are reused.'],
-          exitCode: ExitCode.unavailable,
-        })
-      }
-      throw error
-    } finally {
-      interrupt.dispose()
-      await repo.close()
-    }
+    const { flags } = this
+    using interrupt = interruptSignal()
+    const render = publishProgress(new TransferProgress(!this.jsonEnabled()))
+    const result = await publishModel(this.ctx, {
+      inputs: argv as string[],
+      ...{ name: flags.name, description: flags.description, license: flags.license, architecture: flags.architecture },
+      ...{ datasets: flags.dataset, parent: flags.parent, cidProfile: flags['cid-profile'], cardTemplate: flags.card, readmeTemplate: flags.readme },
+      ipfsOnly: flags['ipfs-only'],
+      terms: parseModelTerms({ supply: flags.supply, royalty: flags.royalty, feeShare: flags['fee-share'], price: flags.price }),
+      signal: interrupt.signal,
+      confirm: (summary) => confirm(registrationQuestion(summary), flags.yes),
+      onProgress: (event) => ('call' in event ? this.transactionProgress(event) : render(event)),
+    })
+    this.log(`Published "${result.manifest.name}": ${result.manifest.files.length} file(s), ${formatBytes(result.bytes)} in ${result.seconds.toFixed(1)}s (${formatBytes(result.bytes / Math.max(result.seconds, 1e-3))}/s)`)
+    this.log(`Manifest CID: ${result.manifestCid}`)
+    if (result.model) this.log(`Model ${result.model.modelId} created (transaction ${result.model.transactionHash}).`)
+    return result
   }
 }

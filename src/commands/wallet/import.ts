@@ -1,10 +1,7 @@
-import { readFile } from 'node:fs/promises'
 import { Args, Flags } from '@oclif/core'
 import type { Hex } from 'viem'
 import { BaseCommand } from '../../cli/baseCommand.js'
-import { getPassword } from '../../cli/password.js'
-import { ExitCode, ModeldaoError } from '../../core/errors/base.js'
-import { importWallet, type WalletInfo } from '../../core/wallet/store.js'
+import { importWallet, type ImportWalletReturnType } from '../../core/wallet/actions/importWallet.js'
 
 export default class WalletImport extends BaseCommand<typeof WalletImport> {
   static override summary = 'Import an account from a keystore file (geth, Foundry, ethers) or a private key.'
@@ -19,27 +16,17 @@ a flag, so it stays out of shell history) and encrypted with the password.`
   static override flags = {
     keystore: Flags.file({ summary: 'Existing v3 keystore file to import.', exists: true, exclusive: ['private-key-file'] }),
     'private-key-file': Flags.file({ summary: 'File holding the hex private key.', exists: true }),
-    kdf: Flags.string({ summary: 'scrypt strength when encrypting a raw key.', options: ['standard', 'light'], default: 'standard' }),
+    kdf: Flags.option({ summary: 'scrypt strength when encrypting a raw key.', options: ['standard', 'light'] as const, default: 'standard' as const })(),
   }
 
-  async run(): Promise<WalletInfo> {
-    const base = { keystoresFolder: this.layout.keystores, name: this.args.name }
-    let wallet: WalletInfo
-    if (this.flags.keystore) {
-      const keystoreJson = await readFile(this.flags.keystore, 'utf8')
-      const password = await getPassword(`the keystore ${this.flags.keystore}`)
-      wallet = await importWallet({ ...base, password, keystoreJson })
-    } else {
-      const privateKey = this.flags['private-key-file'] ? (await readFile(this.flags['private-key-file'], 'utf8')).trim() : process.env.MODELDAO_PRIVATE_KEY
-      if (!privateKey) {
-        throw new ModeldaoError('NOTHING_TO_IMPORT', 'Nothing to import.', {
-          hints: ['Pass --keystore <file>, --private-key-file <file>, or set MODELDAO_PRIVATE_KEY.'],
-          exitCode: ExitCode.usage,
-        })
-      }
-      const password = await getPassword(`the new keystore "${this.args.name}"`, { confirm: true })
-      wallet = await importWallet({ ...base, password, privateKey: privateKey as Hex, kdf: this.flags.kdf as 'standard' | 'light' })
-    }
+  async run(): Promise<ImportWalletReturnType> {
+    const wallet = await importWallet(this.ctx, {
+      name: this.args.name,
+      keystoreFile: this.flags.keystore,
+      privateKeyFile: this.flags['private-key-file'],
+      privateKey: process.env.MODELDAO_PRIVATE_KEY as Hex | undefined,
+      kdf: this.flags.kdf,
+    })
     this.log(`Imported "${wallet.name}" ${wallet.address}\n  ${wallet.file}`)
     return wallet
   }

@@ -1,15 +1,6 @@
-/** Exit codes shared by every command. Stable: scripts depend on them. */
-export const ExitCode = {
-  /** Something failed that the user cannot fix by changing input (a bug, an I/O failure). */
-  internal: 1,
-  /** Bad usage: unknown flag, bad flag value, missing argument. */
-  usage: 2,
-  /** Input was understood but is not acceptable (wrong password, corrupt file, wrong chain). */
-  invalidInput: 3,
-  /** Something the command needs is missing or unreachable (RPC down, binary missing, port taken). */
-  unavailable: 4,
-} as const
-export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode]
+import { errorCatalogue, ExitCode, type ErrorCode } from './codes.js'
+
+export { ExitCode, errorCatalogue, type ErrorCode, type CatalogueCode, type RevertCode } from './codes.js'
 
 export type ModeldaoErrorOptions = {
   /** What went on around the failure (values, paths). Shown under the message. */
@@ -17,22 +8,27 @@ export type ModeldaoErrorOptions = {
   /** What the user can do next. One line each. */
   hints?: readonly string[] | undefined
   cause?: unknown
-  exitCode?: ExitCode | undefined
+}
+
+/** The exit code of an error code: the catalogue's, and 3 (input refused) for every contract revert. */
+export function exitCodeOf(code: ErrorCode): ExitCode {
+  return code in errorCatalogue ? errorCatalogue[code as keyof typeof errorCatalogue].exitCode : ExitCode.invalidInput
 }
 
 /**
- * Base of every error modeldao throws on purpose. `code` is stable and machine-readable; `shortMessage` says what
- * went wrong in one line; `hints` say how to fix it. Commands render it as text or as JSON with the same fields.
+ * Base of every error modeldao throws on purpose. `code` is stable and machine-readable (one meaning each, see
+ * errorCatalogue); `shortMessage` says what went wrong in one line; `hints` say how to fix it. Commands render it as
+ * text or as JSON with the same fields.
  */
 export class ModeldaoError extends Error {
   override name = 'ModeldaoError'
-  readonly code: string
+  readonly code: ErrorCode
   readonly shortMessage: string
   readonly details: string | undefined
   readonly hints: readonly string[]
   readonly exitCode: ExitCode
 
-  constructor(code: string, shortMessage: string, options: ModeldaoErrorOptions = {}) {
+  constructor(code: ErrorCode, shortMessage: string, options: ModeldaoErrorOptions = {}) {
     const lines = [shortMessage]
     if (options.details) lines.push('', `Details: ${options.details}`)
     for (const hint of options.hints ?? []) lines.push(`Hint: ${hint}`)
@@ -41,10 +37,10 @@ export class ModeldaoError extends Error {
     this.shortMessage = shortMessage
     this.details = options.details
     this.hints = options.hints ?? []
-    this.exitCode = options.exitCode ?? ExitCode.invalidInput
+    this.exitCode = exitCodeOf(code)
   }
 
-  toJSON(): { code: string; message: string; details?: string; hints: readonly string[] } {
+  toJSON(): { code: ErrorCode; message: string; details?: string; hints: readonly string[] } {
     return {
       code: this.code,
       message: this.shortMessage,
@@ -58,4 +54,41 @@ export class ModeldaoError extends Error {
 export function describeCause(cause: unknown): string {
   if (cause instanceof Error) return (cause as { shortMessage?: string }).shortMessage ?? cause.message
   return String(cause)
+}
+
+/** Ctrl-C or SIGTERM stopped long work; what was done is kept and a re-run resumes. */
+export class InterruptedError extends ModeldaoError {
+  override name = 'InterruptedError'
+  constructor(what: string, resumeHint: string) {
+    super('INTERRUPTED', `${what} was interrupted.`, { hints: [resumeHint] })
+  }
+}
+
+/** A transaction needs a yes and none can be asked for. */
+export class ConfirmationRequiredError extends ModeldaoError {
+  override name = 'ConfirmationRequiredError'
+  constructor() {
+    super('CONFIRMATION_REQUIRED', 'This sends a transaction and needs confirmation.', { hints: ['Run it in a terminal to confirm, or pass --yes.'] })
+  }
+}
+
+export class CancelledError extends ModeldaoError {
+  override name = 'CancelledError'
+  constructor() {
+    super('CANCELLED', 'Cancelled; nothing was sent.')
+  }
+}
+
+export class DiskFullError extends ModeldaoError {
+  override name = 'DiskFullError'
+  constructor(folder: string, retryHint: string) {
+    super('DISK_FULL', `The disk holding ${folder} is full.`, { hints: [retryHint] })
+  }
+}
+
+export class AddressInvalidError extends ModeldaoError {
+  override name = 'AddressInvalidError'
+  constructor(what: string, value: string) {
+    super('ADDRESS_INVALID', `${what} "${value}" is not an address.`, { hints: ['An address is 0x followed by 40 hex digits.'] })
+  }
 }

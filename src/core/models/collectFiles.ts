@@ -1,16 +1,10 @@
 import { constants } from 'node:fs'
 import { access, lstat, readdir, realpath, stat } from 'node:fs/promises'
 import { basename, join, relative, sep } from 'node:path'
-import { ExitCode, ModeldaoError } from '../errors/base.js'
+import { PublishInputError } from './errors.js'
 
 export type SourceFile = { /** Path in the manifest (POSIX, relative). */ path: string; /** Where to read it. */ absolute: string; size: number }
 
-export class PublishInputError extends ModeldaoError {
-  override name = 'PublishInputError'
-  constructor(code: string, message: string, hint: string) {
-    super(code, message, { hints: [hint], exitCode: ExitCode.invalidInput })
-  }
-}
 
 /**
  * Lists the files to publish from files and directories (recursively, following symlinks, refusing loops).

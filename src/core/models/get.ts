@@ -3,15 +3,14 @@ import { createReadStream } from 'node:fs'
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve, sep } from 'node:path'
 import type { CID } from 'multiformats/cid'
-import { ExitCode, ModeldaoError } from '../errors/base.js'
-import { fetchDag, type BlockSource } from '../ipfs/fetch.js'
-import { fetchFileToDisk, Sha256MismatchError } from '../ipfs/fileFetch.js'
-import { fileContent } from '../ipfs/fileContent.js'
-import type { IpfsRepo } from '../ipfs/repo.js'
-import { parseCid } from '../ipfs/verify.js'
+import { Sha256MismatchError } from '../ipfs/errors.js'
+import { fileContent } from '../ipfs/formats/fileContent.js'
+import { parseCid } from '../ipfs/formats/verify.js'
+import { fetchDag, type BlockSource } from '../ipfs/network/fetch.js'
+import { fetchFileToDisk } from '../ipfs/network/fileFetch.js'
+import type { IpfsRepo } from '../ipfs/storage/repo.js'
+import { ManifestPathUnsafeError } from './errors.js'
 import { parseManifest, type ManifestFile, type ModelManifest } from './manifest.js'
-
-export { Sha256MismatchError }
 
 export type GetProgress =
   | { stage: 'manifest' }
@@ -33,11 +32,11 @@ async function sha256OfFile(path: string): Promise<string> {
   return hash.digest('hex')
 }
 
-/** Where a manifest file goes, and its hidden in-progress sibling. @throws {ModeldaoError} MANIFEST_PATH_UNSAFE */
+/** Where a manifest file goes, and its hidden in-progress sibling. @throws {ManifestPathUnsafeError} */
 function outputPaths(outDir: string, path: string): { target: string; partial: string } {
   const root = resolve(outDir)
   const target = resolve(root, path)
-  if (!target.startsWith(root + sep)) throw new ModeldaoError('MANIFEST_PATH_UNSAFE', `Manifest path "${path}" points outside ${root}.`)
+  if (!target.startsWith(root + sep)) throw new ManifestPathUnsafeError(path, root)
   return { target, partial: join(dirname(target), `.${basename(target)}.partial`) }
 }
 
@@ -84,7 +83,7 @@ export async function writeManifestFile(
   return { path: target, reused: false }
 }
 
-export type GetModelParams = {
+export type FetchModelFilesParams = {
   repo: IpfsRepo
   manifestCid: string
   outDir: string
@@ -94,7 +93,7 @@ export type GetModelParams = {
   onProgress?: ((event: GetProgress) => void) | undefined
 }
 
-export type GetModelResult = {
+export type FetchModelFilesResult = {
   manifestCid: string
   manifest: ModelManifest
   outDir: string
@@ -109,12 +108,12 @@ export type GetModelResult = {
  * siblings, so an interrupted get resumes where it stopped; the manifest is kept and pinned in the local repo.
  * @example await getModel({ repo, manifestCid, outDir: './model', source: gatewaySource('http://127.0.0.1:8080') })
  */
-export async function getModel(params: GetModelParams): Promise<GetModelResult> {
+export async function fetchModelFiles(params: FetchModelFilesParams): Promise<FetchModelFilesResult> {
   const started = performance.now()
   const manifestCid = parseCid(params.manifestCid)
   params.onProgress?.({ stage: 'manifest' })
   const manifest = await loadManifest(params.repo, manifestCid, params.source, params.signal)
-  const files: GetModelResult['files'] = []
+  const files: FetchModelFilesResult['files'] = []
   let fetchedBytes = 0
   for (const [fileIndex, file] of manifest.files.entries()) {
     const cid = parseCid(file.cid)

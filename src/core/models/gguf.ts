@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { gguf } from '@huggingface/gguf'
-import { ExitCode, ModeldaoError } from '../errors/base.js'
+import { GgufMalformedError } from './errors.js'
 
 /** What a model card says about a GGUF file, read from its header. */
 export type GgufInfo = {
@@ -15,16 +15,6 @@ export type GgufInfo = {
   tensorCount: number
 }
 
-export class GgufMalformedError extends ModeldaoError {
-  override name = 'GgufMalformedError'
-  constructor(path: string, reason: string) {
-    super('GGUF_MALFORMED', `${basename(path)} claims to be GGUF but its header cannot be read: ${reason}.`, {
-      details: path,
-      hints: ['Re-export the model, or publish it under a name without the .gguf extension to skip GGUF parsing.'],
-      exitCode: ExitCode.invalidInput,
-    })
-  }
-}
 
 // ggml tensor type ids → names (the ones in use by llama.cpp).
 const GGML_TYPES: Record<number, string> = {

@@ -1,8 +1,9 @@
-import { ExitCode, ModeldaoError } from '../errors/base.js'
-import type { CidProfile } from '../ipfs/cidProfiles.js'
+import type { CidProfile } from '../ipfs/formats/cidProfiles.js'
 import type { GgufInfo } from './gguf.js'
+import { ManifestInvalidError } from './errors.js'
 
-export const MANIFEST_SCHEMA = 'modeldao/model-card@1'
+export { MANIFEST_SCHEMA } from './schema.js'
+import { MANIFEST_SCHEMA } from './schema.js'
 
 export type ManifestFile = { path: string; cid: string; size: number; sha256: string; gguf?: GgufInfo }
 
@@ -29,18 +30,6 @@ export type ModelManifest = {
   readme: string
 }
 
-export class ManifestInvalidError extends ModeldaoError {
-  override name = 'ManifestInvalidError'
-  readonly problems: string[]
-  constructor(problems: string[], where = 'the manifest') {
-    super('MANIFEST_INVALID', `${where} does not match the ${MANIFEST_SCHEMA} schema.`, {
-      details: problems.join('; '),
-      hints: ['The schema is described in docs/manifest.md of modeldao.'],
-      exitCode: ExitCode.invalidInput,
-    })
-    this.problems = problems
-  }
-}
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const CID_PATTERN = /^(b[a-z2-7]{20,}|Qm[1-9A-HJ-NP-Za-km-z]{44})$/

@@ -1,14 +1,15 @@
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { importBytes } from 'ipfs-unixfs-importer'
-import { ExitCode, ModeldaoError } from '../errors/base.js'
-import { cidProfile, DEFAULT_CID_PROFILE, importerOptions } from '../ipfs/cidProfiles.js'
-import { importFile } from '../ipfs/importFile.js'
-import type { IpfsRepo } from '../ipfs/repo.js'
-import { parseCid } from '../ipfs/verify.js'
+import { cidProfile, DEFAULT_CID_PROFILE, importerOptions } from '../ipfs/formats/cidProfiles.js'
+import { importFile } from '../ipfs/formats/importFile.js'
+import { parseCid } from '../ipfs/formats/verify.js'
+import type { IpfsRepo } from '../ipfs/storage/repo.js'
 import { collectFiles } from './collectFiles.js'
+import { ManifestInvalidError } from './errors.js'
 import { hasGgufMagic, readGgufInfo } from './gguf.js'
-import { encodeManifest, manifestProblems, ManifestInvalidError, MANIFEST_SCHEMA, type ManifestFile, type ModelManifest } from './manifest.js'
+import { TemplateUnreadableError } from './errors.js'
+import { encodeManifest, manifestProblems, MANIFEST_SCHEMA, type ManifestFile, type ModelManifest } from './manifest.js'
 
 export type PublishProgress =
   | { stage: 'scanning' }
@@ -17,7 +18,7 @@ export type PublishProgress =
   | { stage: 'file-done'; path: string; cid: string; fileIndex: number }
   | { stage: 'manifest' }
 
-export type PublishParams = {
+export type PublishToIpfsParams = {
   repo: IpfsRepo
   inputs: readonly string[]
   name: string
@@ -45,7 +46,7 @@ async function readTemplate(path: string | undefined, fallback: string): Promise
   try {
     return await readFile(file, 'utf8')
   } catch (error) {
-    throw new ModeldaoError('TEMPLATE_UNREADABLE', `Cannot read the template ${file}.`, { cause: error, exitCode: ExitCode.invalidInput })
+    throw new TemplateUnreadableError(file, error)
   }
 }
 
@@ -58,7 +59,7 @@ function fillTemplate(template: string, values: Record<string, string>): string 
  * into IPFS and pins it. Re-running with the same files reuses stored blocks and yields the same CIDs.
  * @example const { manifestCid } = await publishToIpfs({ repo, inputs: ['./weights'], name: 'tiny-llama' })
  */
-export async function publishToIpfs(params: PublishParams): Promise<PublishResult> {
+export async function publishToIpfs(params: PublishToIpfsParams): Promise<PublishResult> {
   const started = performance.now()
   const profile = cidProfile(params.cidProfile ?? DEFAULT_CID_PROFILE)
   params.onProgress?.({ stage: 'scanning' })

@@ -1,9 +1,8 @@
-import { decodeEventLog, erc20Abi, parseUnits, type Account, type Address, type Hash } from 'viem'
-import type { ChainConnection } from '../chain/clients.js'
-import { walletClientFor } from '../chain/clients.js'
-import type { Deployments } from '../chain/deployments.js'
-import { modelSharesAbi } from '../chain/generated/contracts.js'
-import { ExitCode, ModeldaoError } from '../errors/base.js'
+import { erc20Abi, parseUnits, type Address, type Hash } from 'viem'
+import type { ModeldaoContext } from '../context/context.js'
+import { TransactionFailedError } from '../chain/errors.js'
+import { writeProtocol, type TransactionProgress } from '../chain/protocol/write.js'
+import { ModelUnknownError, TermsInvalidError } from './errors.js'
 
 /** What the creator chooses for a new model, in user units (percent, token amounts). */
 export type ModelTerms = {
@@ -19,28 +18,44 @@ export type ModelTerms = {
 
 export type ModelTermsOnChain = { supply: bigint; royaltyBps: bigint; feeShareBps: number; pricePerRequest: bigint; paymentTokenSymbol: string; paymentTokenDecimals: number }
 
+export const DEFAULT_TERMS: ModelTerms = { supply: 1_000_000n, royaltyPercent: 5, feeSharePercent: 70, pricePerRequest: '0.001' }
+
+/**
+ * Terms as typed on a command line ("1000000", "5", "70", "0.001") into ModelTerms.
+ * @throws {TermsInvalidError} a supply that is not a whole number, a percent that is not a number.
+ */
+export function parseModelTerms(text: { supply: string; royalty: string; feeShare: string; price: string }): ModelTerms {
+  if (!/^\d+$/.test(text.supply.trim())) throw new TermsInvalidError(`--supply must be a whole number, got "${text.supply}".`)
+  const percent = (value: string, flag: string) => {
+    const number = Number(value)
+    if (value.trim() === '' || !Number.isFinite(number)) throw new TermsInvalidError(`${flag} must be a number (percent), got "${value}".`)
+    return number
+  }
+  return { supply: BigInt(text.supply.trim()), royaltyPercent: percent(text.royalty, '--royalty'), feeSharePercent: percent(text.feeShare, '--fee-share'), pricePerRequest: text.price }
+}
+
 const percentToBps = (percent: number, max: number, what: string): number => {
   const bps = Math.round(percent * 100)
-  if (!Number.isFinite(percent) || bps < 0 || bps > max) {
-    throw new ModeldaoError('TERMS_INVALID', `${what} must be between 0 and ${max / 100}%, got ${percent}.`, { exitCode: ExitCode.usage })
-  }
+  if (!Number.isFinite(percent) || bps < 0 || bps > max) throw new TermsInvalidError(`${what} must be between 0 and ${max / 100}%, got ${percent}.`)
   return bps
 }
 
-/** Converts user terms to contract units, checking ranges. @throws {ModeldaoError} TERMS_INVALID */
-export async function termsOnChain(connection: ChainConnection, deployments: Deployments, terms: ModelTerms): Promise<ModelTermsOnChain> {
-  if (terms.supply <= 0n) throw new ModeldaoError('TERMS_INVALID', 'The share supply must be at least 1.', { exitCode: ExitCode.usage })
+/** Converts user terms to contract units, checking ranges. @throws {TermsInvalidError} */
+export async function termsOnChain(ctx: ModeldaoContext, terms: ModelTerms): Promise<ModelTermsOnChain> {
+  if (terms.supply <= 0n) throw new TermsInvalidError('The share supply must be at least 1.')
+  const [connection, deployments] = await Promise.all([ctx.chain(), ctx.deployments()])
+  const token = { address: deployments.paymentToken, abi: erc20Abi } as const
   const [symbol, decimals] = await Promise.all([
-    connection.publicClient.readContract({ address: deployments.paymentToken, abi: erc20Abi, functionName: 'symbol' }),
-    connection.publicClient.readContract({ address: deployments.paymentToken, abi: erc20Abi, functionName: 'decimals' }),
+    connection.publicClient.readContract({ ...token, functionName: 'symbol' }),
+    connection.publicClient.readContract({ ...token, functionName: 'decimals' }),
   ])
   let price: bigint
   try {
     price = parseUnits(terms.pricePerRequest, decimals)
   } catch {
-    throw new ModeldaoError('TERMS_INVALID', `--price "${terms.pricePerRequest}" is not an amount of ${symbol}.`, { exitCode: ExitCode.usage })
+    throw new TermsInvalidError(`--price "${terms.pricePerRequest}" is not an amount of ${symbol}.`)
   }
-  if (price < 0n) throw new ModeldaoError('TERMS_INVALID', 'The price cannot be negative.', { exitCode: ExitCode.usage })
+  if (price < 0n) throw new TermsInvalidError('The price cannot be negative.')
   return {
     supply: terms.supply,
     royaltyBps: BigInt(percentToBps(terms.royaltyPercent, 2_500, 'The royalty')),
@@ -55,55 +70,30 @@ export type RegisterModelResult = { modelId: string; manifestCid: string; transa
 
 /**
  * Registers a published manifest on chain: `ModelShares.createModel` mints the whole supply to the signer.
- * The call is simulated first, so a revert is reported with its reason before anything is sent.
- * @example await registerModel({ connection, deployments, account, manifestCid, terms })
+ * @throws {ContractRevertError} a decoded custom error, before anything is sent.
  */
-export async function registerModel(params: {
-  connection: ChainConnection
-  deployments: Deployments
-  account: Account
-  manifestCid: string
-  terms: ModelTermsOnChain
-}): Promise<RegisterModelResult> {
-  const shares = params.deployments.contracts.ModelShares?.address
-  if (!shares) {
-    throw new ModeldaoError('NOT_DEPLOYED', `ModelShares is not in the deployments of chain ${params.connection.chainId}.`, {
-      hints: ['Redeploy the protocol: `modeldao deploy --force` (or `modeldao chain up --reset` locally).'],
-      exitCode: ExitCode.unavailable,
-    })
-  }
-  const args = [params.manifestCid, params.terms.supply, params.terms.royaltyBps, params.terms.feeShareBps, params.terms.pricePerRequest] as const
-  const { request } = await params.connection.publicClient.simulateContract({
-    address: shares,
-    abi: modelSharesAbi,
+export async function registerModel(
+  ctx: ModeldaoContext,
+  params: { manifestCid: string; terms: ModelTermsOnChain; onProgress?: ((event: TransactionProgress) => void) | undefined },
+): Promise<RegisterModelResult> {
+  const { terms } = params
+  const { hash, receipt, events } = await writeProtocol(ctx, {
+    contract: 'ModelShares',
     functionName: 'createModel',
-    args,
-    account: params.account,
+    args: [params.manifestCid, terms.supply, terms.royaltyBps, terms.feeShareBps, terms.pricePerRequest],
+    onProgress: params.onProgress,
   })
-  const hash = await walletClientFor(params.connection, params.account).writeContract(request)
-  const receipt = await params.connection.publicClient.waitForTransactionReceipt({ hash })
-  if (receipt.status !== 'success') throw new ModeldaoError('TX_REVERTED', `createModel reverted (transaction ${hash}).`, { exitCode: ExitCode.internal })
-  for (const log of receipt.logs) {
-    if (log.address.toLowerCase() !== shares.toLowerCase()) continue
-    try {
-      const event = decodeEventLog({ abi: modelSharesAbi, data: log.data, topics: log.topics })
-      if (event.eventName === 'ModelCreated') {
-        return { modelId: event.args.id.toString(), manifestCid: params.manifestCid, transactionHash: hash, creator: event.args.creator, blockNumber: receipt.blockNumber.toString() }
-      }
-    } catch {
-      // Another event of the contract.
-    }
-  }
-  throw new ModeldaoError('TX_NO_EVENT', `createModel succeeded but emitted no ModelCreated event (transaction ${hash}).`, { exitCode: ExitCode.internal })
+  const created = events.find((event) => event.eventName === 'ModelCreated')
+  if (!created || created.eventName !== 'ModelCreated') throw new TransactionFailedError(`createModel succeeded but emitted no ModelCreated event (transaction ${hash}).`)
+  return { modelId: created.args.id.toString(), manifestCid: params.manifestCid, transactionHash: hash, creator: created.args.creator, blockNumber: receipt.blockNumber.toString() }
 }
 
-/** The manifest CID a model id points to on chain. */
-export async function manifestCidOf(connection: ChainConnection, deployments: Deployments, modelId: bigint): Promise<string> {
-  const shares = deployments.contracts.ModelShares?.address
-  if (!shares) throw new ModeldaoError('NOT_DEPLOYED', `ModelShares is not deployed on chain ${connection.chainId}.`, { exitCode: ExitCode.unavailable })
+/** The manifest CID a model id points to on chain. @throws {ModelUnknownError} */
+export async function manifestCidOf(ctx: ModeldaoContext, modelId: bigint): Promise<string> {
+  const [connection, shares] = await Promise.all([ctx.chain(), ctx.contract('ModelShares')])
   try {
-    return await connection.publicClient.readContract({ address: shares, abi: modelSharesAbi, functionName: 'manifestCid', args: [modelId] })
+    return await connection.publicClient.readContract({ address: shares.address, abi: shares.abi, functionName: 'manifestCid', args: [modelId] })
   } catch (error) {
-    throw new ModeldaoError('MODEL_UNKNOWN', `There is no model ${modelId} on chain ${connection.chainId}.`, { cause: error, exitCode: ExitCode.invalidInput })
+    throw new ModelUnknownError(modelId, connection.chainId, error)
   }
 }

@@ -22,7 +22,6 @@ export class ToolNotFoundError extends ModeldaoError {
           ? `Reinstall modeldao with optional dependencies (npm install without --omit=optional), or set MODELDAO_${tool.toUpperCase()}=/path/to/${tool}.`
           : `Install Foundry (https://book.getfoundry.sh/getting-started/installation) so that ${tool} is on PATH, or set MODELDAO_${tool.toUpperCase()}=/path/to/${tool}.`,
       ],
-      exitCode: ExitCode.unavailable,
     })
   }
 }

@@ -1,4 +1,4 @@
-import { ExitCode, ModeldaoError } from '../errors/base.js'
+import { ModeldaoError } from '../errors/base.js'
 
 export class KeystoreNotFoundError extends ModeldaoError {
   override name = 'KeystoreNotFoundError'
@@ -6,7 +6,6 @@ export class KeystoreNotFoundError extends ModeldaoError {
     super('KEYSTORE_NOT_FOUND', `No keystore named "${name}".`, {
       details: available.length ? `Available: ${available.join(', ')}.` : 'There are no keystores yet.',
       hints: ['Create one with `modeldao wallet create <name>` or import one with `modeldao wallet import <name>`.'],
-      exitCode: ExitCode.invalidInput,
     })
   }
 }
@@ -44,7 +43,6 @@ export class InvalidKeystoreNameError extends ModeldaoError {
   constructor(name: string) {
     super('KEYSTORE_NAME_INVALID', `"${name}" is not a valid keystore name.`, {
       hints: ['Use 1 to 64 letters, digits, "-" or "_".'],
-      exitCode: ExitCode.usage,
     })
   }
 }
@@ -54,7 +52,36 @@ export class PasswordRequiredError extends ModeldaoError {
   constructor(reason: string) {
     super('PASSWORD_REQUIRED', `A keystore password is needed: ${reason}.`, {
       hints: ['Run in a terminal to be asked for it, or set MODELDAO_PASSWORD.'],
-      exitCode: ExitCode.usage,
     })
+  }
+}
+
+export class NoAccountError extends ModeldaoError {
+  override name = 'NoAccountError'
+  constructor(message = 'This command needs an account to sign with.') {
+    super('NO_ACCOUNT', message, {
+      hints: ['Pass --account <keystore name> (see `modeldao wallet list`),', 'or on the local chain --dev-account 0.'],
+    })
+  }
+}
+
+export class AccountAmbiguousError extends ModeldaoError {
+  override name = 'AccountAmbiguousError'
+  constructor() {
+    super('ACCOUNT_AMBIGUOUS', 'Name one signer: --account, --dev-account or MODELDAO_PRIVATE_KEY, not several.')
+  }
+}
+
+export class PrivateKeyInvalidError extends ModeldaoError {
+  override name = 'PrivateKeyInvalidError'
+  constructor(message: string) {
+    super('PRIVATE_KEY_INVALID', message)
+  }
+}
+
+export class NothingToImportError extends ModeldaoError {
+  override name = 'NothingToImportError'
+  constructor() {
+    super('NOTHING_TO_IMPORT', 'Nothing to import.', { hints: ['Pass --keystore <file>, --private-key-file <file>, or set MODELDAO_PRIVATE_KEY.'] })
   }
 }

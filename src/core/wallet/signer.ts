@@ -1,9 +1,8 @@
 import { isAddress, isHex, type Account, type Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
-import { devAccount } from '../chain/devAccounts.js'
-import { ExitCode, ModeldaoError } from '../errors/base.js'
-import { KeystoreNotFoundError } from './errors.js'
-import { listKeystoreNames, listWallets, unlockWallet } from './store.js'
+import { devAccount } from '../chain/local/devAccounts.js'
+import { AccountAmbiguousError, KeystoreNotFoundError, NoAccountError, PrivateKeyInvalidError } from './errors.js'
+import { listKeystoreNames, listKeystores, unlockKeystore } from './store.js'
 
 export type ResolveSignerParams = {
   keystoresFolder: string
@@ -25,30 +24,24 @@ export type ResolveSignerParams = {
 export async function resolveSigner(params: ResolveSignerParams): Promise<Account> {
   const given = [params.account !== undefined, params.devAccount !== undefined, params.privateKey !== undefined].filter(Boolean).length
   if (given > 1) {
-    throw new ModeldaoError('ACCOUNT_AMBIGUOUS', 'Name one signer: --account, --dev-account or MODELDAO_PRIVATE_KEY, not several.', { exitCode: ExitCode.usage })
+    throw new AccountAmbiguousError()
   }
   if (params.devAccount !== undefined) return devAccount(params.devAccount, params.chainId)
   if (params.privateKey !== undefined) {
     const key = (params.privateKey.startsWith('0x') ? params.privateKey : `0x${params.privateKey}`) as Hex
     if (!isHex(key) || key.length !== 66) {
-      throw new ModeldaoError('PRIVATE_KEY_INVALID', 'MODELDAO_PRIVATE_KEY must be 32 bytes of hex.', { exitCode: ExitCode.usage })
+      throw new PrivateKeyInvalidError('MODELDAO_PRIVATE_KEY must be 32 bytes of hex.')
     }
     return privateKeyToAccount(key)
   }
   if (params.account === undefined) {
-    throw new ModeldaoError('NO_ACCOUNT', 'This command needs an account to sign with.', {
-      hints: [
-        'Pass --account <keystore name> (see `modeldao wallet list`),',
-        'or on the local chain --dev-account 0.',
-      ],
-      exitCode: ExitCode.usage,
-    })
+    throw new NoAccountError()
   }
   let name = params.account
   if (isAddress(name)) {
-    const match = (await listWallets(params.keystoresFolder)).find((w) => w.address?.toLowerCase() === name.toLowerCase())
+    const match = (await listKeystores(params.keystoresFolder)).find((w) => w.address?.toLowerCase() === name.toLowerCase())
     if (!match) throw new KeystoreNotFoundError(name, await listKeystoreNames(params.keystoresFolder))
     name = match.name
   }
-  return unlockWallet(params.keystoresFolder, name, await params.getPassword(name))
+  return unlockKeystore(params.keystoresFolder, name, await params.getPassword(name))
 }

@@ -2,7 +2,6 @@ import { chmod, mkdir, readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { getAddress, isHex, type Address, type Hex } from 'viem'
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts'
-import { ExitCode, ModeldaoError } from '../errors/base.js'
 import { atomicWriteFile } from '../home/atomicWrite.js'
 import {
   InvalidKeystoreNameError,
@@ -10,6 +9,7 @@ import {
   KeystoreExistsError,
   KeystoreNotFoundError,
   KeystoreWrongPasswordError,
+  PrivateKeyInvalidError,
 } from './errors.js'
 import {
   decryptKeystore,
@@ -73,14 +73,14 @@ async function readKeystore(keystoresFolder: string, name: string): Promise<{ ke
   }
 }
 
-export type CreateWalletParams = { keystoresFolder: string; name: string; password: string; kdf?: KdfStrength | undefined }
+export type CreateKeystoreParams = { keystoresFolder: string; name: string; password: string; kdf?: KdfStrength | undefined }
 
 /**
  * Makes a new random key and stores it encrypted as `<name>.json` (mode 0600). Never overwrites.
  * @throws {KeystoreExistsError} @throws {InvalidKeystoreNameError}
- * @example const { address } = await createWallet({ keystoresFolder, name: 'alice', password })
+ * @example const { address } = await createKeystore({ keystoresFolder, name: 'alice', password })
  */
-export async function createWallet(params: CreateWalletParams): Promise<WalletInfo> {
+export async function createKeystore(params: CreateKeystoreParams): Promise<WalletInfo> {
   keystorePath(params.keystoresFolder, params.name)
   const privateKey = generatePrivateKey()
   const keystore = await encryptKeystore(privateKey, params.password, params.kdf)
@@ -88,7 +88,7 @@ export async function createWallet(params: CreateWalletParams): Promise<WalletIn
   return { name: params.name, address: privateKeyToAccount(privateKey).address, file }
 }
 
-export type ImportWalletParams = {
+export type ImportKeystoreParams = {
   keystoresFolder: string
   name: string
   password: string
@@ -100,14 +100,14 @@ export type ImportWalletParams = {
  * which must open with `password` and is stored with its own encryption.
  * @throws {KeystoreExistsError} @throws {KeystoreWrongPasswordError} @throws {KeystoreCorruptError}
  */
-export async function importWallet(params: ImportWalletParams): Promise<WalletInfo> {
+export async function importKeystore(params: ImportKeystoreParams): Promise<WalletInfo> {
   keystorePath(params.keystoresFolder, params.name)
   let keystore: KeystoreV3
   let address: Address
   if (params.privateKey !== undefined) {
     const key = params.privateKey.startsWith('0x') ? params.privateKey : (`0x${params.privateKey}` as Hex)
     if (!isHex(key) || key.length !== 66) {
-      throw new ModeldaoError('PRIVATE_KEY_INVALID', 'The private key must be 32 bytes of hex (64 hex digits, 0x optional).', { exitCode: ExitCode.usage })
+      throw new PrivateKeyInvalidError('The private key must be 32 bytes of hex (64 hex digits, 0x optional).')
     }
     address = privateKeyToAccount(key).address
     keystore = await encryptKeystore(key, params.password, params.kdf)
@@ -126,7 +126,7 @@ export async function importWallet(params: ImportWalletParams): Promise<WalletIn
 }
 
 /** Every keystore with the address it declares (no password needed). Unreadable files are listed without one. */
-export async function listWallets(keystoresFolder: string): Promise<WalletInfo[]> {
+export async function listKeystores(keystoresFolder: string): Promise<WalletInfo[]> {
   const names = await listKeystoreNames(keystoresFolder)
   return Promise.all(
     names.map(async (name) => {
@@ -141,7 +141,7 @@ export async function listWallets(keystoresFolder: string): Promise<WalletInfo[]
 }
 
 /** The address a keystore declares, without decrypting it. */
-export async function walletAddress(keystoresFolder: string, name: string): Promise<WalletInfo> {
+export async function keystoreAddress(keystoresFolder: string, name: string): Promise<WalletInfo> {
   const { keystore, file } = await readKeystore(keystoresFolder, name)
   if (!keystore.address) throw new KeystoreCorruptError(name, 'it has no address field; unlock it once with the password')
   return { name, file, address: getAddress(`0x${keystore.address.replace(/^0x/, '')}`) }
@@ -151,7 +151,7 @@ export async function walletAddress(keystoresFolder: string, name: string): Prom
  * Decrypts a keystore into a signing account. The key stays in memory only.
  * @throws {KeystoreNotFoundError} @throws {KeystoreWrongPasswordError} @throws {KeystoreCorruptError}
  */
-export async function unlockWallet(keystoresFolder: string, name: string, password: string): Promise<PrivateKeyAccount> {
+export async function unlockKeystore(keystoresFolder: string, name: string, password: string): Promise<PrivateKeyAccount> {
   const { keystore } = await readKeystore(keystoresFolder, name)
   try {
     const { privateKey } = await decryptKeystore(keystore, password)

@@ -2,7 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {Test} from "forge-std/Test.sol";
-import {TestUSD} from "../../../contracts/tokens/TestUSD.sol";
+import {TestUSD} from "../../../contracts/mocks/TestUSD.sol";
 import {ModelShares} from "../../../contracts/shares/ModelShares.sol";
 
 /// @notice Drives ModelShares with a few actors: transfers, fee deposits, claims, delegation and new blocks.

@@ -2,7 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {Test} from "forge-std/Test.sol";
-import {TestUSD} from "../../../contracts/tokens/TestUSD.sol";
+import {TestUSD} from "../../../contracts/mocks/TestUSD.sol";
 import {ModelShares} from "../../../contracts/shares/ModelShares.sol";
 import {ShareOffering} from "../../../contracts/shares/ShareOffering.sol";
 import {PaymentEscrow} from "../../../contracts/payments/PaymentEscrow.sol";

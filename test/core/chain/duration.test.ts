@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { parseDuration } from '../../../src/core/chain/duration.js'
-import { InvalidDurationError } from '../../../src/core/chain/errors.js'
+import { parseDuration } from '../../../src/core/units/duration.js'
+import { InvalidDurationError } from '../../../src/core/units/errors.js'
 
 describe('parseDuration', () => {
   it.each([

@@ -2,31 +2,35 @@ import { createServer, type Server } from 'node:net'
 import { rm } from 'node:fs/promises'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { parseUnits } from 'viem'
-import { connectChain, walletClientFor } from '../../../src/core/chain/clients.js'
-import { deployProtocol } from '../../../src/core/chain/deploy.js'
-import { readDeployments } from '../../../src/core/chain/deployments.js'
-import { devAccount } from '../../../src/core/chain/devAccounts.js'
+import { connectChain, walletClientFor } from '../../../src/core/chain/rpc/connection.js'
+import { advanceTime } from '../../../src/core/chain/actions/advanceTime.js'
+import { deployProtocol } from '../../../src/core/chain/actions/deployProtocol.js'
+import { mineBlocks } from '../../../src/core/chain/actions/mineBlocks.js'
+import { createModeldao, type ModeldaoContext } from '../../../src/core/context/context.js'
+import { readDeployments } from '../../../src/core/chain/protocol/deployments.js'
+import { devAccount } from '../../../src/core/chain/local/devAccounts.js'
 import { ChainIdMismatchError, PortInUseError, RpcUnreachableError, LocalChainNotRunningError } from '../../../src/core/chain/errors.js'
-import { findLocalChain, localChainFiles, stopLocalChain } from '../../../src/core/chain/localChain.js'
-import { findFreePort } from '../../../src/core/chain/ports.js'
-import { getChainStatus } from '../../../src/core/chain/status.js'
-import { advanceTime, mineBlocks } from '../../../src/core/chain/timeTravel.js'
-import { chainUp } from '../../../src/core/chain/up.js'
-import { testUSDAbi } from '../../../src/core/chain/generated/contracts.js'
+import { findLocalChain, localChainFiles, stopLocalChain } from '../../../src/core/chain/local/anvil.js'
+import { findFreePort } from '../../../src/core/chain/local/ports.js'
+import { getChainStatus } from '../../../src/core/chain/actions/getChainStatus.js'
+import { chainUp } from '../../../src/core/chain/actions/chainUp.js'
+import { testUSDAbi } from '../../../src/core/chain/protocol/generated/contracts.js'
 import { tempHome } from '../../helpers/tempHome.js'
 
 describe('local chain lifecycle (real anvil)', () => {
   let home: Awaited<ReturnType<typeof tempHome>>
+  let md: ModeldaoContext
   beforeEach(async () => {
     home = await tempHome()
+    md = createModeldao({ home: home.root })
   })
   afterEach(async () => {
+    await md.dispose()
     await stopLocalChain(home.localChain)
     await home.cleanup()
   })
 
-  const up = async (extra: { port?: number; chainId?: number; reset?: boolean } = {}) =>
-    chainUp({ localChainFolder: home.localChain, deploymentsFolder: home.deployments, port: extra.port ?? (await findFreePort()), ...extra })
+  const up = async (extra: { port?: number; chainId?: number; reset?: boolean } = {}) => chainUp(md, { port: extra.port ?? (await findFreePort()), ...extra })
 
   it('starts anvil on 127.0.0.1, deploys once, and reports the running one on a second call', async () => {
     const first = await up()
@@ -40,7 +44,7 @@ describe('local chain lifecycle (real anvil)', () => {
     expect(second.deployed).toBe(false)
     expect(second.record.pid).toBe(first.record.pid)
 
-    const status = await getChainStatus({ localChainFolder: home.localChain, deploymentsFolder: home.deployments })
+    const status = await getChainStatus(md)
     expect(status.healthy).toBe(true)
     expect(status.chainId).toBe(31337)
     expect(BigInt(status.blockNumber)).toBeGreaterThan(0n)
@@ -55,7 +59,7 @@ describe('local chain lifecycle (real anvil)', () => {
     const wallet = walletClientFor(connection, holder)
     const hash = await wallet.writeContract({ address: token, abi: testUSDAbi, functionName: 'faucet', args: [holder.address, parseUnits('123.45', 6)] })
     await connection.publicClient.waitForTransactionReceipt({ hash })
-    const moved = await advanceTime(connection, 86_400)
+    const moved = await advanceTime(md, { seconds: 86_400 })
 
     const stopped = await stopLocalChain(home.localChain)
     expect(stopped.stopped).toBe(true)
@@ -76,9 +80,9 @@ describe('local chain lifecycle (real anvil)', () => {
     const { record } = await up()
     const connection = await connectChain({ rpcUrl: record.rpcUrl })
     const before = await connection.publicClient.getBlock()
-    const mined = await mineBlocks(connection, 5)
+    const mined = await mineBlocks(md, { blocks: 5 })
     expect(BigInt(mined.blockNumber)).toBe(before.number + 5n)
-    const advanced = await advanceTime(connection, 7 * 86_400)
+    const advanced = await advanceTime(md, { seconds: 7 * 86_400 })
     expect(Date.parse(advanced.blockTimestamp) / 1000).toBeGreaterThanOrEqual(Number(before.timestamp) + 7 * 86_400)
   })
 
@@ -117,17 +121,17 @@ describe('local chain lifecycle (real anvil)', () => {
   })
 
   it('status without a running chain says how to start one', async () => {
-    await expect(getChainStatus({ localChainFolder: home.localChain, deploymentsFolder: home.deployments })).rejects.toBeInstanceOf(
+    await expect(getChainStatus(md)).rejects.toBeInstanceOf(
       LocalChainNotRunningError,
     )
   })
 
   it('deploy to any RPC refuses to replace a deployment without force, and keeps a backup with it', async () => {
     const { record } = await up()
-    const connection = await connectChain({ rpcUrl: record.rpcUrl })
+    const deployer = createModeldao({ home: home.root, rpcUrl: record.rpcUrl, devAccount: 1 })
     const account = devAccount(1, 31337)
-    await expect(deployProtocol({ connection, account, deploymentsFolder: home.deployments })).rejects.toThrow(/already deployed/)
-    const result = await deployProtocol({ connection, account, deploymentsFolder: home.deployments, force: true })
+    await expect(deployProtocol(deployer, {})).rejects.toThrow(/already deployed/)
+    const result = await deployProtocol(deployer, { force: true })
     expect(result.deployments.deployer).toBe(account.address)
     const { readFile } = await import('node:fs/promises')
     const backup = JSON.parse(await readFile(`${result.file}.bak`, 'utf8'))

@@ -8,9 +8,9 @@ import * as raw from 'multiformats/codecs/raw'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { unixfs } from '@helia/unixfs'
 import { createHeliaLight } from 'helia'
-import { cidProfile, importerOptions, type CidProfileName } from '../../../src/core/ipfs/cidProfiles.js'
-import { importFile } from '../../../src/core/ipfs/importFile.js'
-import { openRepo, type IpfsRepo } from '../../../src/core/ipfs/repo.js'
+import { cidProfile, importerOptions, type CidProfileName } from '../../../src/core/ipfs/formats/cidProfiles.js'
+import { importFile } from '../../../src/core/ipfs/formats/importFile.js'
+import { openRepo, type IpfsRepo } from '../../../src/core/ipfs/storage/repo.js'
 import { seededBytes } from '../../helpers/bytes.js'
 
 /** The CID that @ipld/unixfs (an independent UnixFS implementation) builds with the same DAG parameters. */

@@ -5,7 +5,7 @@ import { promisify } from 'node:util'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { findFoundryTool } from '../../../src/core/tools/binaries.js'
 import { KeystoreCorruptError, KeystoreExistsError, KeystoreNotFoundError, KeystoreWrongPasswordError } from '../../../src/core/wallet/errors.js'
-import { createWallet, importWallet, listWallets, unlockWallet, walletAddress } from '../../../src/core/wallet/store.js'
+import { createKeystore as createWallet, importKeystore as importWallet, listKeystores as listWallets, unlockKeystore as unlockWallet, keystoreAddress as walletAddress } from '../../../src/core/wallet/store.js'
 import { tempHome } from '../../helpers/tempHome.js'
 
 const run = promisify(execFile)

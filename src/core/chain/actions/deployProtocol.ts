@@ -1,0 +1,33 @@
+import type { Address } from 'viem'
+import type { ModeldaoContext } from '../../context/context.js'
+import type { ModeldaoError } from '../../errors/base.js'
+import { deployContracts, type DeployProgress } from '../protocol/deploy.js'
+import type { Deployments } from '../protocol/deployments.js'
+
+export type DeployProtocolParams = {
+  /** Existing ERC-20 to use for payments. Without it, the test stablecoin is deployed (development chains). */
+  paymentToken?: Address | undefined
+  /** Replace an existing deployment (the old file is kept as `<chainId>.json.bak`). */
+  force?: boolean | undefined
+  onProgress?: ((event: DeployProgress) => void) | undefined
+}
+export type DeployProtocolReturnType = { deployments: Deployments; file: string; warnings: string[] }
+/** ALREADY_DEPLOYED, RPC_UNREACHABLE, INSUFFICIENT_FUNDS, signer errors (NO_ACCOUNT, KEYSTORE_*), REVERT_*. */
+export type DeployProtocolErrorType = ModeldaoError
+
+const DEV_CHAIN_IDS = new Set([31337, 1337])
+
+/**
+ * Deploys every protocol contract with the context's signer and records their addresses for the chain.
+ * @example const { deployments } = await deployProtocol(md, { paymentToken: '0x…' })
+ */
+export async function deployProtocol(ctx: ModeldaoContext, params: DeployProtocolParams = {}): Promise<DeployProtocolReturnType> {
+  const connection = await ctx.chain()
+  const account = await ctx.signer()
+  const warnings: string[] = []
+  if (params.paymentToken === undefined && !DEV_CHAIN_IDS.has(connection.chainId)) {
+    warnings.push(`no payment token given: deploying the test stablecoin on chain ${connection.chainId}`)
+  }
+  const result = await deployContracts({ connection, account, deploymentsFolder: ctx.home.deployments, ...params })
+  return { ...result, warnings }
+}

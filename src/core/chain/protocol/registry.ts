@@ -1,0 +1,67 @@
+import type { Abi, Address, ContractConstructorArgs } from 'viem'
+import { DeploymentIncompleteError } from '../errors.js'
+import type { Deployments } from './deployments.js'
+import { protocolArtifacts } from './generated/contracts.js'
+
+export { protocolArtifacts }
+
+/** A deployable contract under contracts/, by name (generated from forge's artifacts). */
+export type ProtocolContractName = keyof typeof protocolArtifacts
+export type ProtocolAbi<N extends ProtocolContractName> = (typeof protocolArtifacts)[N]['abi']
+
+/** Time clients must give notice before withdrawing unspent escrow, so operators can settle first. */
+export const ESCROW_WITHDRAWAL_NOTICE_SECONDS = 24 * 60 * 60
+
+/** Addresses known while deploying, plus the payment token. */
+export type DeployContext = { addresses: Partial<Record<ProtocolContractName, Address>>; paymentToken: Address; deployer: Address }
+
+const deployed = (context: DeployContext, name: ProtocolContractName): Address => {
+  const address = context.addresses[name]
+  if (!address) throw new Error(`protocol order: ${name} must be deployed before it is used`)
+  return address
+}
+
+/** One contract of the protocol and how to construct it from what was deployed before it. */
+export type ProtocolStep<N extends ProtocolContractName = ProtocolContractName> = {
+  name: N
+  /** Deployed only when no payment token is given (local chains): the test stablecoin. */
+  isPaymentToken?: boolean
+  args: (context: DeployContext) => ContractConstructorArgs<ProtocolAbi<N>>
+}
+
+const step = <N extends ProtocolContractName>(s: ProtocolStep<N>): ProtocolStep => s as unknown as ProtocolStep
+
+/** The protocol, in deployment order. Adding a contract here is all `chainUp` and `deployProtocol` need. */
+export const protocolSteps: readonly ProtocolStep[] = [
+  step({ name: 'TestUSD', isPaymentToken: true, args: () => [] as const }),
+  step({ name: 'ModelShares', args: (c) => [c.paymentToken, 'modeldao models'] as const }),
+  step({ name: 'ShareOffering', args: (c) => [deployed(c, 'ModelShares')] as const }),
+  step({ name: 'PaymentEscrow', args: (c) => [deployed(c, 'ModelShares'), BigInt(ESCROW_WITHDRAWAL_NOTICE_SECONDS)] as const }),
+]
+
+/** A deployed contract with its typed ABI, ready for viem's readContract / the write helper. */
+export type ProtocolContractHandle<N extends ProtocolContractName> = { name: N; address: Address; abi: ProtocolAbi<N> }
+
+/**
+ * The deployed contract `name` from a chain's deployments.
+ * @throws {DeploymentIncompleteError} the deployments file has no such contract.
+ */
+export function protocolContract<N extends ProtocolContractName>(deployments: Deployments, name: N, deploymentsFolder: string): ProtocolContractHandle<N> {
+  const entry = deployments.contracts[name]
+  if (!entry) throw new DeploymentIncompleteError(deployments.chainId, name, deploymentsFolder)
+  return { name, address: entry.address, abi: protocolArtifacts[name].abi }
+}
+
+/** Every custom error of every protocol contract (with the OpenZeppelin ones they inherit), once each. */
+export const protocolErrorsAbi: Abi = (() => {
+  const seen = new Map<string, Abi[number]>()
+  for (const { abi } of Object.values(protocolArtifacts)) {
+    for (const item of abi as Abi) if (item.type === 'error' && !seen.has(item.name)) seen.set(item.name, item)
+  }
+  return [...seen.values()]
+})()
+
+/** Names of every custom error a protocol contract can revert with. */
+export type ProtocolErrorName = {
+  [N in ProtocolContractName]: Extract<ProtocolAbi<N>[number], { type: 'error' }>['name']
+}[ProtocolContractName]

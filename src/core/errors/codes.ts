@@ -1,0 +1,97 @@
+/** Exit codes shared by every command. Stable: scripts depend on them. */
+export const ExitCode = {
+  /** Something failed that the user cannot fix by changing input (a bug, an I/O failure), or an interruption. */
+  internal: 1,
+  /** Bad usage: unknown flag, bad flag value, missing argument, no confirmation. */
+  usage: 2,
+  /** Input was understood but is not acceptable (wrong password, corrupt file, wrong chain, a contract revert). */
+  invalidInput: 3,
+  /** Something the command needs is missing or unreachable (RPC down, binary missing, port taken). */
+  unavailable: 4,
+} as const
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode]
+
+const { internal, usage, invalidInput, unavailable } = ExitCode
+
+/**
+ * Every error code modeldao uses: one meaning each, and the exit code that goes with it. Stable: scripts and apps
+ * match on them. Contract reverts add one `REVERT_<ERROR_NAME>` code per Solidity custom error (see chain/protocol).
+ */
+export const errorCatalogue = {
+  // generic
+  USAGE: { exitCode: usage, meaning: 'A flag or argument is missing, unknown or malformed.' },
+  INTERNAL: { exitCode: internal, meaning: 'An unexpected failure: a bug to report.' },
+  INTERRUPTED: { exitCode: internal, meaning: 'Ctrl-C or SIGTERM stopped the work; what was done is kept.' },
+  CONFIRMATION_REQUIRED: { exitCode: usage, meaning: 'A transaction needs a yes and there is no terminal (pass --yes).' },
+  CANCELLED: { exitCode: usage, meaning: 'The user answered no to a confirmation.' },
+  DISK_FULL: { exitCode: unavailable, meaning: 'The disk holding the home folder is full.' },
+  TOOL_NOT_FOUND: { exitCode: unavailable, meaning: 'A Foundry binary (anvil, forge, cast) is not installed.' },
+  TEMPLATE_UNREADABLE: { exitCode: invalidInput, meaning: 'A model card template file cannot be read.' },
+  INVALID_DURATION: { exitCode: usage, meaning: 'A duration is not a number with a unit (90s, 2h, 7d).' },
+  ADDRESS_INVALID: { exitCode: usage, meaning: 'A value that must be an address is not one.' },
+  // chain
+  RPC_UNREACHABLE: { exitCode: unavailable, meaning: 'The JSON-RPC endpoint does not answer.' },
+  CHAIN_ID_MISMATCH: { exitCode: invalidInput, meaning: 'The endpoint reports another chain id than expected.' },
+  LOCAL_CHAIN_NOT_RUNNING: { exitCode: unavailable, meaning: 'No local chain is running and no --rpc-url was given.' },
+  LOCAL_CHAIN_START_FAILED: { exitCode: unavailable, meaning: 'anvil exited or did not answer after start.' },
+  LOCAL_CHAIN_STOP_TIMEOUT: { exitCode: internal, meaning: 'anvil did not exit after SIGTERM.' },
+  LOCAL_CHAIN_RESET_WHILE_RUNNING: { exitCode: invalidInput, meaning: '--reset was asked while the local chain runs.' },
+  LOCAL_CHAIN_OTHER_ID_RUNNING: { exitCode: invalidInput, meaning: 'A local chain with another chain id is already running.' },
+  LOCAL_CHAIN_ID_CHANGED: { exitCode: invalidInput, meaning: 'The saved local chain has another chain id than asked.' },
+  PORT_IN_USE: { exitCode: unavailable, meaning: 'The port to listen on is taken.' },
+  NOT_A_DEV_CHAIN: { exitCode: invalidInput, meaning: 'The endpoint has no anvil_* methods (time travel, mining).' },
+  DEV_ACCOUNT_NOT_LOCAL: { exitCode: usage, meaning: '--dev-account was used on a chain that is not local.' },
+  DEV_ACCOUNT_RANGE: { exitCode: usage, meaning: '--dev-account is outside 0-9.' },
+  NOT_DEPLOYED: { exitCode: unavailable, meaning: 'There is no deployments file for this chain.' },
+  DEPLOYMENT_INCOMPLETE: { exitCode: unavailable, meaning: 'The deployments file lacks a protocol contract.' },
+  ALREADY_DEPLOYED: { exitCode: invalidInput, meaning: 'A deployment exists and --force was not given.' },
+  DEPLOYMENTS_CORRUPT: { exitCode: invalidInput, meaning: 'The deployments file is not valid JSON.' },
+  DEPLOYMENTS_MISMATCH: { exitCode: invalidInput, meaning: 'The deployments file does not match the chain it names.' },
+  INSUFFICIENT_FUNDS: { exitCode: invalidInput, meaning: 'The signer cannot pay for gas or value.' },
+  TX_REVERTED: { exitCode: invalidInput, meaning: 'A transaction reverted without a known custom error.' },
+  TX_FAILED: { exitCode: internal, meaning: 'A mined transaction did not do what it must (no contract, no event).' },
+  // wallet
+  NO_ACCOUNT: { exitCode: usage, meaning: 'The command needs an account and none was named.' },
+  ACCOUNT_AMBIGUOUS: { exitCode: usage, meaning: 'More than one signer source was given.' },
+  PRIVATE_KEY_INVALID: { exitCode: usage, meaning: 'MODELDAO_PRIVATE_KEY is not 32 bytes of hex.' },
+  NOTHING_TO_IMPORT: { exitCode: usage, meaning: 'wallet import got neither a keystore nor a private key.' },
+  PASSWORD_REQUIRED: { exitCode: usage, meaning: 'No password source: no MODELDAO_PASSWORD and no terminal.' },
+  KEYSTORE_NOT_FOUND: { exitCode: invalidInput, meaning: 'No keystore with that name or address.' },
+  KEYSTORE_EXISTS: { exitCode: invalidInput, meaning: 'A keystore with that name exists (never overwritten).' },
+  KEYSTORE_NAME_INVALID: { exitCode: usage, meaning: 'A keystore name has characters other than letters, digits, - and _.' },
+  KEYSTORE_WRONG_PASSWORD: { exitCode: invalidInput, meaning: 'The password does not open the keystore.' },
+  KEYSTORE_CORRUPT: { exitCode: invalidInput, meaning: 'The keystore file is not a readable v3 keystore.' },
+  // ipfs
+  CID_INVALID: { exitCode: usage, meaning: 'A value that must be a CID is not one.' },
+  CID_PROFILE_UNKNOWN: { exitCode: usage, meaning: 'No CID profile with that name.' },
+  MULTIADDR_INVALID: { exitCode: usage, meaning: 'A value that must be a libp2p multiaddr is not one.' },
+  UNSUPPORTED_HASH: { exitCode: invalidInput, meaning: 'A CID uses a hash function modeldao cannot verify.' },
+  CODEC_UNSUPPORTED: { exitCode: invalidInput, meaning: 'A block is neither dag-pb nor raw.' },
+  BLOCK_CORRUPT: { exitCode: invalidInput, meaning: 'A stored block does not match its CID.' },
+  BLOCK_TAMPERED: { exitCode: invalidInput, meaning: 'A peer or gateway sent bytes that do not match the CID.' },
+  BLOCK_UNAVAILABLE: { exitCode: unavailable, meaning: 'A block is neither local nor served by the source.' },
+  SOURCE_UNREACHABLE: { exitCode: unavailable, meaning: 'The peer or gateway cannot be reached.' },
+  CAR_INVALID: { exitCode: invalidInput, meaning: 'A CAR file is malformed, tampered or incomplete.' },
+  IPFS_LISTEN_FAILED: { exitCode: unavailable, meaning: 'The IPFS node cannot listen on the asked address.' },
+  GATEWAY_LISTEN_FAILED: { exitCode: unavailable, meaning: 'The gateway cannot listen on the asked host and port.' },
+  // models
+  PUBLISH_NO_INPUT: { exitCode: invalidInput, meaning: 'publish was given no path.' },
+  PUBLISH_PATH_MISSING: { exitCode: invalidInput, meaning: 'A path to publish does not exist.' },
+  PUBLISH_NOT_A_FILE: { exitCode: invalidInput, meaning: 'A path to publish is neither a file nor a directory.' },
+  PUBLISH_EMPTY_DIR: { exitCode: invalidInput, meaning: 'A directory to publish holds no file.' },
+  PUBLISH_SYMLINK_LOOP: { exitCode: invalidInput, meaning: 'Symbolic links to publish form a loop.' },
+  PUBLISH_BROKEN_LINK: { exitCode: invalidInput, meaning: 'A symbolic link to publish points nowhere.' },
+  PUBLISH_DUPLICATE_PATH: { exitCode: invalidInput, meaning: 'Two inputs map to the same manifest path.' },
+  PUBLISH_UNREADABLE: { exitCode: invalidInput, meaning: 'A file to publish cannot be read.' },
+  GGUF_MALFORMED: { exitCode: invalidInput, meaning: 'A .gguf file has no readable GGUF header.' },
+  MANIFEST_INVALID: { exitCode: invalidInput, meaning: 'A model card manifest does not follow the schema.' },
+  MANIFEST_PATH_UNSAFE: { exitCode: invalidInput, meaning: 'A manifest file path points outside the output folder.' },
+  SHA256_MISMATCH: { exitCode: invalidInput, meaning: "A file's bytes disagree with the manifest's size or sha256." },
+  TERMS_INVALID: { exitCode: usage, meaning: "A model's terms (supply, royalty, fee share, price) are out of range." },
+  MODEL_UNKNOWN: { exitCode: invalidInput, meaning: 'No model with that id on this chain.' },
+} as const satisfies Record<string, { exitCode: ExitCode; meaning: string }>
+
+export type CatalogueCode = keyof typeof errorCatalogue
+/** A Solidity custom error of a protocol contract, decoded: `REVERT_` + the error name in SCREAMING_SNAKE. */
+export type RevertCode = `REVERT_${string}`
+export type ErrorCode = CatalogueCode | RevertCode

@@ -1,0 +1,69 @@
+import type { ModeldaoContext } from '../../context/context.js'
+import type { ModeldaoError } from '../../errors/base.js'
+import { Service } from '../../service/service.js'
+import { GatewayListenError, IpfsListenError } from '../errors.js'
+import { startGateway, type Gateway } from '../network/gateway.js'
+import type { IpfsNode } from '../network/node.js'
+
+export type IpfsDaemonParams = {
+  /** libp2p listen multiaddrs (default loopback on port 4001). */
+  listen?: readonly string[] | undefined
+  /** The trustless HTTP gateway's address, or false for none (default 127.0.0.1:8080). */
+  gateway?: { host?: string | undefined; port?: number | undefined } | false | undefined
+}
+export type IpfsDaemonInfo = { peerId: string; multiaddrs: string[]; gateway: string | null }
+/** IPFS_LISTEN_FAILED, GATEWAY_LISTEN_FAILED (from start). */
+export type IpfsDaemonErrorType = ModeldaoError
+
+/** The local repo served over libp2p (bitswap) and a trustless HTTP gateway. */
+export class IpfsDaemon extends Service<IpfsDaemonInfo> {
+  private node: IpfsNode | undefined
+  private gateway: Gateway | undefined
+
+  constructor(
+    private readonly ctx: ModeldaoContext,
+    private readonly params: IpfsDaemonParams,
+  ) {
+    super()
+  }
+
+  protected async open(): Promise<IpfsDaemonInfo> {
+    const repo = this.ctx.repo()
+    const listen = [...(this.params.listen ?? ['/ip4/127.0.0.1/tcp/4001'])]
+    // Loaded on demand: libp2p and Helia cost a second or two to import.
+    const { createIpfsNode } = await import('../network/node.js')
+    try {
+      this.node = await createIpfsNode(repo, { listen })
+    } catch (error) {
+      throw new IpfsListenError(listen, error)
+    }
+    if (this.params.gateway !== false) {
+      const host = this.params.gateway?.host ?? '127.0.0.1'
+      const port = this.params.gateway?.port ?? 8080
+      try {
+        this.gateway = await startGateway(repo, { host, port })
+      } catch (error) {
+        await this.node.stop()
+        throw new GatewayListenError(host, port, error)
+      }
+    }
+    return { peerId: this.node.libp2p.peerId.toString(), multiaddrs: this.node.addresses(), gateway: this.gateway?.url ?? null }
+  }
+
+  protected async close(): Promise<void> {
+    await this.gateway?.close()
+    await this.node?.stop()
+  }
+}
+
+/**
+ * Starts the IPFS daemon over the context's repo; stop it with `stop()` or `await using`.
+ * @example
+ * await using daemon = await startIpfsDaemon(md, { listen: ['/ip4/127.0.0.1/tcp/0'], gateway: { port: 0 } })
+ * console.log(daemon.info?.gateway)
+ */
+export async function startIpfsDaemon(ctx: ModeldaoContext, params: IpfsDaemonParams = {}): Promise<IpfsDaemon> {
+  const daemon = new IpfsDaemon(ctx, params)
+  await daemon.start()
+  return daemon
+}

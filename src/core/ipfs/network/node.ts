@@ -1,0 +1,42 @@
+import { join } from 'node:path'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { withBitswap } from '@helia/bitswap'
+import { withLibp2pLight, type HeliaWithLibp2p } from '@helia/libp2p'
+import { identify } from '@libp2p/identify'
+import { tcp } from '@libp2p/tcp'
+import { FsDatastore } from 'datastore-fs'
+import { createHeliaLight } from 'helia'
+import type { IpfsRepo } from '../storage/repo.js'
+
+export type IpfsNode = HeliaWithLibp2p<{ identify: ReturnType<ReturnType<typeof identify>> }> & {
+  /** Multiaddrs other nodes can dial, with this node's peer id. */
+  addresses: () => string[]
+}
+
+export type CreateIpfsNodeOptions = {
+  /** libp2p listen multiaddrs; default loopback on a free port. Empty to only dial out. */
+  listen?: string[] | undefined
+}
+
+/**
+ * A Helia node over the repo's blockstore with libp2p (TCP, noise, yamux, identify) and bitswap — and nothing that
+ * reaches out by itself: no bootstrap peers, no delegated routing, no public gateways. Peers are dialled explicitly.
+ */
+export async function createIpfsNode(repo: IpfsRepo, options: CreateIpfsNodeOptions = {}): Promise<IpfsNode> {
+  const datastore = new FsDatastore(join(repo.folder, 'datastore'))
+  await datastore.open()
+  const light = createHeliaLight({ blockstore: repo.blockstore, datastore })
+  const withNet = withLibp2pLight(light, {
+    addresses: { listen: options.listen ?? ['/ip4/127.0.0.1/tcp/0'] },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    peerDiscovery: [],
+    services: { identify: identify() },
+  })
+  const node = withBitswap(withNet) as unknown as IpfsNode
+  await node.start()
+  node.addresses = () => node.libp2p.getMultiaddrs().map((addr) => addr.toString())
+  return node
+}

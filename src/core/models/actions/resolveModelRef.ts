@@ -1,0 +1,22 @@
+import type { ModeldaoContext } from '../../context/context.js'
+import type { ModeldaoError } from '../../errors/base.js'
+import { parseCid } from '../../ipfs/formats/verify.js'
+import { manifestCidOf } from '../register.js'
+
+export type ResolveModelRefParams = {
+  /** A model id on chain (digits) or a manifest CID. */
+  ref: string
+}
+export type ResolveModelRefReturnType = { manifestCid: string; modelId?: string | undefined }
+/** CID_INVALID, MODEL_UNKNOWN, and chain errors when `ref` is a model id. */
+export type ResolveModelRefErrorType = ModeldaoError
+
+/**
+ * A model reference as a manifest CID: a CID is taken as given; digits are a model id read from ModelShares.
+ * @example const { manifestCid } = await resolveModelRef(md, { ref: '1' })
+ */
+export async function resolveModelRef(ctx: ModeldaoContext, params: ResolveModelRefParams): Promise<ResolveModelRefReturnType> {
+  const ref = params.ref.trim()
+  if (!/^\d+$/.test(ref)) return { manifestCid: parseCid(ref).toString() }
+  return { manifestCid: await manifestCidOf(ctx, BigInt(ref)), modelId: ref }
+}

@@ -1,0 +1,10 @@
+import { ModeldaoError } from '../errors/base.js'
+
+export class InvalidDurationError extends ModeldaoError {
+  override name = 'InvalidDurationError'
+  constructor(value: string) {
+    super('INVALID_DURATION', `Cannot read "${value}" as a duration.`, {
+      hints: ['Use a number with a unit: 90s, 15m, 2h, 7d, 1w (or plain seconds: 3600).'],
+    })
+  }
+}
