@@ -33,7 +33,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   static override baseFlags = {
     home: Flags.directory({
-      summary: 'Folder for keystores, the local chain and deployments.',
+      summary: 'Folder for keystores, the local chain, deployments and the IPFS repo.',
       env: 'MODELDAO_HOME',
       helpGroup: 'GLOBAL',
     }),
@@ -165,11 +165,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       this.logJson(this.toErrorJson(known))
       return
     }
-    const lines = [`${ux.colorize('red', 'Error:')} ${known.shortMessage}`]
-    if (known.details) lines.push(`  ${known.details.split('\n').join('\n  ')}`)
-    for (const hint of known.hints) lines.push(`${ux.colorize('cyan', 'Hint:')} ${hint}`)
-    if (process.env.MODELDAO_DEBUG && error.stack) lines.push(error.stack)
-    process.stderr.write(`${lines.join('\n')}\n`)
+    const text = renderError(known, (color, text) => ux.colorize(color, text))
+    process.stderr.write(`${text}${process.env.MODELDAO_DEBUG && error.stack ? `\n${error.stack}` : ''}\n`)
   }
 }
 
@@ -196,4 +193,12 @@ export function usageMessage(message: string): string {
     .map((line) => line.trim())
     .filter((line) => line && !/^The following errors? occurred:?$/.test(line) && !/^See more help with/.test(line))
   return lines.join('; ') || message.trim()
+}
+
+/** An error as text mode shows it: the message, the details indented, one hint a line. */
+export function renderError(error: ModeldaoError, colorize: (color: string, text: string) => string = (_, text) => text): string {
+  const lines = [`${colorize('red', 'Error:')} ${error.shortMessage}`]
+  if (error.details) lines.push(`  ${error.details.split('\n').join('\n  ')}`)
+  for (const hint of error.hints) lines.push(`${colorize('cyan', 'Hint:')} ${hint}`)
+  return lines.join('\n')
 }

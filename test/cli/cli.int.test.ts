@@ -1,18 +1,24 @@
 import { readFile } from 'node:fs/promises'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { findFreePort } from '../../src/core/chain/local/ports.js'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { chainHome, homeOnChain, type ChainHome } from '../helpers/chainHome.js'
 import { runCli } from '../helpers/cli.js'
 import { tempHome } from '../helpers/tempHome.js'
 
+// Every test stands alone: one shared chain that no test changes, and a fresh home per test; tests that stop a chain
+// or replace its deployment start their own.
 describe('modeldao CLI (built, spawned)', () => {
-  let home: Awaited<ReturnType<typeof tempHome>>
-  let port: number
+  let shared: ChainHome
+  let home: Awaited<ReturnType<typeof homeOnChain>>
   beforeAll(async () => {
-    home = await tempHome()
-    port = await findFreePort()
+    shared = await chainHome()
   })
   afterAll(async () => {
-    await runCli(['chain', 'down'], { home: home.root })
+    await shared.stop()
+  })
+  beforeEach(async () => {
+    home = await homeOnChain(shared)
+  })
+  afterEach(async () => {
     await home.cleanup()
   })
 
@@ -48,39 +54,38 @@ describe('modeldao CLI (built, spawned)', () => {
   })
 
   it('chain up --json, then status --json shows a block number and the deployed addresses', async () => {
-    const up = await runCli(['chain', 'up', '--port', String(port), '--json'], { home: home.root })
-    expect(up.code, up.stderr).toBe(0)
-    expect(up.json.status).toBe(0)
-    expect(up.json.result.record.rpcUrl).toBe(`http://127.0.0.1:${port}`)
-    const token = up.json.result.deployments.contracts.TestUSD.address
-
-    const status = await runCli(['chain', 'status', '--json'], { home: home.root })
+    const token = JSON.parse(await readFile(`${shared.deployments}/31337.json`, 'utf8')).contracts.TestUSD.address
+    expect(shared.rpcUrl).toBe(`http://127.0.0.1:${shared.port}`)
+    const status = await runCli(['chain', 'status', '--json'], { home: shared.root })
     expect(status.code).toBe(0)
     expect(Number(status.json.result.blockNumber)).toBeGreaterThan(0)
     expect(status.json.result.deployments.contracts.TestUSD.address).toBe(token)
     expect(status.json.result.healthy).toBe(true)
 
-    const again = await runCli(['chain', 'up', '--json'], { home: home.root })
+    const again = await runCli(['chain', 'up', '--json'], { home: shared.root })
     expect(again.json.result.alreadyRunning).toBe(true)
-    expect(again.json.result.record.pid).toBe(up.json.result.record.pid)
+    expect(again.json.result.record.pid).toBe(status.json.result.local.pid)
   })
 
   it('chain advance moves time; a bad duration is a usage error', async () => {
-    const ok = await runCli(['chain', 'advance', '--time', '2d', '--json'], { home: home.root })
+    const ok = await runCli(['chain', 'advance', '--time', '2d', '--json', ...home.args], { home: home.root })
     expect(ok.code).toBe(0)
     expect(ok.json.result.advancedSeconds).toBe(172_800)
-    const bad = await runCli(['chain', 'advance', '--time', 'soon'], { home: home.root })
+    const bad = await runCli(['chain', 'advance', '--time', 'soon', ...home.args], { home: home.root })
     expect(bad.code).toBe(2)
     expect(bad.stderr).toContain('Cannot read "soon" as a duration.')
   })
 
   it('--chain-id that the endpoint does not report is refused', async () => {
-    const { code, json } = await runCli(['chain', 'status', '--chain-id', '5', '--json'], { home: home.root })
+    const { code, json } = await runCli(['chain', 'status', '--chain-id', '5', '--json', ...home.args], { home: home.root })
     expect(code).toBe(3)
     expect(json.error.code).toBe('CHAIN_ID_MISMATCH')
   })
 
   it('chain down then chain up keeps the chain (block height and deployments)', async () => {
+    const own = await chainHome()
+    const home = own
+    const port = own.port
     const before = await runCli(['chain', 'status', '--json'], { home: home.root })
     const down = await runCli(['chain', 'down', '--json'], { home: home.root })
     expect(down.json.result.stopped).toBe(true)
@@ -90,6 +95,7 @@ describe('modeldao CLI (built, spawned)', () => {
     const after = await runCli(['chain', 'status', '--json'], { home: home.root })
     expect(Number(after.json.result.blockNumber)).toBeGreaterThanOrEqual(Number(before.json.result.blockNumber))
     expect(after.json.result.deployments).toEqual(before.json.result.deployments)
+    await own.stop()
   })
 
   it('wallet create then wallet list round-trips; the key is never printed', async () => {
@@ -104,15 +110,16 @@ describe('modeldao CLI (built, spawned)', () => {
     expect(list.json.result.wallets).toEqual([{ name: 'alice', address, file }])
     const addr = await runCli(['wallet', 'address', 'alice'], { home: home.root })
     expect(addr.stdout.trim()).toBe(address)
-    const balance = await runCli(['wallet', 'balance', 'alice', '--json'], { home: home.root })
+    const balance = await runCli(['wallet', 'balance', 'alice', '--json', ...home.args], { home: home.root })
     expect(balance.json.result.native.raw).toBe('0')
     expect(balance.json.result.paymentToken.symbol).toBe('tUSD')
   })
 
   it('signing with a wrong password fails with exit 3 and changes no file', async () => {
+    await runCli(['wallet', 'create', 'alice', '--kdf', 'light'], { home: home.root, env: { MODELDAO_PASSWORD: 'hunter2' } })
     const before = await readFile(`${home.keystores}/alice.json`, 'utf8')
     const deployments = await readFile(`${home.deployments}/31337.json`, 'utf8')
-    const { code, stderr } = await runCli(['deploy', '--account', 'alice', '--force'], { home: home.root, env: { MODELDAO_PASSWORD: 'wrong' } })
+    const { code, stderr } = await runCli(['deploy', '--account', 'alice', '--force', ...home.args], { home: home.root, env: { MODELDAO_PASSWORD: 'wrong' } })
     expect(code).toBe(3)
     expect(stderr).toContain('Wrong password for keystore "alice".')
     expect(await readFile(`${home.keystores}/alice.json`, 'utf8')).toBe(before)
@@ -126,14 +133,27 @@ describe('modeldao CLI (built, spawned)', () => {
   })
 
   it('a missing keystore names the ones that exist', async () => {
+    await runCli(['wallet', 'create', 'alice', '--kdf', 'light'], { home: home.root, env: { MODELDAO_PASSWORD: 'hunter2' } })
     const { code, json } = await runCli(['wallet', 'address', 'nobody', '--json'], { home: home.root })
     expect(code).toBe(3)
     expect(json.error).toMatchObject({ code: 'KEYSTORE_NOT_FOUND', details: 'Available: alice.' })
   })
 
   it('deploy with a dev account on the local chain replaces the deployment with --force', async () => {
-    const { code, json } = await runCli(['deploy', '--dev-account', '1', '--force', '--json'], { home: home.root })
-    expect(code).toBe(0)
+    const { code, json, stderr } = await runCli(['deploy', '--dev-account', '1', '--force', '--json', ...home.args], { home: home.root })
+    expect(code, stderr).toBe(0)
     expect(json.result.deployments.deployer).toBe('0x70997970C51812dc3A010C7d01b50e0d17dc79C8')
+    expect(JSON.parse(await readFile(`${home.deployments}/31337.json.bak`, 'utf8')).deployer).toBe('0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266')
+  })
+
+  it('under --json a usage error carries its whole message (missing flag, bad value), as in text mode', async () => {
+    const missing = await runCli(['model', 'publish', 'f', '--ipfs-only', '--json'], { home: home.root })
+    expect(missing.code).toBe(2)
+    expect(missing.json.error.code).toBe('USAGE')
+    expect(missing.json.error.message).toMatch(/Missing required flag name/)
+    const badValue = await runCli(['chain', 'mine', '--blocks', 'many', '--json'], { home: home.root })
+    expect(badValue.code).toBe(2)
+    expect(badValue.json.error.message).toMatch(/many/)
+    expect(badValue.json.error.message).not.toBe('The following error occurred:')
   })
 })

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { findFreePort } from '../../src/core/chain/local/ports.js'
@@ -31,15 +32,16 @@ describe('model publish / get / info from the CLI (real anvil, real repos)', () 
     const published = await runCli(['model', 'publish', weights, '--name', 'tiny', '--dev-account', '0', '--yes', '--supply', '1000', '--json'], { home: home.root })
     expect(published.code, published.stderr).toBe(0)
     const { manifestCid, model } = published.json.result
-    expect(model.modelId).toBe('1')
+    expect(model.modelId).toMatch(/^[1-9]\d*$/)
     expect(model.creator).toBe('0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266')
     expect(published.json.result.manifest.creator).toBe(model.creator)
 
-    const info = await runCli(['model', 'info', '1', '--json'], { home: home.root })
+    const info = await runCli(['model', 'info', model.modelId, '--json'], { home: home.root })
     expect(info.json.result.manifestCid).toBe(manifestCid)
+    expect(info.json.result.modelId).toBe(model.modelId)
 
     const out = join(home.root, 'out')
-    const got = await runCli(['model', 'get', '1', '--out', out, '--json'], { home: home.root })
+    const got = await runCli(['model', 'get', model.modelId, '--out', out, '--json'], { home: home.root })
     expect(got.code, got.stderr).toBe(0)
     expect(await readFile(join(out, 'model.gguf'))).toEqual(await readFile(join(weights, 'model.gguf')))
   })
@@ -60,30 +62,68 @@ describe('model publish / get / info from the CLI (real anvil, real repos)', () 
   it('a publish killed mid-way leaves the repo consistent; running it again finishes with the same CIDs', async () => {
     const big = join(home.root, 'big')
     await mkdir(big)
-    await writeFile(join(big, 'weights.bin'), seededBytes(300 * 1024 * 1024, 'big'))
+    // Five 80 MiB files: the first one finishing means at least one 64 MiB checkpoint is committed, with 320 MiB
+    // still to go, so the kill lands mid-way by construction (triggered by that event, not by a timer).
+    for (let i = 0; i < 5; i++) await writeFile(join(big, `part-${i}.bin`), seededBytes(80 * 1024 * 1024, `big-${i}`))
     const runJs = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
     const child = spawn(process.execPath, [runJs, 'model', 'publish', big, '--name', 'big', '--ipfs-only'], {
       env: { ...process.env, MODELDAO_HOME: home.root },
-      stdio: 'ignore',
+      stdio: ['ignore', 'ignore', 'pipe'],
     })
-    // Kill it once at least one 64 MiB checkpoint is committed, well before the end.
-    const repo = openRepo(home.ipfs)
-    const deadline = Date.now() + 60_000
-    while ((await repo.blockstore.stats()).blocks === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    // Off a terminal, publish prints one line on stderr per finished file.
+    await new Promise<void>((resolve, reject) => {
+      createInterface({ input: child.stderr! }).once('line', () => resolve())
+      child.once('exit', (code) => reject(new Error(`publish exited (${code}) before finishing a file`)))
+    })
     child.kill('SIGKILL')
-    await new Promise((resolve) => child.once('exit', resolve))
+    await exited
+    const repo = openRepo(home.ipfs)
     const committed = (await repo.blockstore.stats()).blocks
+    const pinned = repo.pins().filter((pin) => pin.label.startsWith('big')).length
     await repo.close()
     expect(committed).toBeGreaterThan(0)
-    expect(committed).toBeLessThan(1200) // 300 MiB = 1200 leaves: it died part-way
+    expect(committed).toBeLessThan(1600) // 400 MiB = 1600 leaves: it died part-way
+    expect(pinned).toBe(0) // pins come last, after every file and the manifest
 
     const again = await runCli(['model', 'publish', big, '--name', 'big', '--ipfs-only', '--json'], { home: home.root })
     expect(again.code, again.stderr).toBe(0)
     const fresh = await tempHome()
     const clean = await runCli(['model', 'publish', big, '--name', 'big', '--ipfs-only', '--json'], { home: fresh.root })
-    expect(again.json.result.manifest.files[0].cid).toBe(clean.json.result.manifest.files[0].cid)
+    // The manifest carries its creation time; the files' CIDs must be identical.
+    const cids = (run: typeof again) => run.json.result.manifest.files.map((file: { cid: string }) => file.cid)
+    expect(cids(again)).toEqual(cids(clean))
+    expect(cids(again)).toHaveLength(5)
     await fresh.cleanup()
     const pins = await runCli(['ipfs', 'pins', '--json'], { home: home.root })
     expect(pins.json.result.pins.map((p: { cid: string }) => p.cid)).toContain(again.json.result.manifestCid)
   }, 180_000)
+
+  it('a reverted createModel prints the decoded custom error with its arguments, exit 3, nothing sent', async () => {
+    const overMax = (2n ** 96n).toString()
+    const { code, json, stderr } = await runCli(['model', 'publish', weights, '--name', 'tiny', '--dev-account', '0', '--yes', '--supply', overMax, '--json'], { home: home.root })
+    expect(code, stderr).toBe(3)
+    expect(json.error).toMatchObject({
+      code: 'REVERT_MODEL_SHARES_INVALID_SUPPLY',
+      message: `ModelShares.createModel reverted: A share supply of ${overMax} is out of range (1 to ${2n ** 96n - 1n}).`,
+      revert: { call: 'ModelShares.createModel', error: 'ModelSharesInvalidSupply', args: { supply: overMax, max: (2n ** 96n - 1n).toString() } },
+    })
+    expect(json.error.hints).toEqual(['Choose a supply within the range (--supply).'])
+  })
+
+  it('a reverted deployment (constructor) is decoded too, in text mode', async () => {
+    const { code, stderr } = await runCli(['deploy', '--dev-account', '0', '--force', '--payment-token', '0x0000000000000000000000000000000000000000'], { home: home.root })
+    expect(code).toBe(3)
+    expect(stderr).toContain('Error: deploy ModelShares reverted: The payment token is the zero address.')
+    expect(stderr).toContain('ModelSharesInvalidPaymentToken()')
+    expect(stderr).not.toMatch(/Unexpected error|report it/)
+  })
+
+  it('a signer with no gas money gets INSUFFICIENT_FUNDS with a hint, not an internal error', async () => {
+    const broke = '0x' + 'ab'.repeat(32)
+    const { code, json } = await runCli(['model', 'publish', weights, '--name', 'tiny', '--yes', '--json'], { home: home.root, env: { MODELDAO_PRIVATE_KEY: broke } })
+    expect(code).toBe(3)
+    expect(json.error.code).toBe('INSUFFICIENT_FUNDS')
+    expect(json.error.hints.join(' ')).toMatch(/dev-account 0/)
+  })
 })

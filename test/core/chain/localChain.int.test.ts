@@ -15,6 +15,7 @@ import { findFreePort } from '../../../src/core/chain/local/ports.js'
 import { getChainStatus } from '../../../src/core/chain/actions/getChainStatus.js'
 import { chainUp } from '../../../src/core/chain/actions/chainUp.js'
 import { testUSDAbi } from '../../../src/core/chain/protocol/generated/contracts.js'
+import { isProcessAlive } from '../../../src/core/home/process.js'
 import { tempHome } from '../../helpers/tempHome.js'
 
 describe('local chain lifecycle (real anvil)', () => {
@@ -141,7 +142,10 @@ describe('local chain lifecycle (real anvil)', () => {
   it('treats a record whose process is gone as not running', async () => {
     const { record } = await up()
     process.kill(record.pid, 'SIGKILL')
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    // anvil is not our child (it runs detached), so wait for the kernel to reap it rather than for a fixed time.
+    const deadline = Date.now() + 10_000
+    while (isProcessAlive(record.pid) && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve))
+    expect(isProcessAlive(record.pid)).toBe(false)
     expect(await findLocalChain(home.localChain)).toBeUndefined()
     await rm(localChainFiles(home.localChain).record)
   })

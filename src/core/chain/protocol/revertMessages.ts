@@ -24,7 +24,7 @@ export const revertMessages: Record<ProtocolErrorName, RevertMessage> = {
   ModelSharesFeeCapExceeded: { message: (a) => `Model ${a.id} would hold ${a.cumulative} in fees, above the cap of ${a.max}`, hint: 'Holders must claim before more fees can be deposited.' },
   ModelSharesFutureLookup: { message: (a) => `Votes at timepoint ${a.timepoint} are asked for, but the clock is only at ${a.clock}`, hint: 'Ask for a past timepoint.' },
   ModelSharesSnapshotNotRegistered: { message: (a) => `Model ${a.id} has no vote snapshot at timepoint ${a.timepoint}`, hint: 'Past votes exist only at registered snapshots (made when a proposal is created).' },
-  ModelSharesInvalidPaymentToken: { message: () => 'The payment token is not a contract', hint: 'Deploy with --payment-token set to an ERC-20 address.' },
+  ModelSharesInvalidPaymentToken: { message: () => 'The payment token is the zero address', hint: 'Deploy with --payment-token set to the address of an ERC-20 stablecoin.' },
   // ShareOffering
   ShareOfferingZeroAmount: { message: () => 'The number of shares is zero', hint: 'Offer or buy at least one share.' },
   ShareOfferingInvalidPrice: { message: (a) => `A price of ${a.pricePerShare} per share is not accepted`, hint: 'Set a price above zero.' },

@@ -77,7 +77,9 @@ export type TransactionErrorContext = {
  */
 export function decodeTransactionError(error: unknown, context: TransactionErrorContext): unknown {
   if (error instanceof ModeldaoError || !(error instanceof BaseError)) return error
-  if (error.walk((e) => e instanceof ViemInsufficientFundsError)) return new InsufficientFundsError(context.account, context.chainId, error)
+  // viem maps it for eth_sendTransaction; for a raw transaction the node's message is all there is.
+  const broke = error.walk((e) => e instanceof ViemInsufficientFundsError || /insufficient funds/i.test(`${(e as BaseError).details ?? ''} ${(e as Error).message}`))
+  if (broke) return new InsufficientFundsError(context.account, context.chainId, error)
   const data = revertData(error)
   if (data && data !== '0x') {
     try {

@@ -1,0 +1,113 @@
+// What users read, as snapshots: every command's --help and every error class's text. A change to either is a
+// visible diff in test/cli/__snapshots__/ (update with `npx vitest run -u` and review it like code).
+import { fileURLToPath } from 'node:url'
+import { Config, Help } from '@oclif/core'
+import { describe, expect, it } from 'vitest'
+import { renderError } from '../../src/cli/baseCommand.js'
+import * as chainErrors from '../../src/core/chain/errors.js'
+import { ContractRevertError } from '../../src/core/chain/protocol/reverts.js'
+import * as baseErrors from '../../src/core/errors/base.js'
+import { errorCatalogue, ModeldaoError } from '../../src/core/errors/base.js'
+import * as ipfsErrors from '../../src/core/ipfs/errors.js'
+import * as modelErrors from '../../src/core/models/errors.js'
+import { ToolNotFoundError } from '../../src/core/tools/binaries.js'
+import * as unitErrors from '../../src/core/units/errors.js'
+import * as walletErrors from '../../src/core/wallet/errors.js'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const cause = new Error('connect ECONNREFUSED 127.0.0.1:9')
+const cid = 'bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku'
+
+/** One instance of every error a user can meet, with representative arguments. */
+const samples: ModeldaoError[] = [
+  new baseErrors.InterruptedError('Publishing', 'Run the same command again to finish.'),
+  new baseErrors.ConfirmationRequiredError(),
+  new baseErrors.CancelledError(),
+  new baseErrors.DiskFullError('/home/u/.modeldao/ipfs', 'Free space, then run the same command again.'),
+  new baseErrors.AddressInvalidError('--payment-token', '0x12'),
+  new ToolNotFoundError('anvil'),
+  new chainErrors.RpcUnreachableError('http://127.0.0.1:9', cause),
+  new chainErrors.ChainIdMismatchError({ expected: 5, actual: 31337, rpcUrl: 'http://127.0.0.1:8545', source: '--chain-id' }),
+  new chainErrors.DeploymentsMismatchError({ chainId: 31337, file: '/h/deployments/31337.json', reason: 'no code at ModelShares 0x01' }),
+  new chainErrors.DeploymentsCorruptError('/h/deployments/31337.json', cause),
+  new chainErrors.NotDeployedError(10, '/h/deployments/10.json'),
+  new chainErrors.DeploymentIncompleteError(31337, 'ShareOffering', '/h/deployments'),
+  new chainErrors.AlreadyDeployedError(31337, '/h/deployments/31337.json'),
+  new chainErrors.PortInUseError('127.0.0.1', 8545),
+  new chainErrors.LocalChainStartError('anvil exited with code 1', 'error: address in use', '/h/chain/anvil.log'),
+  new chainErrors.LocalChainNotRunningError('/h'),
+  new chainErrors.LocalChainStopTimeoutError(4242, 5),
+  new chainErrors.NotADevChainError(new Error('method anvil_mine not found')),
+  new chainErrors.InsufficientFundsError('0x0000000000000000000000000000000000000001', 31337, cause),
+  new chainErrors.TransactionRevertedError('ModelShares.createModel', 'no reason given'),
+  new chainErrors.TransactionFailedError('Deploying ModelShares created no contract (transaction 0xab).'),
+  new chainErrors.LocalChainResetWhileRunningError('http://127.0.0.1:8545'),
+  new chainErrors.LocalChainOtherIdRunningError(31337, 'http://127.0.0.1:8545'),
+  new chainErrors.LocalChainIdChangedError(31337, 1337),
+  new chainErrors.DevAccountNotLocalError(10),
+  new chainErrors.DevAccountRangeError(12, 10),
+  new ContractRevertError({ call: 'ModelShares.createModel', errorName: 'ModelSharesInvalidSupply', args: { supply: 2n ** 96n, max: 2n ** 96n - 1n } }),
+  new unitErrors.InvalidDurationError('soon'),
+  new walletErrors.KeystoreNotFoundError('nobody', ['alice', 'bob']),
+  new walletErrors.KeystoreExistsError('alice', '/h/keystores/alice.json'),
+  new walletErrors.KeystoreWrongPasswordError('alice'),
+  new walletErrors.KeystoreCorruptError('alice', 'invalid JSON'),
+  new walletErrors.InvalidKeystoreNameError('a/b'),
+  new walletErrors.PasswordRequiredError('no terminal to ask for the password of keystore "alice"'),
+  new walletErrors.NoAccountError(),
+  new walletErrors.AccountAmbiguousError(),
+  new walletErrors.PrivateKeyInvalidError('MODELDAO_PRIVATE_KEY must be 32 bytes of hex.'),
+  new walletErrors.NothingToImportError(),
+  new ipfsErrors.BlockCorruptError(cid, 'pack 3'),
+  new ipfsErrors.UnsupportedHashError(cid, 0x13),
+  new ipfsErrors.InvalidCidError('bafy-not'),
+  new ipfsErrors.CodecUnsupportedError(cid, 0x71),
+  new ipfsErrors.CidProfileUnknownError('kubo-v2', ['kubo-v1', 'unixfs-v1-2025']),
+  new ipfsErrors.MultiaddrInvalidError('not-an-addr', cause),
+  new ipfsErrors.TamperedBlockError(cid, 'http://127.0.0.1:8080'),
+  new ipfsErrors.SourceUnreachableError('http://127.0.0.1:8080', cause),
+  new ipfsErrors.BlockUnavailableError(cid, 'http://127.0.0.1:8080', 404),
+  new ipfsErrors.CarInvalidError('model.car lacks block x of root y.', 'Export the CAR with the whole DAG (dag-scope=all).'),
+  new ipfsErrors.Sha256MismatchError('model.gguf', 'sha256 is 00…, the manifest says ff…'),
+  new ipfsErrors.IpfsListenError(['/ip4/127.0.0.1/tcp/4001'], cause),
+  new ipfsErrors.GatewayListenError('127.0.0.1', 8080, cause),
+  new modelErrors.GgufMalformedError('/w/model.gguf', 'truncated header'),
+  new modelErrors.ManifestInvalidError(['files[0].sha256 is not 64 hex digits']),
+  new modelErrors.PublishInputError('PUBLISH_PATH_MISSING', '/w/nope does not exist.', 'Check the path.'),
+  new modelErrors.ManifestPathUnsafeError('../../etc/passwd', '/out'),
+  new modelErrors.TemplateUnreadableError('/t/card.json', cause),
+  new modelErrors.TermsInvalidError('The royalty must be between 0 and 25%, got 30.'),
+  new modelErrors.ModelUnknownError(7n, 31337),
+]
+
+describe('user-facing text', () => {
+  it('every error class has a sample here (add one when you add an error)', () => {
+    const classes = [baseErrors, chainErrors, unitErrors, walletErrors, ipfsErrors, modelErrors, { ToolNotFoundError, ContractRevertError }]
+      .flatMap((module) => Object.values(module))
+      .filter((value): value is typeof ModeldaoError => typeof value === 'function' && value.prototype instanceof ModeldaoError)
+    const sampled = new Set(samples.map((error) => error.constructor))
+    expect(classes.filter((errorClass) => !sampled.has(errorClass)).map((errorClass) => errorClass.name)).toEqual([])
+  })
+
+  it('every code is in the catalogue (or is a decoded revert) and has the catalogue’s exit code', () => {
+    for (const error of samples) {
+      if (error.code.startsWith('REVERT_')) expect(error.exitCode).toBe(3)
+      else expect(error.exitCode, error.code).toBe(errorCatalogue[error.code as keyof typeof errorCatalogue].exitCode)
+    }
+  })
+
+  it('error texts', () => {
+    const text = samples.map((error) => `[${error.code} · exit ${error.exitCode}]\n${renderError(error)}`).join('\n\n')
+    expect(text).toMatchSnapshot()
+  })
+
+  it('--help of every command', async () => {
+    const config = await Config.load(root)
+    const help = new Help(config, { stripAnsi: true, maxWidth: 120 })
+    const commands = [...config.commands].sort((a, b) => a.id.localeCompare(b.id))
+    expect(commands.length).toBeGreaterThanOrEqual(19)
+    for (const command of commands) {
+      expect(`${command.summary}\n\n${help.formatCommand(command)}`, command.id).toMatchSnapshot(command.id)
+    }
+  })
+})
