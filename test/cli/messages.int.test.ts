@@ -103,7 +103,8 @@ describe('user-facing text', () => {
 
   it('--help of every command', async () => {
     const config = await Config.load(root)
-    const help = new Help(config, { stripAnsi: true, maxWidth: 120 })
+    // formatCommand is what `--help` prints for one command (protected in oclif's types, public at run time).
+    const help = new Help(config, { stripAnsi: true, maxWidth: 120 }) as unknown as { formatCommand: (command: unknown) => string }
     const commands = [...config.commands].sort((a, b) => a.id.localeCompare(b.id))
     expect(commands.length).toBeGreaterThanOrEqual(19)
     for (const command of commands) {

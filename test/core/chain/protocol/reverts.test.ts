@@ -24,7 +24,7 @@ function sample(input: AbiParameter, index: number): unknown {
   throw new Error(`no sample for ${input.type}`)
 }
 
-const context = { call: 'ModelShares.createModel', account: '0x0000000000000000000000000000000000000001', chainId: 31337 }
+const context = { call: 'ModelShares.createModel', account: '0x0000000000000000000000000000000000000001' as const, chainId: 31337 }
 
 describe('decoded reverts', () => {
   it('finds the custom errors in the generated ABIs', () => {
