@@ -1,5 +1,5 @@
 import { formatUnits } from 'viem'
-import type { RegistrationSummary } from '../core/models/actions/publishModel.js'
+import type { RegistrationSummary } from '../core/actions/models/publishModel.js'
 import { createInterface } from 'node:readline/promises'
 import { ConfirmationRequiredError } from '../core/errors/base.js'
 

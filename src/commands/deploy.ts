@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core'
 import { getAddress, isAddress } from 'viem'
 import { BaseCommand, signerFlags } from '../cli/baseCommand.js'
-import { deployProtocol, type DeployProtocolReturnType } from '../core/chain/actions/deployProtocol.js'
+import { deployProtocol, type DeployProtocolReturnType } from '../core/actions/chain/deployProtocol.js'
 import { AddressInvalidError } from '../core/errors/base.js'
 
 export default class Deploy extends BaseCommand<typeof Deploy> {

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../../cli/baseCommand.js'
-import { advanceTime, type AdvanceTimeReturnType } from '../../core/chain/actions/advanceTime.js'
+import { advanceTime, type AdvanceTimeReturnType } from '../../core/actions/chain/advanceTime.js'
 import { parseDuration } from '../../core/units/duration.js'
 
 export default class ChainAdvance extends BaseCommand<typeof ChainAdvance> {

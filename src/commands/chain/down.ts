@@ -1,5 +1,5 @@
 import { BaseCommand } from '../../cli/baseCommand.js'
-import { chainDown, type ChainDownReturnType } from '../../core/chain/actions/chainDown.js'
+import { chainDown, type ChainDownReturnType } from '../../core/actions/chain/chainDown.js'
 
 export default class ChainDown extends BaseCommand<typeof ChainDown> {
   static override summary = 'Stop the local chain; its state is saved for the next `chain up`.'

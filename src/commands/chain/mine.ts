@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../../cli/baseCommand.js'
-import { mineBlocks, type MineBlocksReturnType } from '../../core/chain/actions/mineBlocks.js'
+import { mineBlocks, type MineBlocksReturnType } from '../../core/actions/chain/mineBlocks.js'
 
 export default class ChainMine extends BaseCommand<typeof ChainMine> {
   static override summary = 'Mine empty blocks on the local chain.'

@@ -1,5 +1,5 @@
 import { BaseCommand } from '../../cli/baseCommand.js'
-import { getChainStatus, type GetChainStatusReturnType } from '../../core/chain/actions/getChainStatus.js'
+import { getChainStatus, type GetChainStatusReturnType } from '../../core/actions/chain/getChainStatus.js'
 
 export default class ChainStatusCommand extends BaseCommand<typeof ChainStatusCommand> {
   static override summary = 'Show block, chain id, accounts and deployments of the local chain (or of --rpc-url).'

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../../cli/baseCommand.js'
-import { chainUp, type ChainUpReturnType } from '../../core/chain/actions/chainUp.js'
+import { chainUp, type ChainUpReturnType } from '../../core/actions/chain/chainUp.js'
 
 export default class ChainUp extends BaseCommand<typeof ChainUp> {
   static override summary = 'Start the local chain (anvil on 127.0.0.1) and deploy the protocol on it once.'

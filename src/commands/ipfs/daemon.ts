@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../../cli/baseCommand.js'
-import { IpfsDaemon, type IpfsDaemonInfo } from '../../core/ipfs/actions/startIpfsDaemon.js'
+import { IpfsDaemon, type IpfsDaemonInfo } from '../../core/actions/ipfs/startIpfsDaemon.js'
 
 export default class IpfsDaemonCommand extends BaseCommand<typeof IpfsDaemonCommand> {
   static override summary = 'Serve the local IPFS repo over libp2p (bitswap) and a trustless HTTP gateway.'

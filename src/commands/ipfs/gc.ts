@@ -1,6 +1,6 @@
 import { BaseCommand } from '../../cli/baseCommand.js'
 import { formatBytes } from '../../cli/progress.js'
-import { collectGarbage, type CollectGarbageReturnType } from '../../core/ipfs/actions/collectGarbage.js'
+import { collectGarbage, type CollectGarbageReturnType } from '../../core/actions/ipfs/collectGarbage.js'
 
 export default class IpfsGc extends BaseCommand<typeof IpfsGc> {
   static override summary = 'Remove blocks that no pin reaches and give their disk space back.'

@@ -1,5 +1,5 @@
 import { BaseCommand } from '../../cli/baseCommand.js'
-import { listPins, type ListPinsReturnType } from '../../core/ipfs/actions/listPins.js'
+import { listPins, type ListPinsReturnType } from '../../core/actions/ipfs/listPins.js'
 
 export default class IpfsPins extends BaseCommand<typeof IpfsPins> {
   static override summary = 'List the pinned roots of the local repo (what `ipfs gc` keeps).'

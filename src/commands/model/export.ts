@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../../cli/baseCommand.js'
 import { formatBytes } from '../../cli/progress.js'
-import { exportCar, type ExportCarReturnType } from '../../core/ipfs/actions/exportCar.js'
+import { exportCar, type ExportCarReturnType } from '../../core/actions/ipfs/exportCar.js'
 
 export default class ModelExport extends BaseCommand<typeof ModelExport> {
   static override summary = 'Export a DAG (a manifest, a file) from the local repo as a CAR file.'

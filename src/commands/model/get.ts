@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../../cli/baseCommand.js'
 import { formatBytes, getProgress, interruptSignal, TransferProgress } from '../../cli/progress.js'
-import { getModel, type GetModelReturnType } from '../../core/models/actions/getModel.js'
+import { getModel, type GetModelReturnType } from '../../core/actions/models/getModel.js'
 
 export default class ModelGet extends BaseCommand<typeof ModelGet> {
   static override summary = 'Fetch a model by manifest CID, verify every block and file, and write the files.'

@@ -1,6 +1,6 @@
 import { Args } from '@oclif/core'
 import { BaseCommand } from '../../cli/baseCommand.js'
-import { importCar, type ImportCarReturnType } from '../../core/ipfs/actions/importCar.js'
+import { importCar, type ImportCarReturnType } from '../../core/actions/ipfs/importCar.js'
 
 export default class ModelImport extends BaseCommand<typeof ModelImport> {
   static override summary = 'Import a CAR file into the local repo, verifying every block and that each root is complete.'

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../../cli/baseCommand.js'
 import { formatBytes } from '../../cli/progress.js'
-import { getModelInfo, type GetModelInfoReturnType } from '../../core/models/actions/getModelInfo.js'
+import { getModelInfo, type GetModelInfoReturnType } from '../../core/actions/models/getModelInfo.js'
 
 export default class ModelInfo extends BaseCommand<typeof ModelInfo> {
   static override summary = "Show a model card: name, license, architecture and every file's CID, size and sha256."

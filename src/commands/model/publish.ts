@@ -1,10 +1,11 @@
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand, signerFlags } from '../../cli/baseCommand.js'
 import { confirm, registrationQuestion } from '../../cli/confirm.js'
+import { modelTermsFlags } from '../../cli/flags.js'
 import { formatBytes, interruptSignal, publishProgress, TransferProgress } from '../../cli/progress.js'
 import { cidProfiles, DEFAULT_CID_PROFILE } from '../../core/ipfs/formats/cidProfiles.js'
-import { publishModel, type PublishModelReturnType } from '../../core/models/actions/publishModel.js'
-import { parseModelTerms } from '../../core/models/register.js'
+import { publishModel, type PublishModelReturnType } from '../../core/actions/models/publishModel.js'
+import { parseModelTerms } from '../../core/models/terms.js'
 
 export default class ModelPublish extends BaseCommand<typeof ModelPublish> {
   static override summary = 'Publish model weights to IPFS with a model card manifest.'
@@ -31,17 +32,13 @@ supply is minted to the signer, after a confirmation (or --yes).`
     card: Flags.file({ summary: 'JSON template with card defaults (description, license, datasets).', exists: true }),
     readme: Flags.file({ summary: 'Markdown template for the card text ({{name}}, {{files}}, …).', exists: true }),
     'ipfs-only': Flags.boolean({ summary: 'Only publish to IPFS; do not create the model on chain.', default: false }),
-    supply: Flags.string({ summary: 'Number of shares to mint to you.', default: '1000000' }),
-    royalty: Flags.string({ summary: 'Royalty on secondary sales, percent (0-25).', default: '5' }),
-    'fee-share': Flags.string({ summary: "Shareholders' cut of every paid request, percent (0-100).", default: '70' }),
-    price: Flags.string({ summary: 'Price per request in the payment token (e.g. 0.002).', default: '0.001' }),
+    ...modelTermsFlags,
     yes: Flags.boolean({ char: 'y', summary: 'Send the transaction without asking.', default: false }),
     ...signerFlags,
   }
 
   async run(): Promise<PublishModelReturnType> {
-    const { argv } = await this.parse(ModelPublish)
-    const { flags } = this
+    const [{ argv }, flags] = [await this.parse(ModelPublish), this.flags]
     using interrupt = interruptSignal()
     const render = publishProgress(new TransferProgress(!this.jsonEnabled()))
     const result = await publishModel(this.ctx, {

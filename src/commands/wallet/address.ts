@@ -1,6 +1,6 @@
 import { Args } from '@oclif/core'
 import { BaseCommand } from '../../cli/baseCommand.js'
-import { getWalletAddress, type GetWalletAddressReturnType } from '../../core/wallet/actions/getWalletAddress.js'
+import { getWalletAddress, type GetWalletAddressReturnType } from '../../core/actions/wallet/getWalletAddress.js'
 
 export default class WalletAddress extends BaseCommand<typeof WalletAddress> {
   static override summary = 'Print the address of a keystore (no password needed).'

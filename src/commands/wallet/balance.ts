@@ -1,6 +1,6 @@
 import { Args } from '@oclif/core'
 import { BaseCommand } from '../../cli/baseCommand.js'
-import { getBalances, type GetBalancesReturnType } from '../../core/chain/actions/getBalances.js'
+import { getBalances, type GetBalancesReturnType } from '../../core/actions/chain/getBalances.js'
 
 export default class WalletBalance extends BaseCommand<typeof WalletBalance> {
   static override summary = 'Show the native and payment-token balance of a keystore or an address.'

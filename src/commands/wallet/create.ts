@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../../cli/baseCommand.js'
-import { createWallet, type CreateWalletReturnType } from '../../core/wallet/actions/createWallet.js'
+import { createWallet, type CreateWalletReturnType } from '../../core/actions/wallet/createWallet.js'
 
 export default class WalletCreate extends BaseCommand<typeof WalletCreate> {
   static override summary = 'Create a new account in an encrypted keystore.'

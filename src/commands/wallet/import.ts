@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 import type { Hex } from 'viem'
 import { BaseCommand } from '../../cli/baseCommand.js'
-import { importWallet, type ImportWalletReturnType } from '../../core/wallet/actions/importWallet.js'
+import { importWallet, type ImportWalletReturnType } from '../../core/actions/wallet/importWallet.js'
 
 export default class WalletImport extends BaseCommand<typeof WalletImport> {
   static override summary = 'Import an account from a keystore file (geth, Foundry, ethers) or a private key.'

@@ -1,5 +1,5 @@
 import { BaseCommand } from '../../cli/baseCommand.js'
-import { listWallets, type ListWalletsReturnType } from '../../core/wallet/actions/listWallets.js'
+import { listWallets, type ListWalletsReturnType } from '../../core/actions/wallet/listWallets.js'
 
 export default class WalletList extends BaseCommand<typeof WalletList> {
   static override summary = 'List the keystores in the home folder with their addresses.'

@@ -3,8 +3,8 @@ import { join } from 'node:path'
 import { getAddress, type Address, type Hash } from 'viem'
 import { atomicWriteFile } from '../../home/atomicWrite.js'
 import type { ChainConnection } from '../rpc/connection.js'
-import { DeploymentsCorruptError, DeploymentsMismatchError, NotDeployedError } from '../errors.js'
-import type { ProtocolContractName } from './registry.js'
+import { DeploymentIncompleteError, DeploymentsCorruptError, DeploymentsMismatchError, NotDeployedError } from '../errors.js'
+import { protocolArtifacts, type ProtocolAbi, type ProtocolContractName } from './registry.js'
 
 export type DeployedContract = { address: Address; transactionHash: Hash; blockNumber: string }
 
@@ -84,3 +84,17 @@ export async function assertDeployments(connection: ChainConnection, deployments
     throw new DeploymentsMismatchError({ chainId: deployments.chainId, file: deploymentsFile(deploymentsFolder, deployments.chainId), reason: check.reason })
   }
 }
+
+/** A deployed contract with its typed ABI, ready for viem's readContract / the write helper. */
+export type ProtocolContractHandle<N extends ProtocolContractName> = { name: N; address: Address; abi: ProtocolAbi<N> }
+
+/**
+ * The deployed contract `name` from a chain's deployments.
+ * @throws {DeploymentIncompleteError} the deployments file has no such contract.
+ */
+export function protocolContract<N extends ProtocolContractName>(deployments: Deployments, name: N, deploymentsFolder: string): ProtocolContractHandle<N> {
+  const entry = deployments.contracts[name]
+  if (!entry) throw new DeploymentIncompleteError(deployments.chainId, name, deploymentsFolder)
+  return { name, address: entry.address, abi: protocolArtifacts[name].abi }
+}
+

@@ -1,6 +1,4 @@
 import type { Abi, Address, ContractConstructorArgs } from 'viem'
-import { DeploymentIncompleteError } from '../errors.js'
-import type { Deployments } from './deployments.js'
 import { protocolArtifacts } from './generated/contracts.js'
 
 export { protocolArtifacts }
@@ -38,19 +36,6 @@ export const protocolSteps: readonly ProtocolStep[] = [
   step({ name: 'ShareOffering', args: (c) => [deployed(c, 'ModelShares')] as const }),
   step({ name: 'PaymentEscrow', args: (c) => [deployed(c, 'ModelShares'), BigInt(ESCROW_WITHDRAWAL_NOTICE_SECONDS)] as const }),
 ]
-
-/** A deployed contract with its typed ABI, ready for viem's readContract / the write helper. */
-export type ProtocolContractHandle<N extends ProtocolContractName> = { name: N; address: Address; abi: ProtocolAbi<N> }
-
-/**
- * The deployed contract `name` from a chain's deployments.
- * @throws {DeploymentIncompleteError} the deployments file has no such contract.
- */
-export function protocolContract<N extends ProtocolContractName>(deployments: Deployments, name: N, deploymentsFolder: string): ProtocolContractHandle<N> {
-  const entry = deployments.contracts[name]
-  if (!entry) throw new DeploymentIncompleteError(deployments.chainId, name, deploymentsFolder)
-  return { name, address: entry.address, abi: protocolArtifacts[name].abi }
-}
 
 /** Every custom error of every protocol contract (with the OpenZeppelin ones they inherit), once each. */
 export const protocolErrorsAbi: Abi = (() => {

@@ -1,18 +1,12 @@
 import {
   encodeDeployData,
-  encodeFunctionData,
-  parseEventLogs,
   type Account,
   type Address,
   type ContractConstructorArgs,
-  type ContractFunctionArgs,
-  type ContractFunctionName,
   type Hash,
   type Hex,
-  type ParseEventLogsReturnType,
   type TransactionReceipt,
 } from 'viem'
-import type { ModeldaoContext } from '../../context/context.js'
 import { TransactionFailedError, TransactionRevertedError } from '../errors.js'
 import { walletClientFor, type ChainConnection } from '../rpc/connection.js'
 import { protocolArtifacts, type ProtocolAbi, type ProtocolContractName } from './registry.js'
@@ -24,41 +18,6 @@ export type TransactionProgress =
   | { stage: 'signed'; call: string }
   | { stage: 'sent'; call: string; hash: Hash }
   | { stage: 'mined'; call: string; hash: Hash; blockNumber: bigint }
-
-type Mutability = 'nonpayable' | 'payable'
-
-export type WriteProtocolParams<N extends ProtocolContractName, F extends ContractFunctionName<ProtocolAbi<N>, Mutability>> = {
-  contract: N
-  functionName: F
-  args: ContractFunctionArgs<ProtocolAbi<N>, Mutability, F>
-  value?: bigint | undefined
-  onProgress?: ((event: TransactionProgress) => void) | undefined
-}
-
-export type WriteProtocolReturnType<N extends ProtocolContractName> = {
-  hash: Hash
-  receipt: TransactionReceipt
-  /** The contract's own events in the receipt, decoded and typed. */
-  events: ParseEventLogsReturnType<ProtocolAbi<N>, undefined, true>
-}
-
-/**
- * Simulates, signs, sends, waits for and checks one transaction: the one way an action changes chain state. The
- * simulation turns a revert into a decoded ContractRevertError before anything is signed; lack of gas money becomes
- * INSUFFICIENT_FUNDS.
- * @example const { events } = await writeProtocol(md, { contract: 'ModelShares', functionName: 'createModel', args })
- */
-export async function writeProtocol<N extends ProtocolContractName, F extends ContractFunctionName<ProtocolAbi<N>, Mutability>>(
-  ctx: ModeldaoContext,
-  params: WriteProtocolParams<N, F>,
-): Promise<WriteProtocolReturnType<N>> {
-  const [connection, contract, account] = await Promise.all([ctx.chain(), ctx.contract(params.contract), ctx.signer()])
-  const call = `${params.contract}.${String(params.functionName)}`
-  const data = encodeFunctionData({ abi: contract.abi, functionName: params.functionName, args: params.args } as never)
-  const { hash, receipt } = await sendTransaction(connection, account, { to: contract.address, data, value: params.value, call, onProgress: params.onProgress })
-  const own = receipt.logs.filter((log) => log.address.toLowerCase() === contract.address.toLowerCase())
-  return { hash, receipt, events: parseEventLogs({ abi: contract.abi, logs: own, strict: true }) as ParseEventLogsReturnType<ProtocolAbi<N>, undefined, true> }
-}
 
 /**
  * Deploys one protocol contract through the same simulate → sign → send → wait → check path.
@@ -78,7 +37,8 @@ export async function deployProtocolContract<N extends ProtocolContractName>(
   return { address: receipt.contractAddress, hash, blockNumber: receipt.blockNumber }
 }
 
-async function sendTransaction(
+/** Simulate → sign → send → wait → check, for one transaction; reverts and lack of funds come back decoded. */
+export async function sendTransaction(
   connection: ChainConnection,
   account: Account,
   tx: { to?: Address | undefined; data: Hex; value?: bigint | undefined; call: string; onProgress?: ((event: TransactionProgress) => void) | undefined },

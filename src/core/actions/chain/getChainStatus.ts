@@ -1,9 +1,9 @@
 import { formatEther, type Address } from 'viem'
 import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
-import { checkDeployments, readDeployments, type Deployments } from '../protocol/deployments.js'
-import { devAccountAddresses } from '../local/devAccounts.js'
-import { findLocalChain, type LocalChainRecord } from '../local/anvil.js'
+import { checkDeployments, readDeployments, type Deployments } from '../../chain/protocol/deployments.js'
+import { devAccountAddresses } from '../../chain/local/devAccounts.js'
+import { findLocalChain, type LocalChainRecord } from '../../chain/local/anvil.js'
 
 export type GetChainStatusReturnType = {
   rpcUrl: string

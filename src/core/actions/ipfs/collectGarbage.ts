@@ -1,6 +1,6 @@
 import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
-import { collectGarbageIn, type GcResult } from '../storage/gc.js'
+import { collectGarbageIn, type GcResult } from '../../ipfs/storage/gc.js'
 
 export type CollectGarbageReturnType = GcResult
 /** BLOCK_CORRUPT when a pinned DAG node fails its hash check. */

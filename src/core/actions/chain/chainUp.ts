@@ -1,10 +1,10 @@
 import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
-import { connectChain } from '../rpc/connection.js'
-import { deployContracts } from '../protocol/deploy.js'
-import { checkDeployments, readDeployments, type Deployments } from '../protocol/deployments.js'
-import { devAccount } from '../local/devAccounts.js'
-import { startLocalChain, type LocalChainRecord } from '../local/anvil.js'
+import { connectChain } from '../../chain/rpc/connection.js'
+import { deployContracts } from '../../chain/protocol/deploy.js'
+import { checkDeployments, readDeployments, type Deployments } from '../../chain/protocol/deployments.js'
+import { devAccount } from '../../chain/local/devAccounts.js'
+import { startLocalChain, type LocalChainRecord } from '../../chain/local/anvil.js'
 
 export type ChainUpParams = {
   /** Port on 127.0.0.1; fails if taken. Default: 8545 when free, else any free port. */

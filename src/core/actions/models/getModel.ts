@@ -1,7 +1,7 @@
 import type { ModeldaoContext } from '../../context/context.js'
 import { InterruptedError, type ModeldaoError } from '../../errors/base.js'
 import { openBlockSource, type SourceParams } from '../../ipfs/network/fetch.js'
-import { fetchModelFiles, type FetchModelFilesResult, type GetProgress } from '../get.js'
+import { fetchModelFiles, type FetchModelFilesResult, type GetProgress } from '../../models/get.js'
 import { resolveModelRef } from './resolveModelRef.js'
 
 export type GetModelParams = SourceParams & {

@@ -1,6 +1,6 @@
 import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
-import { stopLocalChain, type StopLocalChainResult } from '../local/anvil.js'
+import { stopLocalChain, type StopLocalChainResult } from '../../chain/local/anvil.js'
 
 export type ChainDownReturnType = StopLocalChainResult
 /** LOCAL_CHAIN_STOP_TIMEOUT. Not running is not an error: `stopped` is false. */

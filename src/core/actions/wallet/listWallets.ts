@@ -1,5 +1,5 @@
 import type { ModeldaoContext } from '../../context/context.js'
-import { listKeystores, type WalletInfo } from '../store.js'
+import { listKeystores, type WalletInfo } from '../../wallet/store.js'
 
 export type ListWalletsReturnType = { wallets: WalletInfo[]; folder: string }
 /** Never throws for an empty or missing folder. */

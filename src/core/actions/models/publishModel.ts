@@ -2,9 +2,10 @@ import type { Address } from 'viem'
 import type { ModeldaoContext } from '../../context/context.js'
 import type { TransactionProgress } from '../../chain/protocol/write.js'
 import { CancelledError, DiskFullError, InterruptedError, type ModeldaoError } from '../../errors/base.js'
-import { publishToIpfs, type PublishProgress, type PublishToIpfsParams } from '../publish.js'
-import { DEFAULT_TERMS, registerModel, termsOnChain, type ModelTerms, type ModelTermsOnChain, type RegisterModelResult } from '../register.js'
-import type { ModelManifest } from '../manifest.js'
+import { publishToIpfs, type PublishProgress, type PublishToIpfsParams } from '../../models/publish.js'
+import { DEFAULT_TERMS, type ModelTerms, type ModelTermsOnChain } from '../../models/terms.js'
+import { registerModel, termsOnChain, type RegisterModelReturnType } from './registerModel.js'
+import type { ModelManifest } from '../../models/manifest.js'
 
 /** What is about to be sent, for the caller's confirmation. */
 export type RegistrationSummary = { name: string; manifestCid: string; chainId: number; account: Address; terms: ModelTermsOnChain }
@@ -18,7 +19,7 @@ export type PublishModelParams = Omit<PublishToIpfsParams, 'repo' | 'creator' | 
   confirm?: ((summary: RegistrationSummary) => Promise<boolean>) | undefined
   onProgress?: ((event: PublishProgress | TransactionProgress) => void) | undefined
 }
-export type PublishModelReturnType = { manifestCid: string; manifest: ModelManifest; bytes: number; seconds: number; model?: RegisterModelResult }
+export type PublishModelReturnType = { manifestCid: string; manifest: ModelManifest; bytes: number; seconds: number; model?: RegisterModelReturnType }
 /**
  * TERMS_INVALID, chain and signer errors (checked before any import work), PUBLISH_* input errors, GGUF_MALFORMED,
  * INTERRUPTED, DISK_FULL, CANCELLED, CONFIRMATION_REQUIRED, INSUFFICIENT_FUNDS, REVERT_*.

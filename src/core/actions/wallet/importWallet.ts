@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises'
 import type { Hex } from 'viem'
 import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
-import { NothingToImportError } from '../errors.js'
-import type { KdfStrength } from '../keystore.js'
-import { importKeystore, type WalletInfo } from '../store.js'
+import { NothingToImportError } from '../../wallet/errors.js'
+import type { KdfStrength } from '../../wallet/keystore.js'
+import { importKeystore, type WalletInfo } from '../../wallet/store.js'
 
 export type ImportWalletParams = {
   name: string

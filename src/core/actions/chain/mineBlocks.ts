@@ -1,6 +1,6 @@
 import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
-import { latestBlock, testActions, type BlockPosition } from '../local/devChain.js'
+import { latestBlock, testActions, type BlockPosition } from '../../chain/local/devChain.js'
 
 export type MineBlocksParams = { blocks: number }
 export type MineBlocksReturnType = BlockPosition

@@ -3,7 +3,7 @@ import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
 import { NoAccountError } from '../../wallet/errors.js'
 import { keystoreAddress } from '../../wallet/store.js'
-import { readDeployments } from '../protocol/deployments.js'
+import { readDeployments } from '../../chain/protocol/deployments.js'
 
 export type GetBalancesParams = {
   /** A keystore name or an address; default: the context's `account`. */

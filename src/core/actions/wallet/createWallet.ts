@@ -1,7 +1,7 @@
 import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
-import type { KdfStrength } from '../keystore.js'
-import { createKeystore, type WalletInfo } from '../store.js'
+import type { KdfStrength } from '../../wallet/keystore.js'
+import { createKeystore, type WalletInfo } from '../../wallet/store.js'
 
 export type CreateWalletParams = {
   /** Keystore name: letters, digits, - and _. */

@@ -1,6 +1,6 @@
 import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
-import { readCarInto, type ImportCarResult } from '../formats/car.js'
+import { readCarInto, type ImportCarResult } from '../../ipfs/formats/car.js'
 
 export type ImportCarParams = { path: string; label?: string | undefined }
 export type ImportCarReturnType = ImportCarResult

@@ -1,9 +1,9 @@
 import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
 import { Service } from '../../service/service.js'
-import { GatewayListenError, IpfsListenError } from '../errors.js'
-import { startGateway, type Gateway } from '../network/gateway.js'
-import type { IpfsNode } from '../network/node.js'
+import { GatewayListenError, IpfsListenError } from '../../ipfs/errors.js'
+import { startGateway, type Gateway } from '../../ipfs/network/gateway.js'
+import type { IpfsNode } from '../../ipfs/network/node.js'
 
 export type IpfsDaemonParams = {
   /** libp2p listen multiaddrs (default loopback on port 4001). */
@@ -31,7 +31,7 @@ export class IpfsDaemon extends Service<IpfsDaemonInfo> {
     const repo = this.ctx.repo()
     const listen = [...(this.params.listen ?? ['/ip4/127.0.0.1/tcp/4001'])]
     // Loaded on demand: libp2p and Helia cost a second or two to import.
-    const { createIpfsNode } = await import('../network/node.js')
+    const { createIpfsNode } = await import('../../ipfs/network/node.js')
     try {
       this.node = await createIpfsNode(repo, { listen })
     } catch (error) {

@@ -1,7 +1,7 @@
 import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
 import { parseCid } from '../../ipfs/formats/verify.js'
-import { manifestCidOf } from '../register.js'
+import { ModelUnknownError } from '../../models/errors.js'
 
 export type ResolveModelRefParams = {
   /** A model id on chain (digits) or a manifest CID. */
@@ -19,4 +19,14 @@ export async function resolveModelRef(ctx: ModeldaoContext, params: ResolveModel
   const ref = params.ref.trim()
   if (!/^\d+$/.test(ref)) return { manifestCid: parseCid(ref).toString() }
   return { manifestCid: await manifestCidOf(ctx, BigInt(ref)), modelId: ref }
+}
+
+/** The manifest CID a model id points to on chain. @throws {ModelUnknownError} */
+async function manifestCidOf(ctx: ModeldaoContext, modelId: bigint): Promise<string> {
+  const [connection, shares] = await Promise.all([ctx.chain(), ctx.contract('ModelShares')])
+  try {
+    return await connection.publicClient.readContract({ address: shares.address, abi: shares.abi, functionName: 'manifestCid', args: [modelId] })
+  } catch (error) {
+    throw new ModelUnknownError(modelId, connection.chainId, error)
+  }
 }

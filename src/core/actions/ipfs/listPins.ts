@@ -1,5 +1,5 @@
 import type { ModeldaoContext } from '../../context/context.js'
-import type { Pin } from '../storage/repo.js'
+import type { Pin } from '../../ipfs/storage/repo.js'
 
 export type ListPinsReturnType = { pins: Pin[] }
 export type ListPinsErrorType = never

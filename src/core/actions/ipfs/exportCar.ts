@@ -1,7 +1,7 @@
 import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
-import { writeCar } from '../formats/car.js'
-import { parseCid } from '../formats/verify.js'
+import { writeCar } from '../../ipfs/formats/car.js'
+import { parseCid } from '../../ipfs/formats/verify.js'
 
 export type ExportCarParams = { cid: string; path: string; signal?: AbortSignal | undefined }
 export type ExportCarReturnType = { cid: string; path: string; bytes: number }

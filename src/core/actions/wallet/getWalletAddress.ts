@@ -1,7 +1,7 @@
 import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
-import { NoAccountError } from '../errors.js'
-import { keystoreAddress, type WalletInfo } from '../store.js'
+import { NoAccountError } from '../../wallet/errors.js'
+import { keystoreAddress, type WalletInfo } from '../../wallet/store.js'
 
 export type GetWalletAddressParams = {
   /** Keystore name; default: the context's `account`. */

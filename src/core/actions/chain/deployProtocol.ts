@@ -1,8 +1,8 @@
 import type { Address } from 'viem'
 import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
-import { deployContracts, type DeployProgress } from '../protocol/deploy.js'
-import type { Deployments } from '../protocol/deployments.js'
+import { deployContracts, type DeployProgress } from '../../chain/protocol/deploy.js'
+import type { Deployments } from '../../chain/protocol/deployments.js'
 
 export type DeployProtocolParams = {
   /** Existing ERC-20 to use for payments. Without it, the test stablecoin is deployed (development chains). */

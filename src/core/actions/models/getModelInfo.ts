@@ -2,8 +2,8 @@ import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
 import { parseCid } from '../../ipfs/formats/verify.js'
 import { openBlockSource, type SourceParams } from '../../ipfs/network/fetch.js'
-import { loadManifest } from '../get.js'
-import type { ModelManifest } from '../manifest.js'
+import { loadManifest } from '../../models/get.js'
+import type { ModelManifest } from '../../models/manifest.js'
 import { resolveModelRef } from './resolveModelRef.js'
 
 export type GetModelInfoParams = SourceParams & {
