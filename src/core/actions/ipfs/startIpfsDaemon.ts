@@ -12,6 +12,8 @@ export type IpfsDaemonParams = {
   gateway?: { host?: string | undefined; port?: number | undefined } | false | undefined
 }
 export type IpfsDaemonInfo = { peerId: string; multiaddrs: string[]; gateway: string | null }
+/** The running daemon: `info` says where it serves; `stop()` or `await using` ends it. */
+export type StartIpfsDaemonReturnType = IpfsDaemon
 /** IPFS_LISTEN_FAILED, GATEWAY_LISTEN_FAILED (from start). */
 export type IpfsDaemonErrorType = ModeldaoError
 
@@ -62,7 +64,7 @@ export class IpfsDaemon extends Service<IpfsDaemonInfo> {
  * await using daemon = await startIpfsDaemon(md, { listen: ['/ip4/127.0.0.1/tcp/0'], gateway: { port: 0 } })
  * console.log(daemon.info?.gateway)
  */
-export async function startIpfsDaemon(ctx: ModeldaoContext, params: IpfsDaemonParams = {}): Promise<IpfsDaemon> {
+export async function startIpfsDaemon(ctx: ModeldaoContext, params: IpfsDaemonParams = {}): Promise<StartIpfsDaemonReturnType> {
   const daemon = new IpfsDaemon(ctx, params)
   await daemon.start()
   return daemon
