@@ -78,6 +78,7 @@ const samples: ModeldaoError[] = [
   new modelErrors.TemplateUnreadableError('/t/card.json', cause),
   new modelErrors.TermsInvalidError('The royalty must be between 0 and 25%, got 30.'),
   new modelErrors.ModelUnknownError(7n, 31337),
+  new modelErrors.ModelIncompleteError('tiny', 'model.gguf', new Error('block bafk… is not in the local repo')),
 ]
 
 describe('user-facing text', () => {

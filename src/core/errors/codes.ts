@@ -88,6 +88,7 @@ export const errorCatalogue = {
   MANIFEST_PATH_UNSAFE: { exitCode: invalidInput, meaning: 'A manifest file path points outside the output folder.' },
   SHA256_MISMATCH: { exitCode: invalidInput, meaning: "A file's bytes disagree with the manifest's size or sha256." },
   TERMS_INVALID: { exitCode: usage, meaning: "A model's terms (supply, royalty, fee share, price) are out of range." },
+  MODEL_INCOMPLETE: { exitCode: unavailable, meaning: 'A model is not complete in the local repo and no source was given.' },
   MODEL_UNKNOWN: { exitCode: invalidInput, meaning: 'No model with that id on this chain.' },
 } as const satisfies Record<string, { exitCode: ExitCode; meaning: string }>
 

@@ -58,3 +58,14 @@ export class ModelUnknownError extends ModeldaoError {
     super('MODEL_UNKNOWN', `There is no model ${modelId} on chain ${chainId}.`, { hints: ['Check the id, or pass the manifest CID instead.'], cause })
   }
 }
+
+export class ModelIncompleteError extends ModeldaoError {
+  override name = 'ModelIncompleteError'
+  constructor(model: string, path: string, cause: unknown) {
+    super('MODEL_INCOMPLETE', `The local repo lacks blocks of ${path} of "${model}".`, {
+      details: cause instanceof Error ? cause.message : undefined,
+      hints: ['Fetch it with --peer <multiaddr> or --gateway <url>, or import a CAR of the whole model (`model export <manifest CID>` exports one).'],
+      cause,
+    })
+  }
+}

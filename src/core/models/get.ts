@@ -9,7 +9,7 @@ import { parseCid } from '../ipfs/formats/verify.js'
 import { fetchDag, type BlockSource } from '../ipfs/network/fetch.js'
 import { fetchFileToDisk } from '../ipfs/network/fileFetch.js'
 import type { IpfsRepo } from '../ipfs/storage/repo.js'
-import { ManifestPathUnsafeError } from './errors.js'
+import { ManifestPathUnsafeError, ModelIncompleteError } from './errors.js'
 import { parseManifest, type ManifestFile, type ModelManifest } from './manifest.js'
 
 export type GetProgress =
@@ -138,9 +138,15 @@ export async function fetchModelFiles(params: FetchModelFilesParams): Promise<Fe
       fetchedBytes += fetched.fetchedBytes
     } else if (!reused) {
       // No source: everything must be in the local repo (a model published or imported here).
-      reused = (await writeManifestFile(params.repo, file, params.outDir, (bytes) =>
-        params.onProgress?.({ stage: 'writing', path: file.path, fileIndex, bytes, fileSize: file.size }),
-      )).reused
+      try {
+        reused = (await writeManifestFile(params.repo, file, params.outDir, (bytes) =>
+          params.onProgress?.({ stage: 'writing', path: file.path, fileIndex, bytes, fileSize: file.size }),
+        )).reused
+      } catch (error) {
+        // Named NotFoundError for Helia's sake: here it means the model is not complete in the local repo.
+        if ((error as Error).name === 'NotFoundError') throw new ModelIncompleteError(manifest.name, file.path, error)
+        throw error
+      }
       await params.repo.pin(cid, `${manifest.name}/${file.path}`)
     }
     files.push({ path: file.path, cid: file.cid, size: file.size, reused })

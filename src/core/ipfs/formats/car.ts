@@ -28,25 +28,31 @@ export function carHeader(roots: CID[]): Uint8Array {
 
 /**
  * Streams a CARv1 of the whole DAG under `root` from the local repo, blocks in depth-first order (the order the
- * trustless gateway spec calls `order=dfs`). A missing block throws from the iterator, so a reader never mistakes
- * a short CAR for a whole one.
+ * trustless gateway spec calls `order=dfs`), then the DAGs of `include` (a model's files under its manifest), each
+ * block once. A missing block throws from the iterator, so a reader never mistakes a short CAR for a whole one.
  */
-export async function* carStream(repo: IpfsRepo, root: CID, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+export async function* carStream(repo: IpfsRepo, root: CID, signal?: AbortSignal, include: readonly CID[] = []): AsyncGenerator<Uint8Array> {
   yield carHeader([root])
-  for await (const { cid, bytes } of walkDag(root, { load: (c) => repo.blockstore.getBytes(c), signal })) {
-    yield Buffer.concat([varint(cid.bytes.byteLength + bytes!.byteLength), cid.bytes, bytes!])
+  const sent = new Set<string>()
+  for (const dag of [root, ...include]) {
+    for await (const { cid, bytes } of walkDag(dag, { load: (c) => repo.blockstore.getBytes(c), signal })) {
+      const key = multihashKey(cid)
+      if (sent.has(key)) continue
+      sent.add(key)
+      yield Buffer.concat([varint(cid.bytes.byteLength + bytes!.byteLength), cid.bytes, bytes!])
+    }
   }
 }
 
-/** Writes a CAR of `root` to `path` atomically (temp file, then rename). */
-export async function writeCar(repo: IpfsRepo, root: CID, path: string, signal?: AbortSignal): Promise<{ path: string; bytes: number }> {
+/** Writes a CAR of `root` (and the DAGs of `include`) to `path` atomically (temp file, then rename). */
+export async function writeCar(repo: IpfsRepo, root: CID, path: string, signal?: AbortSignal, include: readonly CID[] = []): Promise<{ path: string; bytes: number }> {
   const temp = `${path}.partial`
   let bytes = 0
   try {
     await pipeline(
       Readable.from(
         (async function* () {
-          for await (const chunk of carStream(repo, root, signal)) {
+          for await (const chunk of carStream(repo, root, signal, include)) {
             bytes += chunk.byteLength
             yield chunk
           }
@@ -69,7 +75,13 @@ export type ImportCarResult = { roots: string[]; blocks: number; newBlocks: numb
  * its DAG complete; roots are pinned. A bad CAR stores nothing visible (blocks are committed only at the end).
  * @throws {CarInvalidError}
  */
-export async function readCarInto(repo: IpfsRepo, path: string, label = 'car import'): Promise<ImportCarResult> {
+export async function readCarInto(
+  repo: IpfsRepo,
+  path: string,
+  label = 'car import',
+  /** Further DAGs a root needs (a manifest's files), given the root's bytes; each must be complete too. */
+  needs: (root: CID, load: (cid: CID) => Uint8Array) => Promise<{ cid: CID; what: string }[]> = async () => [],
+): Promise<ImportCarResult> {
   let iterator: CarBlockIterator
   try {
     iterator = await CarBlockIterator.fromIterable(createReadStream(path))
@@ -90,16 +102,26 @@ export async function readCarInto(repo: IpfsRepo, path: string, label = 'car imp
     if (error instanceof CarInvalidError) throw error
     throw new CarInvalidError(`${path} is truncated or corrupt: ${(error as Error).message}.`, 'Get a complete copy of the CAR.')
   }
-  // Every root's DAG must be complete, from the CAR or from blocks already stored.
+  // Every root's DAG must be complete, from the CAR or from blocks already stored; so must what a root needs.
+  const fromCarOrStore = (cid: CID): Uint8Array | undefined => {
+    const block = received.get(multihashKey(cid))
+    if (block) return block.bytes
+    if (repo.blockstore.has(cid)) return repo.blockstore.getBytes(cid)
+    return undefined
+  }
+  const must = (root: CID, what: string) => (cid: CID) => {
+    const bytes = fromCarOrStore(cid)
+    if (!bytes) throw new CarInvalidError(`${path} lacks block ${cid} of ${what}.`, 'Export the CAR again with `modeldao model export <manifest CID>` (it holds every file) or with the whole DAG (dag-scope=all).')
+    return bytes
+  }
   for (const root of roots) {
-    const load = (cid: CID) => {
-      const block = received.get(multihashKey(cid))
-      if (block) return block.bytes
-      if (repo.blockstore.has(cid)) return repo.blockstore.getBytes(cid)
-      throw new CarInvalidError(`${path} lacks block ${cid} of root ${root}.`, 'Export the CAR with the whole DAG (dag-scope=all).')
-    }
-    for await (const _block of walkDag(root, { load })) {
+    for await (const _block of walkDag(root, { load: must(root, `root ${root}`) })) {
       // Walking is the check: a missing block throws.
+    }
+    for (const needed of await needs(root, must(root, `root ${root}`))) {
+      for await (const _block of walkDag(needed.cid, { load: must(root, needed.what) })) {
+        // Same check for each file a manifest names.
+      }
     }
   }
   let newBlocks = 0
