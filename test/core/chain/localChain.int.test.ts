@@ -77,6 +77,21 @@ describe('local chain lifecycle (real anvil)', () => {
     expect(block.number).toBeGreaterThanOrEqual(BigInt(moved.blockNumber))
   })
 
+  it('after chain down / chain up the clock continues from the last block, never earlier (time travel included)', async () => {
+    const first = await up()
+    const advanced = await advanceTime(md, { seconds: 2 * 86_400 })
+    const before = await (await connectChain({ rpcUrl: first.record.rpcUrl })).publicClient.getBlock()
+    expect(Number(before.timestamp)).toBeGreaterThan(Date.now() / 1000 + 86_400)
+    await stopLocalChain(home.localChain)
+    await md.dispose()
+    md = createModeldao({ home: home.root })
+    const again = await up()
+    expect(again.restoredState).toBe(true)
+    const mined = await mineBlocks(md, { blocks: 1 })
+    expect(BigInt(mined.blockNumber)).toBe(before.number + 1n)
+    expect(Date.parse(mined.blockTimestamp)).toBeGreaterThanOrEqual(Date.parse(advanced.blockTimestamp))
+  })
+
   it('mines blocks and advances time', async () => {
     const { record } = await up()
     const connection = await connectChain({ rpcUrl: record.rpcUrl })

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { atomicWriteFile } from '../../home/atomicWrite.js'
 import { isProcessAlive } from '../../home/process.js'
 import { findFoundryTool } from '../../tools/binaries.js'
-import { connectChain } from '../rpc/connection.js'
+import { connectChain, testClientFor } from '../rpc/connection.js'
 import {
   LocalChainIdChangedError,
   LocalChainOtherIdRunningError,
@@ -154,9 +154,21 @@ export async function startLocalChain(params: StartLocalChainParams): Promise<St
     stateFile: files.state,
     logFile: files.log,
   }
+  if (hasState) await continueClock(rpcUrl, chainId)
   await atomicWriteFile(files.record, `${JSON.stringify(record, null, 2)}\n`)
   await atomicWriteFile(files.meta, `${JSON.stringify({ chainId }, null, 2)}\n`)
   return { record, alreadyRunning: false, restoredState: hasState }
+}
+
+/**
+ * anvil restores blocks from its state file but not the time offset that `chain advance` added: its next block would
+ * be stamped with the wall clock, earlier than the last one. Move its clock to where the chain left off.
+ */
+async function continueClock(rpcUrl: string, chainId: number): Promise<void> {
+  const connection = await connectChain({ rpcUrl, expectedChainId: chainId })
+  const last = await connection.publicClient.getBlock()
+  const behind = Number(last.timestamp) - Math.floor(Date.now() / 1000)
+  if (behind >= 0) await testClientFor(connection).increaseTime({ seconds: behind + 1 })
 }
 
 async function logTail(file: string, lines = 15): Promise<string> {
