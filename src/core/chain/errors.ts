@@ -123,7 +123,7 @@ export class InsufficientFundsError extends ModeldaoError {
   override name = 'InsufficientFundsError'
   constructor(account: string, chainId: number, cause: unknown) {
     super('INSUFFICIENT_FUNDS', `${account} cannot pay for this transaction on chain ${chainId}: its balance does not cover gas (and value).`, {
-      hints: ['Send it some native currency (on the local chain: sign with --dev-account 0, which is funded), then retry.'],
+      hints: ['Send it some native currency, then retry. On a local chain: `modeldao wallet fund <name|address>` (or sign with --dev-account 0).'],
       cause,
     })
   }
@@ -186,5 +186,23 @@ export class DevAccountRangeError extends ModeldaoError {
   override name = 'DevAccountRangeError'
   constructor(index: number, count: number) {
     super('DEV_ACCOUNT_RANGE', `--dev-account must be an integer from 0 to ${count - 1}, got ${index}.`)
+  }
+}
+
+export class NotALocalChainError extends ModeldaoError {
+  override name = 'NotALocalChainError'
+  constructor(what: string, chainId: number) {
+    super('NOT_A_LOCAL_CHAIN', `${what} works only on a local chain (id 31337 or 1337), not on chain ${chainId}.`, {
+      hints: ['On a real network, send native currency and the payment token from a funded account.'],
+    })
+  }
+}
+
+export class NoTestTokenError extends ModeldaoError {
+  override name = 'NoTestTokenError'
+  constructor(chainId: number, paymentToken: string) {
+    super('NO_TEST_TOKEN', `The payment token on chain ${chainId} (${paymentToken}) is not the test stablecoin, which alone has a faucet.`, {
+      hints: ['Fund with --eth only, or send the payment token from an account that holds it.'],
+    })
   }
 }

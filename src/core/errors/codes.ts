@@ -28,6 +28,7 @@ export const errorCatalogue = {
   TOOL_NOT_FOUND: { exitCode: unavailable, meaning: 'A Foundry binary (anvil, forge, cast) is not installed.' },
   TEMPLATE_UNREADABLE: { exitCode: invalidInput, meaning: 'A model card template file cannot be read.' },
   INVALID_DURATION: { exitCode: usage, meaning: 'A duration is not a number with a unit (90s, 2h, 7d).' },
+  AMOUNT_INVALID: { exitCode: usage, meaning: 'A token or currency amount is not a non-negative decimal number.' },
   ADDRESS_INVALID: { exitCode: usage, meaning: 'A value that must be an address is not one.' },
   // chain
   RPC_UNREACHABLE: { exitCode: unavailable, meaning: 'The JSON-RPC endpoint does not answer.' },
@@ -47,6 +48,8 @@ export const errorCatalogue = {
   ALREADY_DEPLOYED: { exitCode: invalidInput, meaning: 'A deployment exists and --force was not given.' },
   DEPLOYMENTS_CORRUPT: { exitCode: invalidInput, meaning: 'The deployments file is not valid JSON.' },
   DEPLOYMENTS_MISMATCH: { exitCode: invalidInput, meaning: 'The deployments file does not match the chain it names.' },
+  NOT_A_LOCAL_CHAIN: { exitCode: invalidInput, meaning: 'A local-chain-only action (funding from dev accounts) was asked of another chain.' },
+  NO_TEST_TOKEN: { exitCode: invalidInput, meaning: "The deployment's payment token has no faucet." },
   INSUFFICIENT_FUNDS: { exitCode: invalidInput, meaning: 'The signer cannot pay for gas or value.' },
   TX_REVERTED: { exitCode: invalidInput, meaning: 'A transaction reverted without a known custom error.' },
   TX_FAILED: { exitCode: internal, meaning: 'A mined transaction did not do what it must (no contract, no event).' },

@@ -8,3 +8,10 @@ export class InvalidDurationError extends ModeldaoError {
     })
   }
 }
+
+export class AmountInvalidError extends ModeldaoError {
+  override name = 'AmountInvalidError'
+  constructor(what: string, value: string) {
+    super('AMOUNT_INVALID', `${what} "${value}" is not an amount.`, { hints: ['Use a decimal number such as 10 or 0.5 (0 for none).'] })
+  }
+}

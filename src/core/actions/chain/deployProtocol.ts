@@ -1,6 +1,7 @@
 import type { Address } from 'viem'
 import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
+import { LOCAL_CHAIN_IDS } from '../../chain/local/devAccounts.js'
 import { deployContracts, type DeployProgress } from '../../chain/protocol/deploy.js'
 import type { Deployments } from '../../chain/protocol/deployments.js'
 
@@ -15,7 +16,6 @@ export type DeployProtocolReturnType = { deployments: Deployments; file: string;
 /** ALREADY_DEPLOYED, RPC_UNREACHABLE, INSUFFICIENT_FUNDS, signer errors (NO_ACCOUNT, KEYSTORE_*), REVERT_*. */
 export type DeployProtocolErrorType = ModeldaoError
 
-const DEV_CHAIN_IDS = new Set([31337, 1337])
 
 /**
  * Deploys every protocol contract with the context's signer and records their addresses for the chain.
@@ -25,7 +25,7 @@ export async function deployProtocol(ctx: ModeldaoContext, params: DeployProtoco
   const connection = await ctx.chain()
   const account = await ctx.signer()
   const warnings: string[] = []
-  if (params.paymentToken === undefined && !DEV_CHAIN_IDS.has(connection.chainId)) {
+  if (params.paymentToken === undefined && !LOCAL_CHAIN_IDS.has(connection.chainId)) {
     warnings.push(`no payment token given: deploying the test stablecoin on chain ${connection.chainId}`)
   }
   const result = await deployContracts({ connection, account, deploymentsFolder: ctx.home.deployments, ...params })

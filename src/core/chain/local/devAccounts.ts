@@ -6,7 +6,7 @@ const ANVIL_MNEMONIC = 'test test test test test test test test test test test j
 /** anvil creates 10 accounts by default. */
 export const DEV_ACCOUNT_COUNT = 10
 /** Chains where dev accounts may sign (anvil and hardhat default ids). */
-const LOCAL_CHAIN_IDS = new Set([31337, 1337])
+export const LOCAL_CHAIN_IDS: ReadonlySet<number> = new Set([31337, 1337])
 
 /**
  * The N-th dev account of a local anvil chain.

@@ -78,7 +78,7 @@ export type TransactionErrorContext = {
 export function decodeTransactionError(error: unknown, context: TransactionErrorContext): unknown {
   if (error instanceof ModeldaoError || !(error instanceof BaseError)) return error
   // viem maps it for eth_sendTransaction; for a raw transaction the node's message is all there is.
-  const broke = error.walk((e) => e instanceof ViemInsufficientFundsError || /insufficient funds/i.test(`${(e as BaseError).details ?? ''} ${(e as Error).message}`))
+  const broke = error.walk((e) => e instanceof ViemInsufficientFundsError || /insufficient funds|exceeds the balance/i.test(`${(e as BaseError).details ?? ''} ${(e as Error).message}`))
   if (broke) return new InsufficientFundsError(context.account, context.chainId, error)
   const data = revertData(error)
   if (data && data !== '0x') {
