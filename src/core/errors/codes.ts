@@ -25,6 +25,7 @@ export const errorCatalogue = {
   CONFIRMATION_REQUIRED: { exitCode: usage, meaning: 'A transaction needs a yes and there is no terminal (pass --yes).' },
   CANCELLED: { exitCode: usage, meaning: 'The user answered no to a confirmation.' },
   DISK_FULL: { exitCode: unavailable, meaning: 'The disk holding the home folder is full.' },
+  NODE_TOO_OLD: { exitCode: unavailable, meaning: 'The Node.js running modeldao is older than 22 (said by bin/run.js).' },
   TOOL_NOT_FOUND: { exitCode: unavailable, meaning: 'A Foundry binary (anvil, forge, cast) is not installed.' },
   TEMPLATE_UNREADABLE: { exitCode: invalidInput, meaning: 'A model card template file cannot be read.' },
   INVALID_DURATION: { exitCode: usage, meaning: 'A duration is not a number with a unit (90s, 2h, 7d).' },
