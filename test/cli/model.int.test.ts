@@ -46,6 +46,14 @@ describe('model publish / get / info from the CLI (real anvil, real repos)', () 
     expect(await readFile(join(out, 'model.gguf'))).toEqual(await readFile(join(weights, 'model.gguf')))
   })
 
+  it('an unknown model id says there is no such model on this chain', async () => {
+    const { code, json } = await runCli(['model', 'info', '99', '--json'], { home: home.root })
+    expect(code).toBe(3)
+    expect(json.error).toMatchObject({ code: 'MODEL_UNKNOWN', message: 'There is no model 99 on chain 31337.' })
+    const get = await runCli(['model', 'get', '99', '--out', join(home.root, 'nowhere')], { home: home.root })
+    expect(get.stderr).toContain('There is no model 99 on chain 31337.')
+  })
+
   it('asks for confirmation before sending: off a terminal without --yes it refuses, after publishing to IPFS', async () => {
     const { code, stderr } = await runCli(['model', 'publish', weights, '--name', 'tiny', '--dev-account', '0'], { home: home.root })
     expect(code).toBe(2)

@@ -24,9 +24,13 @@ export async function resolveModelRef(ctx: ModeldaoContext, params: ResolveModel
 /** The manifest CID a model id points to on chain. @throws {ModelUnknownError} */
 async function manifestCidOf(ctx: ModeldaoContext, modelId: bigint): Promise<string> {
   const [connection, shares] = await Promise.all([ctx.chain(), ctx.contract('ModelShares')])
+  let cid: string
   try {
-    return await connection.publicClient.readContract({ address: shares.address, abi: shares.abi, functionName: 'manifestCid', args: [modelId] })
+    cid = await connection.publicClient.readContract({ address: shares.address, abi: shares.abi, functionName: 'manifestCid', args: [modelId] })
   } catch (error) {
     throw new ModelUnknownError(modelId, connection.chainId, error)
   }
+  // An id that was never created reads as the empty string, not as a revert.
+  if (cid === '') throw new ModelUnknownError(modelId, connection.chainId)
+  return cid
 }
