@@ -12,6 +12,7 @@ export { getChainStatus, type GetChainStatusReturnType, type GetChainStatusError
 export { mineBlocks, type MineBlocksParams, type MineBlocksReturnType, type MineBlocksErrorType } from './core/actions/chain/mineBlocks.js'
 export { advanceTime, type AdvanceTimeParams, type AdvanceTimeReturnType, type AdvanceTimeErrorType } from './core/actions/chain/advanceTime.js'
 export { deployProtocol, type DeployProtocolParams, type DeployProtocolReturnType, type DeployProtocolErrorType } from './core/actions/chain/deployProtocol.js'
+export { adoptDeployment, type AdoptDeploymentParams, type AdoptDeploymentReturnType, type AdoptDeploymentErrorType } from './core/actions/chain/adoptDeployment.js'
 export { getBalances, type GetBalancesParams, type GetBalancesReturnType, type GetBalancesErrorType } from './core/actions/chain/getBalances.js'
 export { writeProtocol, type WriteProtocolParams, type WriteProtocolReturnType, type WriteProtocolErrorType } from './core/actions/chain/writeProtocol.js'
 export type { TransactionProgress } from './core/chain/protocol/write.js'

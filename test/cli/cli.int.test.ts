@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { chainHome, homeOnChain, type ChainHome } from '../helpers/chainHome.js'
 import { runCli } from '../helpers/cli.js'
@@ -144,6 +144,29 @@ describe('modeldao CLI (built, spawned)', () => {
     expect(code, stderr).toBe(0)
     expect(json.result.deployments.deployer).toBe('0x70997970C51812dc3A010C7d01b50e0d17dc79C8')
     expect(JSON.parse(await readFile(`${home.deployments}/31337.json.bak`, 'utf8')).deployer).toBe('0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266')
+  })
+
+  it('a second home on the same chain is told to adopt the deployment, and can', async () => {
+    const second = await tempHome()
+    try {
+      const before = await runCli(['model', 'info', '1', '--rpc-url', shared.rpcUrl, '--json'], { home: second.root })
+      expect(before.json.error.code).toBe('NOT_DEPLOYED')
+      expect(before.json.error.hints[0]).toContain('modeldao chain adopt')
+      const adopted = await runCli(['chain', 'adopt', `${shared.deployments}/31337.json`, '--rpc-url', shared.rpcUrl, '--json'], { home: second.root })
+      expect(adopted.code, adopted.stderr).toBe(0)
+      const status = await runCli(['chain', 'status', '--rpc-url', shared.rpcUrl, '--json'], { home: second.root })
+      expect(status.json.result.healthy).toBe(true)
+      const again = await runCli(['chain', 'adopt', `${shared.deployments}/31337.json`, '--rpc-url', shared.rpcUrl, '--json'], { home: second.root })
+      expect(again.json.error.code).toBe('ALREADY_DEPLOYED')
+      const forged = `${second.root}/forged.json`
+      const text = JSON.parse(await readFile(`${shared.deployments}/31337.json`, 'utf8'))
+      text.contracts.ModelShares.address = '0x000000000000000000000000000000000000dEaD'
+      await writeFile(forged, JSON.stringify(text))
+      const refused = await runCli(['chain', 'adopt', forged, '--force', '--rpc-url', shared.rpcUrl, '--json'], { home: second.root })
+      expect(refused.json.error).toMatchObject({ code: 'DEPLOYMENTS_MISMATCH', details: expect.stringContaining('no code at ModelShares') })
+    } finally {
+      await second.cleanup()
+    }
   })
 
   it('under --json a usage error carries its whole message (missing flag, bad value), as in text mode', async () => {

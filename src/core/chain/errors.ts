@@ -45,7 +45,10 @@ export class NotDeployedError extends ModeldaoError {
   constructor(chainId: number, file: string) {
     super('NOT_DEPLOYED', `The modeldao protocol is not deployed on chain ${chainId}.`, {
       details: `No deployments file at ${file}.`,
-      hints: ['Deploy it with `modeldao deploy` (or `modeldao chain up` for the local chain).'],
+      hints: [
+        'If the protocol is already deployed on this chain (by another home or a team), adopt it: `modeldao chain adopt <deployments file>`.',
+        'Otherwise deploy it with `modeldao deploy` (or `modeldao chain up` for the local chain).',
+      ],
     })
   }
 }
