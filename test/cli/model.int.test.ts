@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { statSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -93,6 +94,20 @@ describe('model publish / get / info from the CLI (real anvil, real repos)', () 
     expect(committed).toBeGreaterThan(0)
     expect(committed).toBeLessThan(1600) // 400 MiB = 1600 leaves: it died part-way
     expect(pinned).toBe(0) // pins come last, after every file and the manifest
+
+    // The killed writer left bytes past its last checkpoint in its pack file; gc gives them back.
+    const tail = async () => {
+      const check = openRepo(home.ipfs)
+      const packs = check.blockstore.database.prepare('SELECT name, size FROM packs').all() as { name: string; size: number }[]
+      await check.close()
+      return packs.reduce((dead, pack) => dead + statSync(join(home.ipfs, 'blocks', 'packs', pack.name)).size - Number(pack.size), 0)
+    }
+    const deadTail = await tail()
+    expect(deadTail).toBeGreaterThan(0)
+    const gc = await runCli(['ipfs', 'gc', '--json'], { home: home.root })
+    expect(gc.code, gc.stderr).toBe(0)
+    expect(gc.json.result.reclaimedBytes).toBeGreaterThanOrEqual(deadTail)
+    expect(await tail()).toBe(0)
 
     const again = await runCli(['model', 'publish', big, '--name', 'big', '--ipfs-only', '--json'], { home: home.root })
     expect(again.code, again.stderr).toBe(0)

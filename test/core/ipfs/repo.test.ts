@@ -1,4 +1,7 @@
-import { mkdtemp, readdir, rm, writeFile, open } from 'node:fs/promises'
+import { spawnSync } from 'node:child_process'
+import { statSync } from 'node:fs'
+import { appendFile, mkdtemp, readdir, rm, writeFile, open } from 'node:fs/promises'
+import { DatabaseSync } from 'node:sqlite'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CID } from 'multiformats/cid'
@@ -88,6 +91,28 @@ describe('pack blockstore and repo', () => {
     const out = join(dir, 'out.car')
     await exportCar(repo, kept.cid, out)
     expect((await importCar(openRepo(join(dir, 'fresh')), out)).roots).toEqual([kept.cid.toString()])
+  })
+
+  it('gc cuts the dead tail a writer killed between checkpoints left in its pack, keeping every indexed block', async () => {
+    const blocks = [seededBytes(300_000, 'a'), seededBytes(300_000, 'b')]
+    const cids = await Promise.all(blocks.map(rawCid))
+    blocks.forEach((bytes, i) => repo.blockstore.putBytes(cids[i]!, bytes))
+    for (const cid of cids) await repo.pin(cid, 'kept')
+    await repo.close()
+    // What a kill -9 leaves: bytes appended after the last checkpoint, never indexed, by a process that is gone.
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!
+    const db = new DatabaseSync(join(dir, 'repo', 'blocks', 'index.sqlite'))
+    const pack = db.prepare('SELECT name, size FROM packs').get() as { name: string; size: number }
+    db.prepare('UPDATE packs SET owner_pid = ?').run(dead)
+    db.close()
+    const file = join(dir, 'repo', 'blocks', 'packs', pack.name)
+    await appendFile(file, seededBytes(5_000_000, 'tail'))
+    repo = openRepo(join(dir, 'repo'))
+    const result = await collectGarbage(repo)
+    expect(result.removed).toBe(0)
+    expect(result.reclaimedBytes).toBe(5_000_000)
+    expect(statSync(file).size).toBe(Number(pack.size))
+    for (const [i, cid] of cids.entries()) expect(repo.blockstore.getBytes(cid)).toEqual(blocks[i])
   })
 
   it('CAR export → import into another repo round-trips and pins the root', async () => {

@@ -1,4 +1,4 @@
-import { closeSync, fdatasync, fsyncSync, openSync, readSync, unlinkSync, writevSync, mkdirSync, existsSync } from 'node:fs'
+import { closeSync, fdatasync, fsyncSync, openSync, readSync, unlinkSync, writevSync, mkdirSync, existsSync, statSync, truncateSync } from 'node:fs'
 import { promisify } from 'node:util'
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
@@ -332,8 +332,9 @@ export class PackBlockstore implements Blockstore {
   }
 
   /**
-   * Rewrites packs that hold deleted blocks: copies their live blocks into this process's pack and removes them.
-   * Skips packs still being written by another live process. Returns the bytes reclaimed.
+   * Rewrites packs that hold deleted blocks: copies their live blocks into this process's pack and removes them; cuts
+   * the dead tail a killed writer left past the last checkpoint. Skips packs still being written by another live
+   * process. Returns the bytes reclaimed.
    */
   async compact(): Promise<number> {
     await this.flush()
@@ -350,8 +351,20 @@ export class PackBlockstore implements Blockstore {
     let reclaimed = 0
     for (const pack of candidates) {
       const id = Number(pack.id)
-      if (Number(pack.live) >= Number(pack.size)) continue
       if (pack.owner_pid && pack.owner_pid !== process.pid && isProcessAlive(pack.owner_pid)) continue
+      // A writer killed between checkpoints leaves bytes past the indexed size: nothing points at them.
+      const file = join(this.folder, 'packs', pack.name)
+      const onDisk = existsSync(file) ? statSync(file).size : 0
+      if (onDisk > Number(pack.size)) {
+        truncateSync(file, Number(pack.size))
+        reclaimed += onDisk - Number(pack.size)
+      }
+      if (Number(pack.size) === 0) {
+        this.db.prepare('DELETE FROM packs WHERE id = ?').run(id)
+        if (existsSync(file)) unlinkSync(file)
+        continue
+      }
+      if (Number(pack.live) >= Number(pack.size)) continue
       const rows = this.db.prepare('SELECT mh, offset, length FROM blocks WHERE pack = ?').all(id) as { mh: Uint8Array; offset: number; length: number }[]
       const fd = this.readFd(id)
       for (const row of rows) {
