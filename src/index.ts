@@ -51,6 +51,7 @@ export * as modelErrors from './core/models/errors.js'
 // ipfs
 export { startIpfsDaemon, IpfsDaemon, type IpfsDaemonParams, type IpfsDaemonInfo } from './core/actions/ipfs/startIpfsDaemon.js'
 export { collectGarbage, type CollectGarbageReturnType } from './core/actions/ipfs/collectGarbage.js'
+export { unpin, type UnpinParams, type UnpinReturnType, type UnpinErrorType } from './core/actions/ipfs/unpin.js'
 export { listPins, type ListPinsReturnType } from './core/actions/ipfs/listPins.js'
 export { exportCar, type ExportCarParams, type ExportCarReturnType } from './core/actions/ipfs/exportCar.js'
 export { importCar, type ImportCarParams, type ImportCarReturnType } from './core/actions/ipfs/importCar.js'

@@ -74,6 +74,7 @@ const samples: ModeldaoError[] = [
   new ipfsErrors.Sha256MismatchError('model.gguf', 'sha256 is 00…, the manifest says ff…'),
   new ipfsErrors.IpfsListenError(['/ip4/127.0.0.1/tcp/4001'], cause),
   new ipfsErrors.GatewayListenError('127.0.0.1', 8080, cause),
+  new ipfsErrors.NotPinnedError(cid),
   new modelErrors.GgufMalformedError('/w/model.gguf', 'truncated header'),
   new modelErrors.ManifestInvalidError(['files[0].sha256 is not 64 hex digits']),
   new modelErrors.PublishInputError('PUBLISH_PATH_MISSING', '/w/nope does not exist.', 'Check the path.'),

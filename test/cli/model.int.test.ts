@@ -55,11 +55,33 @@ describe('model publish / get / info from the CLI (real anvil, real repos)', () 
     expect(get.stderr).toContain('There is no model 99 on chain 31337.')
   })
 
-  it('asks for confirmation before sending: off a terminal without --yes it refuses, after publishing to IPFS', async () => {
-    const { code, stderr } = await runCli(['model', 'publish', weights, '--name', 'tiny', '--dev-account', '0'], { home: home.root })
+  it('asks for confirmation before sending: off a terminal without --yes it refuses, and drops the pins it added', async () => {
+    const own = join(home.root, 'declined')
+    await mkdir(own)
+    await writeFile(join(own, 'weights.bin'), seededBytes(100_000, 'declined'))
+    const { code, stderr } = await runCli(['model', 'publish', own, '--name', 'declined', '--dev-account', '0'], { home: home.root })
     expect(code).toBe(2)
     expect(stderr).toContain('needs confirmation')
     expect(stderr).toContain('--yes')
+    const pins = await runCli(['ipfs', 'pins', '--json'], { home: home.root })
+    expect(pins.json.result.pins.filter((pin: { label: string }) => pin.label.startsWith('declined'))).toEqual([])
+  })
+
+  it('ipfs unpin of a model card unpins the model (not files another model uses); gc then reclaims it', async () => {
+    const own = join(home.root, 'removable')
+    await mkdir(own)
+    await writeFile(join(own, 'only-here.bin'), seededBytes(2_000_000, 'removable'))
+    await writeFile(join(own, 'tokenizer.json'), '{"tiny":true}\n') // the same bytes as in the other model
+    const published = await runCli(['model', 'publish', own, '--name', 'removable', '--ipfs-only', '--json'], { home: home.root })
+    expect(published.code, published.stderr).toBe(0)
+    await runCli(['model', 'publish', weights, '--name', 'tiny', '--ipfs-only', '--json'], { home: home.root })
+    const unpinned = await runCli(['ipfs', 'unpin', published.json.result.manifestCid, '--json'], { home: home.root })
+    expect(unpinned.code, unpinned.stderr).toBe(0)
+    expect(unpinned.json.result.unpinned.map((root: { label: string }) => root.label).sort()).toEqual(['removable (manifest)', 'removable/only-here.bin'])
+    const gc = await runCli(['ipfs', 'gc', '--json'], { home: home.root })
+    expect(gc.json.result.reclaimedBytes).toBeGreaterThanOrEqual(2_000_000)
+    const again = await runCli(['ipfs', 'unpin', published.json.result.manifestCid, '--json'], { home: home.root })
+    expect(again.json.error.code).toBe('NOT_PINNED')
   })
 
   it('bad terms fail before any import work', async () => {

@@ -75,6 +75,7 @@ export const errorCatalogue = {
   BLOCK_TAMPERED: { exitCode: invalidInput, meaning: 'A peer or gateway sent bytes that do not match the CID.' },
   BLOCK_UNAVAILABLE: { exitCode: unavailable, meaning: 'A block is neither local nor served by the source.' },
   SOURCE_UNREACHABLE: { exitCode: unavailable, meaning: 'The peer or gateway cannot be reached.' },
+  NOT_PINNED: { exitCode: invalidInput, meaning: 'ipfs unpin was given a CID that is not pinned.' },
   CAR_INVALID: { exitCode: invalidInput, meaning: 'A CAR file is malformed, tampered or incomplete.' },
   IPFS_LISTEN_FAILED: { exitCode: unavailable, meaning: 'The IPFS node cannot listen on the asked address.' },
   GATEWAY_LISTEN_FAILED: { exitCode: unavailable, meaning: 'The gateway cannot listen on the asked host and port.' },

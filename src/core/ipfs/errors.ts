@@ -128,3 +128,10 @@ export class GatewayListenError extends ModeldaoError {
     })
   }
 }
+
+export class NotPinnedError extends ModeldaoError {
+  override name = 'NotPinnedError'
+  constructor(cid: string) {
+    super('NOT_PINNED', `${cid} is not pinned in the local repo.`, { hints: ['See the pinned roots with `modeldao ipfs pins`.'] })
+  }
+}

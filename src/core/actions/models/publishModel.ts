@@ -2,6 +2,7 @@ import type { Address } from 'viem'
 import type { ModeldaoContext } from '../../context/context.js'
 import type { TransactionProgress } from '../../chain/protocol/write.js'
 import { CancelledError, DiskFullError, InterruptedError, type ModeldaoError } from '../../errors/base.js'
+import { parseCid } from '../../ipfs/formats/verify.js'
 import { publishToIpfs, type PublishProgress, type PublishToIpfsParams } from '../../models/publish.js'
 import { DEFAULT_TERMS, type ModelTerms, type ModelTermsOnChain } from '../../models/terms.js'
 import { registerModel, termsOnChain, type RegisterModelReturnType } from './registerModel.js'
@@ -40,9 +41,11 @@ export async function publishModel(ctx: ModeldaoContext, params: PublishModelPar
     const account = (await ctx.signer()).address
     chain = { terms, account, chainId: (await ctx.chain()).chainId }
   }
+  const repo = ctx.repo()
+  const pinnedBefore = new Set(repo.pins().map((pin) => pin.cid))
   let published
   try {
-    published = await publishToIpfs({ ...params, repo: ctx.repo(), creator: chain?.account, onProgress: params.onProgress })
+    published = await publishToIpfs({ ...params, repo, creator: chain?.account, onProgress: params.onProgress })
   } catch (error) {
     if (params.signal?.aborted) throw new InterruptedError('Publishing', 'Blocks stored so far are kept: run the same command again to finish (it reuses them).')
     if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
@@ -52,7 +55,16 @@ export async function publishModel(ctx: ModeldaoContext, params: PublishModelPar
   }
   if (!chain) return published
   const summary: RegistrationSummary = { name: published.manifest.name, manifestCid: published.manifestCid, ...chain }
-  if (params.confirm && !(await params.confirm(summary))) throw new CancelledError()
-  const model = await registerModel(ctx, { manifestCid: published.manifestCid, terms: chain.terms, onProgress: params.onProgress })
-  return { ...published, model }
+  try {
+    if (params.confirm && !(await params.confirm(summary))) throw new CancelledError()
+    const model = await registerModel(ctx, { manifestCid: published.manifestCid, terms: chain.terms, onProgress: params.onProgress })
+    return { ...published, model }
+  } catch (error) {
+    // Declined or failed on chain: drop the pins this publish added for itself (the blocks stay until `ipfs gc`, so a
+    // re-run is as fast); pins that were there before are kept.
+    for (const cid of [published.manifestCid, ...published.manifest.files.map((file) => file.cid)]) {
+      if (!pinnedBefore.has(cid)) repo.unpin(parseCid(cid))
+    }
+    throw error
+  }
 }
