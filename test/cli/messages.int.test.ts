@@ -49,6 +49,7 @@ const samples: ModeldaoError[] = [
   new ContractRevertError({ call: 'ModelShares.createModel', errorName: 'ModelSharesInvalidSupply', args: { supply: 2n ** 96n, max: 2n ** 96n - 1n } }),
   new unitErrors.InvalidDurationError('soon'),
   new unitErrors.AmountInvalidError('--eth', 'lots'),
+  new unitErrors.TimeInvalidError('--created-at', 'yesterday-ish'),
   new chainErrors.NotALocalChainError('Funding from dev accounts', 10),
   new chainErrors.NoTestTokenError(31337, '0x0000000000000000000000000000000000000002'),
   new walletErrors.KeystoreNotFoundError('nobody', ['alice', 'bob']),

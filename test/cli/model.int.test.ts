@@ -47,6 +47,25 @@ describe('model publish / get / info from the CLI (real anvil, real repos)', () 
     expect(await readFile(join(out, 'model.gguf'))).toEqual(await readFile(join(weights, 'model.gguf')))
   })
 
+  it('publishing the same files and card again is a no-op on chain: the same manifest CID, the same model id', async () => {
+    const own = join(home.root, 'twice')
+    await mkdir(own)
+    await writeFile(join(own, 'weights.bin'), seededBytes(50_000, 'twice'))
+    const args = ['model', 'publish', own, '--name', 'twice', '--dev-account', '0', '--yes', '--json']
+    const first = await runCli(args, { home: home.root })
+    expect(first.code, first.stderr).toBe(0)
+    expect(first.json.result.model.alreadyRegistered).toBe(false)
+    const second = await runCli(args, { home: home.root })
+    expect(second.code, second.stderr).toBe(0)
+    expect(second.json.result.manifestCid).toBe(first.json.result.manifestCid)
+    expect(second.json.result.model).toMatchObject({ modelId: first.json.result.model.modelId, transactionHash: first.json.result.model.transactionHash, alreadyRegistered: true })
+    const stamped = await runCli([...args, '--created-at', 'now'], { home: home.root })
+    expect(stamped.json.result.manifestCid).not.toBe(first.json.result.manifestCid)
+    expect(stamped.json.result.model.alreadyRegistered).toBe(false)
+    const bad = await runCli([...args, '--created-at', 'someday'], { home: home.root })
+    expect(bad.json.error.code).toBe('TIME_INVALID')
+  })
+
   it('an unknown model id says there is no such model on this chain', async () => {
     const { code, json } = await runCli(['model', 'info', '99', '--json'], { home: home.root })
     expect(code).toBe(3)
@@ -146,7 +165,7 @@ describe('model publish / get / info from the CLI (real anvil, real repos)', () 
 
   it('a reverted createModel prints the decoded custom error with its arguments, exit 3, nothing sent', async () => {
     const overMax = (2n ** 96n).toString()
-    const { code, json, stderr } = await runCli(['model', 'publish', weights, '--name', 'tiny', '--dev-account', '0', '--yes', '--supply', overMax, '--json'], { home: home.root })
+    const { code, json, stderr } = await runCli(['model', 'publish', weights, '--name', 'over-max', '--dev-account', '0', '--yes', '--supply', overMax, '--json'], { home: home.root })
     expect(code, stderr).toBe(3)
     expect(json.error).toMatchObject({
       code: 'REVERT_MODEL_SHARES_INVALID_SUPPLY',

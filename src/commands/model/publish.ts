@@ -1,9 +1,8 @@
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand, signerFlags } from '../../cli/baseCommand.js'
 import { confirm, registrationQuestion } from '../../cli/confirm.js'
-import { modelTermsFlags } from '../../cli/flags.js'
+import { modelCardFlags, modelTermsFlags } from '../../cli/flags.js'
 import { formatBytes, interruptSignal, publishProgress, TransferProgress } from '../../cli/progress.js'
-import { cidProfiles, DEFAULT_CID_PROFILE } from '../../core/ipfs/formats/cidProfiles.js'
 import { publishModel, type PublishModelReturnType } from '../../core/actions/models/publishModel.js'
 import { parseModelTerms } from '../../core/models/terms.js'
 
@@ -23,14 +22,7 @@ supply is minted to the signer, after a confirmation (or --yes).`
   static override args = { paths: Args.string({ description: 'Files or directories to publish.', required: true }) }
   static override flags = {
     name: Flags.string({ summary: 'Model name for the card.', required: true }),
-    description: Flags.string({ summary: 'One-paragraph description.' }),
-    license: Flags.string({ summary: 'License (SPDX id such as apache-2.0).' }),
-    architecture: Flags.string({ summary: 'Architecture (default: from the GGUF header).' }),
-    dataset: Flags.string({ summary: 'A dataset the model was trained on (repeatable).', multiple: true }),
-    parent: Flags.string({ summary: 'Manifest CID of the previous version.' }),
-    'cid-profile': Flags.string({ summary: 'DAG parameters for the CIDs.', options: Object.keys(cidProfiles), default: DEFAULT_CID_PROFILE }),
-    card: Flags.file({ summary: 'JSON template with card defaults (description, license, datasets).', exists: true }),
-    readme: Flags.file({ summary: 'Markdown template for the card text ({{name}}, {{files}}, …).', exists: true }),
+    ...modelCardFlags,
     'ipfs-only': Flags.boolean({ summary: 'Only publish to IPFS; do not create the model on chain.', default: false }),
     ...modelTermsFlags,
     yes: Flags.boolean({ char: 'y', summary: 'Send the transaction without asking.', default: false }),
@@ -44,16 +36,17 @@ supply is minted to the signer, after a confirmation (or --yes).`
     const result = await publishModel(this.ctx, {
       inputs: argv as string[],
       ...{ name: flags.name, description: flags.description, license: flags.license, architecture: flags.architecture },
-      ...{ datasets: flags.dataset, parent: flags.parent, cidProfile: flags['cid-profile'], cardTemplate: flags.card, readmeTemplate: flags.readme },
+      ...{ datasets: flags.dataset, parent: flags.parent, cidProfile: flags['cid-profile'], cardTemplate: flags.card, readmeTemplate: flags.readme, createdAt: flags['created-at'] },
       ipfsOnly: flags['ipfs-only'],
       terms: parseModelTerms({ supply: flags.supply, royalty: flags.royalty, feeShare: flags['fee-share'], price: flags.price }),
       signal: interrupt.signal,
       confirm: (summary) => confirm(registrationQuestion(summary), flags.yes),
       onProgress: (event) => ('call' in event ? this.transactionProgress(event) : render(event)),
     })
-    this.log(`Published "${result.manifest.name}": ${result.manifest.files.length} file(s), ${formatBytes(result.bytes)} in ${result.seconds.toFixed(1)}s (${formatBytes(result.bytes / Math.max(result.seconds, 1e-3))}/s)`)
-    this.log(`Manifest CID: ${result.manifestCid}`)
-    if (result.model) this.log(`Model ${result.model.modelId} created (transaction ${result.model.transactionHash}).`)
+    const rate = `${formatBytes(result.bytes / Math.max(result.seconds, 1e-3))}/s`
+    this.log(`Published "${result.manifest.name}": ${result.manifest.files.length} file(s), ${formatBytes(result.bytes)} in ${result.seconds.toFixed(1)}s (${rate})\nManifest CID: ${result.manifestCid}`)
+    const { model } = result
+    if (model) this.log(`Model ${model.modelId} ${model.alreadyRegistered ? 'already has this manifest; nothing sent' : 'created'} (tx ${model.transactionHash}).`)
     return result
   }
 }

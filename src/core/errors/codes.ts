@@ -29,6 +29,7 @@ export const errorCatalogue = {
   TOOL_NOT_FOUND: { exitCode: unavailable, meaning: 'A Foundry binary (anvil, forge, cast) is not installed.' },
   TEMPLATE_UNREADABLE: { exitCode: invalidInput, meaning: 'A model card template file cannot be read.' },
   INVALID_DURATION: { exitCode: usage, meaning: 'A duration is not a number with a unit (90s, 2h, 7d).' },
+  TIME_INVALID: { exitCode: usage, meaning: 'A time is neither ISO 8601 nor "now".' },
   AMOUNT_INVALID: { exitCode: usage, meaning: 'A token or currency amount is not a non-negative decimal number.' },
   ADDRESS_INVALID: { exitCode: usage, meaning: 'A value that must be an address is not one.' },
   // chain

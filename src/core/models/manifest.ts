@@ -25,7 +25,11 @@ export type ModelManifest = {
   /** Manifest CID of the previous version, if any. */
   parent: string | null
   creator: string | null
-  createdAt: string
+  /**
+   * When the card was written, only if the publisher asked for it: left null by default so that the same files and
+   * card always give the same manifest CID.
+   */
+  createdAt: string | null
   /** Free Markdown, from the card template. */
   readme: string
 }
@@ -39,10 +43,11 @@ export function manifestProblems(value: unknown): string[] {
   const problems: string[] = []
   if (!isObject(value)) return ['$: not a JSON object']
   if (value.schema !== MANIFEST_SCHEMA) problems.push(`schema: expected "${MANIFEST_SCHEMA}", got ${JSON.stringify(value.schema)}`)
-  for (const key of ['name', 'description', 'license', 'createdAt', 'readme'] as const) {
+  for (const key of ['name', 'description', 'license', 'readme'] as const) {
     if (typeof value[key] !== 'string') problems.push(`${key}: must be a string`)
   }
   if (typeof value.name === 'string' && value.name.trim() === '') problems.push('name: must not be empty')
+  if (value.createdAt !== null && (typeof value.createdAt !== 'string' || Number.isNaN(Date.parse(value.createdAt)))) problems.push('createdAt: must be an ISO 8601 time or null')
   for (const key of ['architecture', 'parent', 'creator'] as const) {
     if (value[key] !== null && typeof value[key] !== 'string') problems.push(`${key}: must be a string or null`)
   }

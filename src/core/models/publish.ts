@@ -5,6 +5,7 @@ import { cidProfile, DEFAULT_CID_PROFILE, importerOptions } from '../ipfs/format
 import { importFile } from '../ipfs/formats/importFile.js'
 import { parseCid } from '../ipfs/formats/verify.js'
 import type { IpfsRepo } from '../ipfs/storage/repo.js'
+import { parseTime } from '../units/time.js'
 import { collectFiles } from './collectFiles.js'
 import { ManifestInvalidError } from './errors.js'
 import { hasGgufMagic, readGgufInfo } from './gguf.js'
@@ -28,6 +29,8 @@ export type PublishToIpfsParams = {
   datasets?: readonly string[] | undefined
   parent?: string | undefined
   creator?: string | undefined
+  /** A time to record in the card (ISO 8601 or "now"). Left out by default: the manifest CID then depends on content only. */
+  createdAt?: string | undefined
   cidProfile?: string | undefined
   /** JSON defaults (description, license, datasets); default templates/model-card.json. */
   cardTemplate?: string | undefined
@@ -115,7 +118,7 @@ export async function publishToIpfs(params: PublishToIpfsParams): Promise<Publis
     datasets,
     parent: params.parent ?? null,
     creator: params.creator ?? null,
-    createdAt: new Date().toISOString(),
+    createdAt: params.createdAt === undefined ? null : parseTime(params.createdAt, '--created-at'),
     readme,
   }
   const problems = manifestProblems(manifest)

@@ -15,3 +15,10 @@ export class AmountInvalidError extends ModeldaoError {
     super('AMOUNT_INVALID', `${what} "${value}" is not an amount.`, { hints: ['Use a decimal number such as 10 or 0.5 (0 for none).'] })
   }
 }
+
+export class TimeInvalidError extends ModeldaoError {
+  override name = 'TimeInvalidError'
+  constructor(what: string, value: string) {
+    super('TIME_INVALID', `${what} "${value}" is not a time.`, { hints: ['Use an ISO 8601 time such as 2026-11-25T12:00:00Z, or "now".'] })
+  }
+}

@@ -63,13 +63,17 @@ describe('publish → get across repos (real Helia/libp2p, real HTTP gateway)', 
     expect(manifest.files[0]!.sha256).toBe(createHash('sha256').update(await readFile(join(weights, 'extra.bin'))).digest('hex'))
   })
 
-  it('publishing the same files again yields the same file CIDs and stores no new blocks', async () => {
+  it('publishing the same files and card again yields the same manifest CID and stores nothing new', async () => {
     const before = await source.blockstore.stats()
     const again = await publishToIpfs({ repo: source, inputs: [weights], name: 'tiny', license: 'mit', datasets: ['wiki-10k'] })
     const first = parseManifest(Buffer.from(source.blockstore.getBytes(parseCid(manifestCid))))
     expect(again.manifest.files.map((f) => f.cid)).toEqual(first.files.map((f) => f.cid))
     const after = await source.blockstore.stats()
-    expect(after.blocks - before.blocks).toBe(1) // only the new manifest (its createdAt differs)
+    expect(again.manifestCid).toBe(manifestCid) // no timestamp in the card unless asked for
+    expect(after.blocks - before.blocks).toBe(0)
+    const stamped = await publishToIpfs({ repo: source, inputs: [weights], name: 'tiny', license: 'mit', datasets: ['wiki-10k'], createdAt: '2026-11-25T00:00:00.000Z' })
+    expect(stamped.manifestCid).not.toBe(manifestCid)
+    expect(stamped.manifest.createdAt).toBe('2026-11-25T00:00:00.000Z')
   })
 
   it('get over the trustless gateway gives byte-identical files', async () => {

@@ -5,7 +5,7 @@ import { CancelledError, DiskFullError, InterruptedError, type ModeldaoError } f
 import { parseCid } from '../../ipfs/formats/verify.js'
 import { publishToIpfs, type PublishProgress, type PublishToIpfsParams } from '../../models/publish.js'
 import { DEFAULT_TERMS, type ModelTerms, type ModelTermsOnChain } from '../../models/terms.js'
-import { registerModel, termsOnChain, type RegisterModelReturnType } from './registerModel.js'
+import { findRegisteredModel, registerModel, termsOnChain, type RegisterModelReturnType } from './registerModel.js'
 import type { ModelManifest } from '../../models/manifest.js'
 
 /** What is about to be sent, for the caller's confirmation. */
@@ -54,6 +54,9 @@ export async function publishModel(ctx: ModeldaoContext, params: PublishModelPar
     throw error
   }
   if (!chain) return published
+  // The same files, card and creator give the same manifest CID: publishing again is a no-op, not a second model.
+  const existing = await findRegisteredModel(ctx, published.manifestCid)
+  if (existing) return { ...published, model: existing }
   const summary: RegistrationSummary = { name: published.manifest.name, manifestCid: published.manifestCid, ...chain }
   try {
     if (params.confirm && !(await params.confirm(summary))) throw new CancelledError()

@@ -18,7 +18,15 @@ export async function termsOnChain(ctx: ModeldaoContext, terms: ModelTerms): Pro
 }
 
 export type RegisterModelParams = { manifestCid: string; terms: ModelTermsOnChain; onProgress?: ((event: TransactionProgress) => void) | undefined }
-export type RegisterModelReturnType = { modelId: string; manifestCid: string; transactionHash: Hash; creator: Address; blockNumber: string }
+export type RegisterModelReturnType = {
+  modelId: string
+  manifestCid: string
+  transactionHash: Hash
+  creator: Address
+  blockNumber: string
+  /** True when the manifest was already registered: nothing was sent, this is the existing model. */
+  alreadyRegistered: boolean
+}
 /** REVERT_MODEL_SHARES_* (decoded before anything is sent), INSUFFICIENT_FUNDS, signer and chain errors. */
 export type RegisterModelErrorType = ModeldaoError
 
@@ -36,5 +44,30 @@ export async function registerModel(ctx: ModeldaoContext, params: RegisterModelP
   })
   const created = events.find((event) => event.eventName === 'ModelCreated')
   if (!created || created.eventName !== 'ModelCreated') throw new TransactionFailedError(`createModel succeeded but emitted no ModelCreated event (transaction ${hash}).`)
-  return { modelId: created.args.id.toString(), manifestCid: params.manifestCid, transactionHash: hash, creator: created.args.creator, blockNumber: receipt.blockNumber.toString() }
+  return { modelId: created.args.id.toString(), manifestCid: params.manifestCid, transactionHash: hash, creator: created.args.creator, blockNumber: receipt.blockNumber.toString(), alreadyRegistered: false }
+}
+
+/**
+ * The model already registered with this manifest CID, if any (a manifest names its creator, so the same CID means the
+ * same creator and the same files). Reads ModelCreated events from the deployment block on.
+ */
+export async function findRegisteredModel(ctx: ModeldaoContext, manifestCid: string): Promise<RegisterModelReturnType | undefined> {
+  const [connection, deployments, shares] = await Promise.all([ctx.chain(), ctx.deployments(), ctx.contract('ModelShares')])
+  const events = await connection.publicClient.getContractEvents({
+    address: shares.address,
+    abi: shares.abi,
+    eventName: 'ModelCreated',
+    fromBlock: BigInt(deployments.contracts.ModelShares?.blockNumber ?? 0),
+    strict: true,
+  })
+  const found = events.find((event) => event.args.manifestCid === manifestCid)
+  if (!found) return undefined
+  return {
+    modelId: found.args.id.toString(),
+    manifestCid,
+    transactionHash: found.transactionHash,
+    creator: found.args.creator,
+    blockNumber: found.blockNumber.toString(),
+    alreadyRegistered: true,
+  }
 }
