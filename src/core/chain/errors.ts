@@ -114,9 +114,9 @@ export class LocalChainStopTimeoutError extends ModeldaoError {
 export class NotADevChainError extends ModeldaoError {
   override name = 'NotADevChainError'
   constructor(cause: unknown) {
-    super('NOT_A_DEV_CHAIN', 'This endpoint does not support time travel (anvil_* methods).', {
+    super('NOT_A_DEV_CHAIN', 'This endpoint does not mine or move time on request (no anvil_*, hardhat_* or evm_* methods).', {
       details: describeCause(cause).split('\n')[0],
-      hints: ['Time travel works only on a local development chain such as `modeldao chain up`.'],
+      hints: ['Time travel works only on a development chain: `modeldao chain up` (anvil), or a Hardhat or Ganache node.'],
       cause,
     })
   }
