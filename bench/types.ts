@@ -1,15 +1,30 @@
-/** One measured quantity. */
-export type BenchRow = { label: string; value: number; unit: string; note?: string }
+/** One measured quantity; `error` says why it could not be measured (the value is then NaN). */
+export type BenchRow = { label: string; value: number; unit: string; note?: string; error?: string }
 /** A ratio of two rows measured in the same run, optionally against a target. */
 export type BenchRatio = { label: string; value: number; target?: { op: '<=' | '>='; value: number }; pass?: boolean }
 export type BenchResult = { rows: BenchRow[]; ratios: BenchRatio[]; environment?: Record<string, string> }
 export type Benchmark = { name: string; description: string; run: () => Promise<BenchResult> }
 
-/** Checks a ratio against its target and records pass/fail. */
+/** Checks a ratio against its target and records pass/fail; a ratio of a failed row (NaN) fails its target. */
 export function ratio(label: string, value: number, target?: BenchRatio['target']): BenchRatio {
-  const pass = target ? (target.op === '<=' ? value <= target.value : value >= target.value) : undefined
+  const pass = target ? Number.isFinite(value) && (target.op === '<=' ? value <= target.value : value >= target.value) : undefined
   return { label, value, ...(target ? { target } : {}), ...(pass === undefined ? {} : { pass }) }
 }
+
+/**
+ * Runs one measurement of a benchmark; if it throws, records a failed row with the error and returns undefined, so
+ * the rest of the benchmark (and the bench) goes on.
+ */
+export async function attempt<T>(rows: BenchRow[], label: string, unit: string, fn: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await fn()
+  } catch (error) {
+    rows.push({ label, value: Number.NaN, unit, error: firstLine(error) })
+    return undefined
+  }
+}
+
+export const firstLine = (error: unknown): string => (error instanceof Error ? error.message : String(error)).trim().split('\n')[0]!.slice(0, 200)
 
 /** Median wall time in ms of `fn` over `repeats` runs (after one warm-up). */
 export async function medianMs(fn: () => Promise<unknown> | unknown, repeats: number): Promise<number> {

@@ -3,7 +3,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
-import type { Benchmark, BenchResult } from '../bench/types.js'
+import { runBenchmarks } from '../bench/runner.js'
+import type { Benchmark } from '../bench/types.js'
 import { gasBenchmark } from '../bench/gas.js'
 import { keystoreBenchmark } from '../bench/keystore.js'
 import { publishBenchmark } from '../bench/publish.js'
@@ -18,25 +19,11 @@ if (unknown.length) {
 }
 const selected = wanted.length ? all.filter((b) => wanted.includes(b.name)) : all
 
-const format = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 1 ? n.toFixed(2) : n.toFixed(3))
-const results: Record<string, BenchResult & { description: string }> = {}
-let failedTargets = 0
-for (const bench of selected) {
-  console.log(`\n# ${bench.name}: ${bench.description}`)
-  const result = await bench.run()
-  results[bench.name] = { description: bench.description, ...result }
-  const width = Math.max(...result.rows.map((r) => r.label.length), ...result.ratios.map((r) => r.label.length), 10)
-  for (const row of result.rows) console.log(`  ${row.label.padEnd(width)}  ${format(row.value).padStart(12)} ${row.unit}${row.note ? `  (${row.note})` : ''}`)
-  for (const r of result.ratios) {
-    const target = r.target ? `  target ${r.target.op} ${r.target.value}  ${r.pass ? 'PASS' : 'MISS'}` : ''
-    if (r.pass === false) failedTargets++
-    console.log(`  ${r.label.padEnd(width)}  ${format(r.value).padStart(12)} ×${target}`)
-  }
-}
+const { results, failedTargets, failedRows } = await runBenchmarks(selected, (line) => console.log(line))
 
 const dir = join(new URL('..', import.meta.url).pathname, 'bench-results')
 mkdirSync(dir, { recursive: true })
 const file = join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
 const environment = { node: process.version, cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`, platform: `${process.platform}-${process.arch}` }
 writeFileSync(file, `${JSON.stringify({ environment, results }, null, 2)}\n`)
-console.log(`\nResults: ${file}${failedTargets ? `\n${failedTargets} target(s) missed` : ''}`)
+console.log(`\nResults: ${file}${failedTargets ? `\n${failedTargets} target(s) missed` : ''}${failedRows ? `\n${failedRows} measurement(s) failed (see FAILED above)` : ''}`)
