@@ -2,7 +2,7 @@ import type { Account } from 'viem'
 import { homeLayout, resolveHome, type HomeLayout } from '../home/paths.js'
 import { connectChain, type ChainConnection } from '../chain/rpc/connection.js'
 import { LocalChainNotRunningError } from '../chain/errors.js'
-import { findLocalChain } from '../chain/local/anvil.js'
+import { findLocalChain, type LocalChainRecord } from '../chain/local/anvil.js'
 import { assertDeployments, protocolContract, requireDeployments, type Deployments, type ProtocolContractHandle } from '../chain/protocol/deployments.js'
 import type { ProtocolContractName } from '../chain/protocol/registry.js'
 import type { IpfsRepo } from '../ipfs/storage/repo.js'
@@ -44,6 +44,8 @@ export type ModeldaoContext = {
   readonly options: Readonly<ModeldaoOptions>
   /** The folders under the home folder. Actions use them; callers never need to. */
   readonly home: HomeLayout
+  /** The running local chain's record when no rpcUrl was given (undefined otherwise, or when none runs). */
+  localChain(): Promise<LocalChainRecord | undefined>
   /** The chain connection (the --rpc-url endpoint or the running local chain), connected on first use. */
   chain(): Promise<ChainConnection>
   /** The protocol's deployments on that chain, checked against the chain (genesis, code) on first use. */
@@ -63,6 +65,27 @@ export type ModeldaoContext = {
 }
 
 /**
+ * Runs `open` on the first call and shares its result. A failure, or a result `keep` refuses, is not kept: the next
+ * call tries again (a chain started after a first look is then found).
+ */
+function once<T>(open: () => Promise<T>, keep: (value: T) => boolean = () => true): () => Promise<T> {
+  let pending: Promise<T> | undefined
+  return () => {
+    pending ??= open().then(
+      (value) => {
+        if (!keep(value)) pending = undefined
+        return value
+      },
+      (error: unknown) => {
+        pending = undefined
+        throw error
+      },
+    )
+    return pending
+  }
+}
+
+/**
  * Builds a context from options. Nothing is opened or connected until an action asks for it.
  * @example
  * await using md = createModeldao({ home: './.modeldao' })
@@ -70,62 +93,41 @@ export type ModeldaoContext = {
  */
 export function createModeldao(options: ModeldaoOptions = {}): ModeldaoContext {
   const home = homeLayout(resolveHome(options.home))
-  let chain: Promise<ChainConnection> | undefined
-  let deployments: Promise<Deployments> | undefined
-  let signer: Promise<Account> | undefined
   let repo: IpfsRepo | undefined
 
   const context: ModeldaoContext = {
     options,
     home,
-    chain() {
-      chain ??= (async () => {
-        let rpcUrl = options.rpcUrl
-        if (!rpcUrl) {
-          const local = await findLocalChain(home.localChain)
-          if (!local) throw new LocalChainNotRunningError(home.root)
-          rpcUrl = local.rpcUrl
-        }
-        return connectChain({ rpcUrl, expectedChainId: options.chainId })
-      })()
-      // A failed attempt is not cached: the next call tries again.
-      return chain.catch((error: unknown) => {
-        chain = undefined
-        throw error
-      })
-    },
-    deployments() {
-      deployments ??= (async () => {
-        const connection = await context.chain()
-        const found = await requireDeployments(home.deployments, connection.chainId)
-        await assertDeployments(connection, home.deployments, found)
-        return found
-      })()
-      return deployments.catch((error: unknown) => {
-        deployments = undefined
-        throw error
-      })
-    },
+    localChain: once(async () => (options.rpcUrl ? undefined : findLocalChain(home.localChain)), (record) => record !== undefined),
+    chain: once(async () => {
+      let rpcUrl = options.rpcUrl
+      if (!rpcUrl) {
+        const local = await context.localChain()
+        if (!local) throw new LocalChainNotRunningError(home.root)
+        rpcUrl = local.rpcUrl
+      }
+      return connectChain({ rpcUrl, expectedChainId: options.chainId })
+    }),
+    deployments: once(async () => {
+      const connection = await context.chain()
+      const found = await requireDeployments(home.deployments, connection.chainId)
+      await assertDeployments(connection, home.deployments, found)
+      return found
+    }),
     async contract(name) {
       return protocolContract(await context.deployments(), name, home.deployments)
     },
-    signer() {
-      signer ??= (async () => {
-        const connection = await context.chain()
-        return resolveSigner({
-          keystoresFolder: home.keystores,
-          chainId: connection.chainId,
-          account: options.account,
-          devAccount: options.devAccount,
-          privateKey: options.privateKey,
-          getPassword: (name) => context.password({ purpose: `keystore "${name}"` }),
-        })
-      })()
-      return signer.catch((error: unknown) => {
-        signer = undefined
-        throw error
+    signer: once(async () => {
+      const connection = await context.chain()
+      return resolveSigner({
+        keystoresFolder: home.keystores,
+        chainId: connection.chainId,
+        account: options.account,
+        devAccount: options.devAccount,
+        privateKey: options.privateKey,
+        getPassword: (name) => context.password({ purpose: `keystore "${name}"` }),
       })
-    },
+    }),
     password(request) {
       if (!options.getPassword) return Promise.reject(new PasswordRequiredError(`no password source was given for ${request.purpose}`))
       return options.getPassword(request)

@@ -3,7 +3,7 @@ import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
 import { checkDeployments, readDeployments, type Deployments } from '../../chain/protocol/deployments.js'
 import { devAccountAddresses } from '../../chain/local/devAccounts.js'
-import { findLocalChain, type LocalChainRecord } from '../../chain/local/anvil.js'
+import type { LocalChainRecord } from '../../chain/local/anvil.js'
 
 export type GetChainStatusReturnType = {
   rpcUrl: string
@@ -25,7 +25,7 @@ export type GetChainStatusErrorType = ModeldaoError
  * @example const { healthy, blockNumber } = await getChainStatus(md)
  */
 export async function getChainStatus(ctx: ModeldaoContext): Promise<GetChainStatusReturnType> {
-  const local = ctx.options.rpcUrl ? undefined : await findLocalChain(ctx.home.localChain)
+  const local = await ctx.localChain()
   const connection = await ctx.chain()
   const block = await connection.publicClient.getBlock()
   const accounts =

@@ -1,4 +1,4 @@
-import { encodeFunctionData, formatEther, getAddress, isAddress, parseEther, parseUnits, type Address, type Hash } from 'viem'
+import { encodeFunctionData, formatEther, getAddress, isAddress, parseUnits, type Address, type Hash } from 'viem'
 import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
 import { NoTestTokenError, NotALocalChainError } from '../../chain/errors.js'
@@ -26,13 +26,14 @@ export type FundWalletErrorType = ModeldaoError
 const FAUCET_LIMIT = 10_000_000_000n
 
 const amount = (text: string, decimals: number, what: string): bigint => {
+  let value: bigint
   try {
-    const value = decimals === 18 ? parseEther(text) : parseUnits(text, decimals)
-    if (value < 0n) throw new Error('negative')
-    return value
+    value = parseUnits(text, decimals)
   } catch {
     throw new AmountInvalidError(what, text)
   }
+  if (value < 0n) throw new AmountInvalidError(what, text)
+  return value
 }
 
 /**
@@ -55,8 +56,9 @@ export async function fundWallet(ctx: ModeldaoContext, params: FundWalletParams 
     const testUsd = deployments.contracts.TestUSD
     if (!testUsd || testUsd.address.toLowerCase() !== deployments.paymentToken.toLowerCase()) throw new NoTestTokenError(connection.chainId, deployments.paymentToken)
     let hash: Hash | undefined
-    for (let left = tokenUnits; left > 0n; left -= left > FAUCET_LIMIT ? FAUCET_LIMIT : left) {
-      const chunk = left > FAUCET_LIMIT ? FAUCET_LIMIT : left
+    for (let left = tokenUnits; left > 0n; ) {
+      const chunk = left < FAUCET_LIMIT ? left : FAUCET_LIMIT
+      left -= chunk
       const data = encodeFunctionData({ abi: protocolArtifacts.TestUSD.abi, functionName: 'faucet', args: [address, chunk] })
       hash = (await sendTransaction(connection, funder, { to: testUsd.address, data, call: 'TestUSD.faucet', onProgress: params.onProgress })).hash
     }

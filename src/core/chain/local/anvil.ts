@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { atomicWriteFile } from '../../home/atomicWrite.js'
 import { isProcessAlive } from '../../home/process.js'
 import { findFoundryTool } from '../../tools/binaries.js'
-import { connectChain, testClientFor } from '../rpc/connection.js'
+import { connectChain, testClientFor, type ChainConnection } from '../rpc/connection.js'
 import {
   LocalChainIdChangedError,
   LocalChainOtherIdRunningError,
@@ -130,12 +130,13 @@ export async function startLocalChain(params: StartLocalChainParams): Promise<St
 
   const rpcUrl = `http://${LOCAL_HOST}:${port}`
   const deadline = Date.now() + 20_000
+  let connection: ChainConnection
   for (;;) {
     const failure = await Promise.race([spawnError, sleep(100).then(() => undefined)])
     if (failure) throw new LocalChainStartError(failure.message, '', files.log)
     if (exitCode !== undefined) throw new LocalChainStartError(`anvil exited with code ${exitCode}`, await logTail(files.log), files.log)
     try {
-      await connectChain({ rpcUrl, expectedChainId: chainId, timeoutMs: 1_000 })
+      connection = await connectChain({ rpcUrl, expectedChainId: chainId, timeoutMs: 1_000 })
       break
     } catch {
       if (Date.now() > deadline) {
@@ -154,7 +155,7 @@ export async function startLocalChain(params: StartLocalChainParams): Promise<St
     stateFile: files.state,
     logFile: files.log,
   }
-  if (hasState) await continueClock(rpcUrl, chainId)
+  if (hasState) await continueClock(connection)
   await atomicWriteFile(files.record, `${JSON.stringify(record, null, 2)}\n`)
   await atomicWriteFile(files.meta, `${JSON.stringify({ chainId }, null, 2)}\n`)
   return { record, alreadyRunning: false, restoredState: hasState }
@@ -164,8 +165,7 @@ export async function startLocalChain(params: StartLocalChainParams): Promise<St
  * anvil restores blocks from its state file but not the time offset that `chain advance` added: its next block would
  * be stamped with the wall clock, earlier than the last one. Move its clock to where the chain left off.
  */
-async function continueClock(rpcUrl: string, chainId: number): Promise<void> {
-  const connection = await connectChain({ rpcUrl, expectedChainId: chainId })
+async function continueClock(connection: ChainConnection): Promise<void> {
   const last = await connection.publicClient.getBlock()
   const behind = Number(last.timestamp) - Math.floor(Date.now() / 1000)
   if (behind >= 0) await testClientFor(connection).increaseTime({ seconds: behind + 1 })

@@ -33,12 +33,9 @@ export function carHeader(roots: CID[]): Uint8Array {
  */
 export async function* carStream(repo: IpfsRepo, root: CID, signal?: AbortSignal, include: readonly CID[] = []): AsyncGenerator<Uint8Array> {
   yield carHeader([root])
-  const sent = new Set<string>()
+  const seen = new Set<string>()
   for (const dag of [root, ...include]) {
-    for await (const { cid, bytes } of walkDag(dag, { load: (c) => repo.blockstore.getBytes(c), signal })) {
-      const key = multihashKey(cid)
-      if (sent.has(key)) continue
-      sent.add(key)
+    for await (const { cid, bytes } of walkDag(dag, { load: (c) => repo.blockstore.getBytes(c), signal, seen })) {
       yield Buffer.concat([varint(cid.bytes.byteLength + bytes!.byteLength), cid.bytes, bytes!])
     }
   }
@@ -114,12 +111,13 @@ export async function readCarInto(
     if (!bytes) throw new CarInvalidError(`${path} lacks block ${cid} of ${what}.`, 'Export the CAR again with `modeldao model export <manifest CID>` (it holds every file) or with the whole DAG (dag-scope=all).')
     return bytes
   }
+  const checked = new Set<string>()
   for (const root of roots) {
-    for await (const _block of walkDag(root, { load: must(root, `root ${root}`) })) {
+    for await (const _block of walkDag(root, { load: must(root, `root ${root}`), seen: checked })) {
       // Walking is the check: a missing block throws.
     }
     for (const needed of await needs(root, must(root, `root ${root}`))) {
-      for await (const _block of walkDag(needed.cid, { load: must(root, needed.what) })) {
+      for await (const _block of walkDag(needed.cid, { load: must(root, needed.what), seen: checked })) {
         // Same check for each file a manifest names.
       }
     }

@@ -20,6 +20,8 @@ export type WalkDagOptions = {
   /** Blocks loaded at once. 1 (the default) gives exact depth-first link order, the order a CAR or a file wants. */
   concurrency?: number | undefined
   signal?: AbortSignal | undefined
+  /** Blocks (multihash keys) already visited: pass one set to several walks to visit each block once across them. */
+  seen?: Set<string> | undefined
 }
 
 export type WalkedBlock = { cid: CID; bytes: Uint8Array | undefined }
@@ -31,7 +33,7 @@ export type WalkedBlock = { cid: CID; bytes: Uint8Array | undefined }
  */
 export async function* walkDag(root: CID, options: WalkDagOptions): AsyncGenerator<WalkedBlock> {
   const concurrency = Math.max(1, options.concurrency ?? 1)
-  const seen = new Set<string>()
+  const seen = options.seen ?? new Set<string>()
   const stack: CID[] = [root]
   const inFlight = new Map<number, Promise<WalkedBlock & { id: number }>>()
   let nextId = 0
