@@ -56,5 +56,5 @@ export { listPins, type ListPinsReturnType } from './core/actions/ipfs/listPins.
 export { exportCar, type ExportCarParams, type ExportCarReturnType } from './core/actions/ipfs/exportCar.js'
 export { importCar, type ImportCarParams, type ImportCarReturnType } from './core/actions/ipfs/importCar.js'
 export { cidProfiles, DEFAULT_CID_PROFILE, type CidProfileName } from './core/ipfs/formats/cidProfiles.js'
-export type { SourceParams } from './core/ipfs/network/fetch.js'
+export type { SourceParams } from './core/ipfs/network/sources.js'
 export * as ipfsErrors from './core/ipfs/errors.js'

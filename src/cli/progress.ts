@@ -1,4 +1,5 @@
 import type { TransactionProgress } from '../core/chain/protocol/write.js'
+import type { SourceStats } from '../core/ipfs/network/sourcePool.js'
 import type { GetProgress } from '../core/models/get.js'
 import type { PublishProgress } from '../core/models/publish.js'
 
@@ -39,7 +40,7 @@ export class TransferProgress {
     this.itemStarted = performance.now()
   }
 
-  update(item: { bytes: number; total: number }, overall: { bytes: number; total: number }) {
+  update(item: { bytes: number; total: number }, overall: { bytes: number; total: number }, suffix = '') {
     if (!this.enabled || !this.tty) return
     const now = performance.now()
     if (now - this.lastDraw < 100 && item.bytes < item.total) return
@@ -49,7 +50,8 @@ export class TransferProgress {
     const overallRate = rate(overall.bytes, this.started)
     const line =
       `${this.current}: ${formatBytes(item.bytes)}/${formatBytes(item.total)} ${formatBytes(itemRate)}/s ETA ${formatEta((item.total - item.bytes) / itemRate)}` +
-      ` | total ${formatBytes(overall.bytes)}/${formatBytes(overall.total)} ${formatBytes(overallRate)}/s ETA ${formatEta((overall.total - overall.bytes) / overallRate)}`
+      ` | total ${formatBytes(overall.bytes)}/${formatBytes(overall.total)} ${formatBytes(overallRate)}/s ETA ${formatEta((overall.total - overall.bytes) / overallRate)}` +
+      suffix
     process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns ?? 200) - 1)}`)
   }
 
@@ -90,6 +92,14 @@ export function publishProgress(progress: TransferProgress) {
   }
 }
 
+/** Each source's share of the verified bytes so far: ` | a 61% b 39% c ✗` (✗: dropped). */
+export function sourceShares(sources: readonly SourceStats[]): string {
+  if (sources.length < 2) return ''
+  const total = sources.reduce((n, s) => n + s.bytes, 0) || 1
+  const short = (name: string) => (name.length > 24 ? `…${name.slice(-23)}` : name)
+  return ` | ${sources.map((s) => `${short(s.name)} ${s.state === 'dropped' ? '✗' : `${Math.round((s.bytes / total) * 100)}%`}`).join(' ')}`
+}
+
 /** Renders get progress (one line per file, a live transfer line on a TTY). */
 export function getProgress(progress: TransferProgress) {
   let fileStarted = -1
@@ -99,7 +109,7 @@ export function getProgress(progress: TransferProgress) {
         fileStarted = event.fileIndex
         progress.startItem(event.path)
       }
-      progress.update({ bytes: event.fetchedBytes, total: event.fileSize }, { bytes: event.fetchedBytes, total: event.fileSize })
+      progress.update({ bytes: event.bytes, total: event.fileSize }, { bytes: event.bytes, total: event.fileSize }, sourceShares(event.sources))
     } else if (event.stage === 'file-done') progress.finishItem(`${event.path} ${event.reused ? 'already there' : 'verified'}`)
   }
 }

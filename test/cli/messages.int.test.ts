@@ -70,6 +70,10 @@ const samples: ModeldaoError[] = [
   new ipfsErrors.MultiaddrInvalidError('not-an-addr', cause),
   new ipfsErrors.TamperedBlockError(cid, 'http://127.0.0.1:8080'),
   new ipfsErrors.SourceUnreachableError('http://127.0.0.1:8080', cause),
+  new ipfsErrors.SourcesExhaustedError(`block ${cid}`, [
+    { source: '/ip4/10.0.0.5/tcp/4001/p2p/12D3KooWExample', reason: `/ip4/10.0.0.5/tcp/4001/p2p/12D3KooWExample sent bytes for ${cid} that do not match the CID; the block was rejected.` },
+    { source: 'http://127.0.0.1:8080', reason: 'Cannot fetch from http://127.0.0.1:8080.' },
+  ]),
   new ipfsErrors.BlockUnavailableError(cid, 'http://127.0.0.1:8080', 404),
   new ipfsErrors.CarInvalidError('model.car lacks block x of root y.', 'Export the CAR with the whole DAG (dag-scope=all).'),
   new ipfsErrors.Sha256MismatchError('model.gguf', 'sha256 is 00…, the manifest says ff…'),

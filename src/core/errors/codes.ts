@@ -74,6 +74,7 @@ export const errorCatalogue = {
   CODEC_UNSUPPORTED: { exitCode: invalidInput, meaning: 'A block is neither dag-pb nor raw.' },
   BLOCK_CORRUPT: { exitCode: invalidInput, meaning: 'A stored block does not match its CID.' },
   BLOCK_TAMPERED: { exitCode: invalidInput, meaning: 'A peer or gateway sent bytes that do not match the CID.' },
+  SOURCES_EXHAUSTED: { exitCode: unavailable, meaning: 'Every peer and gateway of a fetch failed or was dropped (each one says why).' },
   BLOCK_UNAVAILABLE: { exitCode: unavailable, meaning: 'A block is neither local nor served by the source.' },
   SOURCE_UNREACHABLE: { exitCode: unavailable, meaning: 'The peer or gateway cannot be reached.' },
   NOT_PINNED: { exitCode: invalidInput, meaning: 'ipfs unpin was given a CID that is not pinned.' },

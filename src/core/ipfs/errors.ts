@@ -135,3 +135,15 @@ export class NotPinnedError extends ModeldaoError {
     super('NOT_PINNED', `${cid} is not pinned in the local repo.`, { hints: ['See the pinned roots with `modeldao ipfs pins`.'] })
   }
 }
+
+/** Every source of a fetch failed or was dropped: says what happened to each. */
+export class SourcesExhaustedError extends ModeldaoError {
+  override name = 'SourcesExhaustedError'
+  constructor(what: string, failures: readonly { source: string; reason: string }[], cause?: unknown) {
+    super('SOURCES_EXHAUSTED', `No source could supply ${what}.`, {
+      details: failures.map((f) => (f.reason.includes(f.source) ? f.reason : `${f.source}: ${f.reason}`)).join('\n'),
+      hints: ['Add another --peer or --gateway that has the model; what was fetched and verified so far is kept.'],
+      cause,
+    })
+  }
+}

@@ -6,15 +6,17 @@ import type { CID } from 'multiformats/cid'
 import { Sha256MismatchError } from '../ipfs/errors.js'
 import { fileContent } from '../ipfs/formats/fileContent.js'
 import { parseCid } from '../ipfs/formats/verify.js'
-import { fetchDag, type BlockSource } from '../ipfs/network/fetch.js'
+import { fetchDag } from '../ipfs/network/fetch.js'
 import { fetchFileToDisk } from '../ipfs/network/fileFetch.js'
+import { SourcePool, type SourceStats } from '../ipfs/network/sourcePool.js'
+import type { BlockSource } from '../ipfs/network/sources.js'
 import type { IpfsRepo } from '../ipfs/storage/repo.js'
 import { ManifestPathUnsafeError, ModelIncompleteError } from './errors.js'
 import { parseManifest, type ManifestFile, type ModelManifest } from './manifest.js'
 
 export type GetProgress =
   | { stage: 'manifest' }
-  | { stage: 'fetching'; path: string; fileIndex: number; fileCount: number; blocks: number; fetchedBytes: number; fileSize: number }
+  | { stage: 'fetching'; path: string; fileIndex: number; fileCount: number; bytes: number; fetchedBytes: number; fileSize: number; sources: SourceStats[] }
   | { stage: 'writing'; path: string; fileIndex: number; bytes: number; fileSize: number }
   | { stage: 'file-done'; path: string; fileIndex: number; reused: boolean }
 
@@ -87,8 +89,12 @@ export type FetchModelFilesParams = {
   repo: IpfsRepo
   manifestCid: string
   outDir: string
-  /** Where missing blocks come from; without one, everything must already be in the local repo. */
-  source?: BlockSource | undefined
+  /** Where missing blocks come from (one source, or a pool of several); without one, everything must be local. */
+  source?: BlockSource | SourcePool | undefined
+  /** Also keep every fetched block in the repo and pin the files, so `ipfs daemon` serves the model on. */
+  keep?: boolean | undefined
+  /** Largest subtree fetched as one unit (see fetchFileToDisk). */
+  unitBytes?: number | undefined
   signal?: AbortSignal | undefined
   onProgress?: ((event: GetProgress) => void) | undefined
 }
@@ -100,6 +106,10 @@ export type FetchModelFilesResult = {
   files: { path: string; cid: string; size: number; reused: boolean }[]
   fetchedBytes: number
   seconds: number
+  /** What each source delivered, and why any was dropped. */
+  sources: SourceStats[]
+  /** True when the files are pinned in the local repo (kept), so this node serves them. */
+  kept: boolean
 }
 
 /**
@@ -111,31 +121,53 @@ export type FetchModelFilesResult = {
 export async function fetchModelFiles(params: FetchModelFilesParams): Promise<FetchModelFilesResult> {
   const started = performance.now()
   const manifestCid = parseCid(params.manifestCid)
+  const pool = params.source instanceof SourcePool ? params.source : params.source && new SourcePool([params.source])
   params.onProgress?.({ stage: 'manifest' })
-  const manifest = await loadManifest(params.repo, manifestCid, params.source, params.signal)
+  const manifest = await loadManifest(params.repo, manifestCid, pool, params.signal)
   const files: FetchModelFilesResult['files'] = []
   let fetchedBytes = 0
+  let pinnedFiles = 0
   for (const [fileIndex, file] of manifest.files.entries()) {
     const cid = parseCid(file.cid)
     const { target, partial } = outputPaths(params.outDir, file.path)
     let reused = await alreadyThere(target, file)
-    if (!reused && params.source) {
+    if (!reused && pool) {
       // Straight to disk: verified leaf by leaf, one write, resumable from the hidden .partial file.
       await mkdir(dirname(target), { recursive: true })
       const fetched = await fetchFileToDisk({
         repo: params.repo,
-        source: params.source,
+        sources: pool,
         root: cid,
         size: file.size,
         sha256: file.sha256,
         path: file.path,
         target,
         partial,
+        keep: params.keep,
+        unitBytes: params.unitBytes,
         signal: params.signal,
         onProgress: (p) =>
-          params.onProgress?.({ stage: 'fetching', path: file.path, fileIndex, fileCount: manifest.files.length, blocks: 0, fetchedBytes: p.bytes, fileSize: file.size }),
+          params.onProgress?.({
+            stage: 'fetching',
+            path: file.path,
+            fileIndex,
+            fileCount: manifest.files.length,
+            bytes: p.bytes,
+            fetchedBytes: p.fetchedBytes,
+            fileSize: file.size,
+            sources: p.sources,
+          }),
       })
       fetchedBytes += fetched.fetchedBytes
+      if (params.keep) {
+        await params.repo.pin(cid, `${manifest.name}/${file.path}`)
+        pinnedFiles++
+      }
+    } else if (reused && params.keep) {
+      // The file is in place already: keeping it means its blocks, from the sources or the repo.
+      await fetchDag(params.repo, cid, pool, { signal: params.signal })
+      await params.repo.pin(cid, `${manifest.name}/${file.path}`)
+      pinnedFiles++
     } else if (!reused) {
       // No source: everything must be in the local repo (a model published or imported here).
       try {
@@ -148,10 +180,20 @@ export async function fetchModelFiles(params: FetchModelFilesParams): Promise<Fe
         throw error
       }
       await params.repo.pin(cid, `${manifest.name}/${file.path}`)
+      pinnedFiles++
     }
     files.push({ path: file.path, cid: file.cid, size: file.size, reused })
     params.onProgress?.({ stage: 'file-done', path: file.path, fileIndex, reused })
   }
   await params.repo.pin(manifestCid, `${manifest.name} (manifest)`)
-  return { manifestCid: manifestCid.toString(), manifest, outDir: resolve(params.outDir), files, fetchedBytes, seconds: (performance.now() - started) / 1000 }
+  return {
+    manifestCid: manifestCid.toString(),
+    manifest,
+    outDir: resolve(params.outDir),
+    files,
+    fetchedBytes,
+    seconds: (performance.now() - started) / 1000,
+    sources: pool?.snapshot() ?? [],
+    kept: pinnedFiles === manifest.files.length,
+  }
 }

@@ -17,7 +17,7 @@ export type StartIpfsDaemonReturnType = IpfsDaemon
 /** IPFS_LISTEN_FAILED, GATEWAY_LISTEN_FAILED (from start). */
 export type IpfsDaemonErrorType = ModeldaoError
 
-/** The local repo served over libp2p (bitswap) and a trustless HTTP gateway. */
+/** The local repo served over libp2p (bitswap, and whole DAGs as CAR streams to modeldao peers) and a trustless HTTP gateway. */
 export class IpfsDaemon extends Service<IpfsDaemonInfo> {
   private node: IpfsNode | undefined
   private gateway: Gateway | undefined
@@ -34,8 +34,10 @@ export class IpfsDaemon extends Service<IpfsDaemonInfo> {
     const listen = [...(this.params.listen ?? ['/ip4/127.0.0.1/tcp/4001'])]
     // Loaded on demand: libp2p and Helia cost a second or two to import.
     const { createIpfsNode } = await import('../../ipfs/network/node.js')
+    const { serveCarProtocol } = await import('../../ipfs/network/carProtocol.js')
     try {
       this.node = await createIpfsNode(repo, { listen })
+      await serveCarProtocol(this.node.libp2p, repo)
     } catch (error) {
       throw new IpfsListenError(listen, error)
     }

@@ -1,7 +1,7 @@
 import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
 import { parseCid } from '../../ipfs/formats/verify.js'
-import { openBlockSource, type SourceParams } from '../../ipfs/network/fetch.js'
+import { openSourcePool, type SourceParams } from '../../ipfs/network/sources.js'
 import { loadManifest } from '../../models/get.js'
 import type { ModelManifest } from '../../models/manifest.js'
 import { resolveModelRef } from './resolveModelRef.js'
@@ -22,7 +22,7 @@ export type GetModelInfoErrorType = ModeldaoError
 export async function getModelInfo(ctx: ModeldaoContext, params: GetModelInfoParams): Promise<GetModelInfoReturnType> {
   const resolved = await resolveModelRef(ctx, params)
   const repo = ctx.repo()
-  const source = await openBlockSource(repo, params)
+  const source = await openSourcePool(repo, params)
   try {
     const manifest = await loadManifest(repo, parseCid(resolved.manifestCid), source, params.signal)
     return { ...resolved, manifest }

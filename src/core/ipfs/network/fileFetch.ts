@@ -4,17 +4,25 @@ import * as dagPb from '@ipld/dag-pb'
 import { UnixFS } from 'ipfs-unixfs'
 import type { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
-import { Sha256MismatchError, TamperedBlockError } from '../errors.js'
-import { blockMatchesCid } from '../formats/verify.js'
+import { BlockUnavailableError, Sha256MismatchError, SourceUnreachableError, TamperedBlockError } from '../errors.js'
+import { piecesMatchCid, readCarBlocks } from '../formats/carReader.js'
+import { blockMatchesCid, multihashKey } from '../formats/verify.js'
 import type { IpfsRepo } from '../storage/repo.js'
-import type { BlockSource } from './fetch.js'
+import { CarNotOfferedError } from './carProtocol.js'
+import { isSourceFault, type SourcePool, type SourceStats } from './sourcePool.js'
+import type { BlockSource } from './sources.js'
 
 /** A piece of the file: a leaf block to fetch, or bytes held inline by an interior node. */
-type Segment = { offset: number; size: number } & ({ cid: CID; inline?: undefined } | { inline: Uint8Array; cid?: undefined })
+type Segment = { offset: number; size: number; done: boolean } & ({ cid: CID; inline?: undefined } | { inline: Uint8Array; cid?: undefined })
+
+/** A run of segments fetched from one source at a time: a whole subtree (one CAR stream) or loose leaves. */
+type Unit = { segments: Segment[]; root?: CID | undefined }
+
+export type FileFetchProgress = { bytes: number; fetchedBytes: number; sources: SourceStats[] }
 
 export type FetchFileParams = {
   repo: IpfsRepo
-  source: BlockSource
+  sources: SourcePool
   root: CID
   size: number
   sha256: string
@@ -23,238 +31,379 @@ export type FetchFileParams = {
   /** Final file; its bytes go to a hidden `.name.partial` sibling first. */
   target: string
   partial: string
-  concurrency?: number
+  /** Also store every leaf in the repo, so this node can serve the file on (`model get --keep`). */
+  keep?: boolean | undefined
+  /** Largest subtree fetched as one unit (default 64 MiB); smaller units spread a file over more sources. */
+  unitBytes?: number | undefined
+  /** A source that sends nothing for this long is dropped (default 30 s). */
+  idleMs?: number | undefined
   signal?: AbortSignal | undefined
-  onProgress?: ((progress: { bytes: number; fetchedBytes: number }) => void) | undefined
+  onProgress?: ((progress: FileFetchProgress) => void) | undefined
 }
 
+const DEFAULT_UNIT_BYTES = 64 * 1024 * 1024
+const LOOSE_LEAVES_PER_UNIT = 32
+/** CAR streams at once per source: the second keeps the pipe full while the first one's tail is written. */
+const CAR_STREAMS_PER_SOURCE = 2
+const WRITES_IN_FLIGHT = 16
+
 /** Interior nodes are small: keep them in the repo so a resumed fetch does not ask for them again. */
-async function interiorBlock(repo: IpfsRepo, source: BlockSource, cid: CID, signal?: AbortSignal): Promise<Uint8Array> {
+async function interiorBlock(repo: IpfsRepo, pool: SourcePool, cid: CID, signal?: AbortSignal): Promise<Uint8Array> {
   if (repo.blockstore.has(cid)) return repo.blockstore.getBytes(cid)
-  const bytes = await source.fetchBlock(cid, signal)
-  if (!blockMatchesCid(cid, bytes)) throw new TamperedBlockError(cid.toString(), source.name)
+  const bytes = await pool.fetchBlock(cid, signal)
   repo.blockstore.putBytes(cid, bytes, true)
   return bytes
 }
 
-/** The file's byte layout: leaves (and inline data) with their offsets, from the interior nodes only. */
-async function layout(params: FetchFileParams): Promise<Segment[]> {
+/**
+ * The file's byte layout from its interior nodes (leaves and inline data with their offsets), cut into units: the
+ * largest subtrees no bigger than `unitBytes`, and runs of loose leaves.
+ */
+async function layout(params: FetchFileParams): Promise<{ segments: Segment[]; units: Unit[] }> {
+  const unitBytes = params.unitBytes ?? DEFAULT_UNIT_BYTES
   const segments: Segment[] = []
-  const walk = async (cid: CID, offset: number, size: number | undefined): Promise<number> => {
+  const subtrees: Unit[] = []
+  const walk = async (cid: CID, offset: number, size: number, inUnit: boolean): Promise<number> => {
     if (cid.code === raw.code) {
-      if (size === undefined) throw new Error('a raw root has no size of its own') // handled by the caller
-      segments.push({ cid, offset, size })
+      segments.push({ cid, offset, size, done: false })
       return size
     }
-    const node = dagPb.decode(await interiorBlock(params.repo, params.source, cid, params.signal))
+    const node = dagPb.decode(await interiorBlock(params.repo, params.sources, cid, params.signal))
     const unixfs = node.Data ? UnixFS.unmarshal(node.Data) : undefined
     if (!unixfs || (unixfs.type !== 'file' && unixfs.type !== 'raw')) throw new Sha256MismatchError(params.path, `${cid} is not a UnixFS file`)
     let at = offset
     if (unixfs.data && unixfs.data.byteLength > 0) {
-      segments.push({ inline: unixfs.data, offset: at, size: unixfs.data.byteLength })
+      segments.push({ inline: unixfs.data, offset: at, size: unixfs.data.byteLength, done: false })
       at += unixfs.data.byteLength
     }
-    for (const [i, link] of node.Links.entries()) at += await walk(link.Hash, at, Number(unixfs.blockSizes[i] ?? 0n))
+    for (const [i, link] of node.Links.entries()) {
+      const childSize = Number(unixfs.blockSizes[i] ?? 0n)
+      if (!inUnit && link.Hash.code === dagPb.code && childSize <= unitBytes) {
+        const from = segments.length
+        at += await walk(link.Hash, at, childSize, true)
+        subtrees.push({ root: link.Hash, segments: segments.slice(from) })
+      } else at += await walk(link.Hash, at, childSize, inUnit)
+    }
     return at - offset
   }
-  if (params.root.code === raw.code) segments.push({ cid: params.root, offset: 0, size: params.size })
-  else await walk(params.root, 0, undefined)
-  return segments
-}
-
-/**
- * Writes the file from a CAR stream of its DAG (depth-first, so leaves come in file order), checking every block.
- * A leaf repeated in the file comes once in the CAR (dups=n): it is kept in memory until its last use.
- * Returns the bytes received.
- */
-async function streamCar(params: FetchFileParams, segments: Segment[], handle: FileHandle, hash: ReturnType<typeof createHash>): Promise<number> {
-  const uses = new Map<string, number>()
-  for (const segment of segments) if (segment.cid) uses.set(segment.cid.toString(), (uses.get(segment.cid.toString()) ?? 0) + 1)
-  const repeated = new Map<string, Uint8Array>()
-  let next = 0
-  let received = 0
-  let pending: Uint8Array[] = []
-  let pendingBytes = 0
-  let position = 0
-  const background = new BackgroundSync(handle)
-  const flush = async () => {
-    if (pendingBytes === 0) return
-    const chunk = pending.length === 1 ? pending[0]! : Buffer.concat(pending)
-    await handle.write(chunk, 0, chunk.byteLength, position)
-    background.wrote(chunk.byteLength)
-    position += chunk.byteLength
-    pending = []
-    pendingBytes = 0
-  }
-  const emit = async (data: Uint8Array) => {
-    hash.update(data)
-    pending.push(data)
-    pendingBytes += data.byteLength
-    if (pendingBytes >= 4 * 1024 * 1024) await flush()
-  }
-  const drain = async () => {
-    // Inline data and repeated leaves already seen need nothing from the stream.
-    for (let segment = segments[next]; segment; segment = segments[next]) {
-      const data = segment.inline ?? repeated.get(segment.cid!.toString())
-      if (!data) break
-      await emit(data)
-      next++
-      params.onProgress?.({ bytes: segment.offset + segment.size, fetchedBytes: received })
+  if (params.root.code === raw.code) segments.push({ cid: params.root, offset: 0, size: params.size, done: false })
+  else if (params.size <= unitBytes) {
+    await walk(params.root, 0, params.size, true)
+    subtrees.push({ root: params.root, segments: [...segments] })
+  } else await walk(params.root, 0, params.size, false)
+  // Leaves outside any subtree unit (a raw root, or leaves right under a big node) go in runs.
+  const covered = new Set(subtrees.flatMap((unit) => unit.segments))
+  const units = [...subtrees]
+  let run: Segment[] = []
+  let runBytes = 0
+  for (const segment of segments) {
+    if (covered.has(segment)) continue
+    run.push(segment)
+    runBytes += segment.size
+    if (run.length === LOOSE_LEAVES_PER_UNIT || runBytes >= unitBytes) {
+      units.push({ segments: run })
+      run = []
+      runBytes = 0
     }
   }
-  const { CarBlockIterator } = await import('@ipld/car')
-  const blocks = await CarBlockIterator.fromIterable(await params.source.fetchCar!(params.root, params.signal))
-  try {
-    await drain()
-    for await (const { cid, bytes } of blocks) {
-      params.signal?.throwIfAborted()
-      if (!blockMatchesCid(cid, bytes)) throw new TamperedBlockError(cid.toString(), params.source.name)
-      received += bytes.byteLength
-      const segment = segments[next]
-      if (!segment?.cid || !segment.cid.equals(cid)) continue // an interior node, already known
-      const data = leafData(cid, bytes)
-      if (data.byteLength !== segment.size) throw new Sha256MismatchError(params.path, `block ${cid} holds ${data.byteLength} bytes, expected ${segment.size}`)
-      if ((uses.get(cid.toString()) ?? 0) > 1) repeated.set(cid.toString(), data)
-      await emit(data)
-      next++
-      params.onProgress?.({ bytes: segment.offset + segment.size, fetchedBytes: received })
-      await drain()
-    }
-  } finally {
-    // Verified bytes reach the partial file even when the transfer stops, so a re-run resumes after them.
-    await flush()
-    await background.done()
-  }
-  if (next < segments.length) throw new Sha256MismatchError(params.path, `the CAR stream ended after ${next} of ${segments.length} blocks`)
-  return received
-}
-
-/**
- * fdatasync in the background every 64 MiB written, so the disk drains while the network still delivers and the
- * closing fsync has little left to do (the same total durability, overlapped instead of serialised at the end).
- */
-class BackgroundSync {
-  private since = 0
-  private inflight: Promise<void> | undefined
-  constructor(private readonly handle: FileHandle) {}
-  wrote(bytes: number) {
-    this.since += bytes
-    if (this.since < 64 * 1024 * 1024 || this.inflight) return
-    this.since = 0
-    this.inflight = this.handle.datasync().finally(() => (this.inflight = undefined))
-  }
-  async done() {
-    await this.inflight
-  }
+  if (run.length > 0) units.push({ segments: run })
+  const firstIndex = new Map(segments.map((segment, i) => [segment, i]))
+  units.sort((a, b) => firstIndex.get(a.segments[0]!)! - firstIndex.get(b.segments[0]!)!)
+  return { segments, units }
 }
 
 /** Leaf bytes as file bytes: raw leaves are the data; dag-pb leaves carry it in their UnixFS data. */
-function leafData(cid: CID, bytes: Uint8Array): Uint8Array {
-  if (cid.code === raw.code) return bytes
-  const unixfs = UnixFS.unmarshal(dagPb.decode(bytes).Data ?? new Uint8Array())
-  return unixfs.data ?? new Uint8Array()
+function leafData(cid: CID, pieces: Uint8Array[]): Uint8Array[] {
+  if (cid.code === raw.code) return pieces
+  const bytes = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces)
+  return [UnixFS.unmarshal(dagPb.decode(bytes).Data ?? new Uint8Array()).data ?? new Uint8Array()]
 }
 
 /**
- * Streams one file straight to disk: leaves are fetched concurrently, each checked against its CID, written at its
- * offset, and hashed in file order for the manifest's sha256 — one write and no second pass. A hidden `.partial` file
- * keeps the progress: a re-run re-verifies its prefix leaf by leaf and fetches only the rest. The file is renamed into
- * place only when size and sha256 match; a tampered block or a sha256 mismatch deletes the partial file.
+ * The file's sha256, computed in file order from what is already on disk: segments land out of order (several units,
+ * several sources), and the hash reads back each verified prefix from the page cache as it grows.
+ */
+class PrefixHasher {
+  private readonly hash = createHash('sha256')
+  private readonly buffer = Buffer.allocUnsafe(4 * 1024 * 1024)
+  private hashed = 0
+  private chain: Promise<void> = Promise.resolve()
+
+  constructor(private readonly handle: FileHandle) {}
+
+  advanceTo(end: number) {
+    const next = this.chain.then(async () => {
+      while (this.hashed < end) {
+        const { bytesRead } = await this.handle.read(this.buffer, 0, Math.min(this.buffer.byteLength, end - this.hashed), this.hashed)
+        if (bytesRead === 0) throw new Error(`the partial file is shorter than ${end} bytes`)
+        this.hash.update(this.buffer.subarray(0, bytesRead))
+        this.hashed += bytesRead
+      }
+    })
+    next.catch(() => {}) // surfaced by digest()
+    this.chain = next
+  }
+
+  async digest(): Promise<string> {
+    await this.chain
+    return this.hash.digest('hex')
+  }
+}
+
+/**
+ * Positioned writes of verified segments, a bounded number in flight, each marked done (and the hash frontier moved)
+ * only once its bytes are in the file. fdatasync runs in the background every 64 MiB, so the disk drains while the
+ * network delivers and the closing fsync has little left to do.
+ */
+class SegmentWriter {
+  private readonly inFlight = new Set<Promise<void>>()
+  private failure: unknown
+  private next = 0
+  private sinceSync = 0
+  private syncing: Promise<void> | undefined
+  doneBytes = 0
+
+  constructor(
+    private readonly handle: FileHandle,
+    private readonly segments: Segment[],
+    private readonly hasher: PrefixHasher,
+    private readonly total: number,
+    private readonly path: string,
+    private readonly onDone: () => void,
+  ) {}
+
+  async put(segment: Segment, pieces: Uint8Array[]): Promise<void> {
+    if (this.failure) throw this.failure
+    const length = pieces.reduce((n, piece) => n + piece.byteLength, 0)
+    if (length !== segment.size) throw new Sha256MismatchError(this.path, `a block at offset ${segment.offset} holds ${length} bytes, the DAG says ${segment.size}`)
+    while (this.inFlight.size >= WRITES_IN_FLIGHT) await Promise.race(this.inFlight)
+    if (segment.done) return // another source finished it meanwhile
+    const write = this.handle.writev(pieces, segment.offset).then(
+      () => this.markDone(segment),
+      (error: unknown) => {
+        this.failure ??= error
+      },
+    )
+    this.inFlight.add(write)
+    void write.finally(() => this.inFlight.delete(write))
+  }
+
+  markDone(segment: Segment) {
+    if (segment.done) return
+    segment.done = true
+    this.doneBytes += segment.size
+    this.sinceSync += segment.size
+    while (this.next < this.segments.length && this.segments[this.next]!.done) this.next++
+    this.hasher.advanceTo(this.segments[this.next]?.offset ?? this.total)
+    if (this.sinceSync >= 64 * 1024 * 1024 && !this.syncing) {
+      this.sinceSync = 0
+      this.syncing = this.handle.datasync().finally(() => (this.syncing = undefined))
+    }
+    this.onDone()
+  }
+
+  /** Waits for every write launched so far. @throws the first write error (a full disk, say). */
+  async drain(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.race(this.inFlight)
+    await this.syncing
+    if (this.failure) throw this.failure
+  }
+}
+
+/** Iterates `chunks`, failing with `onIdle()` when nothing arrives for `ms`. */
+async function* idleGuard(chunks: AsyncIterable<Uint8Array>, ms: number, controller: AbortController, onIdle: () => Error): AsyncGenerator<Uint8Array> {
+  let timer = setTimeout(() => controller.abort(onIdle()), ms)
+  try {
+    for await (const chunk of chunks) {
+      timer.refresh()
+      yield chunk
+    }
+  } catch (error) {
+    throw controller.signal.aborted ? controller.signal.reason : error
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/**
+ * Streams one file straight to disk from every source in the pool at once: the file is cut into units (subtrees of
+ * up to 64 MiB), each source takes the next unit as it frees up (so faster sources take more), fetching it as one
+ * CAR stream where the source offers that and block by block otherwise. Every block is checked against its CID and
+ * written at its offset; the sha256 of the whole file is checked before it is renamed into place. A source that
+ * sends a bad block, garbage, nothing for 30 s, or dies is dropped and its unit goes to the others.
+ * A hidden `.partial` file keeps the progress: a re-run re-verifies its prefix leaf by leaf and fetches only the rest.
+ * A sha256 mismatch deletes the partial file.
+ * @throws {SourcesExhaustedError} every source was dropped before the file was complete.
  */
 export async function fetchFileToDisk(params: FetchFileParams): Promise<{ fetchedBytes: number }> {
-  const segments = await layout(params)
+  const pool = params.sources
+  const { segments, units } = await layout(params)
   const total = segments.reduce((n, s) => n + s.size, 0)
   if (total !== params.size) throw new Sha256MismatchError(params.path, `the DAG holds ${total} bytes, the manifest says ${params.size}`)
-  const hash = createHash('sha256')
   let handle: FileHandle | undefined
-  let next = 0
   let fetchedBytes = 0
+  let verifiedBytes = 0
   try {
-    // Resume: keep the verified prefix of an earlier partial file.
     const existing = await stat(params.partial).catch(() => undefined)
-    handle = await open(params.partial, existing ? 'r+' : 'w')
+    handle = await open(params.partial, existing ? 'r+' : 'w+')
+    const file = handle
+    const hasher = new PrefixHasher(file)
+    const report = () => {
+      verifiedBytes = writer.doneBytes
+      params.onProgress?.({ bytes: writer.doneBytes, fetchedBytes, sources: pool.snapshot() })
+    }
+    const writer = new SegmentWriter(file, segments, hasher, total, params.path, report)
+
+    // Resume: keep the verified prefix of an earlier partial file.
     if (existing) {
-      for (; next < segments.length; next++) {
-        const segment = segments[next]!
+      let resumed = 0
+      for (const segment of segments) {
         if (segment.offset + segment.size > existing.size) break
         const bytes = Buffer.allocUnsafe(segment.size)
-        await handle.read(bytes, 0, segment.size, segment.offset)
+        await file.read(bytes, 0, segment.size, segment.offset)
         const ok = segment.inline ? Buffer.from(segment.inline).equals(bytes) : segment.cid.code === raw.code && blockMatchesCid(segment.cid, bytes)
         if (!ok) break
-        hash.update(bytes)
+        resumed = segment.offset + segment.size
+        writer.markDone(segment)
       }
-      await handle.truncate(segments[next]?.offset ?? total)
+      await file.truncate(resumed)
     }
-    const resumedBytes = segments[next]?.offset ?? total
-    params.onProgress?.({ bytes: resumedBytes, fetchedBytes: 0 })
+    // Inline data, and leaves this repo already holds (kept from an earlier get, or published here), need no source.
+    for (const segment of segments) {
+      if (segment.done) continue
+      if (segment.inline) await writer.put(segment, [segment.inline])
+      else if (params.repo.blockstore.has(segment.cid)) await writer.put(segment, leafData(segment.cid, [params.repo.blockstore.getBytes(segment.cid)]))
+    }
+    await writer.drain()
 
-    if (next === 0 && params.source.fetchCar) {
-      // Nothing on disk yet: one CAR stream for the whole file instead of a request per block.
-      fetchedBytes = await streamCar(params, segments, handle, hash)
-      next = segments.length
+    const keep = (cid: CID, pieces: Uint8Array[]) => {
+      if (params.keep) params.repo.blockstore.putBytes(cid, pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces), true)
+    }
+    const carRefused = new Set<BlockSource>()
+
+    /** One unit as a CAR stream of its subtree; leaves it does not deliver are left pending. */
+    const carUnit = async (unit: Unit, source: BlockSource) => {
+      const pending = new Map<string, Segment[]>()
+      for (const segment of unit.segments) {
+        if (segment.done || !segment.cid) continue
+        const key = multihashKey(segment.cid)
+        pending.set(key, [...(pending.get(key) ?? []), segment])
+      }
+      if (pending.size === 0) return
+      const idle = new AbortController()
+      const signal = params.signal ? AbortSignal.any([params.signal, idle.signal]) : idle.signal
+      const stream = await source.fetchCar!(unit.root!, signal)
+      const chunks = idleGuard(stream, params.idleMs ?? 30_000, idle, () => new SourceUnreachableError(source.name, new Error(`nothing received for ${(params.idleMs ?? 30_000) / 1000} s`)))
+      for await (const block of readCarBlocks(chunks)) {
+        const key = multihashKey(block.cid)
+        const waiting = pending.get(key)
+        if (!waiting) continue // an interior node we already hold
+        if (!piecesMatchCid(block.cid, block.pieces)) throw new TamperedBlockError(block.cid.toString(), source.name)
+        pending.delete(key)
+        pool.credit(source, block.length)
+        fetchedBytes += block.length
+        keep(block.cid, block.pieces)
+        const data = leafData(block.cid, block.pieces)
+        for (const segment of waiting) await writer.put(segment, data)
+      }
+      await writer.drain()
+      await params.repo.blockstore.maybeCheckpoint()
     }
 
-    // Fetch the rest: a window of leaves in flight, hashed in order as the window's head completes.
-    const window = params.concurrency ?? 16
-    const ready = new Map<number, Uint8Array>()
-    let launched = next
-    let written = resumedBytes
-    const file = handle
-    const runOne = async (index: number): Promise<void> => {
-      const segment = segments[index]!
-      let data: Uint8Array
-      if (segment.inline) data = segment.inline
-      else {
-        const bytes = params.repo.blockstore.has(segment.cid) ? params.repo.blockstore.getBytes(segment.cid) : await params.source.fetchBlock(segment.cid, params.signal)
-        if (!blockMatchesCid(segment.cid, bytes)) throw new TamperedBlockError(segment.cid.toString(), params.source.name)
-        fetchedBytes += bytes.byteLength
-        data = leafData(segment.cid, bytes)
-      }
-      if (data.byteLength !== segment.size) throw new Sha256MismatchError(params.path, `block ${segment.cid ?? 'inline'} holds ${data.byteLength} bytes, expected ${segment.size}`)
-      await file.write(data, 0, data.byteLength, segment.offset)
-      ready.set(index, data)
-      while (ready.has(next)) {
-        hash.update(ready.get(next)!)
-        ready.delete(next)
-        written += segments[next]!.size
-        next++
-      }
-      params.onProgress?.({ bytes: written, fetchedBytes })
-    }
-    await new Promise<void>((resolve, reject) => {
-      let active = 0
-      let failed = false
-      const pump = () => {
-        if (failed) return
-        if (next >= segments.length && active === 0) return resolve()
-        while (active < window && launched < segments.length && launched < next + window * 4) {
-          const index = launched++
-          active++
-          runOne(index).then(
-            () => {
-              active--
-              pump()
-            },
-            (error: unknown) => {
-              failed = true
-              reject(error)
-            },
-          )
+    /** One unit block by block (bitswap, or a gateway without CAR responses), `concurrency` at once. */
+    const blockUnit = async (unit: Unit, source: BlockSource) => {
+      const todo = unit.segments.filter((segment) => !segment.done && segment.cid)
+      let index = 0
+      const lane = async () => {
+        while (index < todo.length) {
+          const segment = todo[index++]!
+          if (segment.done) continue
+          const bytes = await source.fetchBlock(segment.cid!, params.signal)
+          if (!blockMatchesCid(segment.cid!, bytes)) throw new TamperedBlockError(segment.cid!.toString(), source.name)
+          pool.credit(source, bytes.byteLength)
+          fetchedBytes += bytes.byteLength
+          keep(segment.cid!, [bytes])
+          await writer.put(segment, leafData(segment.cid!, [bytes]))
         }
       }
-      pump()
-    })
-    await handle.sync()
-    await handle.close()
+      await Promise.all(Array.from({ length: Math.min(source.concurrency ?? 16, todo.length) }, lane))
+      await params.repo.blockstore.maybeCheckpoint()
+    }
+
+    const runUnit = async (unit: Unit, source: BlockSource) => {
+      try {
+        if (unit.root && source.fetchCar && !carRefused.has(source)) {
+          try {
+            await carUnit(unit, source)
+          } catch (error) {
+            if (!(error instanceof CarNotOfferedError)) throw error
+            carRefused.add(source)
+          }
+        }
+        // Whatever the CAR did not bring (or all of it, without one): block by block from the same source.
+        if (unit.segments.some((segment) => !segment.done)) await blockUnit(unit, source)
+      } finally {
+        await writer.drain()
+      }
+    }
+
+    // Each source runs workers that take the next unit from the queue; a faulty source's unit goes back to the front.
+    const queue = units.filter((unit) => unit.segments.some((segment) => !segment.done))
+    let running = 0
+    let fatal: { error: unknown } | undefined
+    let wake: (() => void)[] = []
+    const notify = () => {
+      for (const resolve of wake) resolve()
+      wake = []
+    }
+    const worker = async (source: BlockSource) => {
+      for (;;) {
+        if (fatal || params.signal?.aborted || !pool.isActive(source)) return
+        const unit = queue.shift()
+        if (!unit) {
+          if (running === 0) return
+          await new Promise<void>((resolve) => wake.push(resolve))
+          continue
+        }
+        running++
+        try {
+          await runUnit(unit, source)
+        } catch (error) {
+          if (params.signal?.aborted) fatal ??= { error }
+          else if (isSourceFault(error) || error instanceof BlockUnavailableError) {
+            pool.drop(source, error)
+            queue.unshift(unit)
+          } else fatal ??= { error }
+        } finally {
+          running--
+          notify()
+        }
+      }
+    }
+    // Workers start round robin over the sources, so every source gets a unit at once.
+    const workers: Promise<void>[] = []
+    for (let slot = 0; slot < CAR_STREAMS_PER_SOURCE; slot++) {
+      for (const source of pool.active) if (slot === 0 || source.fetchCar) workers.push(worker(source))
+    }
+    await Promise.all(workers)
+    if (fatal) throw fatal.error
+    params.signal?.throwIfAborted()
+    if (segments.some((segment) => !segment.done)) throw pool.exhausted(params.path)
+
+    await writer.drain()
+    const actual = await hasher.digest()
+    await file.sync()
+    await file.close()
     handle = undefined
-    const actual = hash.digest('hex')
     if (actual !== params.sha256) throw new Sha256MismatchError(params.path, `sha256 is ${actual}, the manifest says ${params.sha256}`)
     await rename(params.partial, params.target)
+    if (params.keep) await params.repo.blockstore.flush()
     return { fetchedBytes }
   } catch (error) {
     await handle?.close().catch(() => {})
-    // Bad data is thrown away; an interrupted or failed transfer keeps its verified progress for the next run.
-    if (error instanceof TamperedBlockError || error instanceof Sha256MismatchError) await rm(params.partial, { force: true })
+    // Only verified blocks ever reach the partial file: a failed or interrupted transfer keeps them for the next run
+    // (from any source). A file that contradicts its manifest, or holds nothing yet, leaves nothing behind.
+    if (error instanceof Sha256MismatchError || verifiedBytes === 0) await rm(params.partial, { force: true })
     throw error
   }
 }

@@ -5,6 +5,7 @@ import { withBitswap } from '@helia/bitswap'
 import { withLibp2pLight, type HeliaWithLibp2p } from '@helia/libp2p'
 import { identify } from '@libp2p/identify'
 import { tcp } from '@libp2p/tcp'
+import { MemoryDatastore } from 'datastore-core'
 import { FsDatastore } from 'datastore-fs'
 import { createHeliaLight } from 'helia'
 import type { IpfsRepo } from '../storage/repo.js'
@@ -17,6 +18,8 @@ export type IpfsNode = HeliaWithLibp2p<{ identify: ReturnType<ReturnType<typeof 
 export type CreateIpfsNodeOptions = {
   /** libp2p listen multiaddrs; default loopback on a free port. Empty to only dial out. */
   listen?: string[] | undefined
+  /** Where libp2p keeps its peer store: the repo's folder (default), or memory for a short-lived client node. */
+  datastore?: 'repo' | 'memory' | undefined
 }
 
 /**
@@ -24,8 +27,8 @@ export type CreateIpfsNodeOptions = {
  * reaches out by itself: no bootstrap peers, no delegated routing, no public gateways. Peers are dialled explicitly.
  */
 export async function createIpfsNode(repo: IpfsRepo, options: CreateIpfsNodeOptions = {}): Promise<IpfsNode> {
-  const datastore = new FsDatastore(join(repo.folder, 'datastore'))
-  await datastore.open()
+  const datastore = options.datastore === 'memory' ? new MemoryDatastore() : new FsDatastore(join(repo.folder, 'datastore'))
+  if (datastore instanceof FsDatastore) await datastore.open()
   const light = createHeliaLight({ blockstore: repo.blockstore, datastore })
   const withNet = withLibp2pLight(light, {
     addresses: { listen: options.listen ?? ['/ip4/127.0.0.1/tcp/0'] },

@@ -1,0 +1,198 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http'
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import type { CID } from 'multiformats/cid'
+import { BlockUnavailableError, MultiaddrInvalidError, SourceUnreachableError } from '../errors.js'
+import type { IpfsRepo } from '../storage/repo.js'
+import { CarNotOfferedError } from './carProtocol.js'
+import { SourcePool } from './sourcePool.js'
+import { CAR_TYPE, RAW_TYPE } from './gateway.js'
+import type { IpfsNode } from './node.js'
+
+/** Where missing blocks come from. Bytes it returns are verified by the caller. */
+export type BlockSource = {
+  name: string
+  kind: 'peer' | 'gateway'
+  fetchBlock: (cid: CID, signal?: AbortSignal) => Promise<Uint8Array>
+  close: () => Promise<void>
+  /** Blocks to ask for at once (default 16). */
+  concurrency?: number
+  /**
+   * A CARv1 stream of the whole DAG under `root`, depth-first, when the source can send one (trustless gateways,
+   * modeldao peers). @throws {CarNotOfferedError} when it cannot: fetch block by block instead.
+   */
+  fetchCar?: (root: CID, signal?: AbortSignal) => Promise<AsyncIterable<Uint8Array>>
+}
+
+/** A GET over node:http (several times cheaper per byte than fetch() for gigabyte bodies). */
+function httpGet(url: URL, headers: Record<string, string>, agent: HttpAgent, signal?: AbortSignal): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { headers, agent, signal }, resolve)
+    request.once('error', reject)
+    request.end()
+  })
+}
+
+/** Iterates a transfer, turning a failure half-way (reset, closed socket) into `SourceUnreachableError`. */
+async function* failuresAsUnreachable(chunks: AsyncIterable<Uint8Array>, source: string, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+  try {
+    yield* chunks
+  } catch (error) {
+    if (signal?.aborted || error instanceof SourceUnreachableError) throw error
+    throw new SourceUnreachableError(source, error)
+  }
+}
+
+/** A trustless gateway (`/ipfs/<cid>?format=raw|car`), ours or any other. */
+export function gatewaySource(url: string): BlockSource {
+  const base = url.replace(/\/+$/, '')
+  const agent = base.startsWith('https:') ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true })
+  const get = async (path: string, accept: string, signal?: AbortSignal) => {
+    try {
+      return await httpGet(new URL(`${base}${path}`), { accept }, agent, signal)
+    } catch (error) {
+      if (signal?.aborted) throw error
+      throw new SourceUnreachableError(base, error)
+    }
+  }
+  return {
+    name: base,
+    kind: 'gateway',
+    async fetchBlock(cid, signal) {
+      const response = await get(`/ipfs/${cid}?format=raw`, RAW_TYPE, signal)
+      if (response.statusCode !== 200) {
+        response.resume()
+        throw new BlockUnavailableError(cid.toString(), base, response.statusCode)
+      }
+      const parts: Buffer[] = []
+      try {
+        for await (const part of response) parts.push(part as Buffer)
+      } catch (error) {
+        if (signal?.aborted) throw error
+        throw new SourceUnreachableError(base, error)
+      }
+      return parts.length === 1 ? parts[0]! : Buffer.concat(parts)
+    },
+    async fetchCar(root, signal) {
+      const response = await get(`/ipfs/${root}?format=car&dag-scope=all`, CAR_TYPE, signal)
+      if (response.statusCode === 200) return failuresAsUnreachable(response, base, signal)
+      response.resume()
+      // A gateway without CAR responses (or without the root as a whole DAG) can still serve blocks one by one.
+      if ([400, 404, 406, 410, 501].includes(response.statusCode ?? 0)) throw new CarNotOfferedError(`${base} answered HTTP ${response.statusCode}`)
+      throw new SourceUnreachableError(base, new Error(`HTTP ${response.statusCode}`))
+    },
+    close: async () => {
+      agent.destroy()
+    },
+  }
+}
+
+function parsePeer(peer: string): Multiaddr {
+  try {
+    return multiaddr(peer)
+  } catch (error) {
+    throw new MultiaddrInvalidError(peer, error)
+  }
+}
+
+/**
+ * A libp2p peer, through a short-lived Helia node of its own (so each peer's blocks, speed and failure are its own).
+ * Whole subtrees come over the modeldao CAR protocol when the peer offers it, single blocks over bitswap. When the
+ * connection drops, pending and later requests fail at once instead of waiting out a timeout.
+ */
+export async function peerSource(repo: IpfsRepo, peer: string, options: { timeoutMs?: number; attemptMs?: number; attempts?: number } = {}): Promise<BlockSource> {
+  const address = parsePeer(peer)
+  // Loaded on demand: libp2p and Helia cost a second or two to import, and only peer fetches need them.
+  const { createIpfsNode } = await import('./node.js')
+  const { openCarStream } = await import('./carProtocol.js')
+  const node: IpfsNode = await createIpfsNode(repo, { listen: [], datastore: 'memory' })
+  const gone = new AbortController()
+  try {
+    const connection = await node.libp2p.dial(address, { signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) })
+    node.libp2p.addEventListener('peer:disconnect', (event) => {
+      if (event.detail.equals(connection.remotePeer)) gone.abort(new SourceUnreachableError(peer, new Error('the connection closed')))
+    })
+  } catch (error) {
+    await node.stop()
+    throw new SourceUnreachableError(peer, error)
+  }
+  const unreachable = (error: unknown) => (gone.signal.aborted ? gone.signal.reason : new SourceUnreachableError(peer, error))
+  return {
+    name: peer,
+    kind: 'peer',
+    concurrency: 16,
+    async fetchBlock(cid, signal) {
+      gone.signal.throwIfAborted()
+      // A want can go unanswered: ask again with a fresh want rather than wait on a lost one. Helia checks the hash
+      // and stores the block in our repo.
+      const attemptMs = options.attemptMs ?? 5_000
+      const attempts = options.attempts ?? 6
+      for (let attempt = 1; ; attempt++) {
+        const timeout = AbortSignal.timeout(attemptMs)
+        try {
+          const parts: Uint8Array[] = []
+          for await (const part of node.blockstore.get(cid, { signal: AbortSignal.any([gone.signal, timeout, ...(signal ? [signal] : [])]) })) parts.push(part)
+          return parts.length === 1 ? parts[0]! : Buffer.concat(parts)
+        } catch (error) {
+          if (signal?.aborted) throw error
+          if (gone.signal.aborted) throw gone.signal.reason
+          if (attempt >= attempts) throw new BlockUnavailableError(cid.toString(), `${peer} (no answer after ${attempts} tries of ${attemptMs / 1000} s)`)
+        }
+      }
+    },
+    async fetchCar(root, signal) {
+      gone.signal.throwIfAborted()
+      try {
+        const combined = AbortSignal.any([gone.signal, ...(signal ? [signal] : [])])
+        return failuresAsUnreachable(await openCarStream(node.libp2p, address, root, combined), peer, signal)
+      } catch (error) {
+        if (error instanceof CarNotOfferedError || signal?.aborted) throw error
+        throw unreachable(error)
+      }
+    },
+    close: async () => {
+      gone.abort(new SourceUnreachableError(peer, new Error('closed')))
+      await node.stop()
+    },
+  }
+}
+
+/** Where to fetch missing blocks from: libp2p peers and trustless gateways (or none: local only). */
+export type SourceParams = {
+  /** libp2p multiaddrs of nodes that have the content. */
+  peer?: string | readonly string[] | undefined
+  /** URLs of trustless gateways that have the content. */
+  gateway?: string | readonly string[] | undefined
+}
+
+const list = (value: string | readonly string[] | undefined): string[] => (value === undefined ? [] : typeof value === 'string' ? [value] : [...value])
+
+/**
+ * Opens every source the params name (peers dialled in parallel). A peer that cannot be reached is left out as long
+ * as another source opened; `failed` says which and why. Close the sources when done.
+ * @throws {SourceUnreachableError} when no named source can be opened.
+ */
+export async function openBlockSources(repo: IpfsRepo, params: SourceParams): Promise<{ sources: BlockSource[]; failed: { source: string; reason: string }[] }> {
+  const gateways = list(params.gateway).map((url) => gatewaySource(url))
+  const peers = list(params.peer)
+  for (const peer of peers) parsePeer(peer) // bad input fails before any dial
+  const opened = await Promise.allSettled(peers.map((peer) => peerSource(repo, peer)))
+  const sources = [...gateways]
+  const failed: { source: string; reason: string }[] = []
+  opened.forEach((result, i) => {
+    if (result.status === 'fulfilled') sources.push(result.value)
+    else failed.push({ source: peers[i]!, reason: (result.reason as Error).message })
+  })
+  if (sources.length === 0 && failed.length > 0) {
+    const first = opened.find((result) => result.status === 'rejected') as PromiseRejectedResult
+    throw first.reason
+  }
+  return { sources, failed }
+}
+
+/** The sources the params name as one pool, or undefined when none is named (local only). Close it when done. */
+export async function openSourcePool(repo: IpfsRepo, params: SourceParams): Promise<SourcePool | undefined> {
+  if (list(params.peer).length === 0 && list(params.gateway).length === 0) return undefined
+  const { sources, failed } = await openBlockSources(repo, params)
+  return new SourcePool(sources, failed)
+}
