@@ -9,6 +9,7 @@ import { ContractRevertError } from '../../src/core/chain/protocol/reverts.js'
 import * as baseErrors from '../../src/core/errors/base.js'
 import { errorCatalogue, ModeldaoError } from '../../src/core/errors/base.js'
 import * as ipfsErrors from '../../src/core/ipfs/errors.js'
+import * as pinningErrors from '../../src/core/ipfs/pinning/errors.js'
 import * as modelErrors from '../../src/core/models/errors.js'
 import { ToolNotFoundError } from '../../src/core/tools/binaries.js'
 import * as unitErrors from '../../src/core/units/errors.js'
@@ -80,6 +81,14 @@ const samples: ModeldaoError[] = [
   new ipfsErrors.IpfsListenError(['/ip4/127.0.0.1/tcp/4001'], cause),
   new ipfsErrors.GatewayListenError('127.0.0.1', 8080, cause),
   new ipfsErrors.NotPinnedError(cid),
+  new pinningErrors.PinningTokenMissingError('MODELDAO_PINNING_TOKEN is not set and no token file was given'),
+  new pinningErrors.PinningServiceUnreachableError('https://pin.example.com', cause),
+  new pinningErrors.PinningUnauthorizedError('https://pin.example.com', 'MODELDAO_PINNING_TOKEN'),
+  new pinningErrors.PinningRequestRejectedError('https://pin.example.com', 400, 'BAD_REQUEST', 'cid: "bafy-not" is not a valid CID.'),
+  new pinningErrors.PinningServiceFailedError('https://pin.example.com', 'HTTP 503'),
+  new pinningErrors.PinFailedError(cid, 'https://pin.example.com', 'could not fetch from any origin (http://127.0.0.1:8080: HTTP 404)'),
+  new pinningErrors.PinningOriginRequiredError(cid, 'https://pin.example.com'),
+  new pinningErrors.PinningListenError('127.0.0.1', 9097, cause),
   new modelErrors.GgufMalformedError('/w/model.gguf', 'truncated header'),
   new modelErrors.ManifestInvalidError(['files[0].sha256 is not 64 hex digits']),
   new modelErrors.PublishInputError('PUBLISH_PATH_MISSING', '/w/nope does not exist.', 'Check the path.'),
@@ -92,7 +101,7 @@ const samples: ModeldaoError[] = [
 
 describe('user-facing text', () => {
   it('every error class has a sample here (add one when you add an error)', () => {
-    const classes = [baseErrors, chainErrors, unitErrors, walletErrors, ipfsErrors, modelErrors, { ToolNotFoundError, ContractRevertError }]
+    const classes = [baseErrors, chainErrors, unitErrors, walletErrors, ipfsErrors, pinningErrors, modelErrors, { ToolNotFoundError, ContractRevertError }]
       .flatMap((module) => Object.values(module))
       .filter((value): value is typeof ModeldaoError => typeof value === 'function' && value.prototype instanceof ModeldaoError)
     const sampled = new Set(samples.map((error) => error.constructor))

@@ -81,6 +81,15 @@ export const errorCatalogue = {
   CAR_INVALID: { exitCode: invalidInput, meaning: 'A CAR file is malformed, tampered or incomplete.' },
   IPFS_LISTEN_FAILED: { exitCode: unavailable, meaning: 'The IPFS node cannot listen on the asked address.' },
   GATEWAY_LISTEN_FAILED: { exitCode: unavailable, meaning: 'The gateway cannot listen on the asked host and port.' },
+  // pinning service
+  PINNING_TOKEN_MISSING: { exitCode: usage, meaning: 'No pinning service token: no MODELDAO_PINNING_TOKEN and no readable token file.' },
+  PINNING_SERVICE_UNREACHABLE: { exitCode: unavailable, meaning: 'The remote pinning service does not answer.' },
+  PINNING_UNAUTHORIZED: { exitCode: invalidInput, meaning: 'The pinning service refused the access token (HTTP 401).' },
+  PINNING_REQUEST_REJECTED: { exitCode: invalidInput, meaning: 'The pinning service refused a request (HTTP 4xx with its reason).' },
+  PINNING_SERVICE_FAILED: { exitCode: unavailable, meaning: 'The pinning service failed (HTTP 5xx) or answered something else than the API.' },
+  PIN_FAILED: { exitCode: unavailable, meaning: 'The pinning service gave up on a pin request (status failed).' },
+  PINNING_ORIGIN_REQUIRED: { exitCode: usage, meaning: 'A remote pin needs an origin and none was given.' },
+  PINNING_LISTEN_FAILED: { exitCode: unavailable, meaning: 'The pinning service API cannot listen on the asked host and port.' },
   // models
   PUBLISH_NO_INPUT: { exitCode: invalidInput, meaning: 'publish was given no path.' },
   PUBLISH_PATH_MISSING: { exitCode: invalidInput, meaning: 'A path to publish does not exist.' },

@@ -1,6 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import type { PeerId } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
 import { BlockUnavailableError, MultiaddrInvalidError, SourceUnreachableError } from '../errors.js'
 import type { IpfsRepo } from '../storage/repo.js'
@@ -95,27 +96,51 @@ function parsePeer(peer: string): Multiaddr {
   }
 }
 
+export type PeerSourceOptions = { timeoutMs?: number; attemptMs?: number; attempts?: number }
+
 /**
- * A libp2p peer, through a short-lived Helia node of its own (so each peer's blocks, speed and failure are its own).
- * Whole subtrees come over the modeldao CAR protocol when the peer offers it, single blocks over bitswap. When the
- * connection drops, pending and later requests fail at once instead of waiting out a timeout.
+ * A libp2p peer, through a short-lived Helia node of its own (so each peer's blocks, speed and failure are its own,
+ * and its throwaway identity never collides with the daemon's). See `nodeSource`; closing it stops the node.
  */
-export async function peerSource(repo: IpfsRepo, peer: string, options: { timeoutMs?: number; attemptMs?: number; attempts?: number } = {}): Promise<BlockSource> {
-  const address = parsePeer(peer)
+export async function peerSource(repo: IpfsRepo, peer: string, options: PeerSourceOptions = {}): Promise<BlockSource> {
+  parsePeer(peer)
   // Loaded on demand: libp2p and Helia cost a second or two to import, and only peer fetches need them.
   const { createIpfsNode } = await import('./node.js')
-  const { openCarStream } = await import('./carProtocol.js')
   const node: IpfsNode = await createIpfsNode(repo, { listen: [], datastore: 'memory' })
-  const gone = new AbortController()
   try {
-    const connection = await node.libp2p.dial(address, { signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) })
-    node.libp2p.addEventListener('peer:disconnect', (event) => {
-      if (event.detail.equals(connection.remotePeer)) gone.abort(new SourceUnreachableError(peer, new Error('the connection closed')))
-    })
+    const source = await nodeSource(node, peer, options)
+    return {
+      ...source,
+      close: async () => {
+        await source.close()
+        await node.stop()
+      },
+    }
   } catch (error) {
     await node.stop()
+    throw error
+  }
+}
+
+/**
+ * A libp2p peer through a running node (a short-lived one, or the daemon's): whole subtrees come over the modeldao
+ * CAR protocol when the peer offers it, single blocks over bitswap. When the connection drops, pending and later
+ * requests fail at once instead of waiting out a timeout. Closing the source leaves the node running.
+ */
+export async function nodeSource(node: IpfsNode, peer: string, options: PeerSourceOptions = {}): Promise<BlockSource> {
+  const address = parsePeer(peer)
+  const { openCarStream } = await import('./carProtocol.js')
+  const gone = new AbortController()
+  let remotePeer: PeerId
+  try {
+    remotePeer = (await node.libp2p.dial(address, { signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) })).remotePeer
+  } catch (error) {
     throw new SourceUnreachableError(peer, error)
   }
+  const onDisconnect = (event: CustomEvent<PeerId>) => {
+    if (event.detail.equals(remotePeer)) gone.abort(new SourceUnreachableError(peer, new Error('the connection closed')))
+  }
+  node.libp2p.addEventListener('peer:disconnect', onDisconnect)
   const unreachable = (error: unknown) => (gone.signal.aborted ? gone.signal.reason : new SourceUnreachableError(peer, error))
   return {
     name: peer,
@@ -124,7 +149,7 @@ export async function peerSource(repo: IpfsRepo, peer: string, options: { timeou
     async fetchBlock(cid, signal) {
       gone.signal.throwIfAborted()
       // A want can go unanswered: ask again with a fresh want rather than wait on a lost one. Helia checks the hash
-      // and stores the block in our repo.
+      // and stores the block in the node's repo.
       const attemptMs = options.attemptMs ?? 5_000
       const attempts = options.attempts ?? 6
       for (let attempt = 1; ; attempt++) {
@@ -151,8 +176,8 @@ export async function peerSource(repo: IpfsRepo, peer: string, options: { timeou
       }
     },
     close: async () => {
+      node.libp2p.removeEventListener('peer:disconnect', onDisconnect)
       gone.abort(new SourceUnreachableError(peer, new Error('closed')))
-      await node.stop()
     },
   }
 }
