@@ -8,8 +8,11 @@ import type { Benchmark } from '../bench/types.js'
 import { gasBenchmark } from '../bench/gas.js'
 import { keystoreBenchmark } from '../bench/keystore.js'
 import { publishBenchmark } from '../bench/publish.js'
+import { fetchBenchmark, fetchSoakBenchmark } from '../bench/fetch.js'
 
-const all: Benchmark[] = [gasBenchmark, publishBenchmark, keystoreBenchmark]
+const all: Benchmark[] = [gasBenchmark, publishBenchmark, fetchBenchmark, keystoreBenchmark, fetchSoakBenchmark]
+// The soak runs ten 1 GiB fetches: only when named.
+const byDefault = all.filter((b) => b !== fetchSoakBenchmark)
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'))
 const unknown = wanted.filter((name) => !all.some((b) => b.name === name))
@@ -17,7 +20,7 @@ if (unknown.length) {
   console.error(`Unknown benchmark(s): ${unknown.join(', ')}. Available: ${all.map((b) => b.name).join(', ')}`)
   process.exit(2)
 }
-const selected = wanted.length ? all.filter((b) => wanted.includes(b.name)) : all
+const selected = wanted.length ? all.filter((b) => wanted.includes(b.name)) : byDefault
 
 const { results, failedTargets, failedRows } = await runBenchmarks(selected, (line) => console.log(line))
 

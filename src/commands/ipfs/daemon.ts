@@ -24,6 +24,7 @@ With --json, prints one ready line (the usual envelope, with "ready": true) once
     'gateway-host': Flags.string({ summary: 'Gateway bind address.', default: '127.0.0.1' }),
     'gateway-port': Flags.integer({ summary: 'Gateway port (0 = any free port).', default: 8080, min: 0, max: 65535 }),
     'no-gateway': Flags.boolean({ summary: 'Do not start the HTTP gateway.', default: false }),
+    'bitswap-only': Flags.boolean({ summary: 'Serve libp2p peers over bitswap only, like a plain IPFS node (no whole-DAG CAR streams).', default: false }),
     'pinning-api': Flags.boolean({ summary: `Serve the IPFS Pinning Service API (token from ${PINNING_TOKEN_ENV} or --pinning-token-file).`, default: false }),
     'pinning-host': Flags.string({ summary: 'Pinning API bind address (with --pinning-api).', default: '127.0.0.1' }),
     'pinning-port': Flags.integer({ summary: 'Pinning API port (0 = any free port).', default: DEFAULT_PINNING_PORT, min: 0, max: 65535 }),
@@ -39,7 +40,7 @@ With --json, prints one ready line (the usual envelope, with "ready": true) once
           port: this.flags['pinning-port'],
         }
       : false
-    await this.serve(new IpfsDaemon(this.ctx, { listen: this.flags.listen, gateway, pinning }), (info: IpfsDaemonInfo) => {
+    await this.serve(new IpfsDaemon(this.ctx, { listen: this.flags.listen, gateway, pinning, bitswapOnly: this.flags['bitswap-only'] }), (info: IpfsDaemonInfo) => {
       this.log(`IPFS node ${info.peerId}`)
       for (const address of info.multiaddrs) this.log(`  libp2p  ${address}`)
       if (info.gateway) this.log(`  gateway ${info.gateway}/ipfs/<cid>?format=raw|car`)

@@ -27,8 +27,8 @@ const UNIT = 48 * MiB
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex')
 
 /** `modeldao ipfs daemon` as a real process over `home`, on free loopback ports. */
-async function startDaemonProcess(home: string): Promise<{ child: ChildProcess; multiaddr: string; gateway: string }> {
-  const child = spawn(process.execPath, [runJs, 'ipfs', 'daemon', '--listen', '/ip4/127.0.0.1/tcp/0', '--gateway-port', '0', '--json'], {
+async function startDaemonProcess(home: string, extra: string[] = []): Promise<{ child: ChildProcess; multiaddr: string; gateway: string }> {
+  const child = spawn(process.execPath, [runJs, 'ipfs', 'daemon', '--listen', '/ip4/127.0.0.1/tcp/0', '--gateway-port', '0', '--json', ...extra], {
     env: { ...process.env, MODELDAO_HOME: home },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -138,6 +138,34 @@ describe('fetching one model from several sources (real libp2p peers, real gatew
       expect(total).toBeGreaterThanOrEqual(bigBytes.byteLength + smallBytes.byteLength)
       expect(total).toBeLessThan(bigBytes.byteLength + smallBytes.byteLength + MiB)
     } finally {
+      await pool.close()
+      await repo.close()
+    }
+  })
+
+  it('fetches from a bitswap-only peer (a plain IPFS node) without stalls', async () => {
+    const daemon = await startDaemonProcess(homeB(), ['--bitswap-only', '--no-gateway'])
+    const repo = openRepo(join(dir, 'bitswap'))
+    const pool = new SourcePool([await peerSource(repo, daemon.multiaddr)])
+    let last = performance.now()
+    let longestGap = 0
+    try {
+      const result = await fetchModelFiles({
+        repo,
+        manifestCid,
+        outDir: join(dir, 'out-bitswap'),
+        source: pool,
+        onProgress: () => {
+          longestGap = Math.max(longestGap, performance.now() - last)
+          last = performance.now()
+        },
+      })
+      await expectFiles(join(dir, 'out-bitswap'))
+      expect(result.sources[0]!.blocks).toBeGreaterThan(240)
+      // Lost bitswap messages used to cost a 5–20 s wait for a retry, several times per fetch.
+      expect(longestGap).toBeLessThan(4000)
+    } finally {
+      await stopProcess(daemon.child)
       await pool.close()
       await repo.close()
     }

@@ -9,6 +9,8 @@ import { PinningListenError } from '../../ipfs/pinning/errors.js'
 import { isGatewayOrigin, startPinningServer, type PinningServer } from '../../ipfs/pinning/server.js'
 
 export type IpfsDaemonParams = {
+  /** Serve blocks over bitswap only, like a plain IPFS node (no whole-DAG CAR streams to modeldao peers). */
+  bitswapOnly?: boolean | undefined
   /** libp2p listen multiaddrs (default loopback on port 4001). */
   listen?: readonly string[] | undefined
   /** The trustless HTTP gateway's address, or false for none (default 127.0.0.1:8080). */
@@ -54,7 +56,7 @@ export class IpfsDaemon extends Service<IpfsDaemonInfo> {
     const { serveCarProtocol } = await import('../../ipfs/network/carProtocol.js')
     try {
       this.node = await createIpfsNode(repo, { listen })
-      await serveCarProtocol(this.node.libp2p, repo)
+      if (!this.params.bitswapOnly) await serveCarProtocol(this.node.libp2p, repo)
     } catch (error) {
       throw new IpfsListenError(listen, error)
     }

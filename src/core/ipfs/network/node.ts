@@ -32,9 +32,17 @@ export async function createIpfsNode(repo: IpfsRepo, options: CreateIpfsNodeOpti
   const light = createHeliaLight({ blockstore: repo.blockstore, datastore })
   const withNet = withLibp2pLight(light, {
     addresses: { listen: options.listen ?? ['/ip4/127.0.0.1/tcp/0'] },
+    // Bitswap sends each message (up to 4 MiB of blocks) on a new stream, and yamux grants the sender window as bytes
+    // arrive, not as they are read: until the protocol handler is attached the bytes pile up in the stream's read
+    // buffer, and past its limit (4 MiB by default) the stream is reset and the blocks on it are lost for good (the
+    // sender counts them as sent; the want is never answered). The handler is attached only after libp2p records the
+    // protocol in its peer store, so: keep the peer store in memory (on disk each stream waited up to ~300 ms for a
+    // file write), and let a stream buffer more than one full bitswap message. Helia's own datastore (the node's key)
+    // stays where `datastore` says.
+    datastore: new MemoryDatastore(),
     transports: [tcp()],
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    streamMuxers: [yamux({ streamOptions: { maxReadBufferLength: 32 * 1024 * 1024 } })],
     peerDiscovery: [],
     services: { identify: identify() },
   })
