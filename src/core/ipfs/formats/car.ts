@@ -30,15 +30,40 @@ export function carHeader(roots: CID[]): Uint8Array {
  * Streams a CARv1 of the whole DAG under `root` from the local repo, blocks in depth-first order (the order the
  * trustless gateway spec calls `order=dfs`), then the DAGs of `include` (a model's files under its manifest), each
  * block once. A missing block throws from the iterator, so a reader never mistakes a short CAR for a whole one.
+ * Blocks are checked against their CIDs as read unless `verify` is false (a trustless reader checks them anyway).
  */
-export async function* carStream(repo: IpfsRepo, root: CID, signal?: AbortSignal, include: readonly CID[] = []): AsyncGenerator<Uint8Array> {
+export async function* carStream(
+  repo: IpfsRepo,
+  root: CID,
+  signal?: AbortSignal,
+  include: readonly CID[] = [],
+  options: { verify?: boolean } = {},
+): AsyncGenerator<Uint8Array> {
   yield carHeader([root])
   const seen = new Set<string>()
   for (const dag of [root, ...include]) {
-    for await (const { cid, bytes } of walkDag(dag, { load: (c) => repo.blockstore.getBytes(c), signal, seen })) {
-      yield Buffer.concat([varint(cid.bytes.byteLength + bytes!.byteLength), cid.bytes, bytes!])
+    for await (const { cid, bytes } of walkDag(dag, { load: (c) => repo.blockstore.getBytes(c, options), signal, seen })) {
+      // Two chunks, no concat: a block's bytes go out as read.
+      yield Buffer.concat([varint(cid.bytes.byteLength + bytes!.byteLength), cid.bytes])
+      yield bytes!
     }
   }
+}
+
+/** Groups a stream's chunks into batches of at least `minBytes` (the last may be smaller): fewer, larger writes. */
+export async function* batchChunks(chunks: AsyncIterable<Uint8Array>, minBytes: number): AsyncGenerator<Uint8Array[]> {
+  let batch: Uint8Array[] = []
+  let bytes = 0
+  for await (const chunk of chunks) {
+    batch.push(chunk)
+    bytes += chunk.byteLength
+    if (bytes >= minBytes) {
+      yield batch
+      batch = []
+      bytes = 0
+    }
+  }
+  if (batch.length > 0) yield batch
 }
 
 /** Writes a CAR of `root` (and the DAGs of `include`) to `path` atomically (temp file, then rename). */

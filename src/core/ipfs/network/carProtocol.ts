@@ -1,7 +1,8 @@
 import type { Libp2p, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { CID } from 'multiformats/cid'
-import { carStream } from '../formats/car.js'
+import { Uint8ArrayList } from 'uint8arraylist'
+import { batchChunks, carStream } from '../formats/car.js'
 import { parseCid } from '../formats/verify.js'
 import type { IpfsRepo } from '../storage/repo.js'
 
@@ -84,7 +85,7 @@ async function readLine(chunks: AsyncIterator<Uint8Array>, max = 512): Promise<{
   }
 }
 
-async function send(stream: Stream, bytes: Uint8Array, signal?: AbortSignal) {
+async function send(stream: Stream, bytes: Uint8Array | Uint8ArrayList, signal?: AbortSignal) {
   if (!stream.send(bytes)) await stream.onDrain(signal ? { signal } : {})
 }
 
@@ -109,7 +110,11 @@ export async function serveCarProtocol(libp2p: Libp2p, repo: IpfsRepo): Promise<
           return await stream.close()
         }
         await send(stream, Buffer.from('200\n'))
-        for await (const chunk of carStream(repo, cid, controller.signal)) await send(stream, chunk, controller.signal)
+        // Blocks are not re-hashed here (the client checks each one); a block's header and bytes go out as one
+        // message, so the muxer and the encryption see large frames.
+        for await (const batch of batchChunks(carStream(repo, cid, controller.signal, [], { verify: false }), 256 * 1024)) {
+          await send(stream, new Uint8ArrayList(...batch), controller.signal)
+        }
         await stream.close()
       } catch (error) {
         // A block missing half-way: reset, so the client sees a cut stream, never a complete-looking CAR.

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises'
 import * as dagPb from '@ipld/dag-pb'
 import { UnixFS } from 'ipfs-unixfs'
@@ -9,6 +8,7 @@ import { piecesMatchCid, readCarBlocks } from '../formats/carReader.js'
 import { blockMatchesCid, multihashKey } from '../formats/verify.js'
 import type { IpfsRepo } from '../storage/repo.js'
 import { CarNotOfferedError } from './carProtocol.js'
+import { PrefixHasher } from './prefixHasher.js'
 import { isSourceFault, type SourcePool, type SourceStats } from './sourcePool.js'
 import type { BlockSource } from './sources.js'
 
@@ -119,44 +119,19 @@ function leafData(cid: CID, pieces: Uint8Array[]): Uint8Array[] {
   return [UnixFS.unmarshal(dagPb.decode(bytes).Data ?? new Uint8Array()).data ?? new Uint8Array()]
 }
 
-/**
- * The file's sha256, computed in file order from what is already on disk: segments land out of order (several units,
- * several sources), and the hash reads back each verified prefix from the page cache as it grows.
- */
-class PrefixHasher {
-  private readonly hash = createHash('sha256')
-  private readonly buffer = Buffer.allocUnsafe(4 * 1024 * 1024)
-  private hashed = 0
-  private chain: Promise<void> = Promise.resolve()
-
-  constructor(private readonly handle: FileHandle) {}
-
-  advanceTo(end: number) {
-    const next = this.chain.then(async () => {
-      while (this.hashed < end) {
-        const { bytesRead } = await this.handle.read(this.buffer, 0, Math.min(this.buffer.byteLength, end - this.hashed), this.hashed)
-        if (bytesRead === 0) throw new Error(`the partial file is shorter than ${end} bytes`)
-        this.hash.update(this.buffer.subarray(0, bytesRead))
-        this.hashed += bytesRead
-      }
-    })
-    next.catch(() => {}) // surfaced by digest()
-    this.chain = next
-  }
-
-  async digest(): Promise<string> {
-    await this.chain
-    return this.hash.digest('hex')
-  }
-}
+/** Bytes gathered for one positioned write: contiguous segments, up to 4 MiB. */
+type WriteBatch = { offset: number; end: number; pieces: Uint8Array[]; segments: Segment[] }
+const BATCH_BYTES = 4 * 1024 * 1024
 
 /**
- * Positioned writes of verified segments, a bounded number in flight, each marked done (and the hash frontier moved)
- * only once its bytes are in the file. fdatasync runs in the background every 64 MiB, so the disk drains while the
- * network delivers and the closing fsync has little left to do.
+ * Positioned writes of verified segments: contiguous ones are gathered into one write of up to 4 MiB, a bounded
+ * number of writes run at once, and each segment is marked done (and the hash frontier moved) only once its bytes
+ * are in the file. fdatasync runs in the background every 64 MiB, so the disk drains while the network delivers and
+ * the closing fsync has little left to do.
  */
 class SegmentWriter {
   private readonly inFlight = new Set<Promise<void>>()
+  private batch: WriteBatch | undefined
   private failure: unknown
   private next = 0
   private sinceSync = 0
@@ -176,25 +151,45 @@ class SegmentWriter {
     if (this.failure) throw this.failure
     const length = pieces.reduce((n, piece) => n + piece.byteLength, 0)
     if (length !== segment.size) throw new Sha256MismatchError(this.path, `a block at offset ${segment.offset} holds ${length} bytes, the DAG says ${segment.size}`)
-    while (this.inFlight.size >= WRITES_IN_FLIGHT) await Promise.race(this.inFlight)
     if (segment.done) return // another source finished it meanwhile
-    const write = this.handle.writev(pieces, segment.offset).then(
-      () => this.markDone(segment),
-      (error: unknown) => {
-        this.failure ??= error
-      },
-    )
+    // Re-checked after each wait: another unit may have started a batch elsewhere in the file meanwhile.
+    while (this.batch && (this.batch.end !== segment.offset || this.batch.end - this.batch.offset >= BATCH_BYTES)) await this.writeBatch()
+    if (segment.done) return
+    this.batch ??= { offset: segment.offset, end: segment.offset, pieces: [], segments: [] }
+    this.batch.pieces.push(...pieces)
+    this.batch.segments.push(segment)
+    this.batch.end += segment.size
+    if (this.batch.end - this.batch.offset >= BATCH_BYTES) await this.writeBatch()
+  }
+
+  private async writeBatch() {
+    const batch = this.batch
+    this.batch = undefined
+    if (!batch) return
+    while (this.inFlight.size >= WRITES_IN_FLIGHT) await Promise.race(this.inFlight)
+    const write = (async () => {
+      // writev takes at most 1024 buffers per call.
+      for (let i = 0, at = batch.offset; i < batch.pieces.length; i += 1024) {
+        const part = batch.pieces.slice(i, i + 1024)
+        await this.handle.writev(part, at)
+        at += part.reduce((n, piece) => n + piece.byteLength, 0)
+      }
+      for (const segment of batch.segments) this.markDone(segment, false)
+      this.advanceHash()
+    })().catch((error: unknown) => {
+      this.failure ??= error
+    })
     this.inFlight.add(write)
     void write.finally(() => this.inFlight.delete(write))
   }
 
-  markDone(segment: Segment) {
+  /** Marks a written segment done; `advance` moves the hash frontier now (a batch moves it once, at its end). */
+  markDone(segment: Segment, advance = true) {
     if (segment.done) return
     segment.done = true
     this.doneBytes += segment.size
     this.sinceSync += segment.size
-    while (this.next < this.segments.length && this.segments[this.next]!.done) this.next++
-    this.hasher.advanceTo(this.segments[this.next]?.offset ?? this.total)
+    if (advance) this.advanceHash()
     if (this.sinceSync >= 64 * 1024 * 1024 && !this.syncing) {
       this.sinceSync = 0
       this.syncing = this.handle.datasync().finally(() => (this.syncing = undefined))
@@ -202,8 +197,14 @@ class SegmentWriter {
     this.onDone()
   }
 
-  /** Waits for every write launched so far. @throws the first write error (a full disk, say). */
+  private advanceHash() {
+    while (this.next < this.segments.length && this.segments[this.next]!.done) this.next++
+    this.hasher.advanceTo(this.segments[this.next]?.offset ?? this.total)
+  }
+
+  /** Writes what is gathered and waits for every write so far. @throws the first write error (a full disk, say). */
   async drain(): Promise<void> {
+    await this.writeBatch()
     while (this.inFlight.size > 0) await Promise.race(this.inFlight)
     await this.syncing
     if (this.failure) throw this.failure
@@ -241,13 +242,14 @@ export async function fetchFileToDisk(params: FetchFileParams): Promise<{ fetche
   const total = segments.reduce((n, s) => n + s.size, 0)
   if (total !== params.size) throw new Sha256MismatchError(params.path, `the DAG holds ${total} bytes, the manifest says ${params.size}`)
   let handle: FileHandle | undefined
+  let hasher: PrefixHasher | undefined
   let fetchedBytes = 0
   let verifiedBytes = 0
   try {
     const existing = await stat(params.partial).catch(() => undefined)
     handle = await open(params.partial, existing ? 'r+' : 'w+')
     const file = handle
-    const hasher = new PrefixHasher(file)
+    hasher = new PrefixHasher(params.partial)
     const report = () => {
       verifiedBytes = writer.doneBytes
       params.onProgress?.({ bytes: writer.doneBytes, fetchedBytes, sources: pool.snapshot() })
@@ -391,7 +393,7 @@ export async function fetchFileToDisk(params: FetchFileParams): Promise<{ fetche
     if (segments.some((segment) => !segment.done)) throw pool.exhausted(params.path)
 
     await writer.drain()
-    const actual = await hasher.digest()
+    const actual = await hasher.digest(total)
     await file.sync()
     await file.close()
     handle = undefined
@@ -400,6 +402,7 @@ export async function fetchFileToDisk(params: FetchFileParams): Promise<{ fetche
     if (params.keep) await params.repo.blockstore.flush()
     return { fetchedBytes }
   } catch (error) {
+    await hasher?.close().catch(() => {})
     await handle?.close().catch(() => {})
     // Only verified blocks ever reach the partial file: a failed or interrupted transfer keeps them for the next run
     // (from any source). A file that contradicts its manifest, or holds nothing yet, leaves nothing behind.

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { CID } from 'multiformats/cid'
-import { carStream } from '../formats/car.js'
+import { batchChunks, carStream } from '../formats/car.js'
 import { parseCid } from '../formats/verify.js'
 import type { IpfsRepo } from '../storage/repo.js'
 
@@ -59,8 +59,13 @@ async function handle(repo: IpfsRepo, req: IncomingMessage, res: ServerResponse)
   })
   if (req.method === 'HEAD') return res.end()
   try {
-    for await (const chunk of carStream(repo, cid)) {
-      if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve))
+    // Blocks are not re-hashed here: a trustless client checks each one against its CID.
+    for await (const batch of batchChunks(carStream(repo, cid, undefined, [], { verify: false }), 1024 * 1024)) {
+      res.cork()
+      for (const chunk of batch) res.write(chunk)
+      res.uncork()
+      // Asked after uncork: the flush may already have drained what the corked writes buffered.
+      if (res.writableNeedDrain) await new Promise((resolve) => res.once('drain', resolve))
     }
     res.end()
   } catch {
