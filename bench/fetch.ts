@@ -1,8 +1,9 @@
 // Fetching weights over loopback, side by side in one run on the same published random file:
 //  - a plain HTTP download of the file (curl), and the same made durable (fsync): the baselines;
 //  - `model get --gateway` (one CAR stream per subtree, every block and the file verified, fsynced);
-//  - `model get --peer` from a modeldao daemon (whole subtrees as CAR streams over libp2p);
+//  - `model get --peer` from a modeldao daemon, which advertises its gateway over libp2p (whole subtrees over HTTP);
 //  - `model get --peer --gateway` (both at once);
+//  - `model get --peer` from a daemon without a gateway (whole subtrees as CAR streams over libp2p: noise + yamux);
 //  - `model get --peer` from a daemon that serves bitswap only (what any IPFS node offers).
 // And `fetch-soak`: repeated peer fetches in-process, recording the longest gap with no verified bytes (a stall).
 import { mkdtemp, rm, stat } from 'node:fs/promises'
@@ -18,6 +19,11 @@ import { cli, MB, randomFile, startDaemon } from './files.js'
 import { measure } from './measure.js'
 import { publish } from './publish.js'
 import { attempt, ratio, type Benchmark, type BenchRow } from './types.js'
+
+const PEER = 'model get --peer (daemon advertises its gateway: HTTP)'
+const BOTH = 'model get --peer --gateway (both at once)'
+const LIBP2P = 'model get --peer (daemon without gateway: libp2p CAR)'
+const BITSWAP = 'model get --peer (daemon --bitswap-only)'
 
 export const fetchBenchmark: Benchmark = {
   name: 'fetch',
@@ -56,19 +62,29 @@ export const fetchBenchmark: Benchmark = {
       const httpSynced = await measure(`curl -sf -o ${copy} ${url} && sync ${copy}`).finally(() => rm(copy, { force: true }))
       plain.close()
 
+      // The usual daemon: its peers learn its gateway over libp2p and fetch over HTTP when they can reach it.
       const daemon = await startDaemon(home)
       let viaGateway, viaPeer, viaBoth
       try {
         viaGateway = await get('model get --gateway', `--gateway ${daemon.gateway}`)
-        viaPeer = await get('model get --peer (CAR streams)', `--peer ${daemon.multiaddrs[0]}`)
-        viaBoth = await get('model get --peer --gateway (both)', `--peer ${daemon.multiaddrs[0]} --gateway ${daemon.gateway}`)
+        viaPeer = await get(PEER, `--peer ${daemon.multiaddrs[0]}`)
+        viaBoth = await get(BOTH, `--peer ${daemon.multiaddrs[0]} --gateway ${daemon.gateway}`)
       } finally {
         await daemon.stop()
       }
+      // A daemon without a gateway: whole subtrees as CAR streams over libp2p (noise + yamux).
+      const libp2pDaemon = await startDaemon(home, ['--no-gateway'])
+      let viaLibp2p
+      try {
+        viaLibp2p = await get(LIBP2P, `--peer ${libp2pDaemon.multiaddrs[0]}`)
+      } finally {
+        await libp2pDaemon.stop()
+      }
+      // What any IPFS node offers: bitswap.
       const bitswapDaemon = await startDaemon(home, ['--bitswap-only', '--no-gateway'])
       let viaBitswap
       try {
-        viaBitswap = await get('model get --peer (bitswap only)', `--peer ${bitswapDaemon.multiaddrs[0]}`)
+        viaBitswap = await get(BITSWAP, `--peer ${bitswapDaemon.multiaddrs[0]}`)
       } finally {
         await bitswapDaemon.stop()
       }
@@ -81,9 +97,10 @@ export const fetchBenchmark: Benchmark = {
         if (run) rows.push({ label, value: rate(run.seconds), unit: 'MB/s', note: `peak RSS ${run.peakRssMb.toFixed(0)} MB` })
       }
       row('model get --gateway', viaGateway)
-      row('model get --peer (CAR streams)', viaPeer)
-      row('model get --peer --gateway (both)', viaBoth)
-      row('model get --peer (bitswap only)', viaBitswap)
+      row(PEER, viaPeer)
+      row(BOTH, viaBoth)
+      row(LIBP2P, viaLibp2p)
+      row(BITSWAP, viaBitswap)
       // A failed fetch makes its ratios NaN: reported as MISS against their targets, not dropped.
       const secondsOf = (run: { seconds: number } | undefined) => run?.seconds ?? Number.NaN
       const ratios = [
@@ -91,6 +108,7 @@ export const fetchBenchmark: Benchmark = {
         ratio('get --gateway / plain HTTP', http.seconds / secondsOf(viaGateway)),
         ratio('get --peer / plain HTTP', http.seconds / secondsOf(viaPeer), { op: '>=', value: 0.25 }),
         ratio('get --peer --gateway / plain HTTP', http.seconds / secondsOf(viaBoth)),
+        ratio('get --peer, libp2p CAR / plain HTTP', http.seconds / secondsOf(viaLibp2p)),
         ratio('get --peer, bitswap only / plain HTTP', http.seconds / secondsOf(viaBitswap)),
       ]
       return { rows, ratios }

@@ -38,7 +38,8 @@ it on to others.`
     })
     this.log(`Got "${result.manifest.name}" (${result.files.length} file(s), ${formatBytes(result.fetchedBytes)} fetched in ${result.seconds.toFixed(1)}s) into ${result.outDir}`)
     for (const source of result.sources) {
-      this.log(`  ${source.name}: ${formatBytes(source.bytes)}${source.state === 'dropped' ? ` (dropped: ${source.reason})` : ''}`)
+      const via = source.via ? ` via ${source.via}` : ''
+      this.log(`  ${source.name}: ${formatBytes(source.bytes)}${via}${source.state === 'dropped' ? ` (dropped: ${source.reason})` : ''}`)
     }
     if (result.kept) this.log('Pinned in the local repo: `modeldao ipfs daemon` serves it.')
     return result

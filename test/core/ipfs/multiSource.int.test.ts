@@ -133,6 +133,8 @@ describe('fetching one model from several sources (real libp2p peers, real gatew
         expect(source.state).toBe('active')
         expect(source.bytes).toBeGreaterThan(5 * MiB)
       }
+      // A plain libp2p node with the CAR protocol (no gateway to advertise): subtrees come as libp2p streams.
+      expect(result.sources.map((s) => s.via)).toEqual(['HTTP gateway', 'libp2p CAR stream'])
       // Every leaf came once: the shares add up to the file (plus the small file and a few interior nodes).
       const total = result.sources.reduce((n, s) => n + s.bytes, 0)
       expect(total).toBeGreaterThanOrEqual(bigBytes.byteLength + smallBytes.byteLength)
@@ -162,6 +164,7 @@ describe('fetching one model from several sources (real libp2p peers, real gatew
       })
       await expectFiles(join(dir, 'out-bitswap'))
       expect(result.sources[0]!.blocks).toBeGreaterThan(240)
+      expect(result.sources[0]!.via).toBe('bitswap')
       // Lost bitswap messages used to cost a 5–20 s wait for a retry, several times per fetch.
       expect(longestGap).toBeLessThan(4000)
     } finally {
@@ -269,7 +272,9 @@ describe('fetching one model from several sources (real libp2p peers, real gatew
       expect(viaGateway.sources[0]!.bytes).toBeGreaterThan(bigBytes.byteLength)
       const peerC = await peerSource(repoD, daemonC.multiaddr)
       try {
-        await fetchModelFiles({ repo: repoD, manifestCid, outDir: join(dir, 'out-d-peer'), source: peerC })
+        const viaPeer = await fetchModelFiles({ repo: repoD, manifestCid, outDir: join(dir, 'out-d-peer'), source: peerC })
+        // The daemon advertises its gateway over libp2p; this client can reach it (both on loopback) and uses it.
+        expect(viaPeer.sources[0]!.via).toBe(`HTTP gateway ${daemonC.gateway}`)
       } finally {
         await peerC.close()
       }

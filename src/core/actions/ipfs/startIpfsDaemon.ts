@@ -70,6 +70,10 @@ export class IpfsDaemon extends Service<IpfsDaemonInfo> {
         throw new GatewayListenError(host, port, error)
       }
     }
+    // Peers that dial this node learn where its gateway is, and fetch whole subtrees over HTTP when they can reach it.
+    const gatewayUrl = this.gateway?.url ?? null
+    const { serveNodeInfo } = await import('../../ipfs/network/nodeInfo.js')
+    await serveNodeInfo(this.node.libp2p, () => ({ gateway: this.params.bitswapOnly ? null : gatewayUrl }))
     if (this.params.pinning) {
       const node = this.node
       const host = this.params.pinning.host ?? '127.0.0.1'

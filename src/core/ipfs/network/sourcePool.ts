@@ -13,6 +13,8 @@ export type SourceStats = {
   state: 'active' | 'dropped'
   /** Why it was dropped. */
   reason?: string | undefined
+  /** How it was transferring last (a peer's HTTP gateway, a libp2p CAR stream, bitswap). */
+  via?: string | undefined
 }
 
 /**
@@ -60,7 +62,7 @@ export class SourcePool implements BlockSource {
 
   /** A snapshot for progress reports, in the order the sources were given. */
   snapshot(): SourceStats[] {
-    return [...this.stats.values(), ...this.failedAtOpen].map((s) => ({ ...s }))
+    return [...this.stats.entries()].map(([source, s]) => ({ ...s, ...(source.via ? { via: source.via() } : {}) })).concat(this.failedAtOpen.map((s) => ({ ...s })))
   }
 
   credit(source: BlockSource, bytes: number) {

@@ -18,6 +18,8 @@ export type BlockSource = {
   close: () => Promise<void>
   /** Blocks to ask for at once (default 16). */
   concurrency?: number
+  /** How it transfers right now, for progress and results ("HTTP gateway http://…", "libp2p CAR stream", "bitswap"). */
+  via?: () => string
   /**
    * A CARv1 stream of the whole DAG under `root`, depth-first, when the source can send one (trustless gateways,
    * modeldao peers). @throws {CarNotOfferedError} when it cannot: fetch block by block instead.
@@ -59,6 +61,7 @@ export function gatewaySource(url: string): BlockSource {
   return {
     name: base,
     kind: 'gateway',
+    via: () => 'HTTP gateway',
     async fetchBlock(cid, signal) {
       const response = await get(`/ipfs/${cid}?format=raw`, RAW_TYPE, signal)
       if (response.statusCode !== 200) {
@@ -130,6 +133,7 @@ export async function peerSource(repo: IpfsRepo, peer: string, options: PeerSour
 export async function nodeSource(node: IpfsNode, peer: string, options: PeerSourceOptions = {}): Promise<BlockSource> {
   const address = parsePeer(peer)
   const { openCarStream } = await import('./carProtocol.js')
+  const { readNodeInfo, reachableGateway } = await import('./nodeInfo.js')
   const gone = new AbortController()
   let remotePeer: PeerId
   try {
@@ -142,40 +146,70 @@ export async function nodeSource(node: IpfsNode, peer: string, options: PeerSour
   }
   node.libp2p.addEventListener('peer:disconnect', onDisconnect)
   const unreachable = (error: unknown) => (gone.signal.aborted ? gone.signal.reason : new SourceUnreachableError(peer, error))
+  // A modeldao daemon says where its gateway is: plain HTTP carries bytes for a fraction of the CPU of an encrypted,
+  // multiplexed stream. Used while it answers; on a failure, the libp2p paths take over.
+  const gatewayUrl = reachableGateway((await readNodeInfo(node.libp2p, address))?.gateway ?? null, address)
+  let http = gatewayUrl ? gatewaySource(gatewayUrl) : undefined
+  let carOverLibp2p = true
+  const dropHttp = () => {
+    void http?.close()
+    http = undefined
+  }
+  const bitswapBlock = async (cid: CID, signal?: AbortSignal): Promise<Uint8Array> => {
+    // Should a want go unanswered (blocks lost on a reset stream: see createIpfsNode), ask again with a fresh want
+    // rather than wait on a lost one. Helia checks the hash and stores the block in the node's repo.
+    const attemptMs = options.attemptMs ?? 5_000
+    const attempts = options.attempts ?? 6
+    for (let attempt = 1; ; attempt++) {
+      const timeout = AbortSignal.timeout(attemptMs)
+      try {
+        const parts: Uint8Array[] = []
+        for await (const part of node.blockstore.get(cid, { signal: AbortSignal.any([gone.signal, timeout, ...(signal ? [signal] : [])]) })) parts.push(part)
+        return parts.length === 1 ? parts[0]! : Buffer.concat(parts)
+      } catch (error) {
+        if (signal?.aborted) throw error
+        if (gone.signal.aborted) throw gone.signal.reason
+        if (attempt >= attempts) throw new BlockUnavailableError(cid.toString(), `${peer} (no answer after ${attempts} tries of ${attemptMs / 1000} s)`)
+        // @helia/bitswap 4 drops an aborted want from its wantlist only on its next (debounced) send: asking again
+        // at once reuses that cancelled entry, and the new want is never sent. Let it go first.
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+    }
+  }
   return {
     name: peer,
     kind: 'peer',
     // 32 leaves (8 MiB of 256 KiB blocks) in flight: ~20 MB/s on loopback against 13 MB/s at 8; more gains nothing.
     // Stays within the stream read buffer set in createIpfsNode.
     concurrency: 32,
+    via: () => (http ? `HTTP gateway ${gatewayUrl}` : carOverLibp2p ? 'libp2p CAR stream' : 'bitswap'),
     async fetchBlock(cid, signal) {
       gone.signal.throwIfAborted()
-      // Should a want go unanswered (blocks lost on a reset stream: see createIpfsNode), ask again with a fresh want
-      // rather than wait on a lost one. Helia checks the hash and stores the block in the node's repo.
-      const attemptMs = options.attemptMs ?? 5_000
-      const attempts = options.attempts ?? 6
-      for (let attempt = 1; ; attempt++) {
-        const timeout = AbortSignal.timeout(attemptMs)
+      if (http) {
         try {
-          const parts: Uint8Array[] = []
-          for await (const part of node.blockstore.get(cid, { signal: AbortSignal.any([gone.signal, timeout, ...(signal ? [signal] : [])]) })) parts.push(part)
-          return parts.length === 1 ? parts[0]! : Buffer.concat(parts)
+          return await http.fetchBlock(cid, signal)
         } catch (error) {
-          if (signal?.aborted) throw error
-          if (gone.signal.aborted) throw gone.signal.reason
-          if (attempt >= attempts) throw new BlockUnavailableError(cid.toString(), `${peer} (no answer after ${attempts} tries of ${attemptMs / 1000} s)`)
-          // @helia/bitswap 4 drops an aborted want from its wantlist only on its next (debounced) send: asking again
-          // at once reuses that cancelled entry, and the new want is never sent. Let it go first.
-          await new Promise((resolve) => setTimeout(resolve, 100))
+          if (!(error instanceof SourceUnreachableError) || signal?.aborted) throw error
+          dropHttp()
         }
       }
+      return bitswapBlock(cid, signal)
     },
     async fetchCar(root, signal) {
       gone.signal.throwIfAborted()
+      if (http) {
+        try {
+          return await http.fetchCar!(root, signal)
+        } catch (error) {
+          if (!(error instanceof SourceUnreachableError) || signal?.aborted) throw error
+          dropHttp()
+        }
+      }
       try {
         const combined = AbortSignal.any([gone.signal, ...(signal ? [signal] : [])])
         return failuresAsUnreachable(await openCarStream(node.libp2p, address, root, combined), peer, signal)
       } catch (error) {
+        if (error instanceof CarNotOfferedError) carOverLibp2p = false
         if (error instanceof CarNotOfferedError || signal?.aborted) throw error
         throw unreachable(error)
       }
@@ -183,6 +217,7 @@ export async function nodeSource(node: IpfsNode, peer: string, options: PeerSour
     close: async () => {
       node.libp2p.removeEventListener('peer:disconnect', onDisconnect)
       gone.abort(new SourceUnreachableError(peer, new Error('closed')))
+      dropHttp()
     },
   }
 }
