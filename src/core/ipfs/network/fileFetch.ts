@@ -131,7 +131,7 @@ const BATCH_BYTES = 4 * 1024 * 1024
  */
 class SegmentWriter {
   private readonly inFlight = new Set<Promise<void>>()
-  private batch: WriteBatch | undefined
+  private readonly batches = new Map<object, WriteBatch>()
   private failure: unknown
   private next = 0
   private sinceSync = 0
@@ -147,24 +147,29 @@ class SegmentWriter {
     private readonly onDone: () => void,
   ) {}
 
-  async put(segment: Segment, pieces: Uint8Array[]): Promise<void> {
+  /**
+   * Queues a verified segment for writing. `lane` is who delivers it (a unit's stream): each lane gathers its own
+   * contiguous run, so two streams landing at once do not cut each other's writes into single blocks.
+   */
+  async put(segment: Segment, pieces: Uint8Array[], lane: object = this): Promise<void> {
     if (this.failure) throw this.failure
     const length = pieces.reduce((n, piece) => n + piece.byteLength, 0)
     if (length !== segment.size) throw new Sha256MismatchError(this.path, `a block at offset ${segment.offset} holds ${length} bytes, the DAG says ${segment.size}`)
     if (segment.done) return // another source finished it meanwhile
-    // Re-checked after each wait: another unit may have started a batch elsewhere in the file meanwhile.
-    while (this.batch && (this.batch.end !== segment.offset || this.batch.end - this.batch.offset >= BATCH_BYTES)) await this.writeBatch()
+    const current = this.batches.get(lane)
+    if (current && (current.end !== segment.offset || current.end - current.offset >= BATCH_BYTES)) await this.writeBatch(lane)
     if (segment.done) return
-    this.batch ??= { offset: segment.offset, end: segment.offset, pieces: [], segments: [] }
-    this.batch.pieces.push(...pieces)
-    this.batch.segments.push(segment)
-    this.batch.end += segment.size
-    if (this.batch.end - this.batch.offset >= BATCH_BYTES) await this.writeBatch()
+    const batch = this.batches.get(lane) ?? { offset: segment.offset, end: segment.offset, pieces: [], segments: [] }
+    this.batches.set(lane, batch)
+    batch.pieces.push(...pieces)
+    batch.segments.push(segment)
+    batch.end += segment.size
+    if (batch.end - batch.offset >= BATCH_BYTES) await this.writeBatch(lane)
   }
 
-  private async writeBatch() {
-    const batch = this.batch
-    this.batch = undefined
+  private async writeBatch(lane: object) {
+    const batch = this.batches.get(lane)
+    this.batches.delete(lane)
     if (!batch) return
     while (this.inFlight.size >= WRITES_IN_FLIGHT) await Promise.race(this.inFlight)
     const write = (async () => {
@@ -204,7 +209,7 @@ class SegmentWriter {
 
   /** Writes what is gathered and waits for every write so far. @throws the first write error (a full disk, say). */
   async drain(): Promise<void> {
-    await this.writeBatch()
+    for (const lane of [...this.batches.keys()]) await this.writeBatch(lane)
     while (this.inFlight.size > 0) await Promise.race(this.inFlight)
     await this.syncing
     if (this.failure) throw this.failure
@@ -306,7 +311,7 @@ export async function fetchFileToDisk(params: FetchFileParams): Promise<{ fetche
         fetchedBytes += block.length
         keep(block.cid, block.pieces)
         const data = leafData(block.cid, block.pieces)
-        for (const segment of waiting) await writer.put(segment, data)
+        for (const segment of waiting) await writer.put(segment, data, unit)
       }
       await writer.drain()
       await params.repo.blockstore.maybeCheckpoint()
@@ -325,7 +330,7 @@ export async function fetchFileToDisk(params: FetchFileParams): Promise<{ fetche
           pool.credit(source, bytes.byteLength)
           fetchedBytes += bytes.byteLength
           keep(segment.cid!, [bytes])
-          await writer.put(segment, leafData(segment.cid!, [bytes]))
+          await writer.put(segment, leafData(segment.cid!, [bytes]), unit)
         }
       }
       await Promise.all(Array.from({ length: Math.min(source.concurrency ?? 16, todo.length) }, lane))
