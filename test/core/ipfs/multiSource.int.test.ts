@@ -53,7 +53,7 @@ async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTER
 async function startTamperingPeer(repo: IpfsRepo): Promise<IpfsNode> {
   const node = await createIpfsNode(repo, { datastore: 'memory' })
   await node.libp2p.handle(CAR_PROTOCOL, async (stream) => {
-    const chunks = readStream(stream)[Symbol.asyncIterator]()
+    const chunks = readStream(stream)
     const first = await chunks.next()
     const root = parseCid(Buffer.from(first.value!).toString('utf8').trim())
     stream.send(Buffer.from('200\n'))

@@ -22,9 +22,10 @@ export class CarNotOfferedError extends Error {
 /**
  * A libp2p stream as an async iterable of chunks, with backpressure: the stream is paused while more than `high`
  * bytes wait unread (the stream's own iterator buffers without bound, and the muxer resets a stream whose read
- * buffer overflows).
+ * buffer overflows). Listens from the moment it is called, so call it before asking the other side for anything:
+ * our protocols answer only once asked, and nothing can arrive unheard.
  */
-export async function* readStream(stream: Stream, high = 8 * 1024 * 1024): AsyncGenerator<Uint8Array> {
+export function readStream(stream: Stream, high = 8 * 1024 * 1024): AsyncIterableIterator<Uint8Array> {
   const queue: Uint8Array[] = []
   let queued = 0
   let ended = false
@@ -51,25 +52,38 @@ export async function* readStream(stream: Stream, high = 8 * 1024 * 1024): Async
   stream.addEventListener('message', onMessage as never)
   stream.addEventListener('remoteCloseWrite', onEnd)
   stream.addEventListener('close', onClose as never)
-  try {
-    for (;;) {
-      const next = queue.shift()
-      if (next) {
-        queued -= next.byteLength
-        if (queued < high / 4 && stream.readStatus === 'paused') stream.resume()
-        yield next
-        continue
-      }
-      if (failure) throw failure
-      if (ended) return
-      await new Promise<void>((resolve) => (wake = resolve))
-      wake = undefined
-    }
-  } finally {
+  const stop = () => {
     stream.removeEventListener('message', onMessage as never)
     stream.removeEventListener('remoteCloseWrite', onEnd)
     stream.removeEventListener('close', onClose as never)
   }
+  const iterator: AsyncIterableIterator<Uint8Array> = {
+    async next() {
+      for (;;) {
+        const value = queue.shift()
+        if (value) {
+          queued -= value.byteLength
+          if (queued < high / 4 && stream.readStatus === 'paused') stream.resume()
+          return { value, done: false }
+        }
+        if (failure || ended) {
+          stop()
+          if (failure) throw failure
+          return { value: undefined, done: true }
+        }
+        await new Promise<void>((resolve) => (wake = resolve))
+        wake = undefined
+      }
+    },
+    async return() {
+      stop()
+      return { value: undefined, done: true }
+    },
+    [Symbol.asyncIterator]() {
+      return iterator
+    },
+  }
+  return iterator
 }
 
 /** Reads one `\n`-terminated line (at most `max` bytes) and returns it with whatever came after it. */
@@ -97,7 +111,7 @@ export async function serveCarProtocol(libp2p: Libp2p, repo: IpfsRepo): Promise<
       const controller = new AbortController()
       stream.addEventListener('close', () => controller.abort(), { once: true })
       try {
-        const { line } = await readLine(readStream(stream, 4096)[Symbol.asyncIterator]())
+        const { line } = await readLine(readStream(stream, 4096))
         let cid: CID
         try {
           cid = parseCid(line)
@@ -139,7 +153,7 @@ export async function openCarStream(libp2p: Libp2p, peer: Multiaddr, root: CID, 
   }
   const onAbort = () => stream.abort(new Error('aborted'))
   signal?.addEventListener('abort', onAbort, { once: true })
-  const chunks = readStream(stream)[Symbol.asyncIterator]()
+  const chunks = readStream(stream)
   await send(stream, Buffer.from(`${root}\n`), signal)
   const { line, rest } = await readLine(chunks)
   if (!line.startsWith('200')) {

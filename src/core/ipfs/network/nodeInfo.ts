@@ -15,6 +15,8 @@ export type NodeInfo = { gateway: string | null }
 export async function serveNodeInfo(libp2p: Libp2p, info: () => NodeInfo): Promise<void> {
   await libp2p.handle(INFO_PROTOCOL, async (stream: Stream) => {
     try {
+      // Answer only once asked: the asker's reader is listening by then, and cannot miss the answer or its end.
+      for await (const _request of readStream(stream, 64)) break
       if (!stream.send(Buffer.from(JSON.stringify(info())))) await stream.onDrain()
       await stream.close()
     } catch (error) {
@@ -27,10 +29,14 @@ export async function serveNodeInfo(libp2p: Libp2p, info: () => NodeInfo): Promi
 export async function readNodeInfo(libp2p: Libp2p, peer: Multiaddr, signal?: AbortSignal): Promise<NodeInfo | undefined> {
   const timeout = AbortSignal.timeout(2_000)
   try {
-    const stream = await libp2p.dialProtocol(peer, INFO_PROTOCOL, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout })
+    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout
+    const stream = await libp2p.dialProtocol(peer, INFO_PROTOCOL, { signal: combined })
+    combined.addEventListener('abort', () => stream.abort(new Error('no answer in time')), { once: true })
+    const reply = readStream(stream)
+    stream.send(Buffer.from('?'))
     const parts: Uint8Array[] = []
     let bytes = 0
-    for await (const part of readStream(stream)) {
+    for await (const part of reply) {
       parts.push(part)
       bytes += part.byteLength
       if (bytes > 4096) throw new Error('info too long')
