@@ -1,4 +1,4 @@
-import { closeSync, fdatasync, fsyncSync, openSync, readSync, unlinkSync, writevSync, mkdirSync, existsSync, statSync, truncateSync } from 'node:fs'
+import { closeSync, fdatasync, fsyncSync, openSync, readSync, unlinkSync, writev, writevSync, mkdirSync, existsSync, statSync, truncateSync } from 'node:fs'
 import { promisify } from 'node:util'
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
@@ -16,6 +16,7 @@ const WRITE_BUFFER_BYTES = 8 * 1024 * 1024
 /** Bytes appended between checkpoints (fdatasync, then index commit): what an interrupted import must redo. */
 const COMMIT_EVERY_BYTES = 64 * 1024 * 1024
 const fdatasyncAsync = promisify(fdatasync)
+const writevAsync = promisify(writev)
 
 type Location = { pack: number; offset: number; length: number }
 /** A block not yet indexed. `bytes` is kept only while it sits in the write buffer; after that it is read back. */
@@ -68,6 +69,8 @@ export class PackBlockstore implements Blockstore {
   private segment: string[] = []
   /** The checkpoint whose fdatasync is running. */
   private inflight: Promise<void> | undefined
+  /** The write-buffer flush running in the threadpool, so the page-cache copy overlaps with hashing the next blocks. */
+  private writing: Promise<void> | undefined
   private readFds = new Map<number, number>()
   private opened = false
 
@@ -115,29 +118,56 @@ export class PackBlockstore implements Blockstore {
     return this.packFd
   }
 
-  private writeBuffered(): void {
-    if (this.bufferedBytes === 0) return
-    const fd = this.ensurePack()
-    let position = this.bufferedFrom
-    let chunks = this.buffered
-    while (chunks.length > 0) {
-      // writev takes at most IOV_MAX (1024) buffers per call.
-      const batch = chunks.slice(0, 1024)
-      const written = writevSync(fd, batch, position)
-      const expected = batch.reduce((n, b) => n + b.byteLength, 0)
-      if (written !== expected) throw new Error(`short write to pack file (${written} of ${expected} bytes)`)
-      position += written
-      chunks = chunks.slice(1024)
-    }
+  /** Takes the write buffer for one append at its pack position. */
+  private takeBuffered(): { fd: number; chunks: Uint8Array[]; keys: string[]; position: number } | undefined {
+    if (this.bufferedBytes === 0) return undefined
+    const taken = { fd: this.ensurePack(), chunks: this.buffered, keys: this.bufferedKeys, position: this.bufferedFrom }
+    this.bufferedFrom += this.bufferedBytes
     this.buffered = []
+    this.bufferedKeys = []
     this.bufferedBytes = 0
-    this.bufferedFrom = position
-    // Written to the pack: drop the in-memory copies, so memory stays at the write buffer, not the checkpoint size.
-    for (const key of this.bufferedKeys) {
+    return taken
+  }
+
+  /** Written to the pack: drop the in-memory copies, so memory stays at the write buffer, not the checkpoint size. */
+  private dropWritten(keys: string[]): void {
+    for (const key of keys) {
       const block = this.pending.get(key)
       if (block) block.bytes = undefined
     }
-    this.bufferedKeys = []
+  }
+
+  private writeBuffered(): void {
+    const taken = this.takeBuffered()
+    if (!taken) return
+    let position = taken.position
+    for (let i = 0; i < taken.chunks.length; i += 1024) {
+      // writev takes at most IOV_MAX (1024) buffers per call.
+      const batch = taken.chunks.slice(i, i + 1024)
+      const written = writevSync(taken.fd, batch, position)
+      checkWritten(written, batch)
+      position += written
+    }
+    this.dropWritten(taken.keys)
+  }
+
+  /** Appends the write buffer in the threadpool; waits for the previous append first, so at most one runs. */
+  private async writeBufferedAsync(): Promise<void> {
+    await this.writing
+    const taken = this.takeBuffered()
+    if (!taken) return
+    this.writing = (async () => {
+      let position = taken.position
+      for (let i = 0; i < taken.chunks.length; i += 1024) {
+        const batch = taken.chunks.slice(i, i + 1024)
+        const { bytesWritten: written } = await writevAsync(taken.fd, batch, position)
+        checkWritten(written, batch)
+        position += written
+      }
+      this.dropWritten(taken.keys)
+    })()
+    // A failed append is reported by the next maybeCheckpoint/flush, which awaits it.
+    this.writing.catch(() => {})
   }
 
   /** Commits index rows for `keys` (their bytes are already durable in the pack). */
@@ -161,6 +191,7 @@ export class PackBlockstore implements Blockstore {
   /** Starts a background checkpoint of everything written so far (waits for the previous one first). */
   private async checkpoint(): Promise<void> {
     await this.inflight
+    await this.writing
     this.writeBuffered()
     const keys = this.segment
     const packSize = this.packOffset
@@ -176,6 +207,8 @@ export class PackBlockstore implements Blockstore {
     if (!this.opened) return
     await this.inflight
     this.inflight = undefined
+    await this.writing
+    this.writing = undefined
     this.writeBuffered()
     if (this.segment.length === 0) return
     fsyncSync(this.packFd!)
@@ -220,6 +253,7 @@ export class PackBlockstore implements Blockstore {
 
   /** Starts a checkpoint once enough bytes are uncommitted; call after `putBytes`. */
   async maybeCheckpoint(): Promise<void> {
+    if (this.bufferedBytes >= WRITE_BUFFER_BYTES) await this.writeBufferedAsync()
     if (this.uncommittedBytes >= COMMIT_EVERY_BYTES) await this.checkpoint()
   }
 
@@ -241,7 +275,8 @@ export class PackBlockstore implements Blockstore {
     this.pending.set(key, { bytes: copy, offset, length: copy.byteLength })
     this.segment.push(key)
     this.bufferedKeys.push(key)
-    if (this.bufferedBytes >= WRITE_BUFFER_BYTES) this.writeBuffered()
+    // Callers that never call maybeCheckpoint (which appends in the background) still get bounded memory.
+    if (this.bufferedBytes >= 4 * WRITE_BUFFER_BYTES) this.writeBuffered()
     return true
   }
 
@@ -391,6 +426,10 @@ export class PackBlockstore implements Blockstore {
   }
 }
 
+function checkWritten(written: number, batch: Uint8Array[]): void {
+  const expected = batch.reduce((n, b) => n + b.byteLength, 0)
+  if (written !== expected) throw new Error(`short write to pack file (${written} of ${expected} bytes)`)
+}
 
 function decodeMultihash(bytes: Uint8Array) {
   return decodeDigest(Uint8Array.from(bytes))
