@@ -9,11 +9,10 @@ import { blockMatchesCid, multihashKey } from '../formats/verify.js'
 import type { IpfsRepo } from '../storage/repo.js'
 import { CarNotOfferedError } from './carProtocol.js'
 import { PrefixHasher } from './prefixHasher.js'
+import { SegmentWriter, type Segment } from './segmentWriter.js'
 import { isSourceFault, type SourcePool, type SourceStats } from './sourcePool.js'
 import type { BlockSource } from './sources.js'
 
-/** A piece of the file: a leaf block to fetch, or bytes held inline by an interior node. */
-type Segment = { offset: number; size: number; done: boolean } & ({ cid: CID; inline?: undefined } | { inline: Uint8Array; cid?: undefined })
 
 /** A run of segments fetched from one source at a time: a whole subtree (one CAR stream) or loose leaves. */
 type Unit = { segments: Segment[]; root?: CID | undefined }
@@ -45,7 +44,6 @@ const DEFAULT_UNIT_BYTES = 64 * 1024 * 1024
 const LOOSE_LEAVES_PER_UNIT = 32
 /** CAR streams at once per source: the second keeps the pipe full while the first one's tail is written. */
 const CAR_STREAMS_PER_SOURCE = 2
-const WRITES_IN_FLIGHT = 16
 
 /** Interior nodes are small: keep them in the repo so a resumed fetch does not ask for them again. */
 async function interiorBlock(repo: IpfsRepo, pool: SourcePool, cid: CID, signal?: AbortSignal): Promise<Uint8Array> {
@@ -117,103 +115,6 @@ function leafData(cid: CID, pieces: Uint8Array[]): Uint8Array[] {
   if (cid.code === raw.code) return pieces
   const bytes = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces)
   return [UnixFS.unmarshal(dagPb.decode(bytes).Data ?? new Uint8Array()).data ?? new Uint8Array()]
-}
-
-/** Bytes gathered for one positioned write: contiguous segments, up to 4 MiB. */
-type WriteBatch = { offset: number; end: number; pieces: Uint8Array[]; segments: Segment[] }
-const BATCH_BYTES = 4 * 1024 * 1024
-
-/**
- * Positioned writes of verified segments: contiguous ones are gathered into one write of up to 4 MiB, a bounded
- * number of writes run at once, and each segment is marked done (and the hash frontier moved) only once its bytes
- * are in the file. fdatasync runs in the background every 64 MiB, so the disk drains while the network delivers and
- * the closing fsync has little left to do.
- */
-class SegmentWriter {
-  private readonly inFlight = new Set<Promise<void>>()
-  private readonly batches = new Map<object, WriteBatch>()
-  private failure: unknown
-  private next = 0
-  private sinceSync = 0
-  private syncing: Promise<void> | undefined
-  doneBytes = 0
-
-  constructor(
-    private readonly handle: FileHandle,
-    private readonly segments: Segment[],
-    private readonly hasher: PrefixHasher,
-    private readonly total: number,
-    private readonly path: string,
-    private readonly onDone: () => void,
-  ) {}
-
-  /**
-   * Queues a verified segment for writing. `lane` is who delivers it (a unit's stream): each lane gathers its own
-   * contiguous run, so two streams landing at once do not cut each other's writes into single blocks.
-   */
-  async put(segment: Segment, pieces: Uint8Array[], lane: object = this): Promise<void> {
-    if (this.failure) throw this.failure
-    const length = pieces.reduce((n, piece) => n + piece.byteLength, 0)
-    if (length !== segment.size) throw new Sha256MismatchError(this.path, `a block at offset ${segment.offset} holds ${length} bytes, the DAG says ${segment.size}`)
-    if (segment.done) return // another source finished it meanwhile
-    const current = this.batches.get(lane)
-    if (current && (current.end !== segment.offset || current.end - current.offset >= BATCH_BYTES)) await this.writeBatch(lane)
-    if (segment.done) return
-    const batch = this.batches.get(lane) ?? { offset: segment.offset, end: segment.offset, pieces: [], segments: [] }
-    this.batches.set(lane, batch)
-    batch.pieces.push(...pieces)
-    batch.segments.push(segment)
-    batch.end += segment.size
-    if (batch.end - batch.offset >= BATCH_BYTES) await this.writeBatch(lane)
-  }
-
-  private async writeBatch(lane: object) {
-    const batch = this.batches.get(lane)
-    this.batches.delete(lane)
-    if (!batch) return
-    while (this.inFlight.size >= WRITES_IN_FLIGHT) await Promise.race(this.inFlight)
-    const write = (async () => {
-      // writev takes at most 1024 buffers per call.
-      for (let i = 0, at = batch.offset; i < batch.pieces.length; i += 1024) {
-        const part = batch.pieces.slice(i, i + 1024)
-        await this.handle.writev(part, at)
-        at += part.reduce((n, piece) => n + piece.byteLength, 0)
-      }
-      for (const segment of batch.segments) this.markDone(segment, false)
-      this.advanceHash()
-    })().catch((error: unknown) => {
-      this.failure ??= error
-    })
-    this.inFlight.add(write)
-    void write.finally(() => this.inFlight.delete(write))
-  }
-
-  /** Marks a written segment done; `advance` moves the hash frontier now (a batch moves it once, at its end). */
-  markDone(segment: Segment, advance = true) {
-    if (segment.done) return
-    segment.done = true
-    this.doneBytes += segment.size
-    this.sinceSync += segment.size
-    if (advance) this.advanceHash()
-    if (this.sinceSync >= 64 * 1024 * 1024 && !this.syncing) {
-      this.sinceSync = 0
-      this.syncing = this.handle.datasync().finally(() => (this.syncing = undefined))
-    }
-    this.onDone()
-  }
-
-  private advanceHash() {
-    while (this.next < this.segments.length && this.segments[this.next]!.done) this.next++
-    this.hasher.advanceTo(this.segments[this.next]?.offset ?? this.total)
-  }
-
-  /** Writes what is gathered and waits for every write so far. @throws the first write error (a full disk, say). */
-  async drain(): Promise<void> {
-    for (const lane of [...this.batches.keys()]) await this.writeBatch(lane)
-    while (this.inFlight.size > 0) await Promise.race(this.inFlight)
-    await this.syncing
-    if (this.failure) throw this.failure
-  }
 }
 
 /** Iterates `chunks`, failing with `onIdle()` when nothing arrives for `ms`. */
