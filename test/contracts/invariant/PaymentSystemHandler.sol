@@ -7,6 +7,7 @@ import {ModelShares} from "../../../contracts/shares/ModelShares.sol";
 import {ShareOffering} from "../../../contracts/shares/ShareOffering.sol";
 import {PaymentEscrow} from "../../../contracts/payments/PaymentEscrow.sol";
 import {IPaymentEscrow} from "../../../contracts/interfaces/IPaymentEscrow.sol";
+import {IShareOffering} from "../../../contracts/interfaces/IShareOffering.sol";
 
 /// @notice Drives escrow deposits, voucher settlement (incl. replays and batches), withdrawals, share offerings,
 ///         share transfers and fee claims, tracking every payment-token unit that enters or leaves.
@@ -51,9 +52,13 @@ contract PaymentSystemHandler is Test {
         holders.push(makeAddr("buyer1"));
         vm.startPrank(holders[0]);
         ids.push(shares.createModel("cid-1", 1_000, 0, 2_000, 0));
-        ids.push(shares.createModel("cid-2", 997, 0, 3_333, 0));
-        shares.setApprovalForAll(address(offering), true);
+        // With a royalty: resales pay it to the creator.
+        ids.push(shares.createModel("cid-2", 997, 750, 3_333, 0));
         vm.stopPrank();
+        for (uint256 i; i < holders.length; ++i) {
+            vm.prank(holders[i]);
+            shares.setApprovalForAll(address(offering), true);
+        }
     }
 
     function key(address payer, address operator, uint256 id) public pure returns (bytes32) {
@@ -187,24 +192,39 @@ contract PaymentSystemHandler is Test {
         shares.safeTransferFrom(from, to, id, amount, "");
     }
 
-    function createOffering(uint256 idSeed, uint256 amount, uint256 price) external {
-        address seller = holders[0];
-        uint256 id = ids[idSeed % ids.length];
-        uint256 bal = shares.balanceOf(seller, id);
-        if (bal == 0 || offering.activeOffering(id) != 0) return;
-        amount = bound(amount, 1, bal);
-        price = bound(price, 1, 1e9);
-        vm.prank(seller);
-        offering.createOffering(id, amount, price, 0, 0);
+    // ------------------------------------------------------------ share market
+
+    /// Offerings ever created (open or not), for the other actions to pick from.
+    uint256[] public offeringIds;
+    /// A call that must revert succeeded (a stranger cancelling, an early withdrawal...).
+    bool public ghostUnauthorizedSucceeded;
+
+    function offeringCount() external view returns (uint256) {
+        return offeringIds.length;
     }
 
-    function buy(uint256 buyerSeed, uint256 idSeed, uint256 amount) external {
-        address buyer = holders[1 + buyerSeed % (holders.length - 1)];
-        uint256 oid = offering.activeOffering(ids[idSeed % ids.length]);
-        if (oid == 0) return;
-        uint256 remaining = offering.getOffering(oid).remaining;
-        amount = bound(amount, 1, remaining);
-        uint256 cost = amount * offering.getOffering(oid).pricePerShare;
+    /// Any holder sells any part of what it holds, open-ended or with an end, alongside other open offerings.
+    function createOffering(uint256 sellerSeed, uint256 idSeed, uint256 amount, uint256 price, uint256 endSeed) external {
+        address seller = holders[sellerSeed % holders.length];
+        uint256 id = ids[idSeed % ids.length];
+        uint256 bal = shares.balanceOf(seller, id);
+        if (bal == 0) return;
+        amount = bound(amount, 1, bal);
+        price = bound(price, 1, 1e9);
+        uint48 end = endSeed % 2 == 0 ? 0 : uint48(block.timestamp + 1 + endSeed % 30 days);
+        vm.prank(seller);
+        offeringIds.push(offering.createOffering(id, amount, price, usd, 0, end));
+    }
+
+    /// Any holder buys from any open offering, its own included.
+    function buy(uint256 buyerSeed, uint256 offerSeed, uint256 amount) external {
+        if (offeringIds.length == 0) return;
+        address buyer = holders[buyerSeed % holders.length];
+        uint256 oid = offeringIds[offerSeed % offeringIds.length];
+        IShareOffering.Offering memory o = offering.getOffering(oid);
+        if (o.remaining == 0 || (o.end != 0 && block.timestamp >= o.end)) return;
+        amount = bound(amount, 1, o.remaining);
+        uint256 cost = amount * o.pricePerShare;
         deal(address(usd), buyer, usd.balanceOf(buyer) + cost, true);
         vm.startPrank(buyer);
         usd.approve(address(offering), cost);
@@ -212,16 +232,39 @@ contract PaymentSystemHandler is Test {
         vm.stopPrank();
     }
 
-    function cancelOffering(uint256 idSeed) external {
-        uint256 oid = offering.activeOffering(ids[idSeed % ids.length]);
-        if (oid == 0) return;
-        vm.prank(holders[0]);
-        offering.cancel(oid);
+    /// The seller cancels; a stranger's cancel must revert.
+    function cancelOffering(uint256 offerSeed, uint256 callerSeed) external {
+        if (offeringIds.length == 0) return;
+        uint256 oid = offeringIds[offerSeed % offeringIds.length];
+        IShareOffering.Offering memory o = offering.getOffering(oid);
+        if (o.remaining == 0) return;
+        address caller = holders[callerSeed % holders.length];
+        vm.prank(caller);
+        try offering.cancel(oid) {
+            if (caller != o.seller) ghostUnauthorizedSucceeded = true;
+        } catch {
+            if (caller == o.seller) ghostUnauthorizedSucceeded = true; // the seller must always be able to cancel
+        }
     }
 
-    function harvestAndWithdrawSellerFees(uint256 idSeed) external {
+    /// Anyone returns unsold shares after the end; before it, the call must revert.
+    function withdrawUnsold(uint256 offerSeed, uint256 callerSeed) external {
+        if (offeringIds.length == 0) return;
+        uint256 oid = offeringIds[offerSeed % offeringIds.length];
+        IShareOffering.Offering memory o = offering.getOffering(oid);
+        if (o.remaining == 0) return;
+        vm.prank(holders[callerSeed % holders.length]);
+        try offering.withdrawUnsold(oid) {
+            if (o.end == 0 || block.timestamp < o.end) ghostUnauthorizedSucceeded = true;
+        } catch {
+            if (o.end != 0 && block.timestamp >= o.end) ghostUnauthorizedSucceeded = true;
+        }
+    }
+
+    function harvestSettleAndWithdraw(uint256 idSeed, uint256 offerSeed, uint256 holderSeed) external {
         offering.harvestFees(ids[idSeed % ids.length]);
-        vm.prank(holders[0]);
+        if (offeringIds.length > 0) offering.settleFees(offeringIds[offerSeed % offeringIds.length]);
+        vm.prank(holders[holderSeed % holders.length]);
         ghostSellerFeesWithdrawn += offering.withdrawFees();
     }
 }

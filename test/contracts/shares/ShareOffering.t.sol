@@ -7,6 +7,8 @@ import {BaseTest} from "../utils/BaseTest.sol";
 import {ModelShares} from "../../../contracts/shares/ModelShares.sol";
 import {ShareOffering} from "../../../contracts/shares/ShareOffering.sol";
 import {IShareOffering} from "../../../contracts/interfaces/IShareOffering.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {TestUSD} from "../../../contracts/mocks/TestUSD.sol";
 
 contract ShareOfferingTest is BaseTest {
     ShareOffering internal offering;
@@ -23,7 +25,7 @@ contract ShareOfferingTest is BaseTest {
 
     function _create(uint256 amount, uint48 start, uint48 end) internal returns (uint256) {
         vm.prank(creator);
-        return offering.createOffering(id, amount, PRICE, start, end);
+        return offering.createOffering(id, amount, PRICE, usd, start, end);
     }
 
     function _buy(address buyer, uint256 offeringId, uint256 amount) internal {
@@ -42,7 +44,7 @@ contract ShareOfferingTest is BaseTest {
 
     function test_constructor_wiresShares() public view {
         assertEq(address(offering.shares()), address(shares));
-        assertEq(address(offering.paymentToken()), address(usd));
+        assertEq(address(offering.feeToken()), address(usd));
         assertTrue(offering.supportsInterface(type(IERC1155Receiver).interfaceId));
     }
 
@@ -55,17 +57,18 @@ contract ShareOfferingTest is BaseTest {
 
     function test_createOffering_escrowsShares() public {
         vm.expectEmit(address(offering));
-        emit IShareOffering.OfferingCreated(1, id, creator, 1_000, PRICE, 0, 0);
+        emit IShareOffering.OfferingCreated(1, id, creator, usd, 1_000, PRICE, 0, 0);
         uint256 oid = _create(1_000, 0, 0);
         assertEq(oid, 1);
         assertEq(offering.offeringCount(), 1);
-        assertEq(offering.activeOffering(id), 1);
+        assertEq(offering.escrowed(id), 1_000);
         assertEq(shares.balanceOf(address(offering), id), 1_000);
         IShareOffering.Offering memory o = offering.getOffering(oid);
         assertEq(o.seller, creator);
         assertEq(o.remaining, 1_000);
         assertEq(o.pricePerShare, PRICE);
         assertEq(o.modelId, id);
+        assertEq(address(o.paymentToken), address(usd));
         assertFalse(o.cancelled);
     }
 
@@ -78,20 +81,20 @@ contract ShareOfferingTest is BaseTest {
         uint256 huge = uint256(type(uint128).max) + 1;
         vm.prank(creator);
         vm.expectRevert(abi.encodeWithSelector(IShareOffering.ShareOfferingAmountTooLarge.selector, huge));
-        offering.createOffering(id, huge, PRICE, 0, 0);
+        offering.createOffering(id, huge, PRICE, usd, 0, 0);
     }
 
     function test_createOffering_revertsOnZeroPrice() public {
         vm.prank(creator);
         vm.expectRevert(abi.encodeWithSelector(IShareOffering.ShareOfferingInvalidPrice.selector, 0));
-        offering.createOffering(id, 1, 0, 0, 0);
+        offering.createOffering(id, 1, 0, usd, 0, 0);
     }
 
     function test_createOffering_revertsOnHugePrice() public {
         uint256 huge = uint256(type(uint128).max) + 1;
         vm.prank(creator);
         vm.expectRevert(abi.encodeWithSelector(IShareOffering.ShareOfferingInvalidPrice.selector, huge));
-        offering.createOffering(id, 1, huge, 0, 0);
+        offering.createOffering(id, 1, huge, usd, 0, 0);
     }
 
     function test_createOffering_revertsOnEndBeforeStart() public {
@@ -106,10 +109,48 @@ contract ShareOfferingTest is BaseTest {
         _create(1, 0, 1_000);
     }
 
-    function test_createOffering_revertsWhenActiveExists() public {
-        _create(1, 0, 0);
-        vm.expectRevert(abi.encodeWithSelector(IShareOffering.ShareOfferingAlreadyActive.selector, id, 1));
-        _create(1, 0, 0);
+    function test_createOffering_revertsOnZeroPaymentToken() public {
+        vm.prank(creator);
+        vm.expectRevert(abi.encodeWithSelector(IShareOffering.ShareOfferingInvalidPaymentToken.selector, address(0)));
+        offering.createOffering(id, 1, PRICE, IERC20(address(0)), 0, 0);
+    }
+
+    /// The squatting attack on the old one-slot design: a holder of one share opens a never-ending offering that
+    /// starts in the far future. The model's market stays open to everyone else.
+    function test_createOffering_squattingIsImpossible() public {
+        _transfer(creator, alice, id, 1);
+        vm.startPrank(alice);
+        shares.setApprovalForAll(address(offering), true);
+        uint256 squat = offering.createOffering(id, 1, 1, usd, type(uint48).max - 1, 0);
+        vm.stopPrank();
+        uint256 oid = _create(1_000, 0, 0);
+        assertEq(oid, squat + 1);
+        _buy(bob, oid, 10);
+        assertEq(shares.balanceOf(bob, id), 10);
+        assertEq(offering.escrowed(id), 991);
+        // The squatter can only take its own share back.
+        vm.prank(creator);
+        vm.expectRevert(abi.encodeWithSelector(IShareOffering.ShareOfferingUnauthorized.selector, squat, creator));
+        offering.cancel(squat);
+        vm.prank(alice);
+        offering.cancel(squat);
+        assertEq(shares.balanceOf(alice, id), 1);
+    }
+
+    function test_createOffering_manyOffersBySeveralSellers() public {
+        _transfer(creator, alice, id, 500);
+        vm.startPrank(alice);
+        shares.setApprovalForAll(address(offering), true);
+        uint256 a = offering.createOffering(id, 200, PRICE + 1, usd, 0, 0);
+        vm.stopPrank();
+        uint256 c1 = _create(100, 0, 0);
+        uint256 c2 = _create(300, 0, uint48(block.timestamp + 1 days));
+        assertEq(offering.escrowed(id), 600);
+        assertEq(shares.balanceOf(address(offering), id), 600);
+        _buy(bob, c1, 100);
+        assertEq(offering.getOffering(c2).remaining, 300);
+        assertEq(offering.getOffering(a).seller, alice);
+        assertEq(offering.escrowed(id), 500);
     }
 
     function test_createOffering_revertsWithoutApproval() public {
@@ -118,7 +159,7 @@ contract ShareOfferingTest is BaseTest {
         vm.expectRevert(
             abi.encodeWithSelector(IERC1155Errors.ERC1155MissingApprovalForAll.selector, address(offering), alice)
         );
-        offering.createOffering(id, 10, PRICE, 0, 0);
+        offering.createOffering(id, 10, PRICE, usd, 0, 0);
     }
 
     // --------------------------------------------------------------------- buy
@@ -127,21 +168,63 @@ contract ShareOfferingTest is BaseTest {
         uint256 oid = _create(1_000, 0, 0);
         _approveBuyer(alice, 300 * PRICE);
         vm.expectEmit(address(offering));
-        emit IShareOffering.SharesBought(oid, alice, 300, 300 * PRICE);
+        // The creator is the royalty receiver: a primary sale pays no royalty.
+        emit IShareOffering.SharesBought(oid, alice, 300, 300 * PRICE, creator, 0);
         vm.prank(alice);
         offering.buy(oid, 300, 300 * PRICE);
         assertEq(shares.balanceOf(alice, id), 300);
         assertEq(usd.balanceOf(creator), 300 * PRICE);
         assertEq(offering.getOffering(oid).remaining, 700);
-        assertEq(offering.activeOffering(id), oid);
+        assertEq(offering.escrowed(id), 700);
         assertEq(shares.getVotes(id, alice), 300);
     }
 
-    function test_buy_soldOutFreesModel() public {
+    function test_buy_soldOutClosesOffering() public {
         uint256 oid = _create(100, 0, 0);
         _buy(alice, oid, 100);
-        assertEq(offering.activeOffering(id), 0);
-        assertEq(_create(5, 0, 0), 2);
+        assertEq(offering.escrowed(id), 0);
+        vm.expectRevert(abi.encodeWithSelector(IShareOffering.ShareOfferingNotActive.selector, oid));
+        offering.buy(oid, 1, type(uint256).max);
+    }
+
+    /// A holder's resale pays the model's ERC-2981 royalty (5% here) to its receiver, the rest to the seller.
+    function test_buy_resalePaysRoyaltyToReceiver() public {
+        _transfer(creator, alice, id, 1_000);
+        uint256 price = 3e6;
+        vm.startPrank(alice);
+        shares.setApprovalForAll(address(offering), true);
+        uint256 oid = offering.createOffering(id, 400, price, usd, 0, 0);
+        vm.stopPrank();
+        uint256 cost = 400 * price;
+        (address receiver, uint256 royalty) = shares.royaltyInfo(id, cost);
+        assertEq(receiver, creator);
+        assertEq(royalty, cost * 500 / 10_000);
+        _fund(bob, cost);
+        vm.prank(bob);
+        usd.approve(address(offering), cost);
+        vm.expectEmit(address(offering));
+        emit IShareOffering.SharesBought(oid, bob, 400, cost, creator, royalty);
+        vm.prank(bob);
+        offering.buy(oid, 400, cost);
+        assertEq(usd.balanceOf(creator), royalty);
+        assertEq(usd.balanceOf(alice), cost - royalty);
+        assertEq(usd.balanceOf(bob), 0);
+        assertEq(shares.balanceOf(bob, id), 400);
+    }
+
+    /// An offering priced in another token is paid in that token; fees still come in the fee token.
+    function test_buy_inTheOfferingsOwnToken() public {
+        TestUSD other = new TestUSD();
+        vm.prank(creator);
+        uint256 oid = offering.createOffering(id, 10, 7, other, 0, 0);
+        deal(address(other), alice, 70, true);
+        vm.startPrank(alice);
+        other.approve(address(offering), 70);
+        offering.buy(oid, 10, 70);
+        vm.stopPrank();
+        assertEq(other.balanceOf(creator), 70);
+        assertEq(usd.balanceOf(creator), 0);
+        assertEq(shares.balanceOf(alice, id), 10);
     }
 
     function test_buy_revertsWhenNotActive() public {
@@ -208,7 +291,7 @@ contract ShareOfferingTest is BaseTest {
         assertEq(shares.balanceOf(creator, id), SUPPLY - 400);
         assertEq(shares.balanceOf(address(offering), id), 0);
         assertTrue(offering.getOffering(oid).cancelled);
-        assertEq(offering.activeOffering(id), 0);
+        assertEq(offering.escrowed(id), 0);
     }
 
     function test_cancel_revertsForNonSeller() public {
@@ -239,7 +322,7 @@ contract ShareOfferingTest is BaseTest {
         vm.prank(bob);
         offering.withdrawUnsold(oid);
         assertEq(shares.balanceOf(creator, id), SUPPLY - 4);
-        assertEq(offering.activeOffering(id), 0);
+        assertEq(offering.escrowed(id), 0);
     }
 
     function test_withdrawUnsold_revertsBeforeEnd() public {
@@ -281,7 +364,10 @@ contract ShareOfferingTest is BaseTest {
         _depositFees(id, 1_000e6);
         // Alice earns on what she bought; the seller on the rest (still escrowed + held).
         assertEq(shares.claimable(id, alice), 250e6);
+        // A harvest spreads what the escrow earned over its offerings; settling credits this one's seller.
         assertEq(offering.harvestFees(id), 250e6);
+        assertEq(offering.sellerFees(creator), 500e6);
+        assertEq(offering.settleFees(oid), 250e6);
         assertEq(offering.sellerFees(creator), 750e6);
         vm.expectEmit(address(offering));
         emit IShareOffering.SellerFeesWithdrawn(creator, 750e6);
@@ -301,6 +387,29 @@ contract ShareOfferingTest is BaseTest {
 
     function test_harvestFees_returnsZeroWithoutOffering() public {
         assertEq(offering.harvestFees(id), 0);
+        assertEq(offering.settleFees(42), 0);
+    }
+
+    /// Two sellers' offerings of one model escrowed together: fees split by shares and time in escrow.
+    function test_fees_splitBetweenSellersByEscrowedShares() public {
+        _transfer(creator, alice, id, 200_000);
+        vm.startPrank(alice);
+        shares.setApprovalForAll(address(offering), true);
+        uint256 a = offering.createOffering(id, 200_000, PRICE, usd, 0, 0);
+        vm.stopPrank();
+        uint256 c = _create(300_000, 0, 0);
+        _depositFees(id, 1_000e6);
+        // 500,000 of 1,000,000 shares escrowed: 500e6 to the escrow, 2:3 between alice and the creator.
+        assertEq(offering.settleFees(a), 200e6);
+        assertEq(offering.settleFees(c), 300e6);
+        // Alice leaves; later fees go to the creator's offering alone (and to holders).
+        vm.prank(alice);
+        offering.cancel(a);
+        _depositFees(id, 1_000e6);
+        assertEq(offering.settleFees(c), 300e6);
+        assertEq(offering.sellerFees(alice), 200e6);
+        assertEq(offering.sellerFees(creator), 600e6);
+        assertEq(usd.balanceOf(address(offering)), 800e6);
     }
 
     function test_withdrawFees_returnsZeroWhenNothing() public {
@@ -337,7 +446,7 @@ contract ShareOfferingTest is BaseTest {
         price = bound(price, 1, 1e24);
         buyAmount = bound(buyAmount, 1, amount);
         vm.prank(creator);
-        uint256 oid = offering.createOffering(id, amount, price, 0, 0);
+        uint256 oid = offering.createOffering(id, amount, price, usd, 0, 0);
         uint256 cost = buyAmount * price;
         _fund(alice, cost);
         vm.startPrank(alice);
@@ -356,15 +465,40 @@ contract ShareOfferingTest is BaseTest {
         fee = bound(fee, 1, 1e24);
         bought = bound(bought, 1, escrowed);
         vm.prank(creator);
-        uint256 oid = offering.createOffering(id, escrowed, 1, 0, 0);
+        uint256 oid = offering.createOffering(id, escrowed, 1, usd, 0, 0);
         _depositFees(id, fee);
         uint256 escrowedEarned = shares.claimable(id, address(offering));
         _buy(alice, oid, bought);
-        assertEq(offering.sellerFees(creator), escrowedEarned);
+        // Credited to the unit, up to one unit of rounding that stays in the contract for later harvests.
+        assertApproxEqAbs(offering.sellerFees(creator), escrowedEarned, 1);
+        assertLe(offering.sellerFees(creator), escrowedEarned);
+        assertEq(usd.balanceOf(address(offering)), escrowedEarned);
         assertEq(shares.claimable(id, alice), 0);
-        // Seller's total (held + credited) is the whole fee up to rounding (2 holders + carry).
+        // Seller's total (held + credited) is the whole fee up to rounding (2 holders + carry + settlement).
         uint256 total = offering.sellerFees(creator) + shares.claimable(id, creator);
         assertLe(total, fee);
-        assertLe(fee - total, 2);
+        assertLe(fee - total, 3);
+    }
+
+    /// Two sellers, any sizes and fees: each is credited its escrowed share, the credits never exceed what the escrow
+    /// earned, and the rounding left over is at most a unit per settlement.
+    function testFuzz_fees_twoSellersSplitExactly(uint256 mine, uint256 theirs, uint256 fee) public {
+        mine = bound(mine, 1, SUPPLY / 2);
+        theirs = bound(theirs, 1, SUPPLY / 2);
+        fee = bound(fee, 1, 1e24);
+        _transfer(creator, alice, id, theirs);
+        vm.startPrank(alice);
+        shares.setApprovalForAll(address(offering), true);
+        uint256 a = offering.createOffering(id, theirs, 1, usd, 0, 0);
+        vm.stopPrank();
+        uint256 c = _create(mine, 0, 0);
+        _depositFees(id, fee);
+        uint256 earned = shares.claimable(id, address(offering));
+        uint256 toAlice = offering.settleFees(a);
+        uint256 toCreator = offering.settleFees(c);
+        assertLe(toAlice + toCreator, earned);
+        assertLe(earned - (toAlice + toCreator), 2);
+        assertApproxEqAbs(toAlice, earned * theirs / (mine + theirs), 1);
+        assertEq(usd.balanceOf(address(offering)), earned);
     }
 }
