@@ -17,9 +17,9 @@ export async function randomFile(dir: string, mib: number, name = `random-${mib}
   return path
 }
 
-export type DaemonProcess = { child: ChildProcess; gateway: string; multiaddrs: string[]; stop: () => Promise<void> }
+export type DaemonProcess = { child: ChildProcess; gateway: string; multiaddrs: string[]; stop: (signal?: NodeJS.Signals) => Promise<void> }
 
-/** `modeldao ipfs daemon` over `home` on free loopback ports, as its own process. */
+/** `modeldao ipfs daemon` over `home` on free loopback ports, as its own process (for benchmarks and tests). */
 export async function startDaemon(home: string, extra: string[] = []): Promise<DaemonProcess> {
   const child = spawn(node, [join(root, 'bin/run.js'), 'ipfs', 'daemon', '--listen', '/ip4/127.0.0.1/tcp/0', '--gateway-port', '0', '--json', ...extra], {
     env: { ...process.env, MODELDAO_HOME: home },
@@ -32,10 +32,10 @@ export async function startDaemon(home: string, extra: string[] = []): Promise<D
   return {
     child,
     ...ready,
-    stop: async () => {
-      if (child.exitCode !== null) return
+    stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
+      if (child.exitCode !== null || child.signalCode !== null) return
       const exited = new Promise((resolve) => child.once('exit', resolve))
-      child.kill('SIGTERM')
+      child.kill(signal)
       await exited
     },
   }

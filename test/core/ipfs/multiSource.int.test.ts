@@ -1,10 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SourcesExhaustedError, TamperedBlockError } from '../../../src/core/ipfs/errors.js'
 import { carStream } from '../../../src/core/ipfs/formats/car.js'
@@ -19,32 +16,12 @@ import { fetchModelFiles } from '../../../src/core/models/get.js'
 import { publishToIpfs } from '../../../src/core/models/publish.js'
 import { seededBytes } from '../../helpers/bytes.js'
 import { runCli } from '../../helpers/cli.js'
+import { startDaemon } from '../../../bench/files.js'
 
-const runJs = fileURLToPath(new URL('../../../bin/run.js', import.meta.url))
 const MiB = 1024 * 1024
 /** Below the file's size, above each subtree's: the file is fetched as two units, one per source. */
 const UNIT = 48 * MiB
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex')
-
-/** `modeldao ipfs daemon` as a real process over `home`, on free loopback ports. */
-async function startDaemonProcess(home: string, extra: string[] = []): Promise<{ child: ChildProcess; multiaddr: string; gateway: string }> {
-  const child = spawn(process.execPath, [runJs, 'ipfs', 'daemon', '--listen', '/ip4/127.0.0.1/tcp/0', '--gateway-port', '0', '--json', ...extra], {
-    env: { ...process.env, MODELDAO_HOME: home },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  const ready = await new Promise<{ multiaddrs: string[]; gateway: string }>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', (line) => resolve(JSON.parse(line).result))
-    child.once('exit', (code) => reject(new Error(`daemon exited with ${code}`)))
-  })
-  return { child, multiaddr: ready.multiaddrs[0]!, gateway: ready.gateway }
-}
-
-async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  child.kill(signal)
-  await exited
-}
 
 /**
  * A libp2p peer that speaks the CAR protocol honestly except for one thing: the first leaf it sends has one byte
@@ -146,9 +123,9 @@ describe('fetching one model from several sources (real libp2p peers, real gatew
   })
 
   it('fetches from a bitswap-only peer (a plain IPFS node) without stalls', async () => {
-    const daemon = await startDaemonProcess(homeB(), ['--bitswap-only', '--no-gateway'])
+    const daemon = await startDaemon(homeB(), ['--bitswap-only', '--no-gateway'])
     const repo = openRepo(join(dir, 'bitswap'))
-    const pool = new SourcePool([await peerSource(repo, daemon.multiaddr)])
+    const pool = new SourcePool([await peerSource(repo, daemon.multiaddrs[0]!)])
     let last = performance.now()
     let longestGap = 0
     try {
@@ -168,17 +145,17 @@ describe('fetching one model from several sources (real libp2p peers, real gatew
       // Lost bitswap messages used to cost a 5–20 s wait for a retry, several times per fetch.
       expect(longestGap).toBeLessThan(4000)
     } finally {
-      await stopProcess(daemon.child)
+      await daemon.stop()
       await pool.close()
       await repo.close()
     }
   })
 
   it('finishes from the other peer when one peer process is killed mid-fetch', async () => {
-    const daemon = await startDaemonProcess(homeB())
+    const daemon = await startDaemon(homeB())
     const repo = openRepo(join(dir, 'killed'))
     // B first: its workers take the big subtree, and it is killed while streaming it.
-    const { sources } = await openBlockSources(repo, { peer: [daemon.multiaddr, publisherNode.addresses()[0]!] })
+    const { sources } = await openBlockSources(repo, { peer: [daemon.multiaddrs[0]!, publisherNode.addresses()[0]!] })
     const pool = new SourcePool(sources)
     let killed = false
     try {
@@ -190,7 +167,7 @@ describe('fetching one model from several sources (real libp2p peers, real gatew
         unitBytes: UNIT,
         onProgress: (event) => {
           if (event.stage !== 'fetching' || killed) return
-          const fromB = event.sources.find((s) => s.name === daemon.multiaddr)!
+          const fromB = event.sources.find((s) => s.name === daemon.multiaddrs[0]!)!
           if (fromB.bytes > 4 * MiB) {
             killed = true
             daemon.child.kill('SIGKILL')
@@ -205,7 +182,7 @@ describe('fetching one model from several sources (real libp2p peers, real gatew
       expect(a!.state).toBe('active')
       expect(a!.bytes).toBeGreaterThan(b!.bytes)
     } finally {
-      await stopProcess(daemon.child, 'SIGKILL')
+      await daemon.stop('SIGKILL')
       await pool.close()
       await repo.close()
     }
@@ -263,14 +240,14 @@ describe('fetching one model from several sources (real libp2p peers, real gatew
     // gc keeps a kept model: it is pinned like a published one.
     expect((await runCli(['ipfs', 'gc', '--json'], { home: homeC })).code).toBe(0)
 
-    const daemonC = await startDaemonProcess(homeC)
+    const daemonC = await startDaemon(homeC)
     const repoD = openRepo(join(dir, 'home-d'))
     try {
       // Only C serves: over its gateway, and over libp2p (CAR streams).
       const viaGateway = await fetchModelFiles({ repo: repoD, manifestCid, outDir: join(dir, 'out-d-gw'), source: gatewaySource(daemonC.gateway) })
       await expectFiles(join(dir, 'out-d-gw'))
       expect(viaGateway.sources[0]!.bytes).toBeGreaterThan(bigBytes.byteLength)
-      const peerC = await peerSource(repoD, daemonC.multiaddr)
+      const peerC = await peerSource(repoD, daemonC.multiaddrs[0]!)
       try {
         const viaPeer = await fetchModelFiles({ repo: repoD, manifestCid, outDir: join(dir, 'out-d-peer'), source: peerC })
         // The daemon advertises its gateway over libp2p; this client can reach it (both on loopback) and uses it.
@@ -280,7 +257,7 @@ describe('fetching one model from several sources (real libp2p peers, real gatew
       }
       await expectFiles(join(dir, 'out-d-peer'))
     } finally {
-      await stopProcess(daemonC.child)
+      await daemonC.stop()
       await repoD.close()
     }
   })

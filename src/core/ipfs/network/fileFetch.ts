@@ -60,10 +60,25 @@ async function interiorBlock(repo: IpfsRepo, pool: SourcePool, cid: CID, signal?
 async function layout(params: FetchFileParams): Promise<{ segments: Segment[]; units: Unit[] }> {
   const unitBytes = params.unitBytes ?? DEFAULT_UNIT_BYTES
   const segments: Segment[] = []
-  const subtrees: Unit[] = []
+  // Built in file order: subtree units as their walk ends, loose leaves in runs between them.
+  const units: Unit[] = []
+  let run: Segment[] = []
+  let runBytes = 0
+  const endRun = () => {
+    if (run.length > 0) units.push({ segments: run })
+    run = []
+    runBytes = 0
+  }
+  const loose = (segment: Segment) => {
+    run.push(segment)
+    runBytes += segment.size
+    if (run.length === LOOSE_LEAVES_PER_UNIT || runBytes >= unitBytes) endRun()
+  }
   const walk = async (cid: CID, offset: number, size: number, inUnit: boolean): Promise<number> => {
     if (cid.code === raw.code) {
-      segments.push({ cid, offset, size, done: false })
+      const segment: Segment = { cid, offset, size, done: false }
+      segments.push(segment)
+      if (!inUnit) loose(segment)
       return size
     }
     const node = dagPb.decode(await interiorBlock(params.repo, params.sources, cid, params.signal))
@@ -71,42 +86,26 @@ async function layout(params: FetchFileParams): Promise<{ segments: Segment[]; u
     if (!unixfs || (unixfs.type !== 'file' && unixfs.type !== 'raw')) throw new Sha256MismatchError(params.path, `${cid} is not a UnixFS file`)
     let at = offset
     if (unixfs.data && unixfs.data.byteLength > 0) {
+      // Inline bytes are written from the interior node itself: no unit needs them.
       segments.push({ inline: unixfs.data, offset: at, size: unixfs.data.byteLength, done: false })
       at += unixfs.data.byteLength
     }
     for (const [i, link] of node.Links.entries()) {
       const childSize = Number(unixfs.blockSizes[i] ?? 0n)
       if (!inUnit && link.Hash.code === dagPb.code && childSize <= unitBytes) {
+        endRun()
         const from = segments.length
         at += await walk(link.Hash, at, childSize, true)
-        subtrees.push({ root: link.Hash, segments: segments.slice(from) })
+        units.push({ root: link.Hash, segments: segments.slice(from) })
       } else at += await walk(link.Hash, at, childSize, inUnit)
     }
     return at - offset
   }
-  if (params.root.code === raw.code) segments.push({ cid: params.root, offset: 0, size: params.size, done: false })
-  else if (params.size <= unitBytes) {
-    await walk(params.root, 0, params.size, true)
-    subtrees.push({ root: params.root, segments: [...segments] })
-  } else await walk(params.root, 0, params.size, false)
-  // Leaves outside any subtree unit (a raw root, or leaves right under a big node) go in runs.
-  const covered = new Set(subtrees.flatMap((unit) => unit.segments))
-  const units = [...subtrees]
-  let run: Segment[] = []
-  let runBytes = 0
-  for (const segment of segments) {
-    if (covered.has(segment)) continue
-    run.push(segment)
-    runBytes += segment.size
-    if (run.length === LOOSE_LEAVES_PER_UNIT || runBytes >= unitBytes) {
-      units.push({ segments: run })
-      run = []
-      runBytes = 0
-    }
-  }
-  if (run.length > 0) units.push({ segments: run })
-  const firstIndex = new Map(segments.map((segment, i) => [segment, i]))
-  units.sort((a, b) => firstIndex.get(a.segments[0]!)! - firstIndex.get(b.segments[0]!)!)
+  // A file no bigger than a unit is one unit (one CAR stream of its root); a raw root is a single loose leaf.
+  const whole = params.root.code !== raw.code && params.size <= unitBytes
+  await walk(params.root, 0, params.size, whole)
+  if (whole) units.push({ root: params.root, segments: [...segments] })
+  endRun()
   return { segments, units }
 }
 

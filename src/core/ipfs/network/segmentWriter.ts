@@ -72,7 +72,7 @@ export class SegmentWriter {
         at += part.reduce((n, piece) => n + piece.byteLength, 0)
       }
       for (const segment of batch.segments) this.markDone(segment, false)
-      this.advanceHash()
+      this.settled()
     })().catch((error: unknown) => {
       this.failure ??= error
     })
@@ -80,23 +80,27 @@ export class SegmentWriter {
     void write.finally(() => this.inFlight.delete(write))
   }
 
-  /** Marks a written segment done; `advance` moves the hash frontier now (a batch moves it once, at its end). */
-  markDone(segment: Segment, advance = true) {
+  /**
+   * Marks a written segment done. `report` moves the hash frontier and reports progress now; a batch does that once,
+   * after its last segment.
+   */
+  markDone(segment: Segment, report = true) {
     if (segment.done) return
     segment.done = true
     this.doneBytes += segment.size
     this.sinceSync += segment.size
-    if (advance) this.advanceHash()
     if (this.sinceSync >= 64 * 1024 * 1024 && !this.syncing) {
       this.sinceSync = 0
       this.syncing = this.handle.datasync().finally(() => (this.syncing = undefined))
     }
-    this.onDone()
+    if (report) this.settled()
   }
 
-  private advanceHash() {
+  /** Moves the hash frontier over the segments done so far, and reports progress. */
+  private settled() {
     while (this.next < this.segments.length && this.segments[this.next]!.done) this.next++
     this.hasher.advanceTo(this.segments[this.next]?.offset ?? this.total)
+    this.onDone()
   }
 
   /** Writes what is gathered and waits for every write so far. @throws the first write error (a full disk, say). */

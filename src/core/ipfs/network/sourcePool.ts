@@ -36,47 +36,46 @@ export function isSourceFault(error: unknown): boolean {
 export class SourcePool implements BlockSource {
   readonly name: string
   readonly kind = 'peer' as const
-  private readonly stats = new Map<BlockSource, SourceStats>()
-  private readonly inFlight = new Map<BlockSource, number>()
-  private readonly dropErrors = new Map<BlockSource, unknown>()
+  /** Per source: what it delivered (reported as is), requests in flight, and the error that dropped it. */
+  private readonly entries = new Map<BlockSource, { stats: SourceStats; inFlight: number; error?: unknown }>()
+  /** Sources that could not even be opened (a peer that did not answer the dial). */
+  private readonly failedAtOpen: SourceStats[]
   private turn = 0
 
   constructor(readonly sources: readonly BlockSource[], previouslyFailed: readonly { source: string; reason: string }[] = []) {
     this.name = sources.map((source) => source.name).join(', ')
     for (const source of sources) {
-      this.stats.set(source, { name: source.name, kind: source.kind, bytes: 0, blocks: 0, state: 'active' })
-      this.inFlight.set(source, 0)
+      this.entries.set(source, { stats: { name: source.name, kind: source.kind, bytes: 0, blocks: 0, state: 'active' }, inFlight: 0 })
     }
     this.failedAtOpen = previouslyFailed.map((f) => ({ name: f.source, kind: 'peer', bytes: 0, blocks: 0, state: 'dropped', reason: f.reason }))
   }
 
-  private readonly failedAtOpen: SourceStats[]
-
   get active(): BlockSource[] {
-    return this.sources.filter((source) => this.stats.get(source)!.state === 'active')
+    return this.sources.filter((source) => this.isActive(source))
   }
 
   isActive(source: BlockSource): boolean {
-    return this.stats.get(source)?.state === 'active'
+    return this.entries.get(source)?.stats.state === 'active'
   }
 
   /** A snapshot for progress reports, in the order the sources were given. */
   snapshot(): SourceStats[] {
-    return [...this.stats.entries()].map(([source, s]) => ({ ...s, ...(source.via ? { via: source.via() } : {}) })).concat(this.failedAtOpen.map((s) => ({ ...s })))
+    const open = [...this.entries].map(([source, { stats }]) => ({ ...stats, ...(source.via ? { via: source.via() } : {}) }))
+    return [...open, ...this.failedAtOpen.map((stats) => ({ ...stats }))]
   }
 
   credit(source: BlockSource, bytes: number) {
-    const stats = this.stats.get(source)!
+    const { stats } = this.entries.get(source)!
     stats.bytes += bytes
     stats.blocks++
   }
 
   drop(source: BlockSource, error: unknown) {
-    const stats = this.stats.get(source)!
-    if (stats.state === 'dropped') return
-    stats.state = 'dropped'
-    stats.reason = (error as Error).message
-    this.dropErrors.set(source, error)
+    const entry = this.entries.get(source)!
+    if (entry.stats.state === 'dropped') return
+    entry.stats.state = 'dropped'
+    entry.stats.reason = (error as Error).message
+    entry.error = error
     // Its libp2p node or HTTP agent is no use any more.
     source.close().catch(() => {})
   }
@@ -87,7 +86,7 @@ export class SourcePool implements BlockSource {
    */
   exhausted(what: string, cause?: unknown): Error {
     if (this.sources.length === 1 && this.failedAtOpen.length === 0) {
-      const own = this.dropErrors.get(this.sources[0]!) ?? cause
+      const own = this.entries.get(this.sources[0]!)!.error ?? cause
       if (own) return own as Error
     }
     return new SourcesExhaustedError(
@@ -103,7 +102,8 @@ export class SourcePool implements BlockSource {
     if (candidates.length === 0) return undefined
     this.turn = (this.turn + 1) % candidates.length
     const rotated = [...candidates.slice(this.turn), ...candidates.slice(0, this.turn)]
-    return rotated.reduce((best, source) => (this.inFlight.get(source)! < this.inFlight.get(best)! ? source : best))
+    const load = (source: BlockSource) => this.entries.get(source)!.inFlight
+    return rotated.reduce((best, source) => (load(source) < load(best) ? source : best))
   }
 
   /**
@@ -111,30 +111,27 @@ export class SourcePool implements BlockSource {
    * dropped; one that lacks the block is skipped for it.
    * @throws {SourcesExhaustedError} no source could supply it.
    */
-  async fetchBlock(cid: CID, signal?: AbortSignal, prefer?: BlockSource): Promise<Uint8Array> {
-    return (await this.fetchBlockFrom(cid, signal, prefer)).bytes
-  }
-
-  async fetchBlockFrom(cid: CID, signal?: AbortSignal, prefer?: BlockSource): Promise<{ bytes: Uint8Array; source: BlockSource }> {
+  async fetchBlock(cid: CID, signal?: AbortSignal): Promise<Uint8Array> {
     const tried = new Set<BlockSource>()
     let lastError: unknown
     for (;;) {
-      const source = prefer && this.isActive(prefer) && !tried.has(prefer) ? prefer : this.pick(tried)
+      const source = this.pick(tried)
       if (!source) throw this.exhausted(`block ${cid}`, lastError)
       tried.add(source)
-      this.inFlight.set(source, this.inFlight.get(source)! + 1)
+      const entry = this.entries.get(source)!
+      entry.inFlight++
       try {
         const bytes = await source.fetchBlock(cid, signal)
         if (!blockMatchesCid(cid, bytes)) throw new TamperedBlockError(cid.toString(), source.name)
         this.credit(source, bytes.byteLength)
-        return { bytes, source }
+        return bytes
       } catch (error) {
         signal?.throwIfAborted()
         lastError = error
         if (isSourceFault(error)) this.drop(source, error)
         else if (!(error instanceof BlockUnavailableError)) throw error
       } finally {
-        this.inFlight.set(source, this.inFlight.get(source)! - 1)
+        entry.inFlight--
       }
     }
   }

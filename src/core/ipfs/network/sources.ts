@@ -145,16 +145,24 @@ export async function nodeSource(node: IpfsNode, peer: string, options: PeerSour
     if (event.detail.equals(remotePeer)) gone.abort(new SourceUnreachableError(peer, new Error('the connection closed')))
   }
   node.libp2p.addEventListener('peer:disconnect', onDisconnect)
-  const unreachable = (error: unknown) => (gone.signal.aborted ? gone.signal.reason : new SourceUnreachableError(peer, error))
   // A modeldao daemon says where its gateway is: plain HTTP carries bytes for a fraction of the CPU of an encrypted,
   // multiplexed stream. Used while it answers; on a failure, the libp2p paths take over.
   const gatewayUrl = reachableGateway((await readNodeInfo(node.libp2p, address))?.gateway ?? null, address)
   let http = gatewayUrl ? gatewaySource(gatewayUrl) : undefined
   let carOverLibp2p = true
-  const dropHttp = () => {
-    void http?.close()
-    http = undefined
+  /** Asks the peer's gateway while it answers; once it cannot be reached, undefined (and never again). */
+  const overHttp = async <T>(call: (gateway: BlockSource) => Promise<T>, signal?: AbortSignal): Promise<T | undefined> => {
+    if (!http) return undefined
+    try {
+      return await call(http)
+    } catch (error) {
+      if (!(error instanceof SourceUnreachableError) || signal?.aborted) throw error
+      void http?.close()
+      http = undefined
+      return undefined
+    }
   }
+  const whileConnected = (signal?: AbortSignal) => (signal ? AbortSignal.any([gone.signal, signal]) : gone.signal)
   const bitswapBlock = async (cid: CID, signal?: AbortSignal): Promise<Uint8Array> => {
     // Should a want go unanswered (blocks lost on a reset stream: see createIpfsNode), ask again with a fresh want
     // rather than wait on a lost one. Helia checks the hash and stores the block in the node's repo.
@@ -164,7 +172,7 @@ export async function nodeSource(node: IpfsNode, peer: string, options: PeerSour
       const timeout = AbortSignal.timeout(attemptMs)
       try {
         const parts: Uint8Array[] = []
-        for await (const part of node.blockstore.get(cid, { signal: AbortSignal.any([gone.signal, timeout, ...(signal ? [signal] : [])]) })) parts.push(part)
+        for await (const part of node.blockstore.get(cid, { signal: AbortSignal.any([whileConnected(signal), timeout]) })) parts.push(part)
         return parts.length === 1 ? parts[0]! : Buffer.concat(parts)
       } catch (error) {
         if (signal?.aborted) throw error
@@ -185,39 +193,24 @@ export async function nodeSource(node: IpfsNode, peer: string, options: PeerSour
     via: () => (http ? `HTTP gateway ${gatewayUrl}` : carOverLibp2p ? 'libp2p CAR stream' : 'bitswap'),
     async fetchBlock(cid, signal) {
       gone.signal.throwIfAborted()
-      if (http) {
-        try {
-          return await http.fetchBlock(cid, signal)
-        } catch (error) {
-          if (!(error instanceof SourceUnreachableError) || signal?.aborted) throw error
-          dropHttp()
-        }
-      }
-      return bitswapBlock(cid, signal)
+      return (await overHttp((gateway) => gateway.fetchBlock(cid, signal), signal)) ?? bitswapBlock(cid, signal)
     },
     async fetchCar(root, signal) {
       gone.signal.throwIfAborted()
-      if (http) {
-        try {
-          return await http.fetchCar!(root, signal)
-        } catch (error) {
-          if (!(error instanceof SourceUnreachableError) || signal?.aborted) throw error
-          dropHttp()
-        }
-      }
+      const viaGateway = await overHttp((gateway) => gateway.fetchCar!(root, signal), signal)
+      if (viaGateway) return viaGateway
       try {
-        const combined = AbortSignal.any([gone.signal, ...(signal ? [signal] : [])])
-        return failuresAsUnreachable(await openCarStream(node.libp2p, address, root, combined), peer, signal)
+        return failuresAsUnreachable(await openCarStream(node.libp2p, address, root, whileConnected(signal)), peer, signal)
       } catch (error) {
         if (error instanceof CarNotOfferedError) carOverLibp2p = false
         if (error instanceof CarNotOfferedError || signal?.aborted) throw error
-        throw unreachable(error)
+        throw gone.signal.aborted ? gone.signal.reason : new SourceUnreachableError(peer, error)
       }
     },
     close: async () => {
       node.libp2p.removeEventListener('peer:disconnect', onDisconnect)
       gone.abort(new SourceUnreachableError(peer, new Error('closed')))
-      dropHttp()
+      await http?.close()
     },
   }
 }
