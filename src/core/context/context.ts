@@ -1,4 +1,4 @@
-import type { Account } from 'viem'
+import type { Account, Address } from 'viem'
 import { homeLayout, resolveHome, type HomeLayout } from '../home/paths.js'
 import { connectChain, type ChainConnection } from '../chain/rpc/connection.js'
 import { LocalChainNotRunningError } from '../chain/errors.js'
@@ -7,7 +7,8 @@ import { assertDeployments, protocolContract, requireDeployments, type Deploymen
 import type { ProtocolContractName } from '../chain/protocol/registry.js'
 import type { IpfsRepo } from '../ipfs/storage/repo.js'
 import { openRepo } from '../ipfs/storage/repo.js'
-import { resolveSigner } from '../wallet/signer.js'
+import { ChainIndex } from '../index/chainIndex.js'
+import { resolveAddress, resolveSigner } from '../wallet/signer.js'
 import { PasswordRequiredError } from '../wallet/errors.js'
 
 /** What a password is asked for: shown to the user by whoever supplies the callback. */
@@ -54,8 +55,15 @@ export type ModeldaoContext = {
   contract<N extends ProtocolContractName>(name: N): Promise<ProtocolContractHandle<N>>
   /** The signing account, unlocked on first use (asks the password through `getPassword`). */
   signer(): Promise<Account>
+  /** The account's address without unlocking it (for reads): the same options as `signer`, or a plain address. */
+  address(): Promise<Address>
   /** Asks for a password through the caller's callback. */
   password(request: PasswordRequest): Promise<string>
+  /**
+   * The local index of the protocol's logs on this chain (SQLite under the home folder), opened on first use. Not
+   * synced: actions call `syncIndex` for a view up to the head.
+   */
+  index(): Promise<ChainIndex>
   /** The local IPFS repo, opened on first use. */
   repo(): IpfsRepo
   /** True once the repo was opened (and so needs closing). */
@@ -94,6 +102,7 @@ function once<T>(open: () => Promise<T>, keep: (value: T) => boolean = () => tru
 export function createModeldao(options: ModeldaoOptions = {}): ModeldaoContext {
   const home = homeLayout(resolveHome(options.home))
   let repo: IpfsRepo | undefined
+  let index: ChainIndex | undefined
 
   const context: ModeldaoContext = {
     options,
@@ -128,10 +137,28 @@ export function createModeldao(options: ModeldaoOptions = {}): ModeldaoContext {
         getPassword: (name) => context.password({ purpose: `keystore "${name}"` }),
       })
     }),
+    address: once(async () => {
+      const connection = await context.chain()
+      return resolveAddress({ keystoresFolder: home.keystores, chainId: connection.chainId, account: options.account, devAccount: options.devAccount, privateKey: options.privateKey })
+    }),
     password(request) {
       if (!options.getPassword) return Promise.reject(new PasswordRequiredError(`no password source was given for ${request.purpose}`))
       return options.getPassword(request)
     },
+    index: once(async () => {
+      const [connection, deployments] = await Promise.all([context.chain(), context.deployments()])
+      const modelShares = protocolContract(deployments, 'ModelShares', home.deployments)
+      const shareOffering = protocolContract(deployments, 'ShareOffering', home.deployments)
+      const blocks = (['ModelShares', 'ShareOffering'] as const).map((name) => Number(deployments.contracts[name]?.blockNumber ?? 0))
+      index = ChainIndex.open(home.index, {
+        chainId: connection.chainId,
+        genesisHash: deployments.genesisHash,
+        modelShares: modelShares.address,
+        shareOffering: shareOffering.address,
+        fromBlock: Math.min(...blocks),
+      })
+      return index
+    }),
     repo() {
       repo ??= openRepo(home.ipfs)
       return repo
@@ -140,6 +167,8 @@ export function createModeldao(options: ModeldaoOptions = {}): ModeldaoContext {
       return repo !== undefined
     },
     async dispose() {
+      index?.close()
+      index = undefined
       const open = repo
       repo = undefined
       await open?.close()

@@ -106,6 +106,16 @@ export const errorCatalogue = {
   TERMS_INVALID: { exitCode: usage, meaning: "A model's terms (supply, royalty, fee share, price) are out of range." },
   MODEL_INCOMPLETE: { exitCode: unavailable, meaning: 'A model is not complete in the local repo and no source was given.' },
   MODEL_UNKNOWN: { exitCode: invalidInput, meaning: 'No model with that id on this chain.' },
+  // shares market and fees
+  SHARE_AMOUNT_INVALID: { exitCode: usage, meaning: 'A number of shares is not a positive integer.' },
+  OFFER_UNKNOWN: { exitCode: invalidInput, meaning: 'No share offer with that id on this chain.' },
+  OFFER_NOT_OPEN: { exitCode: invalidInput, meaning: 'A share offer is not open (upcoming, ended, sold out, cancelled or withdrawn).' },
+  NOT_OFFER_SELLER: { exitCode: invalidInput, meaning: 'Only the seller of an offer may cancel it.' },
+  SHARES_INSUFFICIENT: { exitCode: invalidInput, meaning: 'The account holds fewer shares than it tries to sell or transfer.' },
+  NOT_ENOUGH_ON_OFFER: { exitCode: invalidInput, meaning: 'Fewer shares are on offer (at or below --max-price) than asked for.' },
+  PRICE_ABOVE_MAX: { exitCode: invalidInput, meaning: 'The chosen offer asks more a share than --max-price.' },
+  TOKEN_BALANCE_INSUFFICIENT: { exitCode: invalidInput, meaning: 'The account holds too little of the payment token.' },
+  NOTHING_TO_CLAIM: { exitCode: invalidInput, meaning: 'The account has no claimable fees in the models named.' },
 } as const satisfies Record<string, { exitCode: ExitCode; meaning: string }>
 
 export type CatalogueCode = keyof typeof errorCatalogue

@@ -11,6 +11,8 @@ export type HomeLayout = {
   deployments: string
   /** The IPFS repo: pack files, block index, pins. */
   ipfs: string
+  /** One `<chainId>.sqlite` per chain: the local index of the protocol's logs (models, holders, offerings, fees). */
+  index: string
 }
 
 /** The home folder: explicit value, else `MODELDAO_HOME`, else `~/.modeldao`. */
@@ -26,5 +28,6 @@ export function homeLayout(root: string): HomeLayout {
     localChain: join(root, 'chain'),
     deployments: join(root, 'deployments'),
     ipfs: join(root, 'ipfs'),
+    index: join(root, 'index'),
   }
 }

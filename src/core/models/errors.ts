@@ -54,8 +54,11 @@ export class TermsInvalidError extends ModeldaoError {
 
 export class ModelUnknownError extends ModeldaoError {
   override name = 'ModelUnknownError'
-  constructor(modelId: bigint, chainId: number, cause?: unknown) {
-    super('MODEL_UNKNOWN', `There is no model ${modelId} on chain ${chainId}.`, { hints: ['Check the id, or pass the manifest CID instead.'], cause })
+  constructor(modelId: bigint | number | string, chainId: number, cause?: unknown) {
+    super('MODEL_UNKNOWN', `There is no model ${modelId} on chain ${chainId}.`, {
+      hints: ['Model ids are whole numbers from 1: list them with `modeldao model list`.', 'Where a manifest CID is accepted, you can pass that instead.'],
+      cause,
+    })
   }
 }
 

@@ -1,8 +1,8 @@
-import { isAddress, isHex, type Account, type Hex } from 'viem'
+import { getAddress, isAddress, isHex, type Account, type Address, type Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { devAccount } from '../chain/local/devAccounts.js'
 import { AccountAmbiguousError, KeystoreNotFoundError, NoAccountError, PrivateKeyInvalidError } from './errors.js'
-import { listKeystoreNames, listKeystores, unlockKeystore } from './store.js'
+import { keystoreAddress, listKeystoreNames, listKeystores, unlockKeystore } from './store.js'
 
 export type ResolveSignerParams = {
   keystoresFolder: string
@@ -44,4 +44,19 @@ export async function resolveSigner(params: ResolveSignerParams): Promise<Accoun
     name = match.name
   }
   return unlockKeystore(params.keystoresFolder, name, await params.getPassword(name))
+}
+
+/**
+ * The address of the account named by the same options as resolveSigner, without unlocking anything: for reads
+ * (balances, portfolio). An address is taken as given, even when no keystore holds it.
+ * @throws {ModeldaoError} NO_ACCOUNT, ACCOUNT_AMBIGUOUS, KEYSTORE_NOT_FOUND.
+ */
+export async function resolveAddress(params: Omit<ResolveSignerParams, 'getPassword'>): Promise<Address> {
+  if (params.account !== undefined && isAddress(params.account) && params.devAccount === undefined && params.privateKey === undefined) return getAddress(params.account)
+  if (params.account !== undefined && params.devAccount === undefined && params.privateKey === undefined) {
+    const { address } = await keystoreAddress(params.keystoresFolder, params.account)
+    if (address) return getAddress(address)
+  }
+  const account = await resolveSigner({ ...params, getPassword: () => Promise.reject(new NoAccountError()) })
+  return account.address
 }
