@@ -29,7 +29,7 @@ describe('planFill', () => {
 
   it('skips offers above the limit and says how much is available under it', () => {
     expect(() => planFill([offer(1, 5n, 10n), offer(2, 3n, 4n)], 6n, 1, { maxPricePerShare: 4n, shown: '4 tUSD' })).toThrow(
-      expect.objectContaining({ code: 'NOT_ENOUGH_ON_OFFER', shortMessage: 'Only 4 shares of model 1 are on offer at or below 4 tUSD; 6 were asked for.' }),
+      expect.objectContaining({ code: 'NOT_ENOUGH_ON_OFFER', shortMessage: 'Only 4 shares of model 1 are on offer at or below 4 tUSD a share; 6 were asked for.' }),
     )
   })
 })
