@@ -61,7 +61,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   public override async init(): Promise<void> {
     await super.init()
-    const { args, flags } = await this.parse({
+    const { args, flags, argv } = await this.parse({
       flags: this.ctor.flags,
       baseFlags: (this.ctor as typeof BaseCommand).baseFlags,
       enableJsonFlag: this.ctor.enableJsonFlag,
@@ -70,7 +70,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     })
     this.flags = flags as BaseFlags<T>
     this.args = args as BaseArgs<T>
+    this.positionals = argv.map(String)
   }
+
+  /** Every positional argument, flags removed (commands with `strict = false` take a list). */
+  protected positionals: string[] = []
 
   /** The context every action takes, built from the global flags; disposed when the command ends. */
   protected get ctx(): ModeldaoContext {

@@ -5,12 +5,13 @@ import { ConfirmationRequiredError } from '../core/errors/base.js'
 
 /**
  * Asks "question [y/N]" on the terminal and says whether the answer was yes. `assumeYes` (--yes) skips it. Off a
- * terminal without --yes it refuses: a transaction is never sent without someone having said yes.
+ * terminal (or under --json) without --yes it refuses: a transaction is never sent without someone having said yes.
  * @throws {ConfirmationRequiredError}
  */
-export async function confirm(question: string, assumeYes: boolean): Promise<boolean> {
+export async function confirm(question: string, assumeYes: boolean, options: { json?: boolean } = {}): Promise<boolean> {
   if (assumeYes) return true
-  if (!process.stdin.isTTY) throw new ConfirmationRequiredError()
+  // --json output is for programs: never a prompt in it, even on a terminal.
+  if (!process.stdin.isTTY || options.json) throw new ConfirmationRequiredError()
   const rl = createInterface({ input: process.stdin, output: process.stderr })
   try {
     const answer = (await rl.question(`${question} [y/N] `)).trim().toLowerCase()

@@ -21,3 +21,9 @@ export const modelCardFlags = {
   card: Flags.file({ summary: 'JSON template with card defaults (description, license, datasets).', exists: true }),
   readme: Flags.file({ summary: 'Markdown template for the card text ({{name}}, {{files}}, …).', exists: true }),
 }
+
+/** An address flag: a string the core checks (ADDRESS_INVALID names the flag). */
+export const addressFlag = (options: { summary: string }) => Flags.string({ ...options, helpValue: '0x…' })
+
+/** --yes for commands that send transactions after a confirmation. */
+export const yesFlag = { yes: Flags.boolean({ char: 'y', summary: 'Send without asking (needed under --json or without a terminal).', default: false }) }

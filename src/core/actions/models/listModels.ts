@@ -1,24 +1,21 @@
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
-import type { Address } from 'viem'
 import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
-import { indexedModels, indexedOfferings, rememberManifestName, type IndexedModel } from '../../index/queries.js'
-import { parseCid } from '../../ipfs/formats/verify.js'
-import { loadManifest } from '../../models/get.js'
+import { indexedModels, indexedOfferings, type IndexedModel } from '../../index/queries.js'
 import { readToken, type TokenInfo } from '../../shares/market.js'
+import { parseAddress } from '../../units/address.js'
 import { syncedIndex } from '../index/syncIndex.js'
+import { nameFromLocalRepo } from './modelNames.js'
 
 export type ModelSort = 'id' | 'newest' | 'fees' | 'holders' | 'price' | 'supply' | 'name'
 
 export type ListModelsParams = {
   /** Only models whose name or manifest CID contains this text (case-insensitive). */
   search?: string | undefined
-  creator?: Address | undefined
+  creator?: string | undefined
   /** Only models with shares on offer now. */
   onOffer?: boolean | undefined
   /** Only models in which this account holds shares. */
-  holder?: Address | undefined
+  holder?: string | undefined
   sort?: ModelSort | undefined
   limit?: number | undefined
   signal?: AbortSignal | undefined
@@ -32,7 +29,7 @@ export type ListedModel = IndexedModel & {
 }
 
 export type ListModelsReturnType = { models: ListedModel[]; total: number; paymentToken: TokenInfo; block: number }
-/** Chain and index errors (see syncIndex). */
+/** ADDRESS_INVALID, chain and index errors (see syncIndex). */
 export type ListModelsErrorType = ModeldaoError
 
 const compareBig = (a: string | undefined, b: string | undefined) => {
@@ -48,6 +45,8 @@ const compareBig = (a: string | undefined, b: string | undefined) => {
  * @example const { models } = await listModels(md, { sort: 'fees', onOffer: true })
  */
 export async function listModels(ctx: ModeldaoContext, params: ListModelsParams = {}): Promise<ListModelsReturnType> {
+  const creator = params.creator === undefined ? undefined : parseAddress(params.creator, '--creator')
+  const holder = params.holder === undefined ? undefined : parseAddress(params.holder, '--holder')
   const [{ index, sync }, deployments, connection] = await Promise.all([syncedIndex(ctx, params), ctx.deployments(), ctx.chain()])
   const paymentToken = await readToken(connection, deployments.paymentToken)
   let models = indexedModels(index)
@@ -61,13 +60,13 @@ export async function listModels(ctx: ModeldaoContext, params: ListModelsParams 
     asks.set(offer.modelId, { best: price < ask.best ? price : ask.best, amount: ask.amount + BigInt(offer.remaining) })
   }
 
-  if (params.holder) {
-    const held = new Set((index.db.prepare('SELECT model_id FROM balances WHERE account = ?').all(params.holder.toLowerCase()) as { model_id: number }[]).map((row) => row.model_id))
+  if (holder) {
+    const held = new Set((index.db.prepare('SELECT model_id FROM balances WHERE account = ?').all(holder.toLowerCase()) as { model_id: number }[]).map((row) => row.model_id))
     models = models.filter((model) => held.has(model.id))
   }
   const search = params.search?.toLowerCase()
   if (search) models = models.filter((model) => model.name?.toLowerCase().includes(search) || model.manifestCid.toLowerCase().includes(search))
-  if (params.creator) models = models.filter((model) => model.creator.toLowerCase() === params.creator!.toLowerCase())
+  if (creator) models = models.filter((model) => model.creator === creator)
   if (params.onOffer) models = models.filter((model) => asks.has(model.id))
 
   const listed: ListedModel[] = models.map((model) => {
@@ -87,30 +86,4 @@ export async function listModels(ctx: ModeldaoContext, params: ListModelsParams 
   }
   listed.sort(sorters[sort])
   return { models: params.limit ? listed.slice(0, params.limit) : listed, total: listed.length, paymentToken, block: sync.toBlock }
-}
-
-/**
- * Fills in names from manifests already in the local repo (and remembers them: a CID's content never changes).
- * Models whose manifest is not local keep no name; `model info <id>` with a source fetches it.
- */
-async function nameFromLocalRepo(ctx: ModeldaoContext, index: Awaited<ReturnType<typeof syncedIndex>>['index'], models: IndexedModel[]) {
-  const unnamed = models.filter((model) => model.name === undefined)
-  if (!unnamed.length || !existsSync(join(ctx.home.ipfs, 'blocks'))) return
-  const repo = ctx.repo()
-  for (const model of unnamed) {
-    let cid
-    try {
-      cid = parseCid(model.manifestCid)
-    } catch {
-      continue
-    }
-    if (!(await repo.blockstore.has(cid))) continue
-    try {
-      const manifest = await loadManifest(repo, cid)
-      model.name = manifest.name
-      rememberManifestName(index, model.manifestCid, manifest.name)
-    } catch {
-      // Not a complete or valid manifest: the list shows the CID only.
-    }
-  }
 }

@@ -4,6 +4,7 @@ import type { ModeldaoError } from '../../errors/base.js'
 import { accountModelIds, indexedModels, indexedOfferings } from '../../index/queries.js'
 import { readToken, type TokenInfo } from '../../shares/market.js'
 import { syncedIndex } from '../index/syncIndex.js'
+import { nameFromLocalRepo } from '../models/modelNames.js'
 
 export type GetPortfolioParams = { signal?: AbortSignal | undefined }
 
@@ -59,7 +60,9 @@ export async function getPortfolio(ctx: ModeldaoContext, params: GetPortfolioPar
   ])
   const paymentToken = await readToken(connection, deployments.paymentToken)
   const ids = accountModelIds(index, account)
-  const models = new Map(indexedModels(index, ids).map((model) => [model.id, model]))
+  const indexed = indexedModels(index, ids)
+  await nameFromLocalRepo(ctx, index, indexed)
+  const models = new Map(indexed.map((model) => [model.id, model]))
   const myOffers = indexedOfferings(index, { seller: account, live: true }, sync.headTime)
   const bestAsk = new Map<number, bigint>()
   for (const offer of indexedOfferings(index, { live: true }, sync.headTime)) {

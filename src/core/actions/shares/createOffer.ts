@@ -6,6 +6,7 @@ import type { TransactionProgress } from '../../chain/protocol/write.js'
 import { SharesInsufficientError } from '../../shares/errors.js'
 import { parseShareAmount, parseTokenAmount, readToken, type TokenInfo } from '../../shares/market.js'
 import { parseWindowTime } from '../../shares/window.js'
+import { parseAddress } from '../../units/address.js'
 import { writeProtocol } from '../chain/writeProtocol.js'
 import { requireModel } from './requireModel.js'
 
@@ -16,7 +17,7 @@ export type CreateOfferParams = {
   /** Price of one share in payment-token units ("2.5"). */
   price: string
   /** ERC-20 the buyer pays in; default the deployment's payment token. */
-  paymentToken?: Address | undefined
+  paymentToken?: string | undefined
   /** ISO time, "now", or a delay from the chain's now ("1h"); default now. */
   start?: string | undefined
   /** ISO time or a delay from the chain's now ("7d"); default open-ended (cancel at any time). */
@@ -48,7 +49,7 @@ export async function createOffer(ctx: ModeldaoContext, params: CreateOfferParam
   const amount = parseShareAmount(params.amount)
   const [connection, deployments, shares, market, account] = await Promise.all([ctx.chain(), ctx.deployments(), ctx.contract('ModelShares'), ctx.contract('ShareOffering'), ctx.signer()])
   const modelId = await requireModel(ctx, params.modelId)
-  const token = await readToken(connection, params.paymentToken ?? deployments.paymentToken)
+  const token = await readToken(connection, params.paymentToken === undefined ? deployments.paymentToken : parseAddress(params.paymentToken, '--token'))
   const price = parseTokenAmount(params.price, token.decimals, '--price')
   const head = await connection.publicClient.getBlock()
   const start = params.start ? parseWindowTime(params.start, Number(head.timestamp), '--start') : 0

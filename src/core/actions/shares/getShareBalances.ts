@@ -3,6 +3,7 @@ import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
 import { accountModelIds, indexedModels, indexedOfferings } from '../../index/queries.js'
 import { syncedIndex } from '../index/syncIndex.js'
+import { nameFromLocalRepo } from '../models/modelNames.js'
 import { requireModel } from './requireModel.js'
 
 export type GetShareBalancesParams = { modelId?: number | string | undefined }
@@ -26,7 +27,9 @@ export type GetShareBalancesErrorType = ModeldaoError
 export async function getShareBalances(ctx: ModeldaoContext, params: GetShareBalancesParams = {}): Promise<GetShareBalancesReturnType> {
   const [connection, shares, account, { index, sync }] = await Promise.all([ctx.chain(), ctx.contract('ModelShares'), ctx.address(), syncedIndex(ctx)])
   const ids = params.modelId === undefined ? accountModelIds(index, account) : [await requireModel(ctx, params.modelId)]
-  const models = new Map(indexedModels(index, ids).map((model) => [model.id, model]))
+  const indexed = indexedModels(index, ids)
+  await nameFromLocalRepo(ctx, index, indexed)
+  const models = new Map(indexed.map((model) => [model.id, model]))
   const onOffer = new Map<number, bigint>()
   for (const offer of indexedOfferings(index, { seller: account, live: true }, sync.headTime)) onOffer.set(offer.modelId, (onOffer.get(offer.modelId) ?? 0n) + BigInt(offer.remaining))
   const held = await Promise.all(ids.map((id) => connection.publicClient.readContract({ address: shares.address, abi: shares.abi, functionName: 'balanceOf', args: [account, BigInt(id)] })))

@@ -3,11 +3,12 @@ import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
 import { indexedOfferings, type IndexedOffering } from '../../index/queries.js'
 import { readToken, type TokenInfo } from '../../shares/market.js'
+import { parseAddress } from '../../units/address.js'
 import { syncedIndex } from '../index/syncIndex.js'
 
 export type ListOffersParams = {
   modelId?: number | string | undefined
-  seller?: Address | undefined
+  seller?: string | undefined
   /** Also closed offers (sold out, cancelled, withdrawn); default only those with shares left. */
   all?: boolean | undefined
 }
@@ -31,7 +32,8 @@ const rank = (offer: IndexedOffering) => ['open', 'upcoming', 'ended', 'sold-out
  */
 export async function listOffers(ctx: ModeldaoContext, params: ListOffersParams = {}): Promise<ListOffersReturnType> {
   const [{ index, sync }, connection] = await Promise.all([syncedIndex(ctx), ctx.chain()])
-  const offers = indexedOfferings(index, { modelId: params.modelId === undefined ? undefined : Number(params.modelId), seller: params.seller, live: !params.all }, sync.headTime)
+  const seller = params.seller === undefined ? undefined : parseAddress(params.seller, '--seller')
+  const offers = indexedOfferings(index, { modelId: params.modelId === undefined ? undefined : Number(params.modelId), seller, live: !params.all }, sync.headTime)
   offers.sort((a, b) => rank(a) - rank(b) || a.modelId - b.modelId || (BigInt(a.pricePerShare) === BigInt(b.pricePerShare) ? a.id - b.id : BigInt(a.pricePerShare) < BigInt(b.pricePerShare) ? -1 : 1))
   const tokens: Record<Address, TokenInfo> = {}
   for (const address of new Set(offers.map((offer) => offer.paymentToken))) tokens[address] = await readToken(connection, address)

@@ -2,8 +2,9 @@ import { erc20Abi, type Address } from 'viem'
 import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
 import { readToken, type TokenInfo } from '../../shares/market.js'
+import { parseAddress } from '../../units/address.js'
 
-export type GetTokenBalanceParams = { token?: Address | undefined }
+export type GetTokenBalanceParams = { token?: string | undefined }
 export type GetTokenBalanceReturnType = {
   account: Address
   token: TokenInfo
@@ -20,7 +21,7 @@ export type GetTokenBalanceErrorType = ModeldaoError
  */
 export async function getTokenBalance(ctx: ModeldaoContext, params: GetTokenBalanceParams = {}): Promise<GetTokenBalanceReturnType> {
   const [connection, deployments, market, account] = await Promise.all([ctx.chain(), ctx.deployments(), ctx.contract('ShareOffering'), ctx.address()])
-  const token = await readToken(connection, params.token ?? deployments.paymentToken)
+  const token = await readToken(connection, params.token === undefined ? deployments.paymentToken : parseAddress(params.token, '--token'))
   const at = { address: token.address, abi: erc20Abi } as const
   const [balance, allowance] = await Promise.all([
     connection.publicClient.readContract({ ...at, functionName: 'balanceOf', args: [account] }),
