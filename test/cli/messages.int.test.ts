@@ -11,6 +11,7 @@ import { errorCatalogue, ModeldaoError } from '../../src/core/errors/base.js'
 import * as ipfsErrors from '../../src/core/ipfs/errors.js'
 import * as pinningErrors from '../../src/core/ipfs/pinning/errors.js'
 import * as modelErrors from '../../src/core/models/errors.js'
+import * as shareErrors from '../../src/core/shares/errors.js'
 import { ToolNotFoundError } from '../../src/core/tools/binaries.js'
 import * as unitErrors from '../../src/core/units/errors.js'
 import * as walletErrors from '../../src/core/wallet/errors.js'
@@ -97,11 +98,20 @@ const samples: ModeldaoError[] = [
   new modelErrors.TermsInvalidError('The royalty must be between 0 and 25%, got 30.'),
   new modelErrors.ModelUnknownError(7n, 31337),
   new modelErrors.ModelIncompleteError('tiny', 'model.gguf', new Error('block bafk… is not in the local repo')),
+  new shareErrors.ShareAmountInvalidError('--amount', '1.5'),
+  new shareErrors.OfferUnknownError(42, 31337),
+  new shareErrors.OfferNotOpenError(3, 'sold-out'),
+  new shareErrors.NotOfferSellerError(3, '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC'),
+  new shareErrors.SharesInsufficientError({ modelId: 1, account: '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC', requested: 500n, held: 120n }),
+  new shareErrors.NotEnoughOnOfferError({ modelId: 1, requested: 400n, available: 300n, maxPrice: '2.5 tUSD' }),
+  new shareErrors.PriceAboveMaxError({ offeringId: 4, price: '4 tUSD', maxPrice: '3 tUSD' }),
+  new shareErrors.TokenBalanceInsufficientError({ account: '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC', symbol: 'tUSD', needed: '900', held: '12.5', local: true }),
+  new shareErrors.NothingToClaimError('0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC', 'in any model'),
 ]
 
 describe('user-facing text', () => {
   it('every error class has a sample here (add one when you add an error)', () => {
-    const classes = [baseErrors, chainErrors, unitErrors, walletErrors, ipfsErrors, pinningErrors, modelErrors, { ToolNotFoundError, ContractRevertError }]
+    const classes = [baseErrors, chainErrors, unitErrors, walletErrors, ipfsErrors, pinningErrors, modelErrors, shareErrors, { ToolNotFoundError, ContractRevertError }]
       .flatMap((module) => Object.values(module))
       .filter((value): value is typeof ModeldaoError => typeof value === 'function' && value.prototype instanceof ModeldaoError)
     const sampled = new Set(samples.map((error) => error.constructor))
