@@ -9,8 +9,9 @@ import { gasBenchmark } from '../bench/gas.js'
 import { keystoreBenchmark } from '../bench/keystore.js'
 import { publishBenchmark } from '../bench/publish.js'
 import { fetchBenchmark, fetchSoakBenchmark } from '../bench/fetch.js'
+import { marketBenchmark } from '../bench/market.js'
 
-const all: Benchmark[] = [gasBenchmark, publishBenchmark, fetchBenchmark, keystoreBenchmark, fetchSoakBenchmark]
+const all: Benchmark[] = [gasBenchmark, marketBenchmark, publishBenchmark, fetchBenchmark, keystoreBenchmark, fetchSoakBenchmark]
 // The soak runs ten 1 GiB fetches: only when named.
 const byDefault = all.filter((b) => b !== fetchSoakBenchmark)
 
