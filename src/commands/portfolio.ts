@@ -23,7 +23,7 @@ export default class Portfolio extends BaseCommand<typeof Portfolio> {
       percent(m.shareOfSupplyBps),
       formatToken(BigInt(m.claimable) + BigInt(m.pendingOnOffer), token),
       formatToken(m.claimed, token),
-      m.delegate === '0x0000000000000000000000000000000000000000' ? `${m.votes} (not delegated)` : `${m.votes} → ${shortAddress(m.delegate)}`,
+      m.delegate.toLowerCase() === result.account.toLowerCase() ? `${m.votes} (self)` : `${m.votes} → ${shortAddress(m.delegate)}`,
       m.value ? formatToken(m.value, token) : '-',
     ])
     for (const line of table(['MODEL', 'NAME', 'SHARES', 'OF SUPPLY', 'CLAIMABLE', 'CLAIMED', 'VOTES / DELEGATE', 'VALUE AT ASK'], rows, [0])) this.log(`  ${line}`)

@@ -67,7 +67,7 @@ holders, the open offers and the fee history, from the chain and the local index
     }
     if (market.openOffers.length) {
       this.log('Offers:')
-      for (const line of table(['OFFER', 'STATE', 'LEFT', 'PRICE/SHARE', 'SELLER'], market.openOffers.map((o) => [String(o.id), o.state, o.remaining, o.paymentToken === token.address ? formatToken(o.pricePerShare, token) : `${o.pricePerShare} (token ${o.paymentToken})`, o.seller]), [0, 2])) this.log(`  ${line}`)
+      for (const line of table(['OFFER', 'STATE', 'LEFT', 'PRICE/SHARE', 'SELLER'], market.openOffers.map((o) => [String(o.id), o.state, o.remaining, o.paymentToken.toLowerCase() === token.address.toLowerCase() ? formatToken(o.pricePerShare, token) : `${o.pricePerShare} (token ${o.paymentToken})`, o.seller]), [0, 2])) this.log(`  ${line}`)
     }
     if (market.feeHistory.length) {
       this.log('Fee history (newest first):')
