@@ -62,13 +62,13 @@ export class EventApplier {
         } else this.sql('DELETE FROM models WHERE id = ?').run(Number(a.id))
         return null
       case 'ModelShares.AdminChanged':
-        return this.setColumn('admin', a.id as string, forward ? (a.newAdmin as string) : (a.previousAdmin as string), null)
+        return this.setColumn('admin', a.id as string, forward ? (a.newAdmin as string) : (a.previousAdmin as string))
       case 'ModelShares.FeeShareChanged':
-        return this.setColumn('fee_share_bps', a.id as string, forward ? Number(a.feeShareBps) : Number(undo), undo)
+        return this.setColumn('fee_share_bps', a.id as string, forward ? Number(a.feeShareBps) : Number(undo))
       case 'ModelShares.PriceChanged':
-        return this.setColumn('price_per_request', a.id as string, forward ? (a.pricePerRequest as string) : (undo as string), undo)
+        return this.setColumn('price_per_request', a.id as string, forward ? (a.pricePerRequest as string) : (undo as string))
       case 'ModelShares.RoyaltyReceiverChanged':
-        return this.setColumn('royalty_receiver', a.id as string, forward ? (a.receiver as string) : (undo as string), undo)
+        return this.setColumn('royalty_receiver', a.id as string, forward ? (a.receiver as string) : (undo as string))
       case 'ModelShares.FeesDeposited':
         this.addToColumn('models', 'fees_deposited', Number(a.id), BigInt(a.amount as string) * sign)
         return null
@@ -109,10 +109,11 @@ export class EventApplier {
     }
   }
 
-  private setColumn(column: string, id: string, value: string | number | null, undo: string | null): string | null {
+  /** Sets a model column; returns the value it replaced (the undo of a forward apply). */
+  private setColumn(column: string, id: string, value: string | number): string | null {
     const previous = this.sql(`SELECT ${column} AS value FROM models WHERE id = ?`).get(Number(id)) as { value: string | number } | undefined
     this.sql(`UPDATE models SET ${column} = ? WHERE id = ?`).run(value, Number(id))
-    return undo === null && previous ? String(previous.value) : null
+    return previous ? String(previous.value) : null
   }
 
   private addToColumn(table: 'models' | 'offerings', column: string, id: number, delta: bigint) {

@@ -186,7 +186,6 @@ export class ChainIndex {
       options.onProgress?.({ fromBlock: from, toBlock: to, headBlock: headNumber, events: result.events })
       from = to + 1
     }
-    this.setMeta('headTime', Number(head.timestamp))
     return { ...result, fromBlock, toBlock: headNumber, headTime: Number(head.timestamp) }
   }
 

@@ -74,6 +74,15 @@ type OfferingRow = {
   created_block: number
 }
 
+/** Orders base-unit amounts (decimal strings) ascending; an absent amount sorts last. */
+export function compareAmounts(a: string | undefined, b: string | undefined): number {
+  if (a === b) return 0
+  if (a === undefined) return 1
+  if (b === undefined) return -1
+  const [x, y] = [BigInt(a), BigInt(b)]
+  return x === y ? 0 : x < y ? -1 : 1
+}
+
 /** Where an offering stands at `now` (the head block's time). */
 export function offeringState(row: { remaining: string; start: number; end: number; closed: string | null }, now: number): OfferingState {
   if (row.closed === 'cancelled' || row.closed === 'withdrawn') return row.closed
@@ -153,6 +162,31 @@ export function indexedOfferings(index: ChainIndex, filter: { modelId?: number |
   return rows.map((row) => toOffering(row, now))
 }
 
+/** One offer by id (as typed by a user), or undefined when there is none. */
+export function offerById(index: ChainIndex, offeringId: number | string, now: number): IndexedOffering | undefined {
+  const text = String(offeringId).trim()
+  if (!/^\d+$/.test(text) || BigInt(text) === 0n || BigInt(text) > BigInt(Number.MAX_SAFE_INTEGER)) return undefined
+  return indexedOfferings(index, { ids: [Number(text)] }, now)[0]
+}
+
+/** Per model: the lowest price a share is on offer for now in `paymentToken`, and how many shares are on offer in it. */
+export function bestAsks(index: ChainIndex, now: number, paymentToken: string): Map<number, { price: bigint; amount: bigint }> {
+  const asks = new Map<number, { price: bigint; amount: bigint }>()
+  for (const offer of indexedOfferings(index, { live: true }, now)) {
+    if (offer.state !== 'open' || offer.paymentToken.toLowerCase() !== paymentToken.toLowerCase()) continue
+    const price = BigInt(offer.pricePerShare)
+    const ask = asks.get(offer.modelId)
+    asks.set(offer.modelId, { price: ask && ask.price < price ? ask.price : price, amount: (ask?.amount ?? 0n) + BigInt(offer.remaining) })
+  }
+  return asks
+}
+
+/** Model ids of which `account` holds shares in its wallet. */
+export function heldModelIds(index: ChainIndex, account: string): Set<number> {
+  const rows = index.db.prepare('SELECT model_id FROM balances WHERE account = ?').all(account.toLowerCase()) as { model_id: number }[]
+  return new Set(rows.map((row) => row.model_id))
+}
+
 /** Holders of a model, largest first; shares a seller has on offer count for them. */
 export function modelHolders(index: ChainIndex, modelId: number): Holder[] {
   const byAccount = new Map<string, { balance: bigint; onOffer: bigint }>()
@@ -196,12 +230,6 @@ export function accountModelIds(index: ChainIndex, account: string): number[] {
     )
     .all(lower, lower, lower) as { model_id: number }[]
   return rows.map((row) => row.model_id)
-}
-
-/** Shares of each model `account` holds in its own wallet (not on offer). */
-export function accountBalances(index: ChainIndex, account: string): Map<number, bigint> {
-  const rows = index.db.prepare('SELECT model_id, balance FROM balances WHERE account = ?').all(account.toLowerCase()) as { model_id: number; balance: string }[]
-  return new Map(rows.map((row) => [row.model_id, BigInt(row.balance)]))
 }
 
 /** Caches a manifest's name (manifest content never changes for a CID). */

@@ -1,8 +1,8 @@
-import { encodeFunctionData, erc20Abi, type Account, type Address, type Hash } from 'viem'
+import { encodeFunctionData, erc20Abi, formatUnits, type Account, type Address, type Hash } from 'viem'
 import type { ChainConnection } from '../chain/rpc/connection.js'
 import { sendTransaction, type TransactionProgress } from '../chain/protocol/write.js'
 import { TokenBalanceInsufficientError } from './errors.js'
-import { formatToken, type TokenInfo } from './market.js'
+import type { TokenInfo } from './market.js'
 import { LOCAL_CHAIN_IDS } from '../chain/local/devAccounts.js'
 
 /**
@@ -25,8 +25,8 @@ export async function ensureAllowance(
     throw new TokenBalanceInsufficientError({
       account: account.address,
       symbol: params.token.symbol,
-      needed: formatToken(params.amount, params.token).split(' ')[0]!,
-      held: formatToken(balance, params.token).split(' ')[0]!,
+      needed: formatUnits(params.amount, params.token.decimals),
+      held: formatUnits(balance, params.token.decimals),
       local: LOCAL_CHAIN_IDS.has(connection.chainId),
     })
   }

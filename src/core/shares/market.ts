@@ -1,6 +1,6 @@
 import { erc20Abi, formatUnits, parseUnits, type Address } from 'viem'
 import type { ChainConnection } from '../chain/rpc/connection.js'
-import type { IndexedOffering } from '../index/queries.js'
+import { compareAmounts, type IndexedOffering } from '../index/queries.js'
 import { AmountInvalidError } from '../units/errors.js'
 import { NotEnoughOnOfferError, ShareAmountInvalidError } from './errors.js'
 
@@ -56,10 +56,7 @@ export type Fill = { offeringId: number; seller: Address; amount: bigint; priceP
 export function planFill(offers: readonly IndexedOffering[], amount: bigint, modelId: number, limit?: { maxPricePerShare: bigint; shown: string }): Fill[] {
   const candidates = offers
     .filter((offer) => offer.state === 'open' && (!limit || BigInt(offer.pricePerShare) <= limit.maxPricePerShare))
-    .sort((a, b) => {
-      const byPrice = BigInt(a.pricePerShare) - BigInt(b.pricePerShare)
-      return byPrice === 0n ? a.id - b.id : byPrice < 0n ? -1 : 1
-    })
+    .sort((a, b) => compareAmounts(a.pricePerShare, b.pricePerShare) || a.id - b.id)
   const fills: Fill[] = []
   let left = amount
   for (const offer of candidates) {

@@ -1,7 +1,7 @@
 import type { Address } from 'viem'
 import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
-import { indexedModels, indexedOfferings, modelFeeHistory, modelHolders, type FeeEvent, type Holder, type IndexedOffering } from '../../index/queries.js'
+import { compareAmounts, indexedModels, indexedOfferings, modelFeeHistory, modelHolders, type FeeEvent, type Holder, type IndexedOffering } from '../../index/queries.js'
 import { ModelUnknownError } from '../../models/errors.js'
 import { readToken, type TokenInfo } from '../../shares/market.js'
 import { syncedIndex } from '../index/syncIndex.js'
@@ -81,11 +81,9 @@ export async function getModelMarket(ctx: ModeldaoContext, params: GetModelMarke
     },
     holders: holders.length,
     topHolders: holders.slice(0, params.topHolders ?? 10),
-    openOffers: indexedOfferings(index, { modelId, live: true }, sync.headTime).sort((a, b) => compare(a.pricePerShare, b.pricePerShare) || a.id - b.id),
+    openOffers: indexedOfferings(index, { modelId, live: true }, sync.headTime).sort((a, b) => compareAmounts(a.pricePerShare, b.pricePerShare) || a.id - b.id),
     feeHistory: modelFeeHistory(index, modelId, params.feeHistory ?? 20),
     paymentToken,
     block: sync.toBlock,
   }
 }
-
-const compare = (a: string, b: string) => (BigInt(a) === BigInt(b) ? 0 : BigInt(a) < BigInt(b) ? -1 : 1)

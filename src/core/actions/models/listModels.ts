@@ -1,6 +1,6 @@
 import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
-import { indexedModels, indexedOfferings, type IndexedModel } from '../../index/queries.js'
+import { bestAsks, compareAmounts, heldModelIds, indexedModels, type IndexedModel } from '../../index/queries.js'
 import { readToken, type TokenInfo } from '../../shares/market.js'
 import { parseAddress } from '../../units/address.js'
 import { syncedIndex } from '../index/syncIndex.js'
@@ -32,13 +32,6 @@ export type ListModelsReturnType = { models: ListedModel[]; total: number; payme
 /** ADDRESS_INVALID, chain and index errors (see syncIndex). */
 export type ListModelsErrorType = ModeldaoError
 
-const compareBig = (a: string | undefined, b: string | undefined) => {
-  if (a === b) return 0
-  if (a === undefined) return 1
-  if (b === undefined) return -1
-  return BigInt(a) < BigInt(b) ? -1 : 1
-}
-
 /**
  * Every tokenized model on the chain, from the local index (synced first): name, manifest CID, supply, holders, best
  * ask, fees to date and the shareholders' fee share; filtered and sorted.
@@ -52,16 +45,10 @@ export async function listModels(ctx: ModeldaoContext, params: ListModelsParams 
   let models = indexedModels(index)
   await nameFromLocalRepo(ctx, index, models)
 
-  const asks = new Map<number, { best: bigint; amount: bigint }>()
-  for (const offer of indexedOfferings(index, { live: true }, sync.headTime)) {
-    if (offer.state !== 'open' || offer.paymentToken.toLowerCase() !== paymentToken.address.toLowerCase()) continue
-    const price = BigInt(offer.pricePerShare)
-    const ask = asks.get(offer.modelId) ?? { best: price, amount: 0n }
-    asks.set(offer.modelId, { best: price < ask.best ? price : ask.best, amount: ask.amount + BigInt(offer.remaining) })
-  }
+  const asks = bestAsks(index, sync.headTime, paymentToken.address)
 
   if (holder) {
-    const held = new Set((index.db.prepare('SELECT model_id FROM balances WHERE account = ?').all(holder.toLowerCase()) as { model_id: number }[]).map((row) => row.model_id))
+    const held = heldModelIds(index, holder)
     models = models.filter((model) => held.has(model.id))
   }
   const search = params.search?.toLowerCase()
@@ -71,17 +58,17 @@ export async function listModels(ctx: ModeldaoContext, params: ListModelsParams 
 
   const listed: ListedModel[] = models.map((model) => {
     const ask = asks.get(model.id)
-    return { ...model, bestAsk: ask?.best.toString(), onOffer: (ask?.amount ?? 0n).toString() }
+    return { ...model, bestAsk: ask?.price.toString(), onOffer: (ask?.amount ?? 0n).toString() }
   })
   const sort = params.sort ?? 'id'
-  const byDescending = (pick: (m: ListedModel) => string) => (a: ListedModel, b: ListedModel) => compareBig(pick(b), pick(a)) || a.id - b.id
+  const byDescending = (pick: (m: ListedModel) => string) => (a: ListedModel, b: ListedModel) => compareAmounts(pick(b), pick(a)) || a.id - b.id
   const sorters: Record<ModelSort, (a: ListedModel, b: ListedModel) => number> = {
     id: (a, b) => a.id - b.id,
     newest: (a, b) => b.id - a.id,
     fees: byDescending((m) => m.feesDeposited),
     holders: (a, b) => b.holders - a.holders || a.id - b.id,
     supply: byDescending((m) => m.supply),
-    price: (a, b) => compareBig(a.bestAsk, b.bestAsk) || a.id - b.id,
+    price: (a, b) => compareAmounts(a.bestAsk, b.bestAsk) || a.id - b.id,
     name: (a, b) => (a.name ?? '\uffff').localeCompare(b.name ?? '\uffff') || a.id - b.id,
   }
   listed.sort(sorters[sort])

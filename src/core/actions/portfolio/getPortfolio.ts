@@ -1,7 +1,7 @@
 import type { Address } from 'viem'
 import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
-import { accountModelIds, indexedModels, indexedOfferings } from '../../index/queries.js'
+import { accountModelIds, bestAsks, indexedModels, indexedOfferings } from '../../index/queries.js'
 import { readToken, type TokenInfo } from '../../shares/market.js'
 import { syncedIndex } from '../index/syncIndex.js'
 import { nameFromLocalRepo } from '../models/modelNames.js'
@@ -64,13 +64,7 @@ export async function getPortfolio(ctx: ModeldaoContext, params: GetPortfolioPar
   await nameFromLocalRepo(ctx, index, indexed)
   const models = new Map(indexed.map((model) => [model.id, model]))
   const myOffers = indexedOfferings(index, { seller: account, live: true }, sync.headTime)
-  const bestAsk = new Map<number, bigint>()
-  for (const offer of indexedOfferings(index, { live: true }, sync.headTime)) {
-    if (offer.state !== 'open' || offer.paymentToken.toLowerCase() !== paymentToken.address.toLowerCase() || !models.has(offer.modelId)) continue
-    const price = BigInt(offer.pricePerShare)
-    const best = bestAsk.get(offer.modelId)
-    if (best === undefined || price < best) bestAsk.set(offer.modelId, price)
-  }
+  const asks = bestAsks(index, sync.headTime, paymentToken.address)
 
   const client = connection.publicClient
   const at = { address: shares.address, abi: shares.abi } as const
@@ -105,7 +99,7 @@ export async function getPortfolio(ctx: ModeldaoContext, params: GetPortfolioPar
     const onOffer = mine.reduce((sum, p) => sum + p.remaining, 0n)
     const pendingOnOffer = mine.reduce((sum, p) => sum + p.pending, 0n)
     const held = row.balance + onOffer
-    const ask = bestAsk.get(row.id)
+    const ask = asks.get(row.id)?.price
     const value = ask === undefined ? undefined : held * ask
     totals.claimable += row.claimable
     totals.claimed += row.claimed

@@ -4,7 +4,8 @@ import type { ModeldaoError } from '../../errors/base.js'
 import type { TransactionProgress } from '../../chain/protocol/write.js'
 import { NotOfferSellerError, OfferNotOpenError, OfferUnknownError } from '../../shares/errors.js'
 import { writeProtocol } from '../chain/writeProtocol.js'
-import { readOffer } from './readOffer.js'
+import { offerById } from '../../index/queries.js'
+import { syncedIndex } from '../index/syncIndex.js'
 
 export type CancelOfferParams = { offeringId: number | string; onProgress?: ((event: TransactionProgress) => void) | undefined }
 export type CancelOfferReturnType = { offeringId: number; modelId: number; returned: string; transactionHash: Hash }
@@ -16,8 +17,8 @@ export type CancelOfferErrorType = ModeldaoError
  * @example const { returned } = await cancelOffer(md, { offeringId: 3 })
  */
 export async function cancelOffer(ctx: ModeldaoContext, params: CancelOfferParams): Promise<CancelOfferReturnType> {
-  const [account, connection] = await Promise.all([ctx.signer(), ctx.chain()])
-  const offer = await readOffer(ctx, params.offeringId)
+  const [account, connection, { index, sync }] = await Promise.all([ctx.signer(), ctx.chain(), syncedIndex(ctx)])
+  const offer = offerById(index, params.offeringId, sync.headTime)
   if (!offer) throw new OfferUnknownError(params.offeringId, connection.chainId)
   if (offer.seller.toLowerCase() !== account.address.toLowerCase()) throw new NotOfferSellerError(offer.id, offer.seller, account.address)
   if (offer.state === 'cancelled' || offer.state === 'withdrawn' || offer.state === 'sold-out') throw new OfferNotOpenError(offer.id, offer.state)

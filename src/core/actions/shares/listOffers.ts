@@ -1,7 +1,7 @@
 import type { Address } from 'viem'
 import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
-import { indexedOfferings, type IndexedOffering } from '../../index/queries.js'
+import { compareAmounts, indexedOfferings, type IndexedOffering } from '../../index/queries.js'
 import { readToken, type TokenInfo } from '../../shares/market.js'
 import { parseAddress } from '../../units/address.js'
 import { syncedIndex } from '../index/syncIndex.js'
@@ -34,7 +34,7 @@ export async function listOffers(ctx: ModeldaoContext, params: ListOffersParams 
   const [{ index, sync }, connection] = await Promise.all([syncedIndex(ctx), ctx.chain()])
   const seller = params.seller === undefined ? undefined : parseAddress(params.seller, '--seller')
   const offers = indexedOfferings(index, { modelId: params.modelId === undefined ? undefined : Number(params.modelId), seller, live: !params.all }, sync.headTime)
-  offers.sort((a, b) => rank(a) - rank(b) || a.modelId - b.modelId || (BigInt(a.pricePerShare) === BigInt(b.pricePerShare) ? a.id - b.id : BigInt(a.pricePerShare) < BigInt(b.pricePerShare) ? -1 : 1))
+  offers.sort((a, b) => rank(a) - rank(b) || a.modelId - b.modelId || compareAmounts(a.pricePerShare, b.pricePerShare) || a.id - b.id)
   const tokens: Record<Address, TokenInfo> = {}
   for (const address of new Set(offers.map((offer) => offer.paymentToken))) tokens[address] = await readToken(connection, address)
   return { offers, tokens, now: sync.headTime, block: sync.toBlock }

@@ -1,11 +1,10 @@
 import type { Address } from 'viem'
 import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
-import { indexedOfferings } from '../../index/queries.js'
+import { indexedOfferings, offerById } from '../../index/queries.js'
 import { OfferNotOpenError, OfferUnknownError, PriceAboveMaxError } from '../../shares/errors.js'
 import { formatToken, parseShareAmount, parseTokenAmount, planFill, readToken, type TokenInfo } from '../../shares/market.js'
 import { syncedIndex } from '../index/syncIndex.js'
-import { readOffer } from './readOffer.js'
 import { requireModel } from './requireModel.js'
 
 export type QuoteBuyParams = {
@@ -59,7 +58,7 @@ export async function quoteBuy(ctx: ModeldaoContext, params: QuoteBuyParams): Pr
   let fills
   let token: TokenInfo
   if (params.offeringId !== undefined) {
-    const offer = await readOffer(ctx, params.offeringId)
+    const offer = offerById(index, params.offeringId, sync.headTime)
     if (!offer) throw new OfferUnknownError(params.offeringId, connection.chainId)
     if (offer.modelId !== modelId) throw new OfferNotOpenError(offer.id, `it sells shares of model ${offer.modelId}, not of model ${modelId}`)
     if (offer.state !== 'open') throw new OfferNotOpenError(offer.id, offer.state, new Date(offer.start * 1000).toISOString())
