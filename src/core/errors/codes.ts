@@ -116,6 +116,15 @@ export const errorCatalogue = {
   PRICE_ABOVE_MAX: { exitCode: invalidInput, meaning: 'The chosen offer asks more a share than --max-price.' },
   TOKEN_BALANCE_INSUFFICIENT: { exitCode: invalidInput, meaning: 'The account holds too little of the payment token.' },
   NOTHING_TO_CLAIM: { exitCode: invalidInput, meaning: 'The account has no claimable fees in the models named.' },
+  // serving node
+  DEV_MODEL_OPTIONS_INVALID: { exitCode: usage, meaning: 'A dev model option is out of range (layers above the preset, a negative seed).' },
+  MODEL_HAS_NO_GGUF: { exitCode: invalidInput, meaning: 'A model to serve has no GGUF file (or several, and none was chosen).' },
+  WEIGHTS_MISMATCH: { exitCode: invalidInput, meaning: "A weights file's CID or sha256 differs from the on-chain manifest: the node refuses to load it." },
+  WEIGHTS_NOT_FOUND: { exitCode: invalidInput, meaning: 'A local weights path given to serve does not exist or lacks a manifest file.' },
+  GPU_UNAVAILABLE: { exitCode: unavailable, meaning: 'The --gpu backend asked for is not available on this machine (or llama.cpp has no binary for it).' },
+  ENGINE_LOAD_FAILED: { exitCode: invalidInput, meaning: 'llama.cpp could not load the model or create its context.' },
+  NODE_LISTEN_FAILED: { exitCode: unavailable, meaning: "The serving node's HTTP port is taken or cannot be bound." },
+  NODE_OPTIONS_INVALID: { exitCode: usage, meaning: 'A serving node option is out of range (parallel, context size, limits).' },
 } as const satisfies Record<string, { exitCode: ExitCode; meaning: string }>
 
 export type CatalogueCode = keyof typeof errorCatalogue

@@ -13,6 +13,10 @@ export type HomeLayout = {
   ipfs: string
   /** One `<chainId>.sqlite` per chain: the local index of the protocol's logs (models, holders, offerings, fees). */
   index: string
+  /** Verified model files fetched for serving, one folder per manifest CID. */
+  models: string
+  /** The serving node's state: receipt drafts (SQLite). */
+  serving: string
 }
 
 /** The home folder: explicit value, else `MODELDAO_HOME`, else `~/.modeldao`. */
@@ -29,5 +33,7 @@ export function homeLayout(root: string): HomeLayout {
     deployments: join(root, 'deployments'),
     ipfs: join(root, 'ipfs'),
     index: join(root, 'index'),
+    models: join(root, 'models'),
+    serving: join(root, 'serving'),
   }
 }

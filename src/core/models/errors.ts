@@ -4,11 +4,8 @@ import { MANIFEST_SCHEMA } from './schema.js'
 
 export class GgufMalformedError extends ModeldaoError {
   override name = 'GgufMalformedError'
-  constructor(path: string, reason: string) {
-    super('GGUF_MALFORMED', `${basename(path)} claims to be GGUF but its header cannot be read: ${reason}.`, {
-      details: path,
-      hints: ['Re-export the model, or publish it under a name without the .gguf extension to skip GGUF parsing.'],
-    })
+  constructor(path: string, reason: string, hints = ['Re-export the model, or publish it under a name without the .gguf extension to skip GGUF parsing.']) {
+    super('GGUF_MALFORMED', `${basename(path)} claims to be GGUF but its header cannot be read: ${reason}.`, { details: path, hints })
   }
 }
 

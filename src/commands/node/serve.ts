@@ -1,0 +1,76 @@
+import { Flags } from '@oclif/core'
+import { BaseCommand } from '../../cli/baseCommand.js'
+import { formatBytes, getProgress, interruptSignal, TransferProgress } from '../../cli/progress.js'
+import { DEFAULT_NODE_PORT, ServingNode, type ServingNodeInfo } from '../../core/actions/node/startServingNode.js'
+
+export default class NodeServe extends BaseCommand<typeof NodeServe> {
+  static override summary = 'Serve a model over an OpenAI-compatible HTTP API, after checking its weights against the on-chain manifest.'
+  static override description = `--model takes a model id on chain, a manifest CID, or a local .gguf file or folder. For an id or CID the manifest is
+read (chain, then IPFS), the GGUF is fetched into the home folder from the local repo, --peer and --gateway sources
+(every block checked against its CID), or taken from --weights; then its size, sha256 and CID are recomputed from the
+bytes on disk and compared with the manifest BEFORE anything loads them: a tampered or different file refuses to start,
+naming the file and both hashes. A local path is served as is (unverified). The GGUF header is validated in TypeScript
+before llama.cpp sees it.
+
+API: POST /v1/chat/completions and /v1/completions (stream: true as server-sent events), GET /v1/models, /health,
+/metrics (Prometheus). Every response carries usage, streams too in their final chunk. Each completed request leaves a
+receipt draft (model, weights CID, prompt token hash, sampling parameters and seed, output tokens, per-token
+log-probabilities and logit gaps) in the node's database, readable at GET /v1/receipts/<id> (the x-modeldao-receipt
+header names it). --parallel N decodes N requests together in one batch; up to --queue more wait, beyond that the
+node answers 429 with Retry-After. A client that disconnects stops its generation and frees its sequence.
+Binds 127.0.0.1 unless --host says otherwise. Runs until Ctrl-C.`
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> --model 1 --gateway http://127.0.0.1:8080',
+    '<%= config.bin %> <%= command.id %> --model 1 --weights ./model --parallel 4 --port 8000',
+    '<%= config.bin %> <%= command.id %> --model ./tiny.gguf --port 0 --json',
+    '<%= config.bin %> <%= command.id %> --model bafkrei… --gpu cuda --context-size 4096 --parallel 8',
+  ]
+  static override flags = {
+    model: Flags.string({ summary: 'Model id on chain, manifest CID, or a local .gguf file or folder.', required: true }),
+    weights: Flags.string({ summary: "A local copy of the model's files (folder or .gguf), verified against the manifest instead of fetched." }),
+    file: Flags.string({ summary: 'Which GGUF of the manifest to serve, when it has several.' }),
+    peer: Flags.string({ summary: 'libp2p multiaddr of a node that has the model (repeatable).', multiple: true }),
+    gateway: Flags.string({ summary: 'URL of a trustless gateway that has the model (repeatable).', multiple: true }),
+    gpu: Flags.string({ summary: 'Compute backend: auto uses a GPU when one works; cuda and vulkan fail without one.', options: ['auto', 'cuda', 'vulkan', 'off'], default: 'off' }),
+    threads: Flags.integer({ summary: 'CPU threads per evaluation (more than the free cores slows decoding down).', default: 1, min: 1 }),
+    'context-size': Flags.integer({ summary: 'Tokens per sequence, prompt and output together (at most the model’s).', default: 2048, min: 16 }),
+    parallel: Flags.integer({ summary: 'Sequences decoded together: requests served at once.', default: 1, min: 1, max: 256 }),
+    queue: Flags.integer({ summary: 'Requests that may wait for a sequence before the node answers 429 (default 4 × parallel).', min: 0 }),
+    'max-tokens': Flags.integer({ summary: 'Largest max_tokens a request may ask for (also the default).', default: 1024, min: 1 }),
+    host: Flags.string({ summary: 'Bind address.', default: '127.0.0.1' }),
+    port: Flags.integer({ summary: 'HTTP port (0 = any free port).', default: DEFAULT_NODE_PORT, min: 0, max: 65535 }),
+  }
+
+  async run(): Promise<ServingNodeInfo> {
+    using interrupt = interruptSignal()
+    const fetching = getProgress(new TransferProgress(!this.jsonEnabled()))
+    const node = new ServingNode(this.ctx, {
+      model: this.flags.model,
+      weights: this.flags.weights,
+      file: this.flags.file,
+      peer: this.flags.peer,
+      gateway: this.flags.gateway,
+      signal: interrupt.signal,
+      onProgress: (event) => (event.stage === 'verifying' ? this.progress(`Verifying ${event.path} against the manifest (CID and sha256)`) : fetching(event)),
+      gpu: this.flags.gpu as 'auto' | 'cuda' | 'vulkan' | 'off',
+      threads: this.flags.threads,
+      contextSize: this.flags['context-size'],
+      parallel: this.flags.parallel,
+      queue: this.flags.queue,
+      maxTokens: this.flags['max-tokens'],
+      host: this.flags.host,
+      port: this.flags.port,
+    })
+    const info = await this.serve(node, (ready) => {
+      this.progressDone()
+      const w = ready.weights
+      this.log(`Serving ${ready.model} ("${w.name}") at ${ready.url}/v1`)
+      this.log(`  weights  ${w.file} ${formatBytes(w.size)} ${w.weightsCid} ${w.verified ? '(verified against the manifest)' : '(local file, not verified)'}`)
+      this.log(`  engine   ${ready.engine.gpu || 'cpu'}, ${ready.engine.threads} thread(s), ${ready.engine.parallel} sequence(s) of ${ready.engine.contextSize} tokens, queue ${ready.queue}`)
+      if (ready.host !== '127.0.0.1' && ready.host !== 'localhost' && ready.host !== '::1') this.warn(`Listening on ${ready.host}: reachable from other machines.`)
+      this.log('Ctrl-C to stop.')
+    })
+    this.log('Stopped.')
+    return info
+  }
+}

@@ -1,0 +1,156 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { ModeldaoContext } from '../../context/context.js'
+import type { ModeldaoError } from '../../errors/base.js'
+import { validateGguf } from '../../models/ggufValidate.js'
+import { Service } from '../../service/service.js'
+import { InferenceEngine, type EngineInfo, type GpuChoice } from '../../serving/engine.js'
+import { NodeListenError, NodeOptionsInvalidError } from '../../serving/errors.js'
+import { HttpApi } from '../../serving/httpApi.js'
+import { NodeMetrics } from '../../serving/metrics.js'
+import { ReceiptStore } from '../../serving/receipts.js'
+import { SequenceScheduler } from '../../serving/scheduler.js'
+import { resolveServedWeights, type ResolveWeightsParams, type ServedWeights } from '../../serving/weights.js'
+
+export type ServingNodeParams = ResolveWeightsParams & {
+  gpu?: GpuChoice | undefined
+  /** Threads per evaluation (default 1). */
+  threads?: number | undefined
+  /** Tokens per sequence, prompt and output together (default 2048, at most the model's). */
+  contextSize?: number | undefined
+  /** Sequences decoded together in one batch: concurrent requests (default 1). */
+  parallel?: number | undefined
+  /** Requests that may wait for a sequence before the node answers 429 (default 4 × parallel). */
+  queue?: number | undefined
+  /** Largest max_tokens a request may ask for (default 1024). */
+  maxTokens?: number | undefined
+  /** Largest request body (default 1 MiB). */
+  maxBodyBytes?: number | undefined
+  /** Bind address (default 127.0.0.1) and port (default 8000; 0 = any free port). */
+  host?: string | undefined
+  port?: number | undefined
+}
+export type ServingNodeInfo = {
+  url: string
+  host: string
+  port: number
+  /** The id clients name in `model`. */
+  model: string
+  weights: ServedWeights
+  engine: EngineInfo
+  queue: number
+  maxTokens: number
+}
+export type StartServingNodeReturnType = ServingNode
+/** MODEL_UNKNOWN, MODEL_HAS_NO_GGUF, WEIGHTS_MISMATCH, WEIGHTS_NOT_FOUND, GGUF_MALFORMED, GPU_UNAVAILABLE, ENGINE_LOAD_FAILED, NODE_LISTEN_FAILED, NODE_OPTIONS_INVALID, and the fetch errors (SOURCES_EXHAUSTED…). */
+export type ServingNodeErrorType = ModeldaoError
+
+export const DEFAULT_NODE_PORT = 8000
+
+function checkOptions(params: ServingNodeParams) {
+  const check = (value: number | undefined, name: string, min: number, max: number) => {
+    if (value !== undefined && (!Number.isInteger(value) || value < min || value > max)) {
+      throw new NodeOptionsInvalidError(`${name} must be a whole number from ${min} to ${max}, got ${value}.`, `Pass ${name} within range; see \`modeldao node serve --help\`.`)
+    }
+  }
+  check(params.threads, '--threads', 1, 1024)
+  check(params.contextSize, '--context-size', 16, 1 << 20)
+  check(params.parallel, '--parallel', 1, 256)
+  check(params.queue, '--queue', 0, 1 << 16)
+  check(params.maxTokens, '--max-tokens', 1, 1 << 20)
+  check(params.port, '--port', 0, 65535)
+}
+
+/**
+ * A serving node: the model's weights verified against its on-chain manifest, loaded with node-llama-cpp, served
+ * over an OpenAI-compatible HTTP API with metrics and a receipt draft per request.
+ * @example
+ * await using node = new ServingNode(md, { model: '1', parallel: 4, port: 0 })
+ * const { url } = await node.start()
+ */
+export class ServingNode extends Service<ServingNodeInfo> {
+  private engine: InferenceEngine | undefined
+  private server: Server | undefined
+  private receipts: ReceiptStore | undefined
+  readonly metrics = new NodeMetrics()
+
+  constructor(
+    private readonly ctx: ModeldaoContext,
+    private readonly params: ServingNodeParams,
+  ) {
+    super()
+    checkOptions(params)
+  }
+
+  protected async open(): Promise<ServingNodeInfo> {
+    const weights = await resolveServedWeights(this.ctx, this.params)
+    // Checked in TypeScript first: a malformed header can abort the whole process inside llama.cpp.
+    const layout = await validateGguf(weights.path, ['The node refuses to load it: fix or replace the file (`modeldao dev gguf` writes valid test models).'])
+    const vocabularySize = (layout.metadata.get('tokenizer.ggml.tokens') as unknown[]).length
+    const parallel = this.params.parallel ?? 1
+    try {
+      this.engine = await InferenceEngine.open({ modelPath: weights.path, gpu: this.params.gpu, threads: this.params.threads, contextSize: this.params.contextSize, parallel })
+      this.receipts = new ReceiptStore(this.ctx.home.serving)
+      const scheduler = new SequenceScheduler(this.engine.sequences(), this.params.queue ?? 4 * parallel, () => {
+        this.metrics.queueDepth.set(scheduler.queued)
+        this.metrics.activeSequences.set(scheduler.active)
+      })
+      const modelId = weights.modelId ?? weights.manifestCid ?? weights.name
+      const maxTokens = this.params.maxTokens ?? 1024
+      const api = new HttpApi({
+        engine: this.engine,
+        scheduler,
+        metrics: this.metrics,
+        receipts: this.receipts,
+        weights,
+        limits: { maxTokens, maxTopLogprobs: 20, maxBodyBytes: this.params.maxBodyBytes ?? 1 << 20 },
+        modelId,
+        modelAliases: [weights.manifestCid, weights.weightsCid, weights.name].filter((a): a is string => a !== null),
+        vocabularySize,
+      })
+      const host = this.params.host ?? '127.0.0.1'
+      const port = this.params.port ?? DEFAULT_NODE_PORT
+      this.server = createServer({ keepAlive: true }, api.handle)
+      await new Promise<void>((resolve, reject) => {
+        this.server!.once('error', (error) => reject(new NodeListenError(host, port, error)))
+        this.server!.listen(port, host, () => resolve())
+      })
+      const bound = (this.server.address() as AddressInfo).port
+      const shown = host.includes(':') ? `[${host}]` : host
+      return { url: `http://${shown}:${bound}`, host, port: bound, model: modelId, weights, engine: this.engine.info, queue: scheduler.maxQueue, maxTokens }
+    } catch (error) {
+      await this.close()
+      throw error
+    }
+  }
+
+  protected async close(): Promise<void> {
+    const server = this.server
+    this.server = undefined
+    if (server) {
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
+    await this.engine?.close()
+    this.engine = undefined
+    this.receipts?.close()
+    this.receipts = undefined
+  }
+}
+
+/**
+ * Starts a serving node and resolves once it listens. Stop it with `stop()` or `await using`.
+ * @example
+ * await using node = await startServingNode(md, { model: '1', port: 0 })
+ * console.log(node.info!.url)
+ */
+export async function startServingNode(ctx: ModeldaoContext, params: ServingNodeParams): Promise<StartServingNodeReturnType> {
+  const node = new ServingNode(ctx, params)
+  try {
+    await node.start()
+  } catch (error) {
+    await node.stop()
+    throw error
+  }
+  return node
+}

@@ -1,0 +1,336 @@
+import { randomBytes, randomInt } from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Token } from 'node-llama-cpp'
+import type { GenerateResult, InferenceEngine, ServedToken } from './engine.js'
+import type { NodeMetrics } from './metrics.js'
+import { ApiError, parseChatRequest, parseCompletionRequest, type CommonParams, type RequestLimits } from './openaiRequests.js'
+import { hashTokens, type ReceiptDraft, type ReceiptStore } from './receipts.js'
+import { QueueFullError, type SequenceScheduler } from './scheduler.js'
+import type { ServedWeights } from './weights.js'
+
+export type ApiLimits = RequestLimits & {
+  /** Largest request body in bytes. */
+  maxBodyBytes: number
+}
+
+export type ApiDeps = {
+  engine: InferenceEngine
+  scheduler: SequenceScheduler
+  metrics: NodeMetrics
+  receipts: ReceiptStore
+  weights: ServedWeights
+  limits: ApiLimits
+  /** The id clients name in `model` (and the names also accepted for it). */
+  modelId: string
+  modelAliases: readonly string[]
+  vocabularySize: number
+}
+
+type Endpoint = 'chat' | 'completion' | 'models' | 'health' | 'metrics' | 'receipt' | 'other'
+
+const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  const text = JSON.stringify(body)
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers })
+  res.end(text)
+}
+
+/** Reads the body up to `limit` bytes. @throws {ApiError} 413 beyond it. */
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0)
+  if (declared > limit) throw new ApiError(413, `The request body is ${declared} bytes, above this node's limit of ${limit}.`, 'request_too_large', null, 'request_too_large')
+  const parts: Buffer[] = []
+  let bytes = 0
+  for await (const chunk of req) {
+    bytes += (chunk as Buffer).length
+    if (bytes > limit) throw new ApiError(413, `The request body is above this node's limit of ${limit} bytes.`, 'request_too_large', null, 'request_too_large')
+    parts.push(chunk as Buffer)
+  }
+  return Buffer.concat(parts)
+}
+
+/** OpenAI's `bytes` of a token's text. */
+const utf8 = (text: string) => [...Buffer.from(text, 'utf8')]
+/** −∞ has no JSON form: OpenAI clients get the most negative finite float instead. */
+const finite = (logprob: number) => (Number.isFinite(logprob) ? logprob : -9999)
+
+function chatLogprobs(tokens: readonly ServedToken[], top: number) {
+  return {
+    content: tokens.map((t) => ({
+      token: t.text,
+      logprob: finite(t.logprob),
+      bytes: utf8(t.text),
+      top_logprobs: top > 0 ? (t.top ?? []).map((a) => ({ token: a.text, logprob: finite(a.logprob), bytes: utf8(a.text) })) : [],
+    })),
+    refusal: null,
+  }
+}
+
+function completionLogprobs(tokens: readonly ServedToken[], top: number, offset: number) {
+  let at = offset
+  const textOffset = tokens.map((t) => {
+    const here = at
+    at += t.text.length
+    return here
+  })
+  return {
+    tokens: tokens.map((t) => t.text),
+    token_logprobs: tokens.map((t) => finite(t.logprob)),
+    top_logprobs: top > 0 ? tokens.map((t) => Object.fromEntries((t.top ?? []).map((a) => [a.text, finite(a.logprob)]))) : null,
+    text_offset: textOffset,
+  }
+}
+
+/**
+ * The node's HTTP API in OpenAI's shapes. Every completion answers with `usage` (streams in their final chunk, unasked),
+ * leaves a receipt draft, and frees its sequence when the client goes away.
+ */
+export class HttpApi {
+  constructor(private readonly deps: ApiDeps) {}
+
+  /** The `node:http` request listener. */
+  readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const started = performance.now()
+    const url = (req.url ?? '/').split('?')[0]!
+    let endpoint: Endpoint = 'other'
+    res.on('close', () => {
+      const status = res.writableFinished ? String(res.statusCode) : 'cancelled'
+      this.deps.metrics.requests.inc({ endpoint, status })
+      this.deps.metrics.requestDuration.observe({ endpoint }, (performance.now() - started) / 1000)
+    })
+    const route = async () => {
+      if (url === '/v1/chat/completions' || url === '/v1/completions') {
+        endpoint = url === '/v1/completions' ? 'completion' : 'chat'
+        if (req.method !== 'POST') throw new ApiError(405, `${url} takes POST.`, 'invalid_request_error', null, 'method_not_allowed')
+        return this.complete(endpoint, req, res, started)
+      }
+      if (req.method !== 'GET' && req.method !== 'HEAD') throw new ApiError(405, `${url} takes GET.`, 'invalid_request_error', null, 'method_not_allowed')
+      if (url === '/v1/models') {
+        endpoint = 'models'
+        return json(res, 200, { object: 'list', data: [this.modelObject()] })
+      }
+      if (url === `/v1/models/${this.deps.modelId}`) {
+        endpoint = 'models'
+        return json(res, 200, this.modelObject())
+      }
+      if (url === '/health') {
+        endpoint = 'health'
+        const { scheduler } = this.deps
+        return json(res, 200, { status: 'ok', model: this.deps.modelId, sequences: scheduler.total, active: scheduler.active, queued: scheduler.queued })
+      }
+      if (url === '/metrics') {
+        endpoint = 'metrics'
+        const text = await this.deps.metrics.text()
+        res.writeHead(200, { 'content-type': this.deps.metrics.contentType })
+        return void res.end(text)
+      }
+      const receipt = /^\/v1\/receipts\/([0-9a-f]{24})$/.exec(url)
+      if (receipt) {
+        endpoint = 'receipt'
+        const found = this.deps.receipts.get(receipt[1]!)
+        if (!found) throw new ApiError(404, `No receipt ${receipt[1]} on this node.`, 'not_found_error', null, 'receipt_not_found')
+        return json(res, 200, found)
+      }
+      throw new ApiError(404, `No route ${req.method} ${url}. This node serves /v1/chat/completions, /v1/completions, /v1/models, /health and /metrics.`, 'not_found_error', null, 'route_not_found')
+    }
+    route().catch((error: unknown) => this.fail(res, error))
+  }
+
+  private modelObject() {
+    const w = this.deps.weights
+    return {
+      id: this.deps.modelId,
+      object: 'model',
+      created: 0,
+      owned_by: 'modeldao',
+      name: w.name,
+      model_id: w.modelId,
+      manifest_cid: w.manifestCid,
+      weights_cid: w.weightsCid,
+      verified: w.verified,
+      context_length: this.deps.engine.info.contextSize,
+    }
+  }
+
+  private fail(res: ServerResponse, error: unknown) {
+    const apiError =
+      error instanceof ApiError
+        ? error
+        : error instanceof QueueFullError
+          ? new ApiError(429, `The node is busy: ${error.message}. Retry shortly.`, 'rate_limit_error', null, 'queue_full')
+          : new ApiError(500, `The node failed: ${(error as Error)?.message ?? String(error)}`, 'server_error')
+    if (res.headersSent) {
+      // A stream already started: say it in the stream, then end it.
+      if (!res.writableEnded) res.end(`data: ${JSON.stringify(apiError.body())}\n\ndata: [DONE]\n\n`)
+      return
+    }
+    json(res, apiError.status, apiError.body(), apiError.status === 429 ? { 'retry-after': '1' } : {})
+  }
+
+  private async complete(endpoint: 'chat' | 'completion', req: IncomingMessage, res: ServerResponse, started: number) {
+    const { engine, limits } = this.deps
+    const raw = await readBody(req, limits.maxBodyBytes)
+    let body: unknown
+    try {
+      body = JSON.parse(raw.toString('utf8'))
+    } catch (error) {
+      throw new ApiError(400, `The request body is not valid JSON: ${(error as Error).message}.`, 'invalid_request_error', null, 'invalid_json')
+    }
+    let params: CommonParams
+    let promptTokens: Token[]
+    let stop: string[]
+    if (endpoint === 'chat') {
+      const chat = parseChatRequest(body, limits)
+      this.checkModel(chat.model)
+      const rendered = await engine.tokenizeChat(chat.messages)
+      params = chat
+      promptTokens = rendered.tokens
+      stop = [...chat.stop, ...rendered.stop]
+    } else {
+      const completion = parseCompletionRequest(body, limits)
+      this.checkModel(completion.model)
+      if (Array.isArray(completion.prompt)) {
+        const bad = completion.prompt.find((t) => t >= this.deps.vocabularySize)
+        if (bad !== undefined) throw new ApiError(400, `prompt token ${bad} is outside the ${this.deps.vocabularySize}-token vocabulary.`, 'invalid_request_error', 'prompt')
+        promptTokens = completion.prompt as Token[]
+      } else promptTokens = engine.tokenizePrompt(completion.prompt)
+      params = completion
+      stop = completion.stop
+    }
+    const contextSize = engine.info.contextSize
+    if (promptTokens.length === 0) throw new ApiError(400, 'The prompt is empty after tokenization.', 'invalid_request_error', endpoint === 'chat' ? 'messages' : 'prompt')
+    if (promptTokens.length >= contextSize) {
+      throw new ApiError(400, `The prompt is ${promptTokens.length} tokens; this node's context holds ${contextSize} (prompt and output together).`, 'invalid_request_error', endpoint === 'chat' ? 'messages' : 'prompt', 'context_length_exceeded')
+    }
+    const room = contextSize - promptTokens.length
+    if (params.maxTokens !== undefined && params.maxTokens > room) {
+      throw new ApiError(400, `The prompt (${promptTokens.length} tokens) and max_tokens (${params.maxTokens}) exceed this node's context of ${contextSize} tokens.`, 'invalid_request_error', 'max_tokens', 'context_length_exceeded')
+    }
+    const maxTokens = params.maxTokens ?? Math.min(limits.maxTokens, room)
+    const seed = params.seed ?? randomInt(0, 2 ** 32 - 1)
+    const id = randomBytes(12).toString('hex')
+    const created = Math.floor(Date.now() / 1000)
+
+    const abort = new AbortController()
+    res.on('close', () => {
+      if (!res.writableFinished) abort.abort(new Error('the client went away'))
+    })
+    const sequence = await this.deps.scheduler.acquire(abort.signal)
+    const queuedMs = performance.now() - started
+    const headers = { 'x-modeldao-receipt': id, 'x-modeldao-seed': String(seed) }
+    const stream = params.stream ? new SseWriter(res, endpoint, id, created, this.deps.modelId, params.topLogprobs, headers) : undefined
+    let result: GenerateResult
+    try {
+      result = await engine.generate(sequence, {
+        promptTokens,
+        maxTokens,
+        temperature: params.temperature,
+        topP: params.topP,
+        seed,
+        stop,
+        topLogprobs: params.logprobs ? params.topLogprobs : 0,
+        signal: abort.signal,
+        onText: stream ? (delta, tokens) => stream.text(delta, params.logprobs ? tokens : undefined) : undefined,
+      })
+    } finally {
+      this.deps.scheduler.release(sequence)
+    }
+    const { metrics } = this.deps
+    metrics.promptTokens.inc(promptTokens.length)
+    metrics.completionTokens.inc(result.tokens.length)
+    if (result.timeToFirstTokenMs !== null) metrics.timeToFirstToken.observe((queuedMs + result.timeToFirstTokenMs) / 1000)
+    if (result.finishReason === 'cancelled') return
+    const usage = { prompt_tokens: promptTokens.length, completion_tokens: result.tokens.length, total_tokens: promptTokens.length + result.tokens.length }
+    this.deps.receipts.add(this.receipt(id, endpoint, promptTokens, { ...params, seed, maxTokens, stop }, result))
+    if (stream) return stream.finish(result, usage)
+    const logprobs = params.logprobs ? (endpoint === 'chat' ? chatLogprobs(result.tokens, params.topLogprobs) : completionLogprobs(result.tokens, params.topLogprobs, 0)) : null
+    const choice =
+      endpoint === 'chat'
+        ? { index: 0, message: { role: 'assistant', content: result.text, refusal: null }, logprobs, finish_reason: result.finishReason }
+        : { index: 0, text: result.text, logprobs, finish_reason: result.finishReason }
+    json(
+      res,
+      200,
+      { id: `${endpoint === 'chat' ? 'chatcmpl' : 'cmpl'}-${id}`, object: endpoint === 'chat' ? 'chat.completion' : 'text_completion', created, model: this.deps.modelId, system_fingerprint: this.fingerprint(), choices: [choice], usage },
+      headers,
+    )
+  }
+
+  private checkModel(model: string | undefined) {
+    if (model === undefined || model === this.deps.modelId || this.deps.modelAliases.includes(model)) return
+    throw new ApiError(404, `The model ${JSON.stringify(model)} is not served here; this node serves ${JSON.stringify(this.deps.modelId)}.`, 'not_found_error', 'model', 'model_not_found')
+  }
+
+  private fingerprint() {
+    return `modeldao-${this.deps.weights.weightsCid.slice(-12)}`
+  }
+
+  private receipt(id: string, endpoint: 'chat' | 'completion', promptTokens: readonly Token[], sampling: ReceiptDraft['sampling'], result: GenerateResult): ReceiptDraft {
+    const { weights, engine } = this.deps
+    return {
+      id,
+      createdAt: new Date().toISOString(),
+      modelId: weights.modelId,
+      manifestCid: weights.manifestCid,
+      weightsCid: weights.weightsCid,
+      endpoint,
+      promptHash: hashTokens(promptTokens),
+      promptTokens: promptTokens.length,
+      sampling: { temperature: sampling.temperature, topP: sampling.topP, seed: sampling.seed, maxTokens: sampling.maxTokens, stop: sampling.stop },
+      outputTokens: result.tokens.map((t) => t.id),
+      logprobs: result.tokens.map((t) => t.logprob),
+      logitGaps: result.tokens.map((t) => t.logitGap),
+      finishReason: result.finishReason,
+      engine: { backend: engine.info.gpu || 'cpu', parallel: engine.info.parallel, threads: engine.info.threads, contextSize: engine.info.contextSize },
+    }
+  }
+}
+
+/** Server-sent events in OpenAI's chunk shapes; the last chunk carries finish_reason and usage. */
+class SseWriter {
+  private sentRole = false
+  private textOffset = 0
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly endpoint: 'chat' | 'completion',
+    private readonly id: string,
+    private readonly created: number,
+    private readonly model: string,
+    private readonly topLogprobs: number,
+    headers: Record<string, string>,
+  ) {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', ...headers })
+  }
+
+  private chunk(choice: Record<string, unknown> | null, extra: Record<string, unknown> = {}) {
+    const body = {
+      id: `${this.endpoint === 'chat' ? 'chatcmpl' : 'cmpl'}-${this.id}`,
+      object: this.endpoint === 'chat' ? 'chat.completion.chunk' : 'text_completion',
+      created: this.created,
+      model: this.model,
+      choices: choice ? [choice] : [],
+      ...extra,
+    }
+    this.res.write(`data: ${JSON.stringify(body)}\n\n`)
+  }
+
+  text(delta: string, tokens: readonly ServedToken[] | undefined) {
+    if (this.res.writableEnded) return
+    const logprobs = tokens ? (this.endpoint === 'chat' ? chatLogprobs(tokens, this.topLogprobs) : completionLogprobs(tokens, this.topLogprobs, this.textOffset)) : null
+    this.textOffset += delta.length
+    if (this.endpoint === 'chat') {
+      const role = this.sentRole ? {} : { role: 'assistant' }
+      this.sentRole = true
+      this.chunk({ index: 0, delta: { ...role, content: delta }, logprobs, finish_reason: null })
+    } else {
+      this.chunk({ index: 0, text: delta, logprobs, finish_reason: null })
+    }
+  }
+
+  finish(result: GenerateResult, usage: Record<string, number>) {
+    if (this.res.writableEnded) return
+    const choice = this.endpoint === 'chat' ? { index: 0, delta: this.sentRole ? {} : { role: 'assistant', content: '' }, logprobs: null, finish_reason: result.finishReason } : { index: 0, text: '', logprobs: null, finish_reason: result.finishReason }
+    this.chunk(choice, { usage })
+    this.res.end('data: [DONE]\n\n')
+  }
+}
