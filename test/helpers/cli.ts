@@ -33,3 +33,40 @@ export function runCli(args: string[], options: { home: string; env?: Record<str
     })
   })
 }
+
+export type RunningCli = { ready: any; stdout: () => string; stderr: () => string; stop: () => Promise<number> }
+
+/**
+ * Starts a long-running command (`node serve`, `ipfs daemon`) with --json and resolves with its ready line.
+ * Rejects with the output if the process exits first. `stop` sends SIGTERM and resolves with the exit code.
+ */
+export function startCli(args: string[], options: { home: string; env?: Record<string, string> }): Promise<RunningCli> {
+  return new Promise((resolve, reject) => {
+    const env: Record<string, string | undefined> = { ...process.env, MODELDAO_HOME: options.home, NO_COLOR: '1', ...options.env }
+    const child = spawn(process.execPath, [runJs, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    let ready = false
+    const exited = new Promise<number>((done) => child.once('close', (code) => done(code ?? -1)))
+    child.stderr.on('data', (d) => (stderr += d))
+    child.stdout.on('data', (d) => {
+      stdout += d
+      if (ready) return
+      const line = stdout.split('\n').find((l) => l.includes('"ready":true'))
+      if (!line) return
+      ready = true
+      resolve({
+        ready: JSON.parse(line).result,
+        stdout: () => stdout,
+        stderr: () => stderr,
+        stop: async () => {
+          child.kill('SIGTERM')
+          return exited
+        },
+      })
+    })
+    void exited.then((code) => {
+      if (!ready) reject(Object.assign(new Error(`exited with ${code} before ready: ${stdout}${stderr}`), { code, stdout, stderr }))
+    })
+  })
+}

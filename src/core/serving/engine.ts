@@ -207,8 +207,9 @@ export class InferenceEngine {
           id: token,
           text: this.detokenize([token], ids.slice(-4)),
           logprob: Math.log(confidence),
-          // confidence = exp(l − max) / Σ exp(lᵢ − max), so max − l = −ln(confidence · Σ).
-          logitGap: Math.max(0, -Math.log(confidence * weight)),
+          // confidence = exp(l − max) / Σ exp(lᵢ − max), so max − l = −ln(confidence · Σ); both are float32, so a gap
+          // under float32 resolution is the model's own choice.
+          logitGap: roundGap(-Math.log(confidence * weight)),
         }
         if (request.topLogprobs > 0 && next!.logits) {
           served.top = [...next!.logits.entries()].slice(0, request.topLogprobs).map(([id, logit]) => ({
@@ -255,6 +256,9 @@ export class InferenceEngine {
     await this.llama.dispose().catch(() => undefined)
   }
 }
+
+/** Gaps within float32 rounding (relative 2⁻²³ on the two factors) are 0: the served token was the top one. */
+const roundGap = (gap: number) => (gap < 1e-6 ? 0 : gap)
 
 /** Index of the first stop string in `text` at or after `from`, if any. */
 function firstStop(text: string, stop: readonly string[], from: number): number | undefined {
