@@ -82,3 +82,13 @@ export { ChainIndex, REORG_DEPTH, type IndexIdentity, type IndexSyncProgress, ty
 export type { IndexedModel, IndexedOffering, OfferingState, Holder, FeeEvent } from './core/index/queries.js'
 export { planFill, formatToken, type Fill, type TokenInfo } from './core/shares/market.js'
 export * as shareErrors from './core/shares/errors.js'
+
+// serving: runnable dev models, GGUF validation, the serving node
+export { writeDevGguf, type WriteDevGgufParams, type WriteDevGgufReturnType, type WriteDevGgufErrorType } from './core/actions/dev/writeDevGguf.js'
+export { devModelPresets, DEV_CHAT_TEMPLATE, type DevModelPreset, type DevModelOptions } from './core/models/devModel.js'
+export { validateGguf, type GgufLayout } from './core/models/ggufValidate.js'
+export { startServingNode, ServingNode, DEFAULT_NODE_PORT, type ServingNodeParams, type ServingNodeInfo, type ServingNodeErrorType } from './core/actions/node/startServingNode.js'
+export { resolveServedWeights, verifyAgainstManifest, type ServedWeights, type ResolveWeightsParams } from './core/serving/weights.js'
+export { InferenceEngine, type EngineOptions, type EngineInfo, type GpuChoice, type GenerateRequest, type GenerateResult, type ServedToken } from './core/serving/engine.js'
+export { hashTokens, type ReceiptDraft } from './core/serving/receipts.js'
+export * as servingErrors from './core/serving/errors.js'

@@ -11,6 +11,7 @@ import { errorCatalogue, ModeldaoError } from '../../src/core/errors/base.js'
 import * as ipfsErrors from '../../src/core/ipfs/errors.js'
 import * as pinningErrors from '../../src/core/ipfs/pinning/errors.js'
 import * as modelErrors from '../../src/core/models/errors.js'
+import * as servingErrors from '../../src/core/serving/errors.js'
 import * as shareErrors from '../../src/core/shares/errors.js'
 import { ToolNotFoundError } from '../../src/core/tools/binaries.js'
 import * as unitErrors from '../../src/core/units/errors.js'
@@ -107,11 +108,20 @@ const samples: ModeldaoError[] = [
   new shareErrors.PriceAboveMaxError({ offeringId: 4, price: '4 tUSD', maxPrice: '3 tUSD' }),
   new shareErrors.TokenBalanceInsufficientError({ account: '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC', symbol: 'tUSD', needed: '900', held: '12.5', local: true }),
   new shareErrors.NothingToClaimError('0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC', 'in any model'),
+  new servingErrors.ModelHasNoGgufError('3', []),
+  new servingErrors.ModelHasNoGgufError('3', ['a.gguf', 'b.gguf']),
+  new servingErrors.WeightsMismatchError('/w/model.gguf', 'sha256', 'ff'.repeat(32), '00'.repeat(32)),
+  new servingErrors.WeightsNotFoundError('/w/copy', 'it has no model.gguf'),
+  new servingErrors.GpuUnavailableError('cuda', new Error('No CUDA binary found')),
+  new servingErrors.EngineLoadError('/w/model.gguf', new Error('Failed to load model')),
+  new servingErrors.NodeListenError('127.0.0.1', 8000, new Error('listen EADDRINUSE: address already in use 127.0.0.1:8000')),
+  new servingErrors.NodeOptionsInvalidError('--parallel must be a whole number from 1 to 256, got 0.', 'Pass --parallel within range; see `modeldao node serve --help`.'),
+  new servingErrors.DevModelOptionsInvalidError('--layers 9 is out of range: the tiny preset has 2 layers (use 1 to 2).'),
 ]
 
 describe('user-facing text', () => {
   it('every error class has a sample here (add one when you add an error)', () => {
-    const classes = [baseErrors, chainErrors, unitErrors, walletErrors, ipfsErrors, pinningErrors, modelErrors, shareErrors, { ToolNotFoundError, ContractRevertError }]
+    const classes = [baseErrors, chainErrors, unitErrors, walletErrors, ipfsErrors, pinningErrors, modelErrors, shareErrors, servingErrors, { ToolNotFoundError, ContractRevertError }]
       .flatMap((module) => Object.values(module))
       .filter((value): value is typeof ModeldaoError => typeof value === 'function' && value.prototype instanceof ModeldaoError)
     const sampled = new Set(samples.map((error) => error.constructor))

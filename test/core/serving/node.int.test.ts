@@ -8,6 +8,8 @@ import { hashTokens } from '../../../src/core/serving/receipts.js'
 import { tempHome } from '../../helpers/tempHome.js'
 
 type Home = Awaited<ReturnType<typeof tempHome>>
+/** Response bodies are checked by the assertions, not by types. */
+const loose = (value: unknown): any => value
 
 const post = (url: string, body: unknown, init: RequestInit = {}) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body), ...init })
@@ -54,12 +56,12 @@ describe('serving node (real node-llama-cpp on a generated GGUF)', () => {
   it('answers chat and completions with exact usage and leaves a receipt draft per request', async () => {
     const response = await post(`${node.url}/v1/completions`, { model: node.info.model, prompt: 'Once upon a time', max_tokens: 12, temperature: 0 })
     expect(response.status).toBe(200)
-    const body = await response.json()
+    const body = await response.json().then(loose)
     // "Once upon a time" is 16 characters, one token each with this byte-level vocabulary, plus BOS.
     expect(body.usage).toEqual({ prompt_tokens: 17, completion_tokens: 12, total_tokens: 29 })
     expect(body.choices[0]).toMatchObject({ finish_reason: 'length' })
     const receiptId = response.headers.get('x-modeldao-receipt')!
-    const receipt = await (await fetch(`${node.url}/v1/receipts/${receiptId}`)).json()
+    const receipt = await (await fetch(`${node.url}/v1/receipts/${receiptId}`)).json().then(loose)
     expect(receipt).toMatchObject({ weightsCid: node.info.weights.weightsCid, promptTokens: 17, finishReason: 'length', sampling: { temperature: 0, maxTokens: 12 } })
     expect(receipt.sampling.seed).toBe(Number(response.headers.get('x-modeldao-seed')))
     expect(receipt.outputTokens).toHaveLength(12)
@@ -70,7 +72,7 @@ describe('serving node (real node-llama-cpp on a generated GGUF)', () => {
     expect(receipt.logprobs.every((l: number) => l > -20)).toBe(true)
 
     const chat = await post(`${node.url}/v1/chat/completions`, { messages: [{ role: 'user', content: 'Hi' }], max_tokens: 5, temperature: 0 })
-    const chatBody = await chat.json()
+    const chatBody = await chat.json().then(loose)
     expect(chatBody.object).toBe('chat.completion')
     expect(chatBody.usage.completion_tokens).toBe(5)
     expect(chatBody.usage.total_tokens).toBe(chatBody.usage.prompt_tokens + 5)
@@ -79,7 +81,7 @@ describe('serving node (real node-llama-cpp on a generated GGUF)', () => {
 
   it('streams with usage in the final chunk without being asked, the same text as without streaming', async () => {
     const request = { prompt: 'The quick brown fox', max_tokens: 16, temperature: 0 }
-    const plain = await (await post(`${node.url}/v1/completions`, request)).json()
+    const plain = await (await post(`${node.url}/v1/completions`, request)).json().then(loose)
     const streamed = await readStream(await post(`${node.url}/v1/completions`, { ...request, stream: true }))
     expect(streamed.done).toBe(true)
     const last = streamed.chunks.at(-1)
@@ -95,10 +97,10 @@ describe('serving node (real node-llama-cpp on a generated GGUF)', () => {
 
   it('gives logprobs and top_logprobs consistent with the receipt', async () => {
     const response = await post(`${node.url}/v1/chat/completions`, { messages: [{ role: 'user', content: 'Hello' }], max_tokens: 4, temperature: 0, logprobs: true, top_logprobs: 3 })
-    const body = await response.json()
+    const body = await response.json().then(loose)
     const content = body.choices[0].logprobs.content
     expect(content).toHaveLength(4)
-    const receipt = await (await fetch(`${node.url}/v1/receipts/${response.headers.get('x-modeldao-receipt')}`)).json()
+    const receipt = await (await fetch(`${node.url}/v1/receipts/${response.headers.get('x-modeldao-receipt')}`)).json().then(loose)
     content.forEach((entry: any, i: number) => {
       expect(entry.logprob).toBeCloseTo(receipt.logprobs[i], 6)
       expect(entry.top_logprobs).toHaveLength(3)
@@ -132,8 +134,8 @@ describe('serving node (real node-llama-cpp on a generated GGUF)', () => {
   it('serves 8 concurrent clients on 4 sequences with the same greedy tokens as one client alone', async () => {
     const prompts = Array.from({ length: 8 }, (_, i) => `Prompt number ${i}:`)
     const solo: string[] = []
-    for (const prompt of prompts) solo.push((await (await post(`${node.url}/v1/completions`, { prompt, max_tokens: 24, temperature: 0 })).json()).choices[0].text)
-    const together = await Promise.all(prompts.map(async (prompt) => (await (await post(`${node.url}/v1/completions`, { prompt, max_tokens: 24, temperature: 0 })).json()).choices[0].text))
+    for (const prompt of prompts) solo.push((await (await post(`${node.url}/v1/completions`, { prompt, max_tokens: 24, temperature: 0 })).json().then(loose)).choices[0].text)
+    const together = await Promise.all(prompts.map(async (prompt) => (await (await post(`${node.url}/v1/completions`, { prompt, max_tokens: 24, temperature: 0 })).json().then(loose)).choices[0].text))
     expect(together).toEqual(solo)
     expect(new Set(solo).size).toBeGreaterThan(1)
   })
@@ -153,11 +155,11 @@ describe('serving node (real node-llama-cpp on a generated GGUF)', () => {
     for (const [body, status, code] of cases) {
       const response = await post(`${node.url}/v1/chat/completions`, body)
       expect(response.status, JSON.stringify(body)).toBe(status)
-      const error = (await response.json()).error
+      const error = (await response.json().then(loose)).error
       expect(error).toMatchObject({ type: expect.any(String), message: expect.any(String) })
       if (code) expect(error.code).toBe(code)
     }
-    const wrongType = await (await post(`${node.url}/v1/chat/completions`, { messages: [{ role: 'user', content: 'x' }], max_tokens: 'ten' })).json()
+    const wrongType = await (await post(`${node.url}/v1/chat/completions`, { messages: [{ role: 'user', content: 'x' }], max_tokens: 'ten' })).json().then(loose)
     expect(wrongType.error).toMatchObject({ param: 'max_tokens', message: 'max_tokens must be a number, got string.' })
     expect((await post(`${node.url}/v1/completions`, { prompt: [999999] })).status).toBe(400)
     expect((await post(`${node.url}/v1/completions`, 'x'.repeat(2 << 20))).status).toBe(413)
@@ -175,7 +177,7 @@ describe('serving node (real node-llama-cpp on a generated GGUF)', () => {
     expect(await metric(node.url, 'modeldao_time_to_first_token_seconds_count')).toBe(ttftBefore + 1)
     const text = await (await fetch(`${node.url}/metrics`)).text()
     for (const name of ['modeldao_prompt_tokens_total', 'modeldao_request_duration_seconds_bucket', 'modeldao_queue_depth', 'modeldao_active_sequences']) expect(text).toContain(name)
-    expect(await (await fetch(`${node.url}/health`)).json()).toMatchObject({ status: 'ok', sequences: 4, active: 0, queued: 0 })
+    expect(await (await fetch(`${node.url}/health`)).json().then(loose)).toMatchObject({ status: 'ok', sequences: 4, active: 0, queued: 0 })
   })
 })
 
@@ -202,7 +204,7 @@ describe('serving node under pressure (one sequence)', () => {
     const third = await post(`${node.url}/v1/completions`, long)
     expect(third.status).toBe(429)
     expect(third.headers.get('retry-after')).toBe('1')
-    expect((await third.json()).error).toMatchObject({ type: 'rate_limit_error', code: 'queue_full' })
+    expect((await third.json().then(loose)).error).toMatchObject({ type: 'rate_limit_error', code: 'queue_full' })
     expect((await first).status).toBe(200)
     expect((await second).status).toBe(200)
   })
@@ -214,9 +216,9 @@ describe('serving node under pressure (one sequence)', () => {
     const response = await post(`${node.url}/v1/completions`, { prompt: 'endless', max_tokens: 3900, temperature: 0, stream: true }, { signal: abort.signal })
     const reader = response.body!.getReader()
     await reader.read()
-    expect((await (await fetch(`${node.url}/health`)).json()).active).toBe(1)
+    expect((await (await fetch(`${node.url}/health`)).json().then(loose)).active).toBe(1)
     abort.abort()
-    await expect.poll(async () => (await (await fetch(`${node.url}/health`)).json()).active, { timeout: 5000 }).toBe(0)
+    await expect.poll(async () => (await (await fetch(`${node.url}/health`)).json().then(loose)).active, { timeout: 5000 }).toBe(0)
     expect(await metric(node.url, 'modeldao_requests_total{endpoint="completion",status="cancelled"}')).toBe(cancelledBefore + 1)
     // It stopped well before its 3,900 tokens.
     expect((await metric(node.url, 'modeldao_completion_tokens_total')) - tokensBefore).toBeLessThan(3000)

@@ -1,0 +1,117 @@
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import OpenAI from 'openai'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { findFreePort } from '../../src/core/chain/local/ports.js'
+import { devModelLayout } from '../../src/core/models/devModel.js'
+import { encodeGguf } from '../../src/core/models/ggufWriter.js'
+import { chainHome, homeOnChain, type ChainHome } from '../helpers/chainHome.js'
+import { runCli, startCli } from '../helpers/cli.js'
+
+/** Greedy completions of a few prompts from a running node. */
+async function greedy(url: string, model: string): Promise<string[]> {
+  const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'unused' })
+  const prompts = ['Alpha', 'The weights are', 'zzz 123']
+  return Promise.all(prompts.map(async (prompt) => (await client.completions.create({ model, prompt, max_tokens: 32, temperature: 0 })).choices[0]!.text))
+}
+
+describe('node serve (CLI, chain, IPFS, llama.cpp)', () => {
+  let chain: ChainHome
+  let weights: string
+  let modelId: string
+  const cli = async (args: string[], expectCode = 0) => {
+    const result = await runCli([...args, '--json'], { home: chain.root })
+    expect(result.code, `${args.join(' ')}: ${result.stdout}${result.stderr}`).toBe(expectCode)
+    return result.json
+  }
+
+  beforeAll(async () => {
+    chain = await chainHome()
+    weights = join(chain.root, 'weights')
+    await mkdir(weights)
+    const written = await cli(['dev', 'gguf', '--preset', 'tiny', '--seed', '9', '--out', join(weights, 'model.gguf')])
+    expect(written.result).toMatchObject({ layers: 2, parameters: 127552 })
+    modelId = (await cli(['model', 'publish', weights, '--name', 'tiny-served', '--dev-account', '0', '--yes'])).result.model.modelId
+  })
+  afterAll(async () => chain?.stop())
+
+  it('serves a tokenized model by id after verifying its weights; greedy output is the same across processes, thread counts and --parallel', async () => {
+    const a = await startCli(['node', 'serve', '--model', modelId, '--port', '0', '--json'], { home: chain.root })
+    const b = await startCli(['node', 'serve', '--model', modelId, '--port', '0', '--threads', '2', '--parallel', '4', '--json'], { home: chain.root })
+    try {
+      expect(a.ready).toMatchObject({ ready: true, model: modelId, weights: { verified: true, modelId, file: 'model.gguf' }, engine: { parallel: 1, threads: 1 } })
+      expect(b.ready.weights.weightsCid).toBe(a.ready.weights.weightsCid)
+      const [fromA, fromB] = await Promise.all([greedy(a.ready.url, modelId), greedy(b.ready.url, modelId)])
+      expect(fromB).toEqual(fromA)
+      expect(fromA.every((text) => text.length > 0)).toBe(true)
+    } finally {
+      expect(await a.stop()).toBe(0)
+      expect(await b.stop()).toBe(0)
+    }
+  })
+
+  it('refuses tampered weights, naming the file and both hashes', async () => {
+    const tampered = join(chain.root, 'tampered.gguf')
+    const bytes = await readFile(join(weights, 'model.gguf'))
+    bytes[bytes.length - 5]! ^= 0xff
+    await writeFile(tampered, bytes)
+    const result = await runCli(['node', 'serve', '--model', modelId, '--weights', tampered, '--port', '0', '--json'], { home: chain.root })
+    expect(result.code).toBe(3)
+    expect(result.json.error.code).toBe('WEIGHTS_MISMATCH')
+    expect(result.json.error.message).toContain(tampered)
+    const manifestSha = (await cli(['model', 'info', modelId])).result.manifest.files[0].sha256
+    expect(result.json.error.message).toContain(manifestSha)
+    expect(result.json.error.message).toMatch(/its sha256 is [0-9a-f]{64}, the manifest says [0-9a-f]{64}/)
+
+    // The genuine copy passes the same check.
+    const genuine = join(chain.root, 'genuine')
+    await mkdir(genuine)
+    await copyFile(join(weights, 'model.gguf'), join(genuine, 'model.gguf'))
+    const node = await startCli(['node', 'serve', '--model', modelId, '--weights', genuine, '--port', '0', '--json'], { home: chain.root })
+    expect(node.ready.weights).toMatchObject({ verified: true, path: join(genuine, 'model.gguf') })
+    expect(await node.stop()).toBe(0)
+  })
+
+  it('names what is wrong: unknown model, no GGUF, unreachable weights, a malformed GGUF, a taken port', async () => {
+    expect((await cli(['node', 'serve', '--model', '999', '--port', '0'], 3)).error.code).toBe('MODEL_UNKNOWN')
+
+    const notes = join(chain.root, 'notes')
+    await mkdir(notes)
+    await writeFile(join(notes, 'README.txt'), 'no weights here\n')
+    const notesId = (await cli(['model', 'publish', notes, '--name', 'only-notes', '--dev-account', '0', '--yes'])).result.model.modelId
+    expect((await cli(['node', 'serve', '--model', notesId, '--port', '0'], 3)).error.code).toBe('MODEL_HAS_NO_GGUF')
+
+    // Another home on the same chain has none of the blocks, and its only source is down.
+    const other = await homeOnChain(chain)
+    try {
+      const dead = await findFreePort()
+      const result = await runCli(['node', 'serve', '--model', modelId, '--gateway', `http://127.0.0.1:${dead}`, '--port', '0', '--json', ...other.args], { home: other.root })
+      expect(result.code).toBe(4)
+      expect(result.json.error.code).toMatch(/^SOURCE_UNREACHABLE|SOURCES_EXHAUSTED$/)
+    } finally {
+      await other.cleanup()
+    }
+
+    // Without the TypeScript check this file aborts the whole process inside llama.cpp (SIGABRT).
+    const { metadata, tensors } = devModelLayout({ preset: 'tiny', seed: 1, type: 'f32' })
+    delete metadata['llama.feed_forward_length']
+    const bad = join(chain.root, 'bad.gguf')
+    await writeFile(bad, encodeGguf(metadata, tensors.map((t) => ({ name: t.name, dims: t.dims, data: t.data() }))))
+    const malformed = await runCli(['node', 'serve', '--model', bad, '--port', '0', '--json'], { home: chain.root })
+    expect(malformed.code).toBe(3)
+    expect(malformed.json.error).toMatchObject({ code: 'GGUF_MALFORMED', message: expect.stringContaining('llama.feed_forward_length is missing') })
+
+    const blocker = createServer()
+    const port = await findFreePort()
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve))
+    try {
+      const taken = await runCli(['node', 'serve', '--model', join(weights, 'model.gguf'), '--port', String(port), '--json'], { home: chain.root })
+      expect(taken.code).toBe(4)
+      expect(taken.json.error).toMatchObject({ code: 'NODE_LISTEN_FAILED', message: expect.stringContaining(`127.0.0.1:${port}`) })
+    } finally {
+      blocker.close()
+    }
+    expect((await cli(['dev', 'gguf', '--preset', 'tiny', '--layers', '3', '--out', join(chain.root, 'x.gguf')], 2)).error.code).toBe('DEV_MODEL_OPTIONS_INVALID')
+  })
+})
