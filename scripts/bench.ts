@@ -10,12 +10,15 @@ import { keystoreBenchmark } from '../bench/keystore.js'
 import { publishBenchmark } from '../bench/publish.js'
 import { fetchBenchmark, fetchSoakBenchmark } from '../bench/fetch.js'
 import { marketBenchmark } from '../bench/market.js'
+import { serveBenchmark } from '../bench/serve.js'
 
-const all: Benchmark[] = [gasBenchmark, marketBenchmark, publishBenchmark, fetchBenchmark, keystoreBenchmark, fetchSoakBenchmark]
+const all: Benchmark[] = [gasBenchmark, marketBenchmark, serveBenchmark, publishBenchmark, fetchBenchmark, keystoreBenchmark, fetchSoakBenchmark]
 // The soak runs ten 1 GiB fetches: only when named.
 const byDefault = all.filter((b) => b !== fetchSoakBenchmark)
 
-const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'))
+// Names are the bare words; `--gpu <backend>` (read by the serve benchmark) and its value are not names.
+const args = process.argv.slice(2)
+const wanted = args.filter((a, i) => !a.startsWith('-') && args[i - 1] !== '--gpu')
 const unknown = wanted.filter((name) => !all.some((b) => b.name === name))
 if (unknown.length) {
   console.error(`Unknown benchmark(s): ${unknown.join(', ')}. Available: ${all.map((b) => b.name).join(', ')}`)

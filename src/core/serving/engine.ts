@@ -68,15 +68,23 @@ export type EngineInfo = {
   trainContextSize: number
 }
 
-/** Cheap per-token metadata: the sampled token, its probability and the sum of exp(logit − max), all O(vocabulary). */
+/** Top-k node-llama-cpp applies before sampling at temperature > 0 (recorded in receipts). */
+export const SAMPLING_TOP_K = 40
+
+/**
+ * Per-token metadata in O(vocabulary), never a sort of it: greedy needs only Σ exp(logit − max) (the served token is
+ * the max, so log p = −ln Σ); sampling adds the drawn token's probability (over the top-k, already sorted).
+ * Alternatives (`topLogprobs`) sort the vocabulary: only when a client asks.
+ */
 const nextShape = (sampling: SamplingParams, step: number, topLogprobs: number) => ({
   token: true,
-  confidence: true,
   totalLogitWeight: true,
+  confidence: sampling.temperature > 0,
   ...(topLogprobs > 0 ? { logits: { filter: { tokens: [] as Token[], includeTop: topLogprobs } } } : {}),
   options: {
     temperature: sampling.temperature,
     topP: sampling.topP,
+    topK: SAMPLING_TOP_K,
     // controlledEvaluate makes a fresh sampler per call: a distinct, reproducible seed per step keeps draws independent.
     seed: (sampling.seed + Math.imul(step, 0x9e3779b9)) >>> 0,
   },
@@ -182,47 +190,39 @@ export class InferenceEngine {
       request.onText?.(delta, tokens.slice(reported))
       reported = tokens.length
     }
-    const prompt = request.promptTokens
-    let input: ControlledEvaluateInputItem[] = [
-      ...prompt.slice(0, -1),
-      [prompt[prompt.length - 1]!, { generateNext: nextShape(request, 0, request.topLogprobs) }],
-    ]
     try {
-      for (let step = 0; step < request.maxTokens; step++) {
+      for await (const next of this.sample(sequence, request)) {
         if (request.signal?.aborted) {
           finishReason = 'cancelled'
           break
         }
-        const results = await sequence.controlledEvaluate(input)
-        const next = results[input.length - 1]?.next
-        const token = next?.token
+        const token = next.token
         if (token === undefined || token === null || this.model.isEogToken(token)) {
           finishReason = 'stop'
           break
         }
         timeToFirstTokenMs ??= performance.now() - started
-        const confidence = next!.confidence ?? 0
-        const weight = next!.totalLogitWeight ?? 1
-        const served: ServedToken = {
-          id: token,
-          text: this.detokenize([token], ids.slice(-4)),
-          logprob: Math.log(confidence),
-          // confidence = exp(l − max) / Σ exp(lᵢ − max), so max − l = −ln(confidence · Σ); both are float32, so a gap
-          // under float32 resolution is the model's own choice.
-          logitGap: roundGap(-Math.log(confidence * weight)),
-        }
-        if (request.topLogprobs > 0 && next!.logits) {
-          served.top = [...next!.logits.entries()].slice(0, request.topLogprobs).map(([id, logit]) => ({
+        const weight = next.totalLogitWeight ?? 1
+        const tokenText = this.detokenize([token], ids.slice(-4))
+        // Greedy serves the max: log p = −ln Σ and the gap is 0. Sampling: confidence = exp(l − max) / Σ, so
+        // max − l = −ln(confidence · Σ), float32 both (a gap under float32 resolution is the model's own choice).
+        const served: ServedToken =
+          next.confidence === undefined
+            ? { id: token, text: tokenText, logprob: -Math.log(weight), logitGap: 0 }
+            : { id: token, text: tokenText, logprob: Math.log(next.confidence), logitGap: roundGap(-Math.log(next.confidence * weight)) }
+        if (request.topLogprobs > 0 && next.logits) {
+          const maxLogit = next.logits.values().next().value ?? 0
+          served.top = [...next.logits.entries()].slice(0, request.topLogprobs).map(([id, logit]) => ({
             id,
             text: this.detokenize([id], ids.slice(-4)),
-            logprob: logit - (next!.logits!.values().next().value ?? logit) - Math.log(weight),
+            logprob: logit - maxLogit - Math.log(weight),
           }))
         }
         tokens.push(served)
-        ids.push(token)
         // Text is final once its bytes form whole characters: a multi-byte character may span tokens.
         pending.push(token)
-        const piece = this.detokenize(pending, ids.slice(-pending.length - 4, -pending.length))
+        const piece = pending.length === 1 ? tokenText : this.detokenize(pending, ids.slice(-pending.length - 3, -pending.length + 1))
+        ids.push(token)
         if (!piece.endsWith('\uFFFD') || pending.length >= 4) {
           text += piece
           pending = []
@@ -240,7 +240,6 @@ export class InferenceEngine {
           report(text.slice(emitted, safe))
           emitted = safe
         }
-        input = [[token, { generateNext: nextShape(request, step + 1, request.topLogprobs) }]]
       }
       if (finishReason !== 'stop' && pending.length > 0) text += this.detokenize(pending, ids.slice(-pending.length - 4, -pending.length))
       if (finishReason !== 'stop' && text.length > emitted) report(text.slice(emitted))
@@ -250,12 +249,26 @@ export class InferenceEngine {
     }
   }
 
+  /** The sampled tokens with their metadata, `maxTokens` at most: one controlled decode step per token. */
+  private async *sample(sequence: LlamaContextSequence, request: GenerateRequest): AsyncGenerator<SampledNext> {
+    const prompt = request.promptTokens
+    let input: ControlledEvaluateInputItem[] = [...prompt.slice(0, -1), [prompt[prompt.length - 1]!, { generateNext: nextShape(request, 0, request.topLogprobs) }]]
+    for (let step = 0; step < request.maxTokens; step++) {
+      const next = (await sequence.controlledEvaluate(input))[input.length - 1]?.next ?? {}
+      yield next
+      if (next.token === undefined || next.token === null) return
+      input = [[next.token, { generateNext: nextShape(request, step + 1, request.topLogprobs) }]]
+    }
+  }
+
   async close(): Promise<void> {
     await this.context.dispose().catch(() => undefined)
     await this.model.dispose().catch(() => undefined)
     await this.llama.dispose().catch(() => undefined)
   }
 }
+
+type SampledNext = { token?: Token | null; confidence?: number; totalLogitWeight?: number; logits?: Map<Token, number> }
 
 /** Gaps within float32 rounding (relative 2⁻²³ on the two factors) are 0: the served token was the top one. */
 const roundGap = (gap: number) => (gap < 1e-6 ? 0 : gap)

@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Token } from 'node-llama-cpp'
-import type { GenerateResult, InferenceEngine, ServedToken } from './engine.js'
+import { SAMPLING_TOP_K, type GenerateResult, type InferenceEngine, type ServedToken } from './engine.js'
 import type { NodeMetrics } from './metrics.js'
 import { ApiError, parseChatRequest, parseCompletionRequest, type CommonParams, type RequestLimits } from './openaiRequests.js'
 import { hashTokens, type ReceiptDraft, type ReceiptStore } from './receipts.js'
@@ -264,7 +264,7 @@ export class HttpApi {
     return `modeldao-${this.deps.weights.weightsCid.slice(-12)}`
   }
 
-  private receipt(id: string, endpoint: 'chat' | 'completion', promptTokens: readonly Token[], sampling: ReceiptDraft['sampling'], result: GenerateResult): ReceiptDraft {
+  private receipt(id: string, endpoint: 'chat' | 'completion', promptTokens: readonly Token[], sampling: Omit<ReceiptDraft['sampling'], 'topK'>, result: GenerateResult): ReceiptDraft {
     const { weights, engine } = this.deps
     return {
       id,
@@ -275,7 +275,7 @@ export class HttpApi {
       endpoint,
       promptHash: hashTokens(promptTokens),
       promptTokens: promptTokens.length,
-      sampling: { temperature: sampling.temperature, topP: sampling.topP, seed: sampling.seed, maxTokens: sampling.maxTokens, stop: sampling.stop },
+      sampling: { temperature: sampling.temperature, topP: sampling.topP, topK: SAMPLING_TOP_K, seed: sampling.seed, maxTokens: sampling.maxTokens, stop: sampling.stop },
       outputTokens: result.tokens.map((t) => t.id),
       logprobs: result.tokens.map((t) => t.logprob),
       logitGaps: result.tokens.map((t) => t.logitGap),

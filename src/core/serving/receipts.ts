@@ -19,7 +19,7 @@ export type ReceiptDraft = {
   /** sha256 of the prompt token ids as little-endian uint32: the exact tokens the model saw, template applied. */
   promptHash: string
   promptTokens: number
-  sampling: { temperature: number; topP: number; seed: number; maxTokens: number; stop: string[] }
+  sampling: { temperature: number; topP: number; topK: number; seed: number; maxTokens: number; stop: string[] }
   outputTokens: number[]
   /** Per served token: log p under the distribution it was drawn from. */
   logprobs: number[]

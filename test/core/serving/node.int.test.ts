@@ -109,6 +109,21 @@ describe('serving node (real node-llama-cpp on a generated GGUF)', () => {
     })
   })
 
+  it('samples reproducibly from a seed and records how far each sampled token was from the top choice', async () => {
+    const request = { prompt: 'Sample me', max_tokens: 24, temperature: 1.2, seed: 42 }
+    const first = await post(`${node.url}/v1/completions`, request)
+    const second = await post(`${node.url}/v1/completions`, request)
+    const [a, b] = [await first.json().then(loose), await second.json().then(loose)]
+    expect(b.choices[0].text).toBe(a.choices[0].text)
+    const greedy = await (await post(`${node.url}/v1/completions`, { ...request, temperature: 0 })).json().then(loose)
+    expect(a.choices[0].text).not.toBe(greedy.choices[0].text)
+    const receipt = await (await fetch(`${node.url}/v1/receipts/${first.headers.get('x-modeldao-receipt')}`)).json().then(loose)
+    expect(receipt.sampling).toMatchObject({ temperature: 1.2, seed: 42, topK: 40, topP: 1 })
+    expect(receipt.logitGaps.every((gap: number) => gap >= 0)).toBe(true)
+    expect(receipt.logitGaps.some((gap: number) => gap > 0.01)).toBe(true)
+    expect(receipt.logprobs.every((l: number) => Number.isFinite(l) && l <= 0)).toBe(true)
+  })
+
   it('works with the official openai client: chat and completions, streaming and not', async () => {
     const client = new OpenAI({ baseURL: `${node.url}/v1`, apiKey: 'unused' })
     const models = await client.models.list()
@@ -197,7 +212,7 @@ describe('serving node under pressure (one sequence)', () => {
   })
 
   it('answers 429 with Retry-After when the sequence is busy and the queue is full', async () => {
-    const long = { prompt: 'long', max_tokens: 3000, temperature: 0 }
+    const long = { prompt: 'long', max_tokens: 1200, temperature: 0 }
     const first = post(`${node.url}/v1/completions`, long)
     const second = post(`${node.url}/v1/completions`, long)
     await new Promise((r) => setTimeout(r, 50))
