@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
@@ -111,6 +112,12 @@ describe('node serve (CLI, chain, IPFS, llama.cpp)', () => {
       expect(taken.json.error).toMatchObject({ code: 'NODE_LISTEN_FAILED', message: expect.stringContaining(`127.0.0.1:${port}`) })
     } finally {
       blocker.close()
+    }
+    if (!existsSync('/dev/nvidia0')) {
+      // No silent fallback to the CPU when a GPU backend is asked for.
+      const gpu = await runCli(['node', 'serve', '--model', join(weights, 'model.gguf'), '--gpu', 'cuda', '--port', '0', '--json'], { home: chain.root })
+      expect(gpu.code).toBe(4)
+      expect(gpu.json.error.code).toBe('GPU_UNAVAILABLE')
     }
     expect((await cli(['dev', 'gguf', '--preset', 'tiny', '--layers', '3', '--out', join(chain.root, 'x.gguf')], 2)).error.code).toBe('DEV_MODEL_OPTIONS_INVALID')
   })
