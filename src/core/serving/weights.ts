@@ -101,8 +101,8 @@ async function localWeights(path: string, file: string | undefined): Promise<Ser
  * @throws {WeightsMismatchError} {ModelHasNoGgufError} {WeightsNotFoundError} and the fetch errors of getModel.
  */
 export async function resolveServedWeights(ctx: ModeldaoContext, params: ResolveWeightsParams): Promise<ServedWeights> {
-  const looksLikePath = params.model.includes('/') || params.model.startsWith('.') || isGguf(params.model)
-  if (looksLikePath && (await exists(params.model))) return localWeights(params.model, params.file)
+  // Digits are a model id; anything else that exists on disk is a local file or folder; the rest must be a CID.
+  if (!/^\d+$/.test(params.model) && (await exists(params.model))) return localWeights(params.model, params.file)
   const { manifestCid, modelId } = await resolveModelRef(ctx, { ref: params.model })
   const label = modelId ?? manifestCid
   const repo = ctx.repo()
