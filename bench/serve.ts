@@ -3,17 +3,15 @@
 // with 1, 4 and 8 concurrent clients on --parallel 8; (c) time to first token p50/p99 under a bounded loopback load
 // (16 streaming clients for a fixed time), and autocannon's view of the same load (requests/s, errors).
 // `npm run bench -- serve --gpu cuda` runs it on a CUDA GPU, or skips saying why when there is none.
-import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { writeDevModel } from '../src/core/models/devModel.js'
 import type { DevModelPreset } from '../src/core/models/devModel.js'
+import { startCli } from '../test/helpers/cli.js'
 import { attempt, ratio, type Benchmark, type BenchRatio, type BenchRow } from './types.js'
 
-const runJs = fileURLToPath(new URL('../bin/run.js', import.meta.url))
 const argv = process.argv.slice(2)
 const flag = (name: string) => {
   const at = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`))
@@ -30,24 +28,9 @@ const PROMPT = 'In a quiet valley between two rivers, the old cartographer unrol
 type Node = { url: string; model: string; stop: () => Promise<void> }
 
 /** Starts `node serve` as its own process (the client then does not share its event loop) and waits for it. */
-function startNode(home: string, model: string, args: string[]): Promise<Node> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [runJs, 'node', 'serve', '--model', model, '--port', '0', '--gpu', GPU, '--json', ...args], {
-      env: { ...process.env, MODELDAO_HOME: home, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let out = ''
-    let err = ''
-    child.stderr.on('data', (d) => (err += d))
-    child.stdout.on('data', (d) => {
-      out += d
-      const line = out.split('\n').find((l) => l.includes('"ready":true'))
-      if (!line) return
-      const { url, model: id } = JSON.parse(line).result
-      resolve({ url, model: id, stop: () => new Promise((done) => (child.once('close', () => done()), child.kill('SIGTERM'))) })
-    })
-    child.once('close', (code) => reject(new Error(`node serve exited with ${code}: ${err.trim().split('\n').slice(-3).join(' ')}`)))
-  })
+async function startNode(home: string, model: string, args: string[]): Promise<Node> {
+  const node = await startCli(['node', 'serve', '--model', model, '--port', '0', '--gpu', GPU, '--json', ...args], { home })
+  return { url: node.ready.url, model: node.ready.model, stop: async () => void (await node.stop()) }
 }
 
 async function complete(url: string, body: Record<string, unknown>): Promise<{ tokens: number; ms: number }> {

@@ -89,11 +89,11 @@ export function devModelLayout(options: DevModelOptions): { metadata: Record<str
   // while the best of ~95 random logits is well above it. Greedy output is then readable ASCII and never ends early.
   const firstText = SPECIAL.length + 256
 
-  const weight = (name: string, dims: number[], fanIn: number): GgufTensorSpec => ({
+  const weight = (name: string, dims: number[], fanIn: number, zeroRows = 0): GgufTensorSpec => ({
     name,
     dims,
     type: options.type,
-    data: () => seededUniform(dims[0]! * (dims[1] ?? 1), streamSeed(options.seed, name), Math.sqrt(3 / fanIn)),
+    data: () => seededUniform(dims[0]! * (dims[1] ?? 1), streamSeed(options.seed, name), Math.sqrt(3 / fanIn)).fill(0, 0, zeroRows * dims[0]!),
   })
   const norm = (name: string): GgufTensorSpec => ({ name, dims: [embedding], type: 'f32', data: () => new Float32Array(embedding).fill(1) })
 
@@ -111,14 +111,7 @@ export function devModelLayout(options: DevModelOptions): { metadata: Record<str
       weight(`blk.${l}.ffn_down.weight`, [feedForward, embedding], feedForward),
     )
   }
-  const output = weight('output.weight', [embedding, nVocab], embedding)
-  const outputData = output.data
-  output.data = () => {
-    const data = outputData()
-    data.fill(0, 0, firstText * embedding)
-    return data
-  }
-  tensors.push(norm('output_norm.weight'), output)
+  tensors.push(norm('output_norm.weight'), weight('output.weight', [embedding, nVocab], embedding, firstText))
 
   const metadata: Record<string, GgufValue> = {
     'general.architecture': { type: 'string', value: 'llama' },

@@ -28,7 +28,8 @@ export async function loadManifest(repo: IpfsRepo, manifestCid: CID, source?: Bl
   return parseManifest(Buffer.concat(parts), `manifest ${manifestCid}`)
 }
 
-async function sha256OfFile(path: string): Promise<string> {
+/** sha256 of a file, hex, read in 4 MiB chunks. */
+export async function sha256OfFile(path: string): Promise<string> {
   const hash = createHash('sha256')
   for await (const chunk of createReadStream(path, { highWaterMark: 4 * 1024 * 1024 })) hash.update(chunk as Buffer)
   return hash.digest('hex')

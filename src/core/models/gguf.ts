@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { gguf } from '@huggingface/gguf'
 import { GgufMalformedError } from './errors.js'
+import { GGML_TYPES } from './ggmlTypes.js'
 
 /** What a model card says about a GGUF file, read from its header. */
 export type GgufInfo = {
@@ -16,12 +17,6 @@ export type GgufInfo = {
 }
 
 
-// ggml tensor type ids → names (the ones in use by llama.cpp).
-const GGML_TYPES: Record<number, string> = {
-  0: 'F32', 1: 'F16', 2: 'Q4_0', 3: 'Q4_1', 6: 'Q5_0', 7: 'Q5_1', 8: 'Q8_0', 9: 'Q8_1', 10: 'Q2_K', 11: 'Q3_K', 12: 'Q4_K',
-  13: 'Q5_K', 14: 'Q6_K', 15: 'Q8_K', 16: 'IQ2_XXS', 17: 'IQ2_XS', 18: 'IQ3_XXS', 19: 'IQ1_S', 20: 'IQ4_NL', 21: 'IQ3_S',
-  22: 'IQ2_S', 23: 'IQ4_XS', 24: 'I8', 25: 'I16', 26: 'I32', 27: 'I64', 28: 'F64', 29: 'IQ1_M', 30: 'BF16',
-}
 // llama.cpp `general.file_type` (LLAMA_FTYPE_*) → names.
 const FILE_TYPES: Record<number, string> = {
   0: 'F32', 1: 'F16', 2: 'Q4_0', 3: 'Q4_1', 7: 'Q8_0', 8: 'Q5_0', 9: 'Q5_1', 10: 'Q2_K', 11: 'Q3_K_S', 12: 'Q3_K_M',
@@ -60,7 +55,7 @@ export async function readGgufInfo(path: string): Promise<GgufInfo> {
   if (!quantization) {
     const counts = new Map<string, number>()
     for (const tensor of parsed.tensorInfos) {
-      const name = GGML_TYPES[Number(tensor.dtype)] ?? `type${tensor.dtype}`
+      const name = GGML_TYPES[Number(tensor.dtype)]?.name ?? `type${tensor.dtype}`
       counts.set(name, (counts.get(name) ?? 0) + 1)
     }
     quantization = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'unknown'

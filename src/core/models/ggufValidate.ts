@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises'
 import { GgufMalformedError } from './errors.js'
+import { GGML_TYPES } from './ggmlTypes.js'
 
 /**
  * A GGUF file checked in TypeScript before llama.cpp sees it: llama.cpp trusts the header, and a missing key or a
@@ -14,13 +15,6 @@ export type GgufLayout = {
   fileSize: number
 }
 
-/** ggml type id → [block size, bytes per block]. Types llama.cpp removed (4, 5, 31–33, 36–38) are unknown. */
-const GGML_TYPE_SIZES: Record<number, readonly [number, number]> = {
-  0: [1, 4], 1: [1, 2], 2: [32, 18], 3: [32, 20], 6: [32, 22], 7: [32, 24], 8: [32, 34], 9: [32, 36], 10: [256, 84],
-  11: [256, 110], 12: [256, 144], 13: [256, 176], 14: [256, 210], 15: [256, 292], 16: [256, 66], 17: [256, 74],
-  18: [256, 98], 19: [256, 50], 20: [32, 18], 21: [256, 110], 22: [256, 82], 23: [256, 136], 24: [1, 1], 25: [1, 2],
-  26: [1, 4], 27: [1, 8], 28: [1, 8], 29: [256, 56], 30: [1, 2], 34: [256, 54], 35: [256, 66], 39: [32, 17],
-}
 /** GGUF metadata value types → fixed byte size (strings and arrays are variable). */
 const SCALAR_SIZES: Record<number, number> = { 0: 1, 1: 1, 2: 2, 3: 2, 4: 4, 5: 4, 6: 4, 7: 1, 10: 8, 11: 8, 12: 8 }
 const STRING = 8
@@ -127,12 +121,12 @@ function parseHeader(buffer: Buffer, fileSize: number): GgufLayout {
       dims.push(Number(dim))
     }
     const type = r.u32()
-    const size = GGML_TYPE_SIZES[type]
+    const size = GGML_TYPES[type]
     if (!size) throw new Problem(`tensor ${name} has ggml type ${type}, which this llama.cpp cannot load`)
-    if (dims[0]! % size[0] !== 0) throw new Problem(`tensor ${name}: its first dimension ${dims[0]} is not a multiple of the type's block of ${size[0]}`)
+    if (dims[0]! % size.block !== 0) throw new Problem(`tensor ${name}: its first dimension ${dims[0]} is not a multiple of the ${size.name} block of ${size.block}`)
     const offset = r.u64()
     if (offset % BigInt(alignment) !== 0n) throw new Problem(`tensor ${name}: offset ${offset} is not aligned to ${alignment}`)
-    const bytes = (elements / BigInt(size[0])) * BigInt(size[1])
+    const bytes = (elements / BigInt(size.block)) * BigInt(size.bytes)
     if (offset + bytes > BigInt(fileSize)) throw new Problem(`tensor ${name} ends past the end of the file`)
     tensors.push({ name, dims, type, offset: Number(offset), bytes: Number(bytes) })
   }

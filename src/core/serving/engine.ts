@@ -1,4 +1,4 @@
-import type { ChatHistoryItem, ControlledEvaluateInputItem, Llama, LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp'
+import type { ChatHistoryItem, ChatWrapper, ControlledEvaluateInputItem, Llama, LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp'
 import { EngineLoadError, GpuUnavailableError } from './errors.js'
 
 /** Where the weights run: `auto` takes a GPU when llama.cpp finds one; `cuda` and `vulkan` fail without one. */
@@ -100,13 +100,15 @@ export class InferenceEngine {
     readonly llama: Llama,
     readonly model: LlamaModel,
     readonly context: LlamaContext,
+    /** The model's own chat template (resolved once: it is the same for every request). */
+    private readonly chatWrapper: ChatWrapper,
     readonly info: EngineInfo,
   ) {}
 
   /** @throws {GpuUnavailableError} {EngineLoadError} */
   static async open(options: EngineOptions): Promise<InferenceEngine> {
     // node-llama-cpp is loaded on demand: commands that never serve do not pay for it.
-    const { getLlama, LlamaLogLevel } = await import('node-llama-cpp')
+    const { getLlama, LlamaLogLevel, resolveChatWrapper } = await import('node-llama-cpp')
     const gpu = options.gpu ?? 'off'
     const threads = options.threads ?? 1
     const parallel = options.parallel ?? 1
@@ -128,7 +130,7 @@ export class InferenceEngine {
       model = await llama.loadModel({ modelPath: options.modelPath, gpuLayers: gpu === 'off' ? 0 : 'auto' })
       const contextSize = Math.min(options.contextSize ?? 2048, model.trainContextSize)
       const context = await model.createContext({ contextSize, sequences: parallel, threads, batchSize: Math.max(512, parallel * 64) })
-      return new InferenceEngine(llama, model, context, {
+      return new InferenceEngine(llama, model, context, resolveChatWrapper(model), {
         gpu: llama.gpu,
         gpuLayers: model.gpuLayers,
         threads,
@@ -156,13 +158,11 @@ export class InferenceEngine {
   }
 
   /** Tokens of a chat rendered with the model's own chat template, and the strings that end the assistant's turn. */
-  async tokenizeChat(messages: readonly { role: string; content: string }[]): Promise<{ tokens: Token[]; stop: string[] }> {
-    const { resolveChatWrapper } = await import('node-llama-cpp')
-    const wrapper = resolveChatWrapper(this.model)
+  tokenizeChat(messages: readonly { role: string; content: string }[]): { tokens: Token[]; stop: string[] } {
     const chatHistory = messages.map((m): ChatHistoryItem =>
       m.role === 'assistant' ? { type: 'model', response: [m.content] } : m.role === 'system' || m.role === 'developer' ? { type: 'system', text: m.content } : { type: 'user', text: m.content },
     )
-    const state = wrapper.generateContextState({ chatHistory: [...chatHistory, { type: 'model', response: [] }] })
+    const state = this.chatWrapper.generateContextState({ chatHistory: [...chatHistory, { type: 'model', response: [] }] })
     const stop = state.stopGenerationTriggers.map((trigger) => trigger.toString()).filter((s) => s !== '')
     return { tokens: state.contextText.tokenize(this.model.tokenizer), stop }
   }

@@ -181,7 +181,7 @@ export class HttpApi {
     if (endpoint === 'chat') {
       const chat = parseChatRequest(body, limits)
       this.checkModel(chat.model)
-      const rendered = await engine.tokenizeChat(chat.messages)
+      const rendered = engine.tokenizeChat(chat.messages)
       params = chat
       promptTokens = rendered.tokens
       stop = [...chat.stop, ...rendered.stop]

@@ -66,8 +66,7 @@ function optionalBoolean(body: Record<string, unknown>, key: string): boolean | 
 
 function parseCommon(body: Record<string, unknown>, limits: RequestLimits): Omit<CommonParams, 'logprobs' | 'topLogprobs'> {
   if (body.model !== undefined && typeof body.model !== 'string') throw invalid(`model must be a string, got ${typeName(body.model)}.`, 'model')
-  const n = optionalNumber(body, 'n', 1, 1, true)
-  void n // only n = 1 is served; anything else is refused above
+  optionalNumber(body, 'n', 1, 1, true) // one choice per request: any other n is refused
   const maxTokensKey = body.max_completion_tokens !== undefined && body.max_completion_tokens !== null ? 'max_completion_tokens' : 'max_tokens'
   const maxTokens = optionalNumber(body, maxTokensKey, 1, Number.MAX_SAFE_INTEGER, true)
   if (maxTokens !== undefined && maxTokens > limits.maxTokens) {

@@ -108,28 +108,32 @@ export async function resolveServedWeights(ctx: ModeldaoContext, params: Resolve
   const repo = ctx.repo()
   const source = await openSourcePool(repo, params)
   let manifest: ModelManifest
-  let path: string
   let entry: ManifestFile
+  let path: string
+  let checked: Awaited<ReturnType<typeof verifyAgainstManifest>> | undefined
+  const verify = () => {
+    params.onProgress?.({ stage: 'verifying', path })
+    return verifyAgainstManifest(path, entry, profileOf(manifest), params.signal)
+  }
   try {
+    manifest = await loadManifest(repo, parseCid(manifestCid), source, params.signal)
+    entry = pickGguf(manifest, label, params.file)
     if (params.weights !== undefined) {
-      manifest = await loadManifest(repo, parseCid(manifestCid), source, params.signal)
-      entry = pickGguf(manifest, label, params.file)
       const given = await exists(params.weights)
       if (!given) throw new WeightsNotFoundError(params.weights, 'no such file or folder')
       path = given.isDirectory() ? join(params.weights, entry.path) : params.weights
       if (!(await exists(path))) throw new WeightsNotFoundError(params.weights, `it has no ${entry.path}`)
     } else {
       const outDir = join(ctx.home.models, manifestCid)
-      const fetched = await fetchModelFiles({ repo, manifestCid, outDir, source, signal: params.signal, onProgress: params.onProgress })
-      manifest = fetched.manifest
-      entry = pickGguf(manifest, label, params.file)
       path = join(outDir, entry.path)
+      // A copy fetched before is verified once, here; only a missing or altered one is fetched (again).
+      if (await exists(path)) checked = await verify().catch(() => undefined)
+      if (!checked) await fetchModelFiles({ repo, manifestCid, outDir, source, signal: params.signal, onProgress: params.onProgress })
     }
   } finally {
     await source?.close()
   }
-  params.onProgress?.({ stage: 'verifying', path })
-  const checked = await verifyAgainstManifest(path, entry, profileOf(manifest), params.signal)
+  checked ??= await verify()
   return {
     modelId: modelId ?? null,
     manifestCid,

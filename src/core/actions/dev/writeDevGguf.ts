@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
 import type { ModeldaoError } from '../../errors/base.js'
 import { devModelPresets, writeDevModel, type DevModelOptions } from '../../models/devModel.js'
+import { sha256OfFile } from '../../models/get.js'
 import { validateGguf } from '../../models/ggufValidate.js'
 import { DevModelOptionsInvalidError } from '../../serving/errors.js'
 
@@ -27,7 +26,5 @@ export async function writeDevGguf(params: WriteDevGgufParams): Promise<WriteDev
   if (!Number.isInteger(params.seed) || params.seed < 0 || params.seed > 2 ** 32 - 1) throw new DevModelOptionsInvalidError(`--seed ${params.seed} must be a whole number from 0 to 4294967295.`)
   const written = await writeDevModel(params.path, params, params.onTensor)
   await validateGguf(params.path)
-  const hash = createHash('sha256')
-  for await (const chunk of createReadStream(params.path, { highWaterMark: 4 << 20 })) hash.update(chunk as Buffer)
-  return { ...written, sha256: hash.digest('hex') }
+  return { ...written, sha256: await sha256OfFile(params.path) }
 }
