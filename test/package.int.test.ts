@@ -64,7 +64,7 @@ describe('the packed package (npm pack → npm install → import)', () => {
     expect(result.manifestCid).toMatch(/^bafk/)
     expect(result.errorBase).toBe('function')
     expect(result.codes).toBeGreaterThan(40)
-    expect(result.contracts).toEqual(expect.arrayContaining(['ModelShares', 'ShareOffering', 'PaymentEscrow']))
+    expect(result.contracts).toEqual(expect.arrayContaining(['ModelShares', 'ShareOffering', 'PaymentChannels', 'ExactPayments', 'NodeRegistry']))
     expect(result.internal).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED')
   })
 })

@@ -43,8 +43,10 @@ interface IModelShares is IERC6372 {
     );
     /// @notice The model's admin changed (e.g. handed over to the model's DAO timelock).
     event AdminChanged(uint256 indexed id, address indexed previousAdmin, address indexed newAdmin);
-    /// @notice The shareholders' share of each payment changed.
-    event FeeShareChanged(uint256 indexed id, uint16 feeShareBps);
+    /// @notice A new shareholders' share of each payment was scheduled: `currentBps` applies until `effectiveAt`.
+    event FeeShareScheduled(uint256 indexed id, uint16 currentBps, uint16 nextBps, uint48 effectiveAt);
+    /// @notice A scheduled fee-share change of `id` was withdrawn before taking effect.
+    event FeeShareCancelled(uint256 indexed id);
     /// @notice The informational price per request changed.
     event PriceChanged(uint256 indexed id, uint256 pricePerRequest);
     /// @notice The ERC-2981 royalty receiver changed.
@@ -82,6 +84,12 @@ interface IModelShares is IERC6372 {
     error ModelSharesSnapshotNotRegistered(uint256 id, uint256 timepoint);
     /// @notice The payment token was the zero address.
     error ModelSharesInvalidPaymentToken();
+    /// @notice A fee-share change of `id` is pending or in its quote grace until `until`.
+    error ModelSharesFeeShareChangePending(uint256 id, uint256 until);
+    /// @notice A fee-share change from `current` to `requested` exceeds the step bound `maxStep`.
+    error ModelSharesFeeShareStepTooLarge(uint16 current, uint16 requested, uint16 maxStep);
+    /// @notice No fee-share change of `id` is waiting to take effect.
+    error ModelSharesNoFeeSharePending(uint256 id);
 
     /// @notice The single ERC-20 in which every fee of this deployment is paid.
     function paymentToken() external view returns (IERC20);
@@ -109,10 +117,17 @@ interface IModelShares is IERC6372 {
     /// @param newAdmin New admin, not zero.
     function setAdmin(uint256 id, address newAdmin) external;
 
-    /// @notice Sets the shareholders' share of each escrow payment. Admin only.
+    /// @notice Schedules a new shareholders' share of each payment, effective `FEE_SHARE_DELAY` from now and at most
+    ///         `MAX_FEE_SHARE_STEP_BPS` away from the current one. One change at a time: reverts while a change is
+    ///         pending or within its quote grace. Admin only.
     /// @param id Model id.
     /// @param feeShareBps New share in basis points, at most 10,000.
-    function setFeeShareBps(uint256 id, uint16 feeShareBps) external;
+    /// @return effectiveAt Timestamp from which the new share applies.
+    function scheduleFeeShare(uint256 id, uint16 feeShareBps) external returns (uint48 effectiveAt);
+
+    /// @notice Withdraws a scheduled fee-share change before it takes effect. Admin only.
+    /// @param id Model id.
+    function cancelFeeShare(uint256 id) external;
 
     /// @notice Sets the informational price per request. Admin only.
     /// @param id Model id.
@@ -130,8 +145,21 @@ interface IModelShares is IERC6372 {
     /// @notice The model's admin.
     function adminOf(uint256 id) external view returns (address);
 
-    /// @notice The shareholders' share of each escrow payment, in basis points. Reverts for unknown ids.
+    /// @notice The shareholders' share of each payment in effect now, in basis points. Reverts for unknown ids.
     function feeShareBps(uint256 id) external view returns (uint16);
+
+    /// @notice The fee-share schedule of `id`: the split in effect, the scheduled one and when it applies (0: none
+    ///         pending), and the split it replaced with the time until which payments quoted at it settle at it.
+    function feeShareSchedule(uint256 id)
+        external
+        view
+        returns (uint16 effective, uint16 next, uint48 nextAt, uint16 previous, uint48 previousQuotableUntil);
+
+    /// @notice The split a payment quoted at `quotedBps` settles at now: the quote itself if it is the split in
+    ///         effect or the one just replaced (within `FEE_SHARE_QUOTE_GRACE`), the split in effect otherwise.
+    /// @param id Model id.
+    /// @param quotedBps The split the payer and operator agreed on when the payment was accepted.
+    function feeShareFor(uint256 id, uint16 quotedBps) external view returns (uint16);
 
     /// @notice The informational price per request.
     function pricePerRequest(uint256 id) external view returns (uint256);
@@ -147,6 +175,13 @@ interface IModelShares is IERC6372 {
     /// @param id Model id.
     /// @param amount Amount of payment token, not zero.
     function depositFees(uint256 id, uint256 amount) external;
+
+    /// @notice Like {depositFees} but never reverts for the lifetime cap: pulls and books as much of `amount` as
+    ///         the pool of `id` can still take (`MAX_CUMULATIVE_FEES` in all) and returns it.
+    /// @param id Model id.
+    /// @param amount Amount of payment token offered (0 is allowed and books nothing).
+    /// @return accepted The amount booked into the pool.
+    function depositFeesUpTo(uint256 id, uint256 amount) external returns (uint256 accepted);
 
     /// @notice Fees of `id` that `account` can claim now.
     function claimable(uint256 id, address account) external view returns (uint256);

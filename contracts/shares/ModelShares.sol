@@ -42,6 +42,13 @@ contract ModelShares is IModelShares, ERC1155Supply, ERC2981, ReentrancyGuardTra
     uint96 public constant MAX_ROYALTY_BPS = 2_500;
     /// @notice Basis-point denominator.
     uint16 public constant BPS = 10_000;
+    /// @notice Seconds between scheduling a fee-share change and its effect. Longer than the longest payment-channel
+    ///         thaw (`FEE_SHARE_QUOTE_GRACE`), so an operator can settle everything it accepted at the old split.
+    uint48 public constant FEE_SHARE_DELAY = 8 days;
+    /// @notice Seconds after a change during which a payment quoted at the previous split still settles at it.
+    uint48 public constant FEE_SHARE_QUOTE_GRACE = 7 days;
+    /// @notice Largest change of the fee share per scheduled change, in basis points.
+    uint16 public constant MAX_FEE_SHARE_STEP_BPS = 1_000;
 
     /// @dev Account word layout: bits 0-199 fee correction (int200, two's complement), 200-247 block of the last
     ///      change (uint48), 248-255 flags.
@@ -54,13 +61,15 @@ contract ModelShares is IModelShares, ERC1155Supply, ERC2981, ReentrancyGuardTra
     uint256 private constant RECEIVES = 1 << 249;
 
     struct Model {
-        // slot 0: read by the escrow on every settle
+        // slot 0: read by the payment contracts on every settle
         address admin;
-        uint16 feeShareBps;
-        uint48 createdAt;
+        uint16 feeShareBps; // in effect until `nextFeeShareAt`
+        uint16 nextFeeShareBps; // scheduled, in effect from `nextFeeShareAt`
+        uint48 nextFeeShareAt; // 0 when nothing was ever scheduled
         // slot 1
         address creator;
-        uint96 royaltyBps;
+        uint16 royaltyBps;
+        uint48 createdAt;
         // slot 2
         uint256 pricePerRequest;
         // slot 3..
@@ -140,9 +149,12 @@ contract ModelShares is IModelShares, ERC1155Supply, ERC2981, ReentrancyGuardTra
         _models[id] = Model({
             admin: msg.sender,
             feeShareBps: feeShareBps_,
-            createdAt: clock(),
+            nextFeeShareBps: feeShareBps_,
+            nextFeeShareAt: 0,
             creator: msg.sender,
-            royaltyBps: royaltyBps_,
+            // forge-lint: disable-next-line(unsafe-typecast)
+            royaltyBps: uint16(royaltyBps_), // <= MAX_ROYALTY_BPS
+            createdAt: clock(),
             pricePerRequest: pricePerRequest_,
             manifestCid: manifestCid_
         });
@@ -161,10 +173,34 @@ contract ModelShares is IModelShares, ERC1155Supply, ERC2981, ReentrancyGuardTra
     }
 
     /// @inheritdoc IModelShares
-    function setFeeShareBps(uint256 id, uint16 feeShareBps_) external onlyAdmin(id) {
+    function scheduleFeeShare(uint256 id, uint16 feeShareBps_) external onlyAdmin(id) returns (uint48 effectiveAt) {
+        Model storage m = _models[id];
+        uint48 now_ = uint48(block.timestamp);
+        uint48 at = m.nextFeeShareAt;
+        // One change at a time: the previous one must be in effect and past its quote grace, so that every
+        // settlement sees at most two splits (the effective one and the one it replaced).
+        if (at != 0 && now_ < at + FEE_SHARE_QUOTE_GRACE) {
+            revert ModelSharesFeeShareChangePending(id, at + FEE_SHARE_QUOTE_GRACE);
+        }
+        uint16 current = at != 0 ? m.nextFeeShareBps : m.feeShareBps;
         if (feeShareBps_ > BPS) revert ModelSharesInvalidBps(feeShareBps_, BPS);
-        _models[id].feeShareBps = feeShareBps_;
-        emit FeeShareChanged(id, feeShareBps_);
+        uint16 step = feeShareBps_ > current ? feeShareBps_ - current : current - feeShareBps_;
+        if (step > MAX_FEE_SHARE_STEP_BPS) revert ModelSharesFeeShareStepTooLarge(current, feeShareBps_, MAX_FEE_SHARE_STEP_BPS);
+        effectiveAt = now_ + FEE_SHARE_DELAY;
+        m.feeShareBps = current;
+        m.nextFeeShareBps = feeShareBps_;
+        m.nextFeeShareAt = effectiveAt;
+        emit FeeShareScheduled(id, current, feeShareBps_, effectiveAt);
+    }
+
+    /// @inheritdoc IModelShares
+    function cancelFeeShare(uint256 id) external onlyAdmin(id) {
+        Model storage m = _models[id];
+        uint48 at = m.nextFeeShareAt;
+        if (at == 0 || block.timestamp >= at) revert ModelSharesNoFeeSharePending(id);
+        m.nextFeeShareBps = m.feeShareBps;
+        m.nextFeeShareAt = 0;
+        emit FeeShareCancelled(id);
     }
 
     /// @inheritdoc IModelShares
@@ -204,7 +240,35 @@ contract ModelShares is IModelShares, ERC1155Supply, ERC2981, ReentrancyGuardTra
     function feeShareBps(uint256 id) external view returns (uint16) {
         Model storage m = _models[id];
         if (m.admin == address(0)) revert ModelSharesUnknownModel(id);
-        return m.feeShareBps;
+        uint48 at = m.nextFeeShareAt;
+        return at != 0 && block.timestamp >= at ? m.nextFeeShareBps : m.feeShareBps;
+    }
+
+    /// @inheritdoc IModelShares
+    function feeShareSchedule(uint256 id)
+        external
+        view
+        returns (uint16 effective, uint16 next, uint48 nextAt, uint16 previous, uint48 previousQuotableUntil)
+    {
+        Model storage m = _models[id];
+        if (m.admin == address(0)) revert ModelSharesUnknownModel(id);
+        uint48 at = m.nextFeeShareAt;
+        if (at != 0 && block.timestamp >= at) {
+            return (m.nextFeeShareBps, m.nextFeeShareBps, 0, m.feeShareBps, at + FEE_SHARE_QUOTE_GRACE);
+        }
+        return (m.feeShareBps, m.nextFeeShareBps, at, m.feeShareBps, 0);
+    }
+
+    /// @inheritdoc IModelShares
+    function feeShareFor(uint256 id, uint16 quotedBps) external view returns (uint16) {
+        Model storage m = _models[id];
+        if (m.admin == address(0)) revert ModelSharesUnknownModel(id);
+        uint48 at = m.nextFeeShareAt;
+        if (at == 0 || block.timestamp < at) return m.feeShareBps;
+        uint16 effective = m.nextFeeShareBps;
+        // A payment quoted at the split this change replaced settles at it during the grace.
+        if (quotedBps == m.feeShareBps && block.timestamp < uint256(at) + FEE_SHARE_QUOTE_GRACE) return quotedBps;
+        return effective;
     }
 
     /// @inheritdoc IModelShares
@@ -234,11 +298,24 @@ contract ModelShares is IModelShares, ERC1155Supply, ERC2981, ReentrancyGuardTra
     /// @inheritdoc IModelShares
     function depositFees(uint256 id, uint256 amount) external nonReentrant {
         if (amount == 0) revert ModelSharesZeroAmount();
+        uint256 cumulative = _pools[id].totalDeposited + amount;
+        if (cumulative > MAX_CUMULATIVE_FEES) revert ModelSharesFeeCapExceeded(id, cumulative, MAX_CUMULATIVE_FEES);
+        _depositFees(id, amount);
+    }
+
+    /// @inheritdoc IModelShares
+    function depositFeesUpTo(uint256 id, uint256 amount) external nonReentrant returns (uint256 accepted) {
+        uint256 room = MAX_CUMULATIVE_FEES - _pools[id].totalDeposited;
+        accepted = amount < room ? amount : room;
+        if (accepted != 0) _depositFees(id, accepted);
+    }
+
+    /// @dev Books `amount` (> 0, within the cap) into the pool of `id` and pulls it from the caller.
+    function _depositFees(uint256 id, uint256 amount) private {
         uint256 supply = totalSupply(id);
         if (supply == 0) revert ModelSharesUnknownModel(id);
         FeePool storage pool = _pools[id];
         uint256 cumulative = pool.totalDeposited + amount;
-        if (cumulative > MAX_CUMULATIVE_FEES) revert ModelSharesFeeCapExceeded(id, cumulative, MAX_CUMULATIVE_FEES);
         // amount <= MAX_CUMULATIVE_FEES < 2**100, so amount * 2**96 + carry < 2**197 cannot overflow.
         uint256 magnified = amount * MAGNITUDE + pool.carry;
         // supply * magnifiedPerShare + carry == totalDeposited * MAGNITUDE after every deposit, so the accumulator

@@ -36,6 +36,7 @@ const samples: ModeldaoError[] = [
   new chainErrors.NotDeployedError(10, '/h/deployments/10.json'),
   new chainErrors.DeploymentIncompleteError(31337, 'ShareOffering', '/h/deployments'),
   new chainErrors.AlreadyDeployedError(31337, '/h/deployments/31337.json'),
+  new chainErrors.PaymentTokenRequiredError(8453),
   new chainErrors.PortInUseError('127.0.0.1', 8545),
   new chainErrors.LocalChainStartError('anvil exited with code 1', 'error: address in use', '/h/chain/anvil.log'),
   new chainErrors.LocalChainNotRunningError('/h'),

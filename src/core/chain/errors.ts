@@ -209,3 +209,13 @@ export class NoTestTokenError extends ModeldaoError {
     })
   }
 }
+
+export class PaymentTokenRequiredError extends ModeldaoError {
+  override name = 'PaymentTokenRequiredError'
+  constructor(chainId: number) {
+    super('PAYMENT_TOKEN_REQUIRED', `Chain ${chainId} is not a local chain: a payment token must be named.`, {
+      details: 'Without one, deploy would create the test stablecoin, whose faucet anyone can mint from.',
+      hints: ['Pass the address of an EIP-3009 stablecoin (e.g. USDC) with --payment-token.'],
+    })
+  }
+}

@@ -48,6 +48,7 @@ export const errorCatalogue = {
   NOT_DEPLOYED: { exitCode: unavailable, meaning: 'There is no deployments file for this chain.' },
   DEPLOYMENT_INCOMPLETE: { exitCode: unavailable, meaning: 'The deployments file lacks a protocol contract.' },
   ALREADY_DEPLOYED: { exitCode: invalidInput, meaning: 'A deployment exists and --force was not given.' },
+  PAYMENT_TOKEN_REQUIRED: { exitCode: invalidInput, meaning: 'A deploy to a non-local chain named no payment token.' },
   DEPLOYMENTS_CORRUPT: { exitCode: invalidInput, meaning: 'The deployments file is not valid JSON.' },
   DEPLOYMENTS_MISMATCH: { exitCode: invalidInput, meaning: 'The deployments file does not match the chain it names.' },
   NOT_A_LOCAL_CHAIN: { exitCode: invalidInput, meaning: 'A local-chain-only action (funding from dev accounts) was asked of another chain.' },

@@ -63,8 +63,9 @@ export class EventApplier {
         return null
       case 'ModelShares.AdminChanged':
         return this.setColumn('admin', a.id as string, forward ? (a.newAdmin as string) : (a.previousAdmin as string))
-      case 'ModelShares.FeeShareChanged':
-        return this.setColumn('fee_share_bps', a.id as string, forward ? Number(a.feeShareBps) : Number(undo))
+      case 'ModelShares.FeeShareScheduled':
+      case 'ModelShares.FeeShareCancelled':
+        return this.setFeeShare(a, event.name === 'FeeShareScheduled', forward, undo)
       case 'ModelShares.PriceChanged':
         return this.setColumn('price_per_request', a.id as string, forward ? (a.pricePerRequest as string) : (undo as string))
       case 'ModelShares.RoyaltyReceiverChanged':
@@ -110,6 +111,21 @@ export class EventApplier {
   }
 
   /** Sets a model column; returns the value it replaced (the undo of a forward apply). */
+  /** The split in effect until `next_fee_share_at` and the scheduled one; the undo record holds all three. */
+  private setFeeShare(a: Record<string, unknown>, scheduled: boolean, forward: boolean, undo: string | null): string | null {
+    const id = Number(a.id)
+    const previous = this.sql('SELECT fee_share_bps, next_fee_share_bps, next_fee_share_at FROM models WHERE id = ?').get(id) as
+      | { fee_share_bps: number; next_fee_share_bps: number | null; next_fee_share_at: number | null }
+      | undefined
+    if (!previous) return null
+    let next: [number, number | null, number | null]
+    if (!forward) next = JSON.parse(undo ?? 'null') ?? [previous.fee_share_bps, null, null]
+    else if (scheduled) next = [Number(a.currentBps), Number(a.nextBps), Number(a.effectiveAt)]
+    else next = [previous.fee_share_bps, null, null]
+    this.sql('UPDATE models SET fee_share_bps = ?, next_fee_share_bps = ?, next_fee_share_at = ? WHERE id = ?').run(...next, id)
+    return JSON.stringify([previous.fee_share_bps, previous.next_fee_share_bps, previous.next_fee_share_at])
+  }
+
   private setColumn(column: string, id: string, value: string | number): string | null {
     const previous = this.sql(`SELECT ${column} AS value FROM models WHERE id = ?`).get(Number(id)) as { value: string | number } | undefined
     this.sql(`UPDATE models SET ${column} = ? WHERE id = ?`).run(value, Number(id))

@@ -11,6 +11,8 @@ export type IndexedModel = {
   supply: string
   royaltyBps: number
   feeShareBps: number
+  /** A scheduled split and the time (unix seconds) it takes effect. */
+  nextFeeShare?: { bps: number; at: number } | undefined
   pricePerRequest: string
   admin: Address
   royaltyReceiver: Address
@@ -51,6 +53,8 @@ type ModelRow = {
   supply: string
   royalty_bps: number
   fee_share_bps: number
+  next_fee_share_bps: number | null
+  next_fee_share_at: number | null
   price_per_request: string
   admin: string
   royalty_receiver: string
@@ -136,6 +140,7 @@ export function indexedModels(index: ChainIndex, ids?: readonly number[]): Index
     supply: row.supply,
     royaltyBps: row.royalty_bps,
     feeShareBps: row.fee_share_bps,
+    nextFeeShare: row.next_fee_share_at === null ? undefined : { bps: row.next_fee_share_bps ?? row.fee_share_bps, at: row.next_fee_share_at },
     pricePerRequest: row.price_per_request,
     admin: getAddress(row.admin),
     royaltyReceiver: getAddress(row.royalty_receiver),

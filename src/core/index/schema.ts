@@ -2,7 +2,7 @@
  * The index's tables. Amounts are uint256 on chain, so they are stored as decimal TEXT and added as bigints in
  * TypeScript (SQLite integers are 64-bit). Bump SCHEMA_VERSION on any change: an index of another version is rebuilt.
  */
-export const SCHEMA_VERSION = 1
+export const SCHEMA_VERSION = 2
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -17,7 +17,8 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE INDEX IF NOT EXISTS events_model ON events (model_id, name, block);
 CREATE TABLE IF NOT EXISTS models (
   id INTEGER PRIMARY KEY, creator TEXT NOT NULL, manifest_cid TEXT NOT NULL, supply TEXT NOT NULL,
-  royalty_bps INTEGER NOT NULL, fee_share_bps INTEGER NOT NULL, price_per_request TEXT NOT NULL,
+  royalty_bps INTEGER NOT NULL, fee_share_bps INTEGER NOT NULL, next_fee_share_bps INTEGER, next_fee_share_at INTEGER,
+  price_per_request TEXT NOT NULL,
   admin TEXT NOT NULL, royalty_receiver TEXT NOT NULL, fees_deposited TEXT NOT NULL DEFAULT '0',
   fees_claimed TEXT NOT NULL DEFAULT '0', created_block INTEGER NOT NULL
 );

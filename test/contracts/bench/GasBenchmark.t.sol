@@ -4,8 +4,9 @@ pragma solidity ^0.8.24;
 import {console} from "forge-std/Test.sol";
 import {IERC1155} from "@openzeppelin/contracts/token/ERC1155/IERC1155.sol";
 import {ModelShares} from "../../../contracts/shares/ModelShares.sol";
-import {PaymentEscrow} from "../../../contracts/payments/PaymentEscrow.sol";
-import {IPaymentEscrow} from "../../../contracts/interfaces/IPaymentEscrow.sol";
+import {PaymentChannels} from "../../../contracts/payments/PaymentChannels.sol";
+import {ExactPayments, ExactReceiver} from "../../../contracts/payments/ExactPayments.sol";
+import {IPaymentChannels} from "../../../contracts/interfaces/IPaymentChannels.sol";
 import {BareERC1155} from "../mocks/BareERC1155.sol";
 import {BaseTest} from "../utils/BaseTest.sol";
 
@@ -20,7 +21,9 @@ import {BaseTest} from "../utils/BaseTest.sol";
 ///      registered since both holders' last change (both archive a checkpoint), and
 ///      `transfer_existing_explicit_delegates` moves votes between two third-party delegates.
 contract GasBenchmark is BaseTest {
-    PaymentEscrow internal escrow;
+    PaymentChannels internal channels;
+    ExactPayments internal exact;
+    ExactReceiver internal receiver;
     BareERC1155 internal bare;
 
     address internal operator = makeAddr("operator");
@@ -29,7 +32,9 @@ contract GasBenchmark is BaseTest {
 
     function setUp() public override {
         super.setUp();
-        escrow = new PaymentEscrow(shares, 1 days);
+        channels = new PaymentChannels(shares);
+        exact = new ExactPayments(shares);
+        receiver = ExactReceiver(exact.createReceiver(operator));
         bare = new BareERC1155();
         _prepare();
     }
@@ -37,7 +42,9 @@ contract GasBenchmark is BaseTest {
     function _cool() internal {
         vm.cool(address(usd));
         vm.cool(address(shares));
-        vm.cool(address(escrow));
+        vm.cool(address(channels));
+        vm.cool(address(receiver));
+        vm.cool(address(exact.implementation()));
         vm.cool(address(bare));
         vm.cool(creator);
         vm.cool(alice);
@@ -124,11 +131,22 @@ contract GasBenchmark is BaseTest {
         deal(address(usd), funder, 1_000e6, true);
         vm.prank(funder);
         usd.approve(address(shares), type(uint256).max);
-        // Escrow payers.
-        _fundPayer(0xA11CE, 100e6);
+        // Channel payers: one channel never settled, 50 never settled, 50 settled once (the steady state).
+        fresh1 = _openChannel(0xA11CE, 100e6);
         for (uint256 i; i < BATCH; ++i) {
-            _fundPayer(0xB0B0 + i, 10e6);
+            freshChannels[i] = _openChannel(0xB0B0 + i, 10e6);
+            steadyChannels[i] = _openChannel(0xC0C0 + i, 10e6);
         }
+        IPaymentChannels.SignedVoucher[] memory first = new IPaymentChannels.SignedVoucher[](BATCH);
+        for (uint256 i; i < BATCH; ++i) {
+            first[i] = _voucher(0xC0C0 + i, steadyChannels[i], ID, 1e6);
+        }
+        vm.prank(operator);
+        channels.settleMany(first);
+        // An `exact` payer; the receiver has booked one payment for the model before (non-zero counters).
+        deal(address(usd), vm.addr(0xE4AC7), 100e6, true);
+        vm.warp(block.timestamp + 12);
+        _exactSettle(bytes32("warm"));
         // Next block: the measured transfers append new vote checkpoints.
         vm.roll(block.number + 1);
         vm.warp(block.timestamp + 12);
@@ -190,49 +208,128 @@ contract GasBenchmark is BaseTest {
         _log("claim_1000_holders", _measure(creator, address(shares), abi.encodeCall(ModelShares.claim, (m1000))));
     }
 
+    bytes32 internal fresh1;
+    bytes32[BATCH] internal freshChannels;
+    bytes32[BATCH] internal steadyChannels;
+    /// @dev Requests paid by one voucher in the per-request figures (the node settles only the latest voucher).
+    uint256 internal constant REQUESTS_PER_VOUCHER = 100;
+
     function test_gas_settleOne() public {
-        // Fresh (payer, operator, model) slot, operator with no prior earnings.
-        (IPaymentEscrow.Voucher memory v, bytes memory sig) = _voucher(0xA11CE, ID, 100e6);
-        bytes memory one = abi.encodeCall(PaymentEscrow.settle, (v, sig, 40e6));
-        _log("settle_one", _measure(operator, address(escrow), one));
+        // A channel's first settlement for a model (fresh `settled` slot), operator with no prior earnings.
+        IPaymentChannels.SignedVoucher memory sv = _voucher(0xA11CE, fresh1, ID, 40e6);
+        _log("settle_one", _measure(operator, address(channels), abi.encodeCall(PaymentChannels.settle, (sv))));
     }
 
-    function test_gas_settleMany50() public {
-        // 50 distinct payers, same operator and model, all fresh settled slots.
-        IPaymentEscrow.Voucher[] memory vs = new IPaymentEscrow.Voucher[](BATCH);
-        bytes[] memory sigs = new bytes[](BATCH);
-        uint256[] memory amounts = new uint256[](BATCH);
+    function test_gas_settleMany50Fresh() public {
+        IPaymentChannels.SignedVoucher[] memory svs = new IPaymentChannels.SignedVoucher[](BATCH);
         for (uint256 i; i < BATCH; ++i) {
-            (vs[i], sigs[i]) = _voucher(0xB0B0 + i, ID, 10e6);
-            amounts[i] = 3e6;
+            svs[i] = _voucher(0xB0B0 + i, freshChannels[i], ID, 3e6);
         }
-        bytes memory many = abi.encodeCall(PaymentEscrow.settleMany, (vs, sigs, amounts));
-        for (uint256 i; i < BATCH; ++i) {
-            vm.cool(vs[i].payer);
-        }
-        uint256 total = _measure(operator, address(escrow), many);
-        _log("settle_many_50_total", total);
-        _log("settle_many_50_per_voucher", total / BATCH);
+        uint256 total = _measure(operator, address(channels), abi.encodeCall(PaymentChannels.settleMany, (svs)));
+        _log("settle_many_50_fresh_total", total);
+        _log("settle_many_50_fresh_per_voucher", total / BATCH);
+        _log("settle_many_50_fresh_per_request_100_per_voucher", (total + 21_000) / (BATCH * REQUESTS_PER_VOUCHER));
     }
 
-    function _fundPayer(uint256 key, uint256 amount) internal {
+    function test_gas_settleMany50Steady() public {
+        IPaymentChannels.SignedVoucher[] memory svs = new IPaymentChannels.SignedVoucher[](BATCH);
+        for (uint256 i; i < BATCH; ++i) {
+            svs[i] = _voucher(0xC0C0 + i, steadyChannels[i], ID, 3e6);
+        }
+        bytes memory data = abi.encodeCall(PaymentChannels.settleMany, (svs));
+        uint256 total = _measure(operator, address(channels), data);
+        _log("settle_many_50_steady_total", total);
+        _log("settle_many_50_steady_per_voucher", total / BATCH);
+        // Per paid request, with the transaction's intrinsic cost (21,000 + 16 per calldata byte, an upper bound).
+        uint256 intrinsic = 21_000 + 16 * data.length;
+        _log("settle_many_50_steady_per_request_100_per_voucher", (total + intrinsic) / (BATCH * REQUESTS_PER_VOUCHER));
+    }
+
+    function test_gas_exactSettle() public {
+        vm.warp(block.timestamp + 12);
+        _log("exact_settle_per_request", _measureExact(bytes32("measured")));
+    }
+
+    function test_gas_eip3009TransferAnchor() public {
+        // The anchor: a bare x402 `exact` payment (the token transfer alone, no split), same accounting.
+        vm.warp(block.timestamp + 12);
+        bytes memory settle = _exactCall(bytes32("anchor"));
+        (, address from, uint256 value, uint256 validAfter, uint256 validBefore, bytes32 nonce, bytes memory sig) =
+            abi.decode(_slice4(settle), (uint256, address, uint256, uint256, uint256, bytes32, bytes));
+        bytes memory data = abi.encodeWithSignature(
+            "transferWithAuthorization(address,address,uint256,uint256,uint256,bytes32,bytes)",
+            from, address(receiver), value, validAfter, validBefore, nonce, sig
+        );
+        vm.cool(from);
+        _log("exact_bare_transfer_anchor", _measure(operator, address(usd), data) + 21_000 + 16 * data.length);
+    }
+
+    function _slice4(bytes memory data) internal pure returns (bytes memory out) {
+        out = new bytes(data.length - 4);
+        for (uint256 i; i < out.length; ++i) {
+            out[i] = data[i + 4];
+        }
+    }
+
+    function _exactCall(bytes32 nonce) internal view returns (bytes memory) {
+        address from = vm.addr(0xE4AC7);
+        uint256 validAfter = block.timestamp - 1;
+        uint256 validBefore = block.timestamp + 60;
+        bytes32 digest = keccak256(
+            abi.encodePacked(
+                "\x19\x01",
+                usd.DOMAIN_SEPARATOR(),
+                keccak256(
+                    abi.encode(
+                        usd.TRANSFER_WITH_AUTHORIZATION_TYPEHASH(), from, address(receiver), 1e4, validAfter, validBefore, nonce
+                    )
+                )
+            )
+        );
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(0xE4AC7, digest);
+        return abi.encodeCall(
+            ExactReceiver.settle, (ID, from, 1e4, validAfter, validBefore, nonce, abi.encodePacked(r, s, v))
+        );
+    }
+
+    function _exactSettle(bytes32 nonce) internal {
+        bytes memory data = _exactCall(nonce);
+        vm.prank(operator);
+        (bool ok,) = address(receiver).call(data);
+        require(ok, "exact settle");
+    }
+
+    function _measureExact(bytes32 nonce) internal returns (uint256) {
+        bytes memory data = _exactCall(nonce);
+        vm.cool(vm.addr(0xE4AC7));
+        // Per request, with the transaction's intrinsic cost (21,000 + 16 per calldata byte, an upper bound).
+        return _measure(operator, address(receiver), data) + 21_000 + 16 * data.length;
+    }
+
+    function _openChannel(uint256 key, uint256 amount) internal returns (bytes32 channelId) {
         address payer = vm.addr(key);
         deal(address(usd), payer, amount, true);
         vm.startPrank(payer);
-        usd.approve(address(escrow), amount);
-        escrow.deposit(amount);
+        usd.approve(address(channels), amount);
+        channelId = channels.open(
+            IPaymentChannels.ChannelKey({
+                payer: payer, operator: operator, token: address(usd), withdrawalDelay: 1 days, salt: bytes32(0)
+            }),
+            payer,
+            amount
+        );
         vm.stopPrank();
     }
 
-    function _voucher(uint256 key, uint256 id, uint256 amount)
+    function _voucher(uint256 key, bytes32 channelId, uint256 id, uint256 amount)
         internal
         view
-        returns (IPaymentEscrow.Voucher memory v, bytes memory sig)
+        returns (IPaymentChannels.SignedVoucher memory sv)
     {
-        v = IPaymentEscrow.Voucher({
-            payer: vm.addr(key), operator: operator, modelId: id, cumulativeAmount: amount, expiry: 0
+        sv.voucher = IPaymentChannels.Voucher({
+            channelId: channelId, modelId: id, cumulativeAmount: amount, feeShareBps: 2_000
         });
-        (uint8 v8, bytes32 r, bytes32 s) = vm.sign(key, escrow.hashVoucher(v));
-        sig = abi.encodePacked(r, s, v8);
+        (uint8 v8, bytes32 r, bytes32 s) = vm.sign(key, channels.hashVoucher(sv.voucher));
+        sv.signature = abi.encodePacked(r, s, v8);
     }
 }

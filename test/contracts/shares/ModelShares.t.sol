@@ -132,24 +132,116 @@ contract ModelSharesTest is BaseTest {
         shares.setAdmin(id, address(0));
     }
 
-    function test_setFeeShareBps_updates() public {
+    function test_scheduleFeeShare_takesEffectAfterDelayOnly() public {
+        uint16 before = shares.feeShareBps(id);
+        uint48 at = uint48(block.timestamp) + shares.FEE_SHARE_DELAY();
         vm.expectEmit(address(shares));
-        emit IModelShares.FeeShareChanged(id, 10_000);
+        emit IModelShares.FeeShareScheduled(id, before, before + 1_000, at);
         vm.prank(creator);
-        shares.setFeeShareBps(id, 10_000);
-        assertEq(shares.feeShareBps(id), 10_000);
+        assertEq(shares.scheduleFeeShare(id, before + 1_000), at);
+        // Finding: the admin changed the split instantly, front-running settlements. Now nothing changes until `at`.
+        assertEq(shares.feeShareBps(id), before);
+        vm.warp(at - 1);
+        assertEq(shares.feeShareBps(id), before);
+        vm.warp(at);
+        assertEq(shares.feeShareBps(id), before + 1_000);
+        (uint16 effective, uint16 next, uint48 nextAt, uint16 previous, uint48 until) = shares.feeShareSchedule(id);
+        assertEq(effective, before + 1_000);
+        assertEq(next, before + 1_000);
+        assertEq(nextAt, 0);
+        assertEq(previous, before);
+        assertEq(until, at + shares.FEE_SHARE_QUOTE_GRACE());
     }
 
-    function test_setFeeShareBps_revertsAboveMax() public {
+    function testFuzz_scheduleFeeShare_boundedStep(uint16 target) public {
+        uint16 current = shares.feeShareBps(id);
+        target = uint16(bound(target, 0, 10_000));
+        uint256 step = target > current ? target - current : current - target;
+        uint16 maxStep = shares.MAX_FEE_SHARE_STEP_BPS();
         vm.prank(creator);
+        if (step > maxStep) {
+            // Finding: the admin could zero the holders' share (or take it all) in one move.
+            vm.expectRevert(
+                abi.encodeWithSelector(IModelShares.ModelSharesFeeShareStepTooLarge.selector, current, target, 1_000)
+            );
+        }
+        shares.scheduleFeeShare(id, target);
+    }
+
+    function test_scheduleFeeShare_oneChangeAtATime() public {
+        uint16 current = shares.feeShareBps(id);
+        vm.startPrank(creator);
+        uint48 at = shares.scheduleFeeShare(id, current - 500);
+        uint256 until = uint256(at) + shares.FEE_SHARE_QUOTE_GRACE();
+        vm.expectRevert(abi.encodeWithSelector(IModelShares.ModelSharesFeeShareChangePending.selector, id, until));
+        shares.scheduleFeeShare(id, current - 1_000);
+        vm.warp(until);
+        shares.scheduleFeeShare(id, current - 1_500);
+        vm.stopPrank();
+        assertEq(shares.feeShareBps(id), current - 500);
+    }
+
+    function test_cancelFeeShare_restoresCurrent() public {
+        uint16 current = shares.feeShareBps(id);
+        vm.startPrank(creator);
+        shares.scheduleFeeShare(id, current + 100);
+        vm.expectEmit(address(shares));
+        emit IModelShares.FeeShareCancelled(id);
+        shares.cancelFeeShare(id);
+        vm.expectRevert(abi.encodeWithSelector(IModelShares.ModelSharesNoFeeSharePending.selector, id));
+        shares.cancelFeeShare(id);
+        shares.scheduleFeeShare(id, current + 200);
+        vm.stopPrank();
+        vm.warp(block.timestamp + shares.FEE_SHARE_DELAY());
+        assertEq(shares.feeShareBps(id), current + 200);
+    }
+
+    function test_feeShareFor_honoursPreviousQuoteDuringGrace() public {
+        uint16 old = shares.feeShareBps(id);
+        vm.prank(creator);
+        uint48 at = shares.scheduleFeeShare(id, old + 1_000);
+        assertEq(shares.feeShareFor(id, old + 1_000), old, "before the change only the current split applies");
+        vm.warp(at);
+        assertEq(shares.feeShareFor(id, old), old);
+        assertEq(shares.feeShareFor(id, old + 1_000), old + 1_000);
+        assertEq(shares.feeShareFor(id, 7), old + 1_000, "an arbitrary quote gets the split in effect");
+        vm.warp(uint256(at) + shares.FEE_SHARE_QUOTE_GRACE());
+        assertEq(shares.feeShareFor(id, old), old + 1_000);
+    }
+
+    function test_scheduleFeeShare_revertsAboveMax() public {
+        vm.startPrank(creator);
+        // Walk up to 10,000 one step at a time, then one more.
+        uint16 bps = shares.feeShareBps(id);
+        while (bps < 10_000) {
+            bps = bps + 1_000 > 10_000 ? 10_000 : bps + 1_000;
+            shares.scheduleFeeShare(id, bps);
+            vm.warp(block.timestamp + shares.FEE_SHARE_DELAY() + shares.FEE_SHARE_QUOTE_GRACE());
+        }
         vm.expectRevert(abi.encodeWithSelector(IModelShares.ModelSharesInvalidBps.selector, 10_001, 10_000));
-        shares.setFeeShareBps(id, 10_001);
+        shares.scheduleFeeShare(id, 10_001);
+        vm.stopPrank();
     }
 
-    function test_setFeeShareBps_revertsForNonAdmin() public {
+    function test_scheduleFeeShare_revertsForNonAdmin() public {
         vm.prank(bob);
         vm.expectRevert(abi.encodeWithSelector(IModelShares.ModelSharesUnauthorized.selector, id, bob));
-        shares.setFeeShareBps(id, 1);
+        shares.scheduleFeeShare(id, 1);
+    }
+
+    function test_depositFeesUpTo_stopsAtTheCap() public {
+        uint256 cap = shares.MAX_CUMULATIVE_FEES();
+        _depositFees(id, cap - 10);
+        address funder = makeAddr("funder2");
+        _fund(funder, 100);
+        vm.startPrank(funder);
+        usd.approve(address(shares), 100);
+        assertEq(shares.depositFeesUpTo(id, 100), 10);
+        assertEq(shares.depositFeesUpTo(id, 100), 0);
+        vm.stopPrank();
+        assertEq(usd.balanceOf(funder), 90);
+        (uint256 total,) = shares.feePool(id);
+        assertEq(total, cap);
     }
 
     function test_setPricePerRequest_updates() public {

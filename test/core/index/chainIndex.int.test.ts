@@ -85,7 +85,7 @@ describe('chain index: incremental sync equals a rebuild (real anvil)', () => {
     // The branch that will be dropped: a buy, a transfer, a fee-share change, an admin change, a new model.
     await buyShares(other, { modelId: 1, amount: 30 })
     await transferShares(investor, { modelId: 1, to: devAccount(3, 31337).address, amount: 50 })
-    await writeProtocol(creator, { contract: 'ModelShares', functionName: 'setFeeShareBps', args: [1n, 9000] })
+    await writeProtocol(creator, { contract: 'ModelShares', functionName: 'scheduleFeeShare', args: [1n, 3000] })
     await writeProtocol(creator, { contract: 'ModelShares', functionName: 'setAdmin', args: [1n, devAccount(4, 31337).address] })
     await registerModel(other, { manifestCid: 'bafkreidroppedbranch', terms })
     await syncIndex(creator)
@@ -104,12 +104,12 @@ describe('chain index: incremental sync equals a rebuild (real anvil)', () => {
     await test.revert({ id: second })
     // Writes that do not sync the index themselves (a buy would): the next sync meets the other branch.
     await transferShares(investor, { modelId: 1, to: devAccount(3, 31337).address, amount: 10 })
-    await writeProtocol(creator, { contract: 'ModelShares', functionName: 'setFeeShareBps', args: [1n, 4000] })
+    await writeProtocol(creator, { contract: 'ModelShares', functionName: 'scheduleFeeShare', args: [1n, 2500] })
     const reorged = await syncIndex(creator)
     expect(reorged.rolledBack).toBeDefined()
     expect(reorged.rebuilt).toBeUndefined()
     const after = await contents(creator)
-    expect(after.models).toEqual([expect.objectContaining({ id: 1, fee_share_bps: 4000, admin: devAccount(0, 31337).address.toLowerCase() })])
+    expect(after.models).toEqual([expect.objectContaining({ id: 1, fee_share_bps: 2000, next_fee_share_bps: 2500, admin: devAccount(0, 31337).address.toLowerCase() })])
     expect(after).toEqual(await rebuilt(creator))
   })
 

@@ -2,6 +2,7 @@ import type { Address } from 'viem'
 import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
 import { LOCAL_CHAIN_IDS } from '../../chain/local/devAccounts.js'
+import { PaymentTokenRequiredError } from '../../chain/errors.js'
 import { deployContracts, type DeployProgress } from '../../chain/protocol/deploy.js'
 import type { Deployments } from '../../chain/protocol/deployments.js'
 
@@ -13,7 +14,7 @@ export type DeployProtocolParams = {
   onProgress?: ((event: DeployProgress) => void) | undefined
 }
 export type DeployProtocolReturnType = { deployments: Deployments; file: string; warnings: string[] }
-/** ALREADY_DEPLOYED, RPC_UNREACHABLE, INSUFFICIENT_FUNDS, signer errors (NO_ACCOUNT, KEYSTORE_*), REVERT_*. */
+/** PAYMENT_TOKEN_REQUIRED, ALREADY_DEPLOYED, RPC_UNREACHABLE, INSUFFICIENT_FUNDS, signer errors (NO_ACCOUNT, KEYSTORE_*), REVERT_*. */
 export type DeployProtocolErrorType = ModeldaoError
 
 
@@ -23,11 +24,10 @@ export type DeployProtocolErrorType = ModeldaoError
  */
 export async function deployProtocol(ctx: ModeldaoContext, params: DeployProtocolParams = {}): Promise<DeployProtocolReturnType> {
   const connection = await ctx.chain()
+  // The test stablecoin has an open faucet: never the payment token of a real chain.
+  if (params.paymentToken === undefined && !LOCAL_CHAIN_IDS.has(connection.chainId)) throw new PaymentTokenRequiredError(connection.chainId)
   const account = await ctx.signer()
   const warnings: string[] = []
-  if (params.paymentToken === undefined && !LOCAL_CHAIN_IDS.has(connection.chainId)) {
-    warnings.push(`no payment token given: deploying the test stablecoin on chain ${connection.chainId}`)
-  }
   const result = await deployContracts({ connection, account, deploymentsFolder: ctx.home.deployments, ...params })
   return { ...result, warnings }
 }

@@ -7,8 +7,8 @@ export { protocolArtifacts }
 export type ProtocolContractName = keyof typeof protocolArtifacts
 export type ProtocolAbi<N extends ProtocolContractName> = (typeof protocolArtifacts)[N]['abi']
 
-/** Time clients must give notice before withdrawing unspent escrow, so operators can settle first. */
-export const ESCROW_WITHDRAWAL_NOTICE_SECONDS = 24 * 60 * 60
+/** Smallest stake a node registration needs (1 unit of a 6-decimal payment token). */
+export const NODE_MIN_STAKE = 1_000_000n
 
 /** Addresses known while deploying, plus the payment token. */
 export type DeployContext = { addresses: Partial<Record<ProtocolContractName, Address>>; paymentToken: Address; deployer: Address }
@@ -34,7 +34,9 @@ export const protocolSteps: readonly ProtocolStep[] = [
   step({ name: 'TestUSD', isPaymentToken: true, args: () => [] as const }),
   step({ name: 'ModelShares', args: (c) => [c.paymentToken, 'modeldao models'] as const }),
   step({ name: 'ShareOffering', args: (c) => [deployed(c, 'ModelShares')] as const }),
-  step({ name: 'PaymentEscrow', args: (c) => [deployed(c, 'ModelShares'), BigInt(ESCROW_WITHDRAWAL_NOTICE_SECONDS)] as const }),
+  step({ name: 'PaymentChannels', args: (c) => [deployed(c, 'ModelShares')] as const }),
+  step({ name: 'ExactPayments', args: (c) => [deployed(c, 'ModelShares')] as const }),
+  step({ name: 'NodeRegistry', args: (c) => [deployed(c, 'ModelShares'), NODE_MIN_STAKE] as const }),
 ]
 
 /** Every custom error of every protocol contract (with the OpenZeppelin ones they inherit), once each. */

@@ -17,6 +17,7 @@ for (const [name, value] of Object.entries(generated)) {
 function sample(input: AbiParameter, index: number): unknown {
   if (input.type === 'address') return `0x${String(index + 1).padStart(40, '0')}`
   if (input.type === 'uint8') return 96n + BigInt(index)
+  if (input.type === 'uint8' || input.type === 'uint16') return BigInt(100 + index)
   if (input.type.startsWith('uint') || input.type.startsWith('int')) return BigInt(1_700_000_000 + index)
   if (input.type === 'string') return 'a string'
   if (input.type.startsWith('bytes')) return `0x${'ab'.repeat(32)}`

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {ModelShares} from "../shares/ModelShares.sol";
+
+/// @notice The EIP-3009 functions a payment token must have for x402's `exact` scheme.
+interface IEIP3009 {
+    /// @notice Moves `value` from `from` to `to` with `from`'s signature.
+    function transferWithAuthorization(
+        address from,
+        address to,
+        uint256 value,
+        uint256 validAfter,
+        uint256 validBefore,
+        bytes32 nonce,
+        bytes calldata signature
+    ) external;
+
+    /// @notice Whether `nonce` of `authorizer` was used or cancelled.
+    function authorizationState(address authorizer, bytes32 nonce) external view returns (bool);
+}
+
+/// @title ExactReceiver
+/// @notice One operator's `payTo` address for x402 `exact` payments (EIP-3009 `transferWithAuthorization`). A stock
+///         client signs a transfer to this address only (no model, no operator in the signature), so each operator
+///         gets its own receiver: nobody else can settle an authorization that pays it. Settling moves the money in
+///         and splits it in one transaction: the holders' fee into the model's pool, the rest to the operator's
+///         earnings. If someone front-runs the authorization straight on the token, the money is here already and
+///         `settle` books it from the unbooked balance instead, so the front-run makes nobody lose it.
+contract ExactReceiver is ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
+    uint256 private constant _BPS = 10_000;
+
+    /// @notice The factory that created this receiver.
+    ExactPayments public immutable factory;
+    ModelShares private immutable _shares;
+    IERC20 private immutable _token;
+
+    /// @notice The operator this receiver is for.
+    address public operator;
+    /// @notice Earnings the operator can withdraw.
+    uint256 public earnings;
+    /// @notice Fees held because a model's pool reached its lifetime cap.
+    uint256 public unpooledTotal;
+    mapping(uint256 modelId => uint256) public unpooledFees;
+    /// @notice Cumulative `exact` payments per model (fees are computed on it: no rounding leak).
+    mapping(uint256 modelId => uint256) public received;
+    mapping(address from => mapping(bytes32 nonce => bool)) private _booked;
+
+    /// @notice An authorization of `value` from `from` was booked for `modelId`.
+    event ExactSettled(uint256 indexed modelId, address indexed from, bytes32 nonce, uint256 value, uint256 fee, bool frontRun);
+    /// @notice The operator withdrew `amount`.
+    event EarningsWithdrawn(address indexed to, uint256 amount);
+    /// @notice The admin of `modelId` swept `amount` of held fees to `to`.
+    event UnpooledFeesSwept(uint256 indexed modelId, address indexed to, uint256 amount);
+
+    /// @notice Only the operator may call this.
+    error ExactNotOperator(address caller);
+    /// @notice This authorization was booked already.
+    error ExactAlreadyBooked(address from, bytes32 nonce);
+    /// @notice The authorization's nonce is used but its money is not here (it was cancelled, not transferred).
+    error ExactNotReceived(address from, bytes32 nonce, uint256 value, uint256 unbooked);
+    /// @notice The receiver was initialized already.
+    error ExactAlreadyInitialized();
+    /// @notice Nothing to withdraw.
+    error ExactNothingToWithdraw();
+    /// @notice Only the model's admin may sweep its held fees.
+    error ExactNotModelAdmin(uint256 modelId, address caller);
+
+    constructor(ModelShares shares_) {
+        factory = ExactPayments(msg.sender);
+        _shares = shares_;
+        _token = shares_.paymentToken();
+    }
+
+    /// @notice Binds a fresh clone to `operator`. Called once by the factory.
+    /// @param operator_ The operator.
+    function initialize(address operator_) external {
+        if (operator != address(0) || msg.sender != address(factory)) revert ExactAlreadyInitialized();
+        operator = operator_;
+        _token.forceApprove(address(_shares), type(uint256).max);
+    }
+
+    /// @notice Receives an `exact` payment for `modelId` and splits it at the model's current fee share.
+    /// @param modelId The model the request was served with.
+    /// @param from Payer.
+    /// @param value Amount.
+    /// @param validAfter Authorization start.
+    /// @param validBefore Authorization end.
+    /// @param nonce Authorization nonce.
+    /// @param signature The payer's signature (for the token).
+    /// @return fee The holders' part.
+    function settle(
+        uint256 modelId,
+        address from,
+        uint256 value,
+        uint256 validAfter,
+        uint256 validBefore,
+        bytes32 nonce,
+        bytes calldata signature
+    ) external nonReentrant returns (uint256 fee) {
+        if (msg.sender != operator) revert ExactNotOperator(msg.sender);
+        IERC20 token = _token;
+        // The token's nonce state is the replay guard of the normal path. A used nonce is either a front-run (the
+        // money is here, unbooked), a cancellation (it is not), or a replay (booked already: nothing unbooked is
+        // left for it unless another front-run's money is waiting, which is then booked once, under this call).
+        bool frontRun = IEIP3009(address(token)).authorizationState(from, nonce);
+        if (frontRun) {
+            if (_booked[from][nonce]) revert ExactAlreadyBooked(from, nonce);
+            _booked[from][nonce] = true;
+            uint256 unbooked = token.balanceOf(address(this)) - earnings - unpooledTotal;
+            if (unbooked < value) revert ExactNotReceived(from, nonce, value, unbooked);
+        } else {
+            IEIP3009(address(token)).transferWithAuthorization(
+                from, address(this), value, validAfter, validBefore, nonce, signature
+            );
+        }
+        fee = _split(modelId, value);
+        emit ExactSettled(modelId, from, nonce, value, fee, frontRun);
+    }
+
+    /// @dev Books `value` for `modelId`: the fee (on cumulative amounts) into the pool, the rest to earnings.
+    function _split(uint256 modelId, uint256 value) private returns (uint256 fee) {
+        uint256 bps = _shares.feeShareBps(modelId);
+        uint256 before = received[modelId];
+        uint256 reached = before + value;
+        received[modelId] = reached;
+        fee = (reached * bps) / _BPS - (before * bps) / _BPS;
+        earnings += value - fee;
+        if (fee != 0) {
+            uint256 accepted = _shares.depositFeesUpTo(modelId, fee);
+            if (accepted != fee) {
+                unpooledFees[modelId] += fee - accepted;
+                unpooledTotal += fee - accepted;
+            }
+        }
+    }
+
+    /// @notice Pays the operator's earnings to `to`. Operator only.
+    /// @param to Receiver.
+    /// @return amount The amount paid.
+    function withdrawEarnings(address to) external nonReentrant returns (uint256 amount) {
+        if (msg.sender != operator) revert ExactNotOperator(msg.sender);
+        amount = earnings;
+        if (amount == 0) revert ExactNothingToWithdraw();
+        earnings = 0;
+        emit EarningsWithdrawn(to, amount);
+        _token.safeTransfer(to, amount);
+    }
+
+    /// @notice Moves fees held because the pool of `modelId` reached its cap to `to`. Model admin only.
+    /// @param modelId The model.
+    /// @param to Receiver.
+    /// @return amount The amount moved.
+    function sweepUnpooledFees(uint256 modelId, address to) external nonReentrant returns (uint256 amount) {
+        if (_shares.adminOf(modelId) != msg.sender) revert ExactNotModelAdmin(modelId, msg.sender);
+        amount = unpooledFees[modelId];
+        if (amount == 0) revert ExactNothingToWithdraw();
+        unpooledFees[modelId] = 0;
+        unpooledTotal -= amount;
+        emit UnpooledFeesSwept(modelId, to, amount);
+        _token.safeTransfer(to, amount);
+    }
+}
+
+/// @title ExactPayments
+/// @notice Creates each operator's {ExactReceiver} at a predictable address (the `payTo` of its `exact` offers).
+contract ExactPayments {
+    /// @notice The receiver implementation the clones delegate to.
+    ExactReceiver public immutable implementation;
+
+    /// @notice `operator`'s receiver was created at `receiver`.
+    event ReceiverCreated(address indexed operator, address receiver);
+
+    /// @param shares_ The ModelShares deployment.
+    constructor(ModelShares shares_) {
+        implementation = new ExactReceiver(shares_);
+    }
+
+    /// @notice The address of `operator`'s receiver, created or not.
+    /// @param operator The operator.
+    function receiverOf(address operator) public view returns (address) {
+        return Clones.predictDeterministicAddress(address(implementation), bytes32(uint256(uint160(operator))));
+    }
+
+    /// @notice Creates `operator`'s receiver (anyone may pay for it); returns it if it exists.
+    /// @param operator The operator.
+    /// @return receiver The receiver's address.
+    function createReceiver(address operator) external returns (address receiver) {
+        receiver = receiverOf(operator);
+        if (receiver.code.length != 0) return receiver;
+        Clones.cloneDeterministic(address(implementation), bytes32(uint256(uint160(operator))));
+        ExactReceiver(receiver).initialize(operator);
+        emit ReceiverCreated(operator, receiver);
+    }
+}
