@@ -35,10 +35,13 @@ interface IPaymentChannels {
         uint16 feeShareBps;
     }
 
-    /// @notice A voucher and its authorizer's 65-byte signature.
+    /// @notice A voucher, its authorizer's 65-byte signature, and how far the operator claims with it: up to
+    ///         `claimTo` (capped at the voucher's amount). A voucher covers a request's price ceiling; the operator
+    ///         claims only what was consumed, and the rest stays the payer's credit for the next request.
     struct SignedVoucher {
         Voucher voucher;
         bytes signature;
+        uint256 claimTo;
     }
 
     /// @notice Outcome of one voucher in {settleMany}.

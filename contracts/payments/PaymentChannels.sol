@@ -184,9 +184,10 @@ contract PaymentChannels is IPaymentChannels, EIP712, ReentrancyGuardTransient {
         }
         uint256 modelId = sv.voucher.modelId;
         uint256 done = _settled[channelId][modelId];
-        if (sv.voucher.cumulativeAmount <= done) return (SettleStatus.NothingNew, 0, 0);
+        uint256 target = sv.claimTo < sv.voucher.cumulativeAmount ? sv.claimTo : sv.voucher.cumulativeAmount;
+        if (target <= done) return (SettleStatus.NothingNew, 0, 0);
         if (!_signedBy(sv, c.authorizer)) return (SettleStatus.InvalidSignature, 0, 0);
-        return _claim(c, channelId, modelId, done, sv.voucher.cumulativeAmount, bps);
+        return _claim(c, channelId, modelId, done, target, bps);
     }
 
     /// @dev Whether `sv` carries `authorizer`'s signature (plain ECDSA: an authorizer cannot revoke it later).

@@ -331,5 +331,6 @@ contract GasBenchmark is BaseTest {
         });
         (uint8 v8, bytes32 r, bytes32 s) = vm.sign(key, channels.hashVoucher(sv.voucher));
         sv.signature = abi.encodePacked(r, s, v8);
+        sv.claimTo = sv.voucher.cumulativeAmount;
     }
 }

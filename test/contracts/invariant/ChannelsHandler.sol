@@ -93,6 +93,7 @@ contract ChannelsHandler is Test {
         sv.voucher = IPaymentChannels.Voucher({channelId: cid, modelId: modelId, cumulativeAmount: cumulative, feeShareBps: bps});
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(keyOf[cid], channels.hashVoucher(sv.voucher));
         sv.signature = abi.encodePacked(r, s, v);
+        sv.claimTo = sv.voucher.cumulativeAmount;
     }
 
     function _operatorOf(bytes32 cid) private view returns (address op) {

@@ -54,6 +54,7 @@ contract PaymentChannelsTest is BaseTest {
         });
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, channels.hashVoucher(sv.voucher));
         sv.signature = abi.encodePacked(r, s, v);
+        sv.claimTo = sv.voucher.cumulativeAmount;
     }
 
     function _settle(IPaymentChannels.SignedVoucher memory sv) internal returns (uint256) {
@@ -180,6 +181,19 @@ contract PaymentChannelsTest is BaseTest {
         );
         channels.settle(stray);
         vm.stopPrank();
+    }
+
+    function test_settle_claimsOnlyWhatWasConsumed() public {
+        bytes32 cid = _open(payer, operator, payer, 100e6, "");
+        // The voucher covered a 10e6 ceiling, the request consumed 3e6: the rest stays the payer's credit.
+        IPaymentChannels.SignedVoucher memory sv = _sign(PAYER_KEY, cid, id, 10e6, FEE);
+        sv.claimTo = 3e6;
+        assertEq(_settle(sv), 3e6);
+        // The next voucher (3e6 consumed + the next ceiling) claims from 3e6; a claim beyond the voucher is capped.
+        sv = _sign(PAYER_KEY, cid, id, 13e6, FEE);
+        sv.claimTo = 50e6;
+        assertEq(_settle(sv), 10e6);
+        assertEq(channels.settled(cid, id), 13e6);
     }
 
     function test_settle_partialWhenOverSigned() public {
