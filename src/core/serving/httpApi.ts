@@ -5,6 +5,8 @@ import { SAMPLING_TOP_K, type GenerateResult, type InferenceEngine, type ServedT
 import type { NodeMetrics } from './metrics.js'
 import { ApiError, parseChatRequest, parseCompletionRequest, type CommonParams, type RequestLimits } from './openaiRequests.js'
 import { hashTokens, type ReceiptDraft, type ReceiptStore } from './receipts.js'
+import { PaymentRequiredResponse, type PaidRequest, type PaymentGate } from '../payments/gate.js'
+import { hashReceiptDraft } from '../payments/receiptSigning.js'
 import { QueueFullError, type SequenceScheduler } from './scheduler.js'
 import type { ServedWeights } from './weights.js'
 
@@ -24,9 +26,13 @@ export type ApiDeps = {
   modelId: string
   modelAliases: readonly string[]
   vocabularySize: number
+  /** When set, every completion must be paid (x402); absent, the node serves for free. */
+  payments?: PaymentGate | undefined
 }
 
 type Endpoint = 'chat' | 'completion' | 'models' | 'health' | 'metrics' | 'receipt' | 'other'
+
+const url = (endpoint: 'chat' | 'completion') => (endpoint === 'chat' ? '/v1/chat/completions' : '/v1/completions')
 
 const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
   const text = JSON.stringify(body)
@@ -152,6 +158,10 @@ export class HttpApi {
   }
 
   private fail(res: ServerResponse, error: unknown) {
+    if (error instanceof PaymentRequiredResponse && !res.headersSent) {
+      this.deps.metrics.paymentsRefused.inc({ reason: error.reason })
+      return json(res, 402, error.body(), error.headers())
+    }
     const apiError =
       error instanceof ApiError
         ? error
@@ -205,7 +215,14 @@ export class HttpApi {
     if (params.maxTokens !== undefined && params.maxTokens > room) {
       throw new ApiError(400, `The prompt (${promptTokens.length} tokens) and max_tokens (${params.maxTokens}) exceed this node's context of ${contextSize} tokens.`, 'invalid_request_error', 'max_tokens', 'context_length_exceeded')
     }
-    const maxTokens = params.maxTokens ?? Math.min(limits.maxTokens, room)
+    let maxTokens = params.maxTokens ?? Math.min(limits.maxTokens, room)
+    // Paid before any work: the voucher must cover this request's ceiling (an exact payment may lower max_tokens).
+    let paid: PaidRequest | undefined
+    if (this.deps.payments) {
+      paid = await this.deps.payments.authorize(req, maxTokens, `http://${req.headers.host ?? 'node'}${url(endpoint)}`)
+      maxTokens = paid.maxTokens
+      this.deps.metrics.paymentOverhead.observe({ stage: 'verify' }, paid.verifyMs / 1000)
+    }
     const seed = params.seed ?? randomInt(0, 2 ** 32 - 1)
     const id = randomBytes(12).toString('hex')
     const created = Math.floor(Date.now() / 1000)
@@ -214,9 +231,15 @@ export class HttpApi {
     res.on('close', () => {
       if (!res.writableFinished) abort.abort(new Error('the client went away'))
     })
-    const sequence = await this.deps.scheduler.acquire(abort.signal)
+    let sequence
+    try {
+      sequence = await this.deps.scheduler.acquire(abort.signal)
+    } catch (error) {
+      paid?.release()
+      throw error
+    }
     const queuedMs = performance.now() - started
-    const headers = { 'x-modeldao-receipt': id, 'x-modeldao-seed': String(seed) }
+    const headers: Record<string, string> = { 'x-modeldao-receipt': id, 'x-modeldao-seed': String(seed), ...paid?.headers }
     const stream = params.stream ? new SseWriter(res, endpoint, id, created, this.deps.modelId, params.topLogprobs, headers) : undefined
     let result: GenerateResult
     try {
@@ -231,6 +254,9 @@ export class HttpApi {
         signal: abort.signal,
         onText: stream ? (delta, tokens) => stream.text(delta, params.logprobs ? tokens : undefined) : undefined,
       })
+    } catch (error) {
+      paid?.release()
+      throw error
     } finally {
       this.deps.scheduler.release(sequence)
     }
@@ -238,9 +264,20 @@ export class HttpApi {
     metrics.promptTokens.inc(promptTokens.length)
     metrics.completionTokens.inc(result.tokens.length)
     if (result.timeToFirstTokenMs !== null) metrics.timeToFirstToken.observe((queuedMs + result.timeToFirstTokenMs) / 1000)
-    if (result.finishReason === 'cancelled') return
-    const usage = { prompt_tokens: promptTokens.length, completion_tokens: result.tokens.length, total_tokens: promptTokens.length + result.tokens.length }
-    this.deps.receipts.add(this.receipt(id, endpoint, promptTokens, { ...params, seed, maxTokens, stop }, result))
+    if (result.finishReason === 'cancelled') return paid?.release()
+    const usage: Record<string, unknown> = { prompt_tokens: promptTokens.length, completion_tokens: result.tokens.length, total_tokens: promptTokens.length + result.tokens.length }
+    const draft = this.receipt(id, endpoint, promptTokens, { ...params, seed, maxTokens, stop }, result)
+    this.deps.receipts.add(draft)
+    if (paid) {
+      // Booked (synchronously, on disk) before the response says what it cost.
+      const done = await paid.complete(result.tokens.length, { id, hash: hashReceiptDraft(draft) })
+      this.deps.metrics.paymentOverhead.observe({ stage: 'record' }, done.recordMs / 1000)
+      usage.cost = done.cost.toString()
+      usage.cost_split = { holders: done.holders.toString(), operator: done.operator.toString() }
+      usage.receipt = { id, signature: done.receiptSignature }
+      headers['payment-response'] = done.paymentResponse
+      headers['x-modeldao-receipt-signature'] = done.receiptSignature
+    }
     if (stream) return stream.finish(result, usage)
     const logprobs = params.logprobs ? (endpoint === 'chat' ? chatLogprobs(result.tokens, params.topLogprobs) : completionLogprobs(result.tokens, params.topLogprobs, 0)) : null
     const choice =
@@ -327,7 +364,7 @@ class SseWriter {
     }
   }
 
-  finish(result: GenerateResult, usage: Record<string, number>) {
+  finish(result: GenerateResult, usage: Record<string, unknown>) {
     if (this.res.writableEnded) return
     const choice = this.endpoint === 'chat' ? { index: 0, delta: this.sentRole ? {} : { role: 'assistant', content: '' }, logprobs: null, finish_reason: result.finishReason } : { index: 0, text: '', logprobs: null, finish_reason: result.finishReason }
     this.chunk(choice, { usage })

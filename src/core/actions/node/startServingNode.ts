@@ -11,6 +11,10 @@ import { NodeMetrics } from '../../serving/metrics.js'
 import { ReceiptStore } from '../../serving/receipts.js'
 import { SequenceScheduler } from '../../serving/scheduler.js'
 import { resolveServedWeights, type ResolveWeightsParams, type ServedWeights } from '../../serving/weights.js'
+import { PaymentGate } from '../../payments/gate.js'
+import type { PriceList } from '../../payments/prices.js'
+import { settleVouchers, type SettleVouchersResult } from '../../payments/settlement.js'
+import { PaymentStore } from '../../payments/store.js'
 
 export type ServingNodeParams = ResolveWeightsParams & {
   gpu?: GpuChoice | undefined
@@ -29,6 +33,22 @@ export type ServingNodeParams = ResolveWeightsParams & {
   /** Bind address (default 127.0.0.1) and port (default 8000; 0 = any free port). */
   host?: string | undefined
   port?: number | undefined
+  /**
+   * Charge per request over x402 (channel vouchers and `exact` authorizations), paying the fee share to the model's
+   * holders. The model must be served by its on-chain id; the signer is the operator.
+   */
+  payments?: NodePaymentOptions | undefined
+}
+export type NodePaymentOptions = {
+  prices: PriceList
+  /** Output ceiling of one fixed-price `exact` request (default: the node's max tokens). */
+  exactMaxTokens?: number | undefined
+  /** Settle every this many ms (default 10 minutes; 0: only on demand and on withdrawals). */
+  settleEveryMs?: number | undefined
+  /** Settle as soon as this much is owed (default: never on amount alone). */
+  settleAbove?: bigint | undefined
+  /** Called after each automatic settlement, or with its error. */
+  onSettled?: ((result: SettleVouchersResult | undefined, error?: unknown) => void) | undefined
 }
 export type ServingNodeInfo = {
   url: string
@@ -40,6 +60,8 @@ export type ServingNodeInfo = {
   engine: EngineInfo
   queue: number
   maxTokens: number
+  /** Present when requests are paid: who is paid and how much. */
+  payments?: { operator: string; prices: { perRequest: string; perOutputToken: string }; exactMaxTokens: number; exactReceiver: string; channels: string } | undefined
 }
 export type StartServingNodeReturnType = ServingNode
 /** MODEL_UNKNOWN, MODEL_HAS_NO_GGUF, WEIGHTS_MISMATCH, WEIGHTS_NOT_FOUND, GGUF_MALFORMED, GPU_UNAVAILABLE, ENGINE_LOAD_FAILED, NODE_LISTEN_FAILED, NODE_OPTIONS_INVALID, and the fetch errors (SOURCES_EXHAUSTED…). */
@@ -72,6 +94,10 @@ export class ServingNode extends Service<ServingNodeInfo> {
   private engine: InferenceEngine | undefined
   private server: Server | undefined
   private receipts: ReceiptStore | undefined
+  private paymentStore: PaymentStore | undefined
+  private gate: PaymentGate | undefined
+  private settleTimer: NodeJS.Timeout | undefined
+  private settling: Promise<SettleVouchersResult | undefined> = Promise.resolve(undefined)
   readonly metrics = new NodeMetrics()
 
   constructor(
@@ -97,7 +123,9 @@ export class ServingNode extends Service<ServingNodeInfo> {
       })
       const modelId = weights.modelId ?? weights.manifestCid ?? weights.name
       const maxTokens = this.params.maxTokens ?? 1024
+      const payments = this.params.payments ? await this.openPayments(weights, maxTokens) : undefined
       const api = new HttpApi({
+        payments: this.gate,
         engine: this.engine,
         scheduler,
         metrics: this.metrics,
@@ -117,14 +145,79 @@ export class ServingNode extends Service<ServingNodeInfo> {
       })
       const bound = (this.server.address() as AddressInfo).port
       const shown = host.includes(':') ? `[${host}]` : host
-      return { url: `http://${shown}:${bound}`, host, port: bound, model: modelId, weights, engine: this.engine.info, queue: scheduler.maxQueue, maxTokens }
+      return { url: `http://${shown}:${bound}`, host, port: bound, model: modelId, weights, engine: this.engine.info, queue: scheduler.maxQueue, maxTokens, payments }
     } catch (error) {
       await this.close()
       throw error
     }
   }
 
+  private async openPayments(weights: ServedWeights, maxTokens: number): Promise<ServingNodeInfo['payments']> {
+    const options = this.params.payments!
+    if (weights.modelId === null) {
+      throw new NodeOptionsInvalidError('A paid node serves a registered model: its fees go to that model\'s holders.', 'Serve the model by its on-chain id (`--model <id>`), or drop the prices to serve for free.')
+    }
+    const [connection, operator, deployments] = await Promise.all([this.ctx.chain(), this.ctx.signer(), this.ctx.deployments()])
+    const address = (name: 'PaymentChannels' | 'ExactPayments' | 'ModelShares') => {
+      const found = deployments.contracts[name]?.address
+      if (!found) throw new NodeOptionsInvalidError(`The deployment on chain ${connection.chainId} has no ${name}.`, 'Redeploy the protocol (`modeldao deploy --force`).')
+      return found
+    }
+    this.paymentStore = new PaymentStore(this.ctx.home.serving)
+    const exactMaxTokens = options.exactMaxTokens ?? maxTokens
+    const channels = address('PaymentChannels')
+    this.gate = await PaymentGate.open({
+      connection,
+      operator,
+      addresses: { channels, exactPayments: address('ExactPayments'), modelShares: address('ModelShares'), paymentToken: deployments.paymentToken },
+      modelId: BigInt(weights.modelId),
+      prices: options.prices,
+      exactMaxTokens,
+      store: this.paymentStore,
+      // A payer started a withdrawal: settle now, inside the thaw.
+      onWithdrawalSeen: () => void this.settle().catch(() => {}),
+    })
+    if (options.settleEveryMs !== 0) {
+      this.settleTimer = setInterval(() => void this.autoSettle(), options.settleEveryMs ?? 10 * 60_000)
+      this.settleTimer.unref()
+    }
+    return {
+      operator: operator.address,
+      prices: { perRequest: options.prices.perRequest.toString(), perOutputToken: options.prices.perOutputToken.toString() },
+      exactMaxTokens,
+      exactReceiver: this.gate.exactReceiver,
+      channels,
+    }
+  }
+
+  private async autoSettle() {
+    const options = this.params.payments
+    try {
+      options?.onSettled?.(await this.settle(options.settleAbove))
+    } catch (error) {
+      options?.onSettled?.(undefined, error)
+    }
+  }
+
+  /**
+   * Settles every voucher consumption this node acknowledged and has not settled (one at a time: calls queue up).
+   * @param minAmount Skip when less than this is owed.
+   */
+  settle(minAmount?: bigint): Promise<SettleVouchersResult | undefined> {
+    const gate = this.gate
+    const store = this.paymentStore
+    if (!gate || !store) return Promise.resolve(undefined)
+    const run = async () => {
+      const [connection, operator] = await Promise.all([this.ctx.chain(), this.ctx.signer()])
+      return settleVouchers(connection, operator, gate.config.addresses.channels, store, { minAmount })
+    }
+    this.settling = this.settling.catch(() => undefined).then(run)
+    return this.settling
+  }
+
   protected async close(): Promise<void> {
+    clearInterval(this.settleTimer)
+    await this.settling.catch(() => undefined)
     const server = this.server
     this.server = undefined
     if (server) {
@@ -135,6 +228,9 @@ export class ServingNode extends Service<ServingNodeInfo> {
     this.engine = undefined
     this.receipts?.close()
     this.receipts = undefined
+    this.paymentStore?.close()
+    this.paymentStore = undefined
+    this.gate = undefined
   }
 }
 

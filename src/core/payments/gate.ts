@@ -1,0 +1,348 @@
+import type { IncomingMessage } from 'node:http'
+import { decodePaymentSignatureHeader, encodePaymentRequiredHeader, encodePaymentResponseHeader } from '@x402/core/http'
+import type { PaymentPayload, PaymentRequired, PaymentRequirements } from '@x402/core/types'
+import { type Account, type Address, type Hex, encodeFunctionData, getAddress, keccak256, parseEventLogs, toHex, verifyTypedData } from 'viem'
+import type { ChainConnection } from '../chain/rpc/connection.js'
+import { protocolArtifacts } from '../chain/protocol/registry.js'
+import { sendTransaction } from '../chain/protocol/write.js'
+import { holdersShare, priceCeiling, priceOf, type PriceList } from './prices.js'
+import { signReceipt } from './receiptSigning.js'
+import { CHANNEL_SCHEME, EXACT_SCHEME, type ChannelExtra, type ChannelPayload, type ChannelSettlementExtra } from './scheme.js'
+import type { PaymentStore } from './store.js'
+import { VoucherVerifier } from './vouchers.js'
+
+/** Why a payment was refused: the `error` of the 402 and the `code` of its body. */
+export type PaymentRefusal =
+  | 'payment_required'
+  | 'invalid_payment_header'
+  | 'unsupported_scheme'
+  | 'requirements_mismatch'
+  | 'wrong_model'
+  | 'unknown_channel'
+  | 'wrong_operator'
+  | 'invalid_signature'
+  | 'wrong_fee_share'
+  | 'stale_cumulative'
+  | 'insufficient_channel_balance'
+  | 'channel_closing'
+  | 'authorization_expired'
+  | 'wrong_amount'
+  | 'wrong_recipient'
+  | 'replayed_authorization'
+  | 'settlement_failed'
+
+/** A 402: the x402 PAYMENT-REQUIRED header and an OpenAI-shaped error body naming the reason. */
+export class PaymentRequiredResponse extends Error {
+  constructor(
+    readonly reason: PaymentRefusal,
+    message: string,
+    readonly paymentRequired: PaymentRequired,
+  ) {
+    super(message)
+  }
+  headers(): Record<string, string> {
+    return { 'payment-required': encodePaymentRequiredHeader(this.paymentRequired), 'cache-control': 'no-store' }
+  }
+  body() {
+    return { error: { message: this.message, type: 'payment_required', param: null, code: this.reason } }
+  }
+}
+
+type ChannelView = { payer: Address; operator: Address; authorizer: Address; balance: bigint; thawAmount: bigint; thawEnd: number; readAt: number }
+
+export type PaymentGateConfig = {
+  connection: ChainConnection
+  operator: Account
+  addresses: { channels: Address; exactPayments: Address; modelShares: Address; paymentToken: Address }
+  modelId: bigint
+  prices: PriceList
+  /** Output ceiling of one `exact` payment (a fixed price for up to this many tokens). */
+  exactMaxTokens: number
+  store: PaymentStore
+  /** A thaw ending sooner than this (ms) closes the channel to new vouchers. */
+  closingMarginMs?: number | undefined
+  /** Called when a payer starts a withdrawal: the node settles at once. */
+  onWithdrawalSeen?: ((channelId: Hex) => void) | undefined
+}
+
+/** Timings of the payment work in one request (for the overhead benchmark and metrics). */
+export type PaymentTimings = { verifyMs: number; recordMs: number }
+
+/**
+ * The node's cashier: answers unpaid requests with x402 402s listing both schemes, checks a channel voucher or an
+ * `exact` authorization before the engine runs, and books the acknowledged cost durably before the response ends.
+ */
+export class PaymentGate {
+  readonly verifier: VoucherVerifier
+  private readonly channelsCache = new Map<Hex, ChannelView>()
+  private readonly inflight = new Map<string, bigint>()
+  private feeShareBps = 0
+  private feeShareReadAt = 0
+  private receiver: Address = '0x0000000000000000000000000000000000000000'
+  private tokenDomain = { name: '', version: '1' }
+  readonly network: `${string}:${string}`
+
+  private constructor(readonly config: PaymentGateConfig) {
+    this.verifier = new VoucherVerifier({ chainId: config.connection.chainId, verifyingContract: config.addresses.channels })
+    this.network = `eip155:${config.connection.chainId}`
+  }
+
+  static async open(config: PaymentGateConfig): Promise<PaymentGate> {
+    const gate = new PaymentGate(config)
+    const read = config.connection.publicClient
+    const exact = { address: config.addresses.exactPayments, abi: protocolArtifacts.ExactPayments.abi } as const
+    gate.receiver = await read.readContract({ ...exact, functionName: 'receiverOf', args: [config.operator.address] })
+    if ((await read.getCode({ address: gate.receiver })) === undefined) {
+      const data = encodeFunctionData({ abi: exact.abi, functionName: 'createReceiver', args: [config.operator.address] })
+      await sendTransaction(config.connection, config.operator, { to: exact.address, data, call: 'ExactPayments.createReceiver' })
+    }
+    const token = { address: config.addresses.paymentToken, abi: protocolArtifacts.TestUSD.abi } as const
+    const [name, version] = await Promise.all([
+      read.readContract({ ...token, functionName: 'name' }),
+      read.readContract({ ...token, functionName: 'version' }).catch(() => '1'),
+    ])
+    gate.tokenDomain = { name, version }
+    await gate.refreshFeeShare()
+    return gate
+  }
+
+  /** The `exact` payTo: this operator's receiver. */
+  get exactReceiver(): Address {
+    return this.receiver
+  }
+
+  private async refreshFeeShare() {
+    this.feeShareBps = await this.config.connection.publicClient.readContract({
+      address: this.config.addresses.modelShares,
+      abi: protocolArtifacts.ModelShares.abi,
+      functionName: 'feeShareBps',
+      args: [this.config.modelId],
+    })
+    this.feeShareReadAt = Date.now()
+  }
+
+  private exactPrice(): bigint {
+    return priceCeiling(this.config.prices, this.config.exactMaxTokens)
+  }
+
+  /** The two offers for a request of up to `maxTokens` output tokens. */
+  requirements(maxTokens: number, channelState?: ChannelExtra['channelState']): PaymentRequirements[] {
+    const { addresses, prices, modelId, exactMaxTokens } = this.config
+    const channelExtra: ChannelExtra = {
+      channels: addresses.channels,
+      modelId: modelId.toString(),
+      feeShareBps: this.feeShareBps,
+      perRequest: prices.perRequest.toString(),
+      perOutputToken: prices.perOutputToken.toString(),
+      maxTokens,
+      ...(channelState ? { channelState } : {}),
+    }
+    return [
+      {
+        scheme: CHANNEL_SCHEME,
+        network: this.network,
+        asset: addresses.paymentToken,
+        amount: priceCeiling(prices, maxTokens).toString(),
+        payTo: this.config.operator.address,
+        maxTimeoutSeconds: 300,
+        extra: channelExtra,
+      },
+      {
+        scheme: EXACT_SCHEME,
+        network: this.network,
+        asset: addresses.paymentToken,
+        amount: this.exactPrice().toString(),
+        payTo: this.receiver,
+        maxTimeoutSeconds: 120,
+        extra: { name: this.tokenDomain.name, version: this.tokenDomain.version, maxTokens: exactMaxTokens, modelId: modelId.toString() },
+      },
+    ]
+  }
+
+  private refuse(reason: PaymentRefusal, message: string, url: string, maxTokens: number, channelState?: ChannelExtra['channelState']): never {
+    throw new PaymentRequiredResponse(reason, message, {
+      x402Version: 2,
+      error: reason,
+      resource: { url, description: 'modeldao inference', mimeType: 'application/json' },
+      accepts: this.requirements(maxTokens, channelState),
+    })
+  }
+
+  /**
+   * Checks the request's payment for a request of up to `maxTokens` output tokens; throws a PaymentRequiredResponse
+   * (402) when it is missing or refused. The returned handle books the cost when the request completes.
+   */
+  async authorize(req: IncomingMessage, maxTokens: number, url: string): Promise<PaidRequest> {
+    if (Date.now() - this.feeShareReadAt > 30_000) await this.refreshFeeShare()
+    const header = req.headers['payment-signature']
+    if (typeof header !== 'string' || header.length === 0) this.refuse('payment_required', 'This node is paid per request over x402: pay with a channel voucher or an exact authorization.', url, maxTokens)
+    const started = performance.now()
+    let payload: PaymentPayload
+    try {
+      payload = decodePaymentSignatureHeader(header)
+    } catch (error) {
+      this.refuse('invalid_payment_header', `The PAYMENT-SIGNATURE header is malformed: ${(error as Error).message}`, url, maxTokens)
+    }
+    const accepted = payload.accepted
+    if (!accepted || typeof accepted !== 'object') this.refuse('invalid_payment_header', 'The payment names no accepted requirement.', url, maxTokens)
+    if (accepted.network !== this.network || getAddress(String(accepted.asset)) !== getAddress(this.config.addresses.paymentToken)) {
+      this.refuse('requirements_mismatch', `The payment is for ${accepted.network} ${accepted.asset}; this node takes ${this.network} ${this.config.addresses.paymentToken}.`, url, maxTokens)
+    }
+    if (accepted.scheme === CHANNEL_SCHEME) return this.authorizeChannel(payload.payload as unknown as ChannelPayload, maxTokens, url, started)
+    if (accepted.scheme === EXACT_SCHEME) return this.authorizeExact(payload, maxTokens, url, started)
+    this.refuse('unsupported_scheme', `The scheme ${JSON.stringify(accepted.scheme)} is not taken here; pay with ${CHANNEL_SCHEME} or ${EXACT_SCHEME}.`, url, maxTokens)
+  }
+
+  private async channel(channelId: Hex, fresh = false): Promise<ChannelView | undefined> {
+    const cached = this.channelsCache.get(channelId)
+    // Channel state changes only by deposits, settlements and withdrawal requests: re-read it every few seconds.
+    if (cached && !fresh && Date.now() - cached.readAt < 5_000) return cached
+    const [payer, operator, authorizer, , balance, thawAmount, thawEnd] = await this.config.connection.publicClient.readContract({
+      address: this.config.addresses.channels,
+      abi: protocolArtifacts.PaymentChannels.abi,
+      functionName: 'channel',
+      args: [channelId],
+    })
+    if (payer === '0x0000000000000000000000000000000000000000') return undefined
+    const view = { payer, operator, authorizer, balance, thawAmount, thawEnd: Number(thawEnd), readAt: Date.now() }
+    if (view.thawEnd !== 0 && (!cached || cached.thawEnd !== view.thawEnd)) this.config.onWithdrawalSeen?.(channelId)
+    this.channelsCache.set(channelId, view)
+    return view
+  }
+
+  private async authorizeChannel(p: ChannelPayload, maxTokens: number, url: string, started: number): Promise<PaidRequest> {
+    const { store, modelId, prices } = this.config
+    if (!p || typeof p.channelId !== 'string' || !/^0x[0-9a-fA-F]{64}$/.test(p.channelId) || typeof p.signature !== 'string' || !/^\d+$/.test(String(p.cumulativeAmount)) || !/^\d+$/.test(String(p.modelId))) {
+      this.refuse('invalid_payment_header', 'The channel payload needs channelId (bytes32), modelId, cumulativeAmount (decimal strings), feeShareBps and signature.', url, maxTokens)
+    }
+    const channelId = p.channelId.toLowerCase() as Hex
+    if (BigInt(p.modelId) !== modelId) this.refuse('wrong_model', `The voucher is for model ${p.modelId}; this node serves model ${modelId}.`, url, maxTokens)
+    const view = await this.channel(channelId)
+    if (!view) this.refuse('unknown_channel', `There is no channel ${channelId} on chain ${this.config.connection.chainId} at ${this.config.addresses.channels}.`, url, maxTokens)
+    if (getAddress(view.operator) !== getAddress(this.config.operator.address)) this.refuse('wrong_operator', `Channel ${channelId} pays ${view.operator}, not this node (${this.config.operator.address}).`, url, maxTokens)
+    const voucher = { channelId, modelId, cumulativeAmount: BigInt(p.cumulativeAmount), feeShareBps: Number(p.feeShareBps) }
+    if (!(await this.verifier.verify(voucher, p.signature, view.authorizer))) {
+      this.refuse('invalid_signature', `The voucher is not signed by the channel's authorizer ${view.authorizer} for chain ${this.config.connection.chainId} and contract ${this.config.addresses.channels}.`, url, maxTokens)
+    }
+    const held = store.voucher(channelId, modelId)
+    const key = `${channelId}:${modelId}`
+    const consumed = held?.consumed ?? 0n
+    const reserved = this.inflight.get(key) ?? 0n
+    const ceiling = priceCeiling(prices, maxTokens)
+    const state = () => ({ channelId, consumed: (consumed + reserved).toString(), cumulativeAmount: (held?.cumulativeAmount ?? 0n).toString(), signature: held?.signature ?? null })
+    if (voucher.feeShareBps !== this.feeShareBps) this.refuse('wrong_fee_share', `The voucher quotes a ${voucher.feeShareBps} bps fee share; the model's is ${this.feeShareBps} bps.`, url, maxTokens, state())
+    if (voucher.cumulativeAmount < consumed + reserved + ceiling) {
+      this.refuse('stale_cumulative', `The voucher covers ${voucher.cumulativeAmount}; this request needs ${consumed + reserved + ceiling} (${consumed + reserved} consumed or reserved + ${ceiling} ceiling).`, url, maxTokens, state())
+    }
+    const thawing = view.thawEnd !== 0
+    if (thawing && view.thawEnd * 1000 - Date.now() < (this.config.closingMarginMs ?? 10 * 60_000)) {
+      this.refuse('channel_closing', `Channel ${channelId} is being withdrawn (thaw ends ${new Date(view.thawEnd * 1000).toISOString()}); open a new channel.`, url, maxTokens, state())
+    }
+    // Everything consumed and not yet settled, plus this request's ceiling, must stay in the channel net of the thaw.
+    const settledOnChain = held?.settled ?? 0n
+    let owed = 0n
+    for (const v of store.channelVouchers(channelId)) owed += v.consumed - v.settled
+    const available = view.balance - (thawing ? view.thawAmount : 0n)
+    if (owed + reserved + ceiling > available) {
+      this.refuse('insufficient_channel_balance', `Channel ${channelId} holds ${available} free; ${owed + reserved} is owed or reserved and this request may cost ${ceiling}. Deposit more.`, url, maxTokens, state())
+    }
+    store.accept({ channelId, modelId, cumulativeAmount: voucher.cumulativeAmount, feeShareBps: voucher.feeShareBps, signature: p.signature })
+    this.inflight.set(key, reserved + ceiling)
+    const verifyMs = performance.now() - started
+    const digest = toHex(this.verifier.digest(voucher))
+    return new PaidRequest(maxTokens, { 'payment-response': encodePaymentResponseHeader({ success: true, transaction: '', network: this.network, payer: view.payer, extra: { channelId, consumed: consumed.toString() } satisfies ChannelSettlementExtra }) }, verifyMs, async (outputTokens, receiptHash) => {
+      const t = performance.now()
+      const cost = priceOf(prices, outputTokens)
+      const latest = store.voucher(channelId, modelId)!
+      const next = latest.consumed + cost
+      const holders = holdersShare(latest.consumed, next, voucher.feeShareBps)
+      store.consume(channelId, modelId, next, { receiptId: receiptHash.id, scheme: 'channel', source: channelId, modelId, cost, holders, operator: cost - holders })
+      this.inflight.set(key, (this.inflight.get(key) ?? ceiling) - ceiling)
+      const recordMs = performance.now() - t
+      const signature = await signReceipt(this.config.operator, { chainId: this.config.connection.chainId, verifyingContract: this.config.addresses.channels }, { receipt: receiptHash.hash, payment: digest, cost })
+      void settledOnChain
+      return {
+        cost,
+        holders,
+        operator: cost - holders,
+        recordMs,
+        receiptSignature: signature,
+        paymentResponse: encodePaymentResponseHeader({ success: true, transaction: '', network: this.network, payer: view.payer, extra: { channelId, consumed: next.toString(), cost: cost.toString(), holders: holders.toString(), operator: (cost - holders).toString() } satisfies ChannelSettlementExtra }),
+      }
+    }, () => {
+      this.inflight.set(key, (this.inflight.get(key) ?? ceiling) - ceiling)
+    })
+  }
+
+  private async authorizeExact(payload: PaymentPayload, maxTokens: number, url: string, started: number): Promise<PaidRequest> {
+    const p = payload.payload as { authorization?: Record<string, string>; signature?: Hex }
+    const a = p?.authorization
+    if (!a || typeof p.signature !== 'string' || !['from', 'to', 'value', 'validAfter', 'validBefore', 'nonce'].every((k) => typeof a[k] === 'string')) {
+      this.refuse('invalid_payment_header', 'The exact payload needs authorization {from, to, value, validAfter, validBefore, nonce} and signature.', url, maxTokens)
+    }
+    const price = this.exactPrice()
+    const capped = Math.min(maxTokens, this.config.exactMaxTokens)
+    if (getAddress(a.to!) !== getAddress(this.receiver)) this.refuse('wrong_recipient', `The authorization pays ${a.to}; this node's exact payments go to ${this.receiver}.`, url, maxTokens)
+    if (BigInt(a.value!) !== price) this.refuse('wrong_amount', `The authorization is for ${a.value}; an exact request costs ${price} (up to ${this.config.exactMaxTokens} output tokens).`, url, maxTokens)
+    const now = Math.floor(Date.now() / 1000)
+    if (BigInt(a.validBefore!) < BigInt(now + 6) || BigInt(a.validAfter!) >= BigInt(now)) {
+      this.refuse('authorization_expired', `The authorization is valid from ${a.validAfter} to ${a.validBefore}; now is ${now}.`, url, maxTokens)
+    }
+    const authorization = { from: getAddress(a.from!), to: getAddress(a.to!), value: BigInt(a.value!), validAfter: BigInt(a.validAfter!), validBefore: BigInt(a.validBefore!), nonce: a.nonce as Hex }
+    const valid = await verifyTypedData({
+      address: authorization.from,
+      domain: { name: this.tokenDomain.name, version: this.tokenDomain.version, chainId: this.config.connection.chainId, verifyingContract: this.config.addresses.paymentToken },
+      types: { TransferWithAuthorization: [{ name: 'from', type: 'address' }, { name: 'to', type: 'address' }, { name: 'value', type: 'uint256' }, { name: 'validAfter', type: 'uint256' }, { name: 'validBefore', type: 'uint256' }, { name: 'nonce', type: 'bytes32' }] },
+      primaryType: 'TransferWithAuthorization',
+      message: authorization,
+      signature: p.signature!,
+    }).catch(() => false)
+    if (!valid) this.refuse('invalid_signature', `The authorization is not signed by ${authorization.from} for ${this.tokenDomain.name} on chain ${this.config.connection.chainId}.`, url, maxTokens)
+    if (!this.config.store.claimExact(authorization.from, authorization.nonce, authorization.value)) {
+      this.refuse('replayed_authorization', `The authorization ${authorization.nonce} of ${authorization.from} was used already.`, url, maxTokens)
+    }
+    // Settled before serving: the money and the holders' fee are in place before any token is generated.
+    const abi = protocolArtifacts.ExactReceiver.abi
+    const data = encodeFunctionData({ abi, functionName: 'settle', args: [this.config.modelId, authorization.from, authorization.value, authorization.validAfter, authorization.validBefore, authorization.nonce, p.signature!] })
+    let tx: Hex
+    let fee = 0n
+    try {
+      const sent = await sendTransaction(this.config.connection, this.config.operator, { to: this.receiver, data, call: 'ExactReceiver.settle' })
+      tx = sent.hash
+      for (const log of parseEventLogs({ abi, logs: sent.receipt.logs, eventName: 'ExactSettled' })) fee = log.args.fee
+    } catch (error) {
+      this.refuse('settlement_failed', `The authorization could not be settled: ${(error as Error).message.split('\n')[0]}`, url, maxTokens)
+    }
+    const verifyMs = performance.now() - started
+    const paymentRef = keccak256(`0x${authorization.from.slice(2)}${authorization.nonce.slice(2)}`)
+    const settleResponse = { success: true, transaction: tx, network: this.network, payer: authorization.from, amount: price.toString() }
+    return new PaidRequest(capped, { 'payment-response': encodePaymentResponseHeader(settleResponse) }, verifyMs, async (_outputTokens, receipt) => {
+      const t = performance.now()
+      this.config.store.recordExact(authorization.from, authorization.nonce, price, { receiptId: receipt.id, scheme: 'exact', source: authorization.from, modelId: this.config.modelId, cost: price, holders: fee, operator: price - fee }, tx)
+      const recordMs = performance.now() - t
+      const receiptSignature = await signReceipt(this.config.operator, { chainId: this.config.connection.chainId, verifyingContract: this.config.addresses.channels }, { receipt: receipt.hash, payment: paymentRef, cost: price })
+      return { cost: price, holders: fee, operator: price - fee, recordMs, receiptSignature, paymentResponse: encodePaymentResponseHeader(settleResponse) }
+    }, () => {})
+  }
+}
+
+export type Completion = { cost: bigint; holders: bigint; operator: bigint; recordMs: number; receiptSignature: Hex; paymentResponse: string }
+
+/** A request whose payment was accepted: serve at most `maxTokens`, then `complete` (or `release` if nothing was served). */
+export class PaidRequest {
+  constructor(
+    readonly maxTokens: number,
+    readonly headers: Record<string, string>,
+    readonly verifyMs: number,
+    private readonly onComplete: (outputTokens: number, receipt: { id: string; hash: Hex }) => Promise<Completion>,
+    private readonly onRelease: () => void,
+  ) {}
+
+  complete(outputTokens: number, receipt: { id: string; hash: Hex }): Promise<Completion> {
+    return this.onComplete(outputTokens, receipt)
+  }
+
+  release(): void {
+    this.onRelease()
+  }
+}

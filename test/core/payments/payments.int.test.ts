@@ -1,0 +1,166 @@
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import OpenAI from 'openai'
+import { decodePaymentRequiredHeader, encodePaymentSignatureHeader } from '@x402/core/http'
+import { wrapFetchWithPaymentFromConfig } from '@x402/fetch'
+import { ExactEvmScheme } from '@x402/evm/exact/client'
+import type { Hex } from 'viem'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openChannel } from '../../../src/core/actions/channel/openChannel.js'
+import { getChannel } from '../../../src/core/actions/channel/getChannel.js'
+import { ServingNode } from '../../../src/core/actions/node/startServingNode.js'
+import { mintTestTokens } from '../../../src/core/actions/token/mintTestTokens.js'
+import { createModeldao, type ModeldaoContext } from '../../../src/core/context/context.js'
+import { devAccount } from '../../../src/core/chain/local/devAccounts.js'
+import { createPayingFetch } from '../../../src/core/payments/payingFetch.js'
+import { recoverReceiptSigner, hashReceiptDraft } from '../../../src/core/payments/receiptSigning.js'
+import { signVoucher, voucherDigest } from '../../../src/core/payments/vouchers.js'
+import { runCli } from '../../helpers/cli.js'
+import { chainHome, type ChainHome } from '../../helpers/chainHome.js'
+
+const loose = (value: unknown): any => value
+const PRICES = { perRequest: 1_000n, perOutputToken: 100n }
+
+describe('paid serving node (x402: channel vouchers and exact; real anvil, SQLite, llama.cpp)', () => {
+  let chain: ChainHome
+  let modelId: string
+  let operatorCtx: ModeldaoContext
+  let payerCtx: ModeldaoContext
+  let node: ServingNode
+  let url: string
+  let channelId: Hex
+  const payer = devAccount(2, 31337)
+  const operator = devAccount(1, 31337)
+
+  beforeAll(async () => {
+    chain = await chainHome()
+    const weights = join(chain.root, 'weights')
+    await mkdir(weights)
+    const cli = async (args: string[]) => {
+      const r = await runCli([...args, '--json'], { home: chain.root })
+      expect(r.code, r.stdout + r.stderr).toBe(0)
+      return r.json
+    }
+    await cli(['dev', 'gguf', '--preset', 'tiny', '--seed', '3', '--out', join(weights, 'model.gguf')])
+    modelId = (await cli(['model', 'publish', weights, '--name', 'paid', '--dev-account', '0', '--yes'])).result.model.modelId
+    operatorCtx = createModeldao({ home: chain.root, devAccount: 1 })
+    payerCtx = createModeldao({ home: chain.root, devAccount: 2 })
+    await mintTestTokens(payerCtx, { amount: '100' })
+    node = new ServingNode(operatorCtx, { model: modelId, port: 0, contextSize: 256, maxTokens: 64, parallel: 2, payments: { prices: PRICES, exactMaxTokens: 16, settleEveryMs: 0 } })
+    url = (await node.start()).url
+    channelId = (await openChannel(payerCtx, { operator: operator.address, amount: 1_000_000n })).channelId
+  })
+  afterAll(async () => {
+    await node?.stop()
+    await operatorCtx?.dispose()
+    await payerCtx?.dispose()
+    await chain?.stop()
+  })
+
+  it('answers an unpaid request with a 402 offering both schemes', async () => {
+    const response = await fetch(`${url}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: 'Hi', max_tokens: 10 }) })
+    expect(response.status).toBe(402)
+    const required = decodePaymentRequiredHeader(response.headers.get('payment-required')!)
+    expect(required.accepts.map((r) => r.scheme)).toEqual(['modeldao-channel', 'exact'])
+    // The channel offer covers this request's ceiling; the exact one is a fixed price for 16 tokens.
+    expect(required.accepts[0]!.amount).toBe(String(1_000 + 100 * 10))
+    expect(required.accepts[1]).toMatchObject({ amount: String(1_000 + 100 * 16), extra: { maxTokens: 16 } })
+    expect((await response.json().then(loose)).error.code).toBe('payment_required')
+  })
+
+  it('the official openai client pays with channel vouchers through the paying fetch; cost, split and a signed receipt come back', async () => {
+    const paying = createPayingFetch({ account: payer, channelFor: () => channelId })
+    const openai = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'unused', fetch: paying })
+    let total = 0n
+    for (let i = 0; i < 3; i++) {
+      const completion = loose(await openai.completions.create({ model: modelId, prompt: `Request ${i}`, max_tokens: 8, temperature: 0 }))
+      expect(completion.usage.completion_tokens).toBe(8)
+      const cost = BigInt(completion.usage.cost)
+      expect(cost).toBe(PRICES.perRequest + PRICES.perOutputToken * 8n)
+      expect(BigInt(completion.usage.cost_split.holders) + BigInt(completion.usage.cost_split.operator)).toBe(cost)
+      // The receipt is signed by the operator over the draft, the voucher that paid it and the cost.
+      const domain = { chainId: 31337, verifyingContract: node.info!.payments!.channels as Hex }
+      const paidWith = voucherDigest(domain, { channelId, modelId: BigInt(modelId), cumulativeAmount: total + PRICES.perRequest + PRICES.perOutputToken * 8n, feeShareBps: 7000 })
+      const draft = await (await fetch(`${url}/v1/receipts/${completion.usage.receipt.id}`)).json()
+      expect(await recoverReceiptSigner(domain, { receipt: hashReceiptDraft(draft), payment: paidWith, cost }, completion.usage.receipt.signature)).toBe(operator.address)
+      total += cost
+    }
+    // The client never signed for more than what was consumed plus one request's ceiling.
+    expect(paying.channelClient!.consumed.get(`${channelId}:${modelId}`)).toBe(total)
+
+    // Settlement moves exactly the acknowledged costs; holders then claim exactly their share (70%).
+    const settled = await node.settle()
+    expect(settled!.claimed).toBe(total)
+    expect(settled!.fees).toBe((total * 7000n) / 10_000n)
+    const status = await getChannel(payerCtx, { channelId, modelId: BigInt(modelId) })
+    expect(BigInt(status.settled!)).toBe(total)
+    expect(BigInt(status.balance)).toBe(1_000_000n - total)
+    // Settling again pays nothing more.
+    expect((await node.settle())!.claimed).toBe(0n)
+  })
+
+  it('a stock x402 client (@x402/fetch + @x402/evm exact) pays per request with no modeldao code', async () => {
+    const pay = wrapFetchWithPaymentFromConfig(fetch, { schemes: [{ network: 'eip155:*', client: new ExactEvmScheme(payer) }], spendControls: false })
+    const response = await pay(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages: [{ role: 'user', content: 'Hi' }], max_tokens: 40, temperature: 0 }) })
+    expect(response.status).toBe(200)
+    const body = loose(await response.json())
+    // Fixed price, output capped at the stated ceiling.
+    expect(body.usage.completion_tokens).toBeLessThanOrEqual(16)
+    expect(body.usage.cost).toBe(String(1_000 + 100 * 16))
+    expect(BigInt(body.usage.cost_split.holders)).toBe((2_600n * 7000n) / 10_000n)
+    expect(response.headers.get('payment-response')).toBeTruthy()
+  })
+
+  it('refuses every bad voucher with a 402 naming the reason, and keeps serving', async () => {
+    const required = decodePaymentRequiredHeader((await fetch(`${url}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: 'x', max_tokens: 4 }) })).headers.get('payment-required')!)
+    const channel = required.accepts[0]!
+    const ceiling = BigInt(channel.amount)
+    const held = await getChannel(payerCtx, { channelId, modelId: BigInt(modelId) })
+    const consumed = BigInt(held.settled!)
+    const domain = { chainId: 31337, verifyingContract: node.info!.payments!.channels as Hex }
+    const voucher = { channelId, modelId: BigInt(modelId), cumulativeAmount: consumed + ceiling, feeShareBps: 7000 }
+    const attempt = async (changes: { voucher?: Partial<typeof voucher>; signer?: typeof payer; domain?: Partial<typeof domain>; header?: string }) => {
+      const v = { ...voucher, ...changes.voucher }
+      const signature = await signVoucher(changes.signer ?? payer, { ...domain, ...changes.domain }, v)
+      const payload = { x402Version: 2, resource: required.resource, accepted: channel, payload: { channelId: v.channelId, modelId: v.modelId.toString(), cumulativeAmount: v.cumulativeAmount.toString(), feeShareBps: v.feeShareBps, signature } }
+      const response = await fetch(`${url}/v1/completions`, { method: 'POST', headers: { 'payment-signature': changes.header ?? encodePaymentSignatureHeader(payload as never) }, body: JSON.stringify({ prompt: 'x', max_tokens: 4 }) })
+      return { status: response.status, code: loose(await response.json()).error?.code as string | undefined }
+    }
+    expect(await attempt({ signer: devAccount(5, 31337) })).toEqual({ status: 402, code: 'invalid_signature' })
+    expect(await attempt({ domain: { chainId: 1 } })).toEqual({ status: 402, code: 'invalid_signature' })
+    expect(await attempt({ domain: { verifyingContract: '0x00000000000000000000000000000000000000aa' } })).toEqual({ status: 402, code: 'invalid_signature' })
+    expect(await attempt({ voucher: { channelId: `0x${'12'.repeat(32)}` } })).toEqual({ status: 402, code: 'unknown_channel' })
+    expect(await attempt({ voucher: { modelId: 999n } })).toEqual({ status: 402, code: 'wrong_model' })
+    expect(await attempt({ voucher: { cumulativeAmount: consumed + ceiling - 1n } })).toEqual({ status: 402, code: 'stale_cumulative' })
+    expect(await attempt({ voucher: { cumulativeAmount: consumed + 10n ** 12n } })).toMatchObject({ status: 200 })
+    expect(await attempt({ voucher: { feeShareBps: 100 } })).toEqual({ status: 402, code: 'wrong_fee_share' })
+    expect(await attempt({ header: 'not base64!' })).toEqual({ status: 402, code: 'invalid_payment_header' })
+    // A channel to another operator.
+    const other = (await openChannel(payerCtx, { operator: devAccount(6, 31337).address, amount: 10_000n })).channelId
+    expect(await attempt({ voucher: { channelId: other } })).toEqual({ status: 402, code: 'wrong_operator' })
+    // More than the channel holds.
+    const small = (await openChannel(payerCtx, { operator: operator.address, amount: 100n })).channelId
+    expect(await attempt({ voucher: { channelId: small, cumulativeAmount: ceiling } })).toEqual({ status: 402, code: 'insufficient_channel_balance' })
+    // A replayed exact authorization.
+    let captured: string | undefined
+    const capture: typeof fetch = async (input, init) => {
+      const request = new Request(input, init)
+      captured = request.headers.get('payment-signature') ?? captured
+      return fetch(request)
+    }
+    const pay = wrapFetchWithPaymentFromConfig(capture, { schemes: [{ network: 'eip155:*', client: new ExactEvmScheme(payer) }], spendControls: false })
+    expect((await pay(`${url}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: 'x', max_tokens: 4 }) })).status).toBe(200)
+    expect(await attempt({ header: captured })).toEqual({ status: 402, code: 'replayed_authorization' })
+    // Still serving.
+    const paying = createPayingFetch({ account: payer, channelFor: () => channelId })
+    expect((await paying(`${url}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: 'ok', max_tokens: 2 }) })).status).toBe(200)
+  })
+
+  it('a client that lost its state recovers from the corrective 402 (the node tells it the channel state)', async () => {
+    // A fresh paying fetch knows nothing of what was consumed: its first voucher is stale, the node corrects it.
+    const fresh = createPayingFetch({ account: payer, channelFor: () => channelId })
+    const response = await fresh(`${url}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: 'again', max_tokens: 3 }) })
+    expect(response.status).toBe(200)
+    expect(fresh.channelClient!.consumed.get(`${channelId}:${modelId}`)).toBeGreaterThan(0n)
+  })
+})
