@@ -11,8 +11,9 @@ import { publishBenchmark } from '../bench/publish.js'
 import { fetchBenchmark, fetchSoakBenchmark } from '../bench/fetch.js'
 import { marketBenchmark } from '../bench/market.js'
 import { serveBenchmark } from '../bench/serve.js'
+import { paymentsBenchmark } from '../bench/payments.js'
 
-const all: Benchmark[] = [gasBenchmark, marketBenchmark, serveBenchmark, publishBenchmark, fetchBenchmark, keystoreBenchmark, fetchSoakBenchmark]
+const all: Benchmark[] = [gasBenchmark, paymentsBenchmark, marketBenchmark, serveBenchmark, publishBenchmark, fetchBenchmark, keystoreBenchmark, fetchSoakBenchmark]
 // The soak runs ten 1 GiB fetches: only when named.
 const byDefault = all.filter((b) => b !== fetchSoakBenchmark)
 

@@ -92,3 +92,16 @@ export { resolveServedWeights, verifyAgainstManifest, type ServedWeights, type R
 export { InferenceEngine, type EngineOptions, type EngineInfo, type GpuChoice, type GenerateRequest, type GenerateResult, type ServedToken } from './core/serving/engine.js'
 export { hashTokens, type ReceiptDraft } from './core/serving/receipts.js'
 export * as servingErrors from './core/serving/errors.js'
+
+// payments: x402 on the node (channel vouchers and exact), channels, settlement, the paying fetch
+export { type NodePaymentOptions } from './core/actions/node/startServingNode.js'
+export { openChannel, channelIdOf, DEFAULT_WITHDRAWAL_DELAY, type OpenChannelParams, type OpenChannelReturnType, type OpenChannelErrorType } from './core/actions/channel/openChannel.js'
+export { getChannel, type GetChannelParams, type GetChannelReturnType, type GetChannelErrorType } from './core/actions/channel/getChannel.js'
+export { createPayingFetch, ChannelSchemeClient, type PayingFetchOptions } from './core/payments/payingFetch.js'
+export { PaymentGate, PaymentRequiredResponse, type PaymentRefusal, type PaymentGateConfig } from './core/payments/gate.js'
+export { settleVouchers, type SettleVouchersResult } from './core/payments/settlement.js'
+export { PaymentStore, type HeldVoucher, type PaymentRecord } from './core/payments/store.js'
+export { VoucherVerifier, signVoucher, voucherDigest, VOUCHER_TYPES, type Voucher, type ChannelsDomain } from './core/payments/vouchers.js'
+export { signReceipt, recoverReceiptSigner, hashReceiptDraft, receiptDigest } from './core/payments/receiptSigning.js'
+export { priceCeiling, priceOf, holdersShare, type PriceList } from './core/payments/prices.js'
+export { CHANNEL_SCHEME, EXACT_SCHEME, type ChannelExtra, type ChannelPayload } from './core/payments/scheme.js'

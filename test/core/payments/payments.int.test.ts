@@ -150,7 +150,7 @@ describe('paid serving node (x402: channel vouchers and exact; real anvil, SQLit
     }
     const pay = wrapFetchWithPaymentFromConfig(capture, { schemes: [{ network: 'eip155:*', client: new ExactEvmScheme(payer) }], spendControls: false })
     expect((await pay(`${url}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: 'x', max_tokens: 4 }) })).status).toBe(200)
-    expect(await attempt({ header: captured })).toEqual({ status: 402, code: 'replayed_authorization' })
+    expect(await attempt({ header: captured! })).toEqual({ status: 402, code: 'replayed_authorization' })
     // Still serving.
     const paying = createPayingFetch({ account: payer, channelFor: () => channelId })
     expect((await paying(`${url}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: 'ok', max_tokens: 2 }) })).status).toBe(200)
