@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import { decodePaymentSignatureHeader, encodePaymentRequiredHeader, encodePaymentResponseHeader } from '@x402/core/http'
 import type { PaymentPayload, PaymentRequired, PaymentRequirements } from '@x402/core/types'
+import { authorizationTypes } from '@x402/evm'
 import { type Account, type Address, type Hex, encodeFunctionData, getAddress, keccak256, parseEventLogs, toHex, verifyTypedData } from 'viem'
 import type { ChainConnection } from '../chain/rpc/connection.js'
 import { protocolArtifacts } from '../chain/protocol/registry.js'
@@ -173,7 +174,11 @@ export class PaymentGate {
    * (402) when it is missing or refused. The returned handle books the cost when the request completes.
    */
   async authorize(req: IncomingMessage, maxTokens: number, url: string): Promise<PaidRequest> {
-    if (Date.now() - this.feeShareReadAt > 30_000) await this.refreshFeeShare()
+    // The split is re-read in the background, off the request's path; the quote changes only on a schedule.
+    if (Date.now() - this.feeShareReadAt > 30_000) {
+      this.feeShareReadAt = Date.now()
+      void this.refreshFeeShare().catch(() => {})
+    }
     const header = req.headers['payment-signature']
     if (typeof header !== 'string' || header.length === 0) this.refuse('payment_required', 'This node is paid per request over x402: pay with a channel voucher or an exact authorization.', url, maxTokens)
     const started = performance.now()
@@ -193,10 +198,10 @@ export class PaymentGate {
     this.refuse('unsupported_scheme', `The scheme ${JSON.stringify(accepted.scheme)} is not taken here; pay with ${CHANNEL_SCHEME} or ${EXACT_SCHEME}.`, url, maxTokens)
   }
 
-  private async channel(channelId: Hex, fresh = false): Promise<ChannelView | undefined> {
+  private async channel(channelId: Hex): Promise<ChannelView | undefined> {
     const cached = this.channelsCache.get(channelId)
     // Channel state changes only by deposits, settlements and withdrawal requests: re-read it every few seconds.
-    if (cached && !fresh && Date.now() - cached.readAt < 5_000) return cached
+    if (cached && Date.now() - cached.readAt < 5_000) return cached
     const [payer, operator, authorizer, , balance, thawAmount, thawEnd] = await this.config.connection.publicClient.readContract({
       address: this.config.addresses.channels,
       abi: protocolArtifacts.PaymentChannels.abi,
@@ -224,7 +229,9 @@ export class PaymentGate {
     if (!(await this.verifier.verify(voucher, p.signature, view.authorizer))) {
       this.refuse('invalid_signature', `The voucher is not signed by the channel's authorizer ${view.authorizer} for chain ${this.config.connection.chainId} and contract ${this.config.addresses.channels}.`, url, maxTokens)
     }
-    const held = store.voucher(channelId, modelId)
+    // One read: this model's voucher and what the whole channel owes (consumed, not yet settled).
+    const vouchers = store.channelVouchers(channelId)
+    const held = vouchers.find((v) => v.modelId === modelId)
     const key = `${channelId}:${modelId}`
     const consumed = held?.consumed ?? 0n
     const reserved = this.inflight.get(key) ?? 0n
@@ -239,9 +246,7 @@ export class PaymentGate {
       this.refuse('channel_closing', `Channel ${channelId} is being withdrawn (thaw ends ${new Date(view.thawEnd * 1000).toISOString()}); open a new channel.`, url, maxTokens, state())
     }
     // Everything consumed and not yet settled, plus this request's ceiling, must stay in the channel net of the thaw.
-    const settledOnChain = held?.settled ?? 0n
-    let owed = 0n
-    for (const v of store.channelVouchers(channelId)) owed += v.consumed - v.settled
+    const owed = vouchers.reduce((sum, v) => sum + (v.consumed - v.settled), 0n)
     const available = view.balance - (thawing ? view.thawAmount : 0n)
     if (owed + reserved + ceiling > available) {
       this.refuse('insufficient_channel_balance', `Channel ${channelId} holds ${available} free; ${owed + reserved} is owed or reserved and this request may cost ${ceiling}. Deposit more.`, url, maxTokens, state())
@@ -260,7 +265,6 @@ export class PaymentGate {
       this.inflight.set(key, (this.inflight.get(key) ?? ceiling) - ceiling)
       const recordMs = performance.now() - t
       const signature = await signReceipt(this.config.operator, { chainId: this.config.connection.chainId, verifyingContract: this.config.addresses.channels }, { receipt: receiptHash.hash, payment: digest, cost })
-      void settledOnChain
       return {
         cost,
         holders,
@@ -292,7 +296,7 @@ export class PaymentGate {
     const valid = await verifyTypedData({
       address: authorization.from,
       domain: { name: this.tokenDomain.name, version: this.tokenDomain.version, chainId: this.config.connection.chainId, verifyingContract: this.config.addresses.paymentToken },
-      types: { TransferWithAuthorization: [{ name: 'from', type: 'address' }, { name: 'to', type: 'address' }, { name: 'value', type: 'uint256' }, { name: 'validAfter', type: 'uint256' }, { name: 'validBefore', type: 'uint256' }, { name: 'nonce', type: 'bytes32' }] },
+      types: authorizationTypes,
       primaryType: 'TransferWithAuthorization',
       message: authorization,
       signature: p.signature!,
@@ -318,7 +322,7 @@ export class PaymentGate {
     const settleResponse = { success: true, transaction: tx, network: this.network, payer: authorization.from, amount: price.toString() }
     return new PaidRequest(capped, { 'payment-response': encodePaymentResponseHeader(settleResponse) }, verifyMs, async (_outputTokens, receipt) => {
       const t = performance.now()
-      this.config.store.recordExact(authorization.from, authorization.nonce, price, { receiptId: receipt.id, scheme: 'exact', source: authorization.from, modelId: this.config.modelId, cost: price, holders: fee, operator: price - fee }, tx)
+      this.config.store.recordExact(authorization.from, authorization.nonce, { receiptId: receipt.id, scheme: 'exact', source: authorization.from, modelId: this.config.modelId, cost: price, holders: fee, operator: price - fee }, tx)
       const recordMs = performance.now() - t
       const receiptSignature = await signReceipt(this.config.operator, { chainId: this.config.connection.chainId, verifyingContract: this.config.addresses.channels }, { receipt: receipt.hash, payment: paymentRef, cost: price })
       return { cost: price, holders: fee, operator: price - fee, recordMs, receiptSignature, paymentResponse: encodePaymentResponseHeader(settleResponse) }

@@ -32,12 +32,13 @@ export async function settleVouchers(
   const abi = protocolArtifacts.PaymentChannels.abi
   const read = connection.publicClient
   const result: SettleVouchersResult = { transactions: [], vouchers: 0, claimed: 0n, fees: 0n, skipped: [] }
+  const owing = store.vouchers().filter((held) => held.consumed > held.settled)
+  const onChain = await Promise.all(owing.map((held) => read.readContract({ address: channels, abi, functionName: 'settled', args: [held.channelId, held.modelId] })))
   const due = []
-  for (const held of store.vouchers()) {
-    if (held.consumed <= held.settled) continue
-    const onChain = await read.readContract({ address: channels, abi, functionName: 'settled', args: [held.channelId, held.modelId] })
-    if (onChain !== held.settled) store.markSettled(held.channelId, held.modelId, onChain)
-    if (held.consumed > onChain) due.push({ ...held, settled: onChain })
+  for (const [i, held] of owing.entries()) {
+    const settled = onChain[i]!
+    if (settled !== held.settled) store.markSettled(held.channelId, held.modelId, settled)
+    if (held.consumed > settled) due.push({ ...held, settled })
   }
   const total = due.reduce((sum, v) => sum + (v.consumed - v.settled), 0n)
   if (due.length === 0 || total < (options.minAmount ?? 1n)) return result

@@ -107,7 +107,7 @@ export class PaymentStore {
     })
   }
 
-  recordExact(payer: string, nonce: Hex, value: bigint, record: PaymentRecord, tx: Hex): void {
+  recordExact(payer: string, nonce: Hex, record: PaymentRecord, tx: Hex): void {
     this.transaction(() => {
       this.s.exactTx!.run(tx, payer.toLowerCase(), nonce)
       this.insertRecord(record)

@@ -32,7 +32,7 @@ export type ApiDeps = {
 
 type Endpoint = 'chat' | 'completion' | 'models' | 'health' | 'metrics' | 'receipt' | 'other'
 
-const url = (endpoint: 'chat' | 'completion') => (endpoint === 'chat' ? '/v1/chat/completions' : '/v1/completions')
+const endpointPath = (endpoint: 'chat' | 'completion') => (endpoint === 'chat' ? '/v1/chat/completions' : '/v1/completions')
 
 const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
   const text = JSON.stringify(body)
@@ -219,7 +219,7 @@ export class HttpApi {
     // Paid before any work: the voucher must cover this request's ceiling (an exact payment may lower max_tokens).
     let paid: PaidRequest | undefined
     if (this.deps.payments) {
-      paid = await this.deps.payments.authorize(req, maxTokens, `http://${req.headers.host ?? 'node'}${url(endpoint)}`)
+      paid = await this.deps.payments.authorize(req, maxTokens, `http://${req.headers.host ?? 'node'}${endpointPath(endpoint)}`)
       maxTokens = paid.maxTokens
       this.deps.metrics.paymentOverhead.observe({ stage: 'verify' }, paid.verifyMs / 1000)
     }
