@@ -26,6 +26,9 @@ for (const folder of readdirSync(outDir).sort()) {
   if (!folder.endsWith('.sol')) continue
   for (const file of readdirSync(join(outDir, folder)).sort()) {
     if (!file.endsWith('.json')) continue
+    // `Name.<profile>.json`: the same source compiled again under another compiler profile (foundry.toml's
+    // `additional_compiler_profiles`, for a contract that needs fewer optimizer runs). `Name.json` is the one deployed.
+    if (file.split('.').length > 2) continue
     const artifact = JSON.parse(readFileSync(join(outDir, folder, file), 'utf8')) as Artifact
     const compiled = artifact.metadata?.settings?.compilationTarget ?? {}
     const [source, name] = Object.entries(compiled)[0] ?? []

@@ -43,6 +43,12 @@ interface IModelShares is IERC6372 {
     );
     /// @notice The model's admin changed (e.g. handed over to the model's DAO timelock).
     event AdminChanged(uint256 indexed id, address indexed previousAdmin, address indexed newAdmin);
+    /// @notice The admin of `id` offered the role to `pendingAdmin`, who must accept it (`address(0)`: offer withdrawn).
+    event AdminTransferStarted(uint256 indexed id, address indexed admin, address indexed pendingAdmin);
+    /// @notice The manifest (canonical weights version) of `id` changed.
+    event ManifestChanged(uint256 indexed id, string manifestCid);
+    /// @notice `snapshotter` (typically the model's governor) may now register snapshots of `id`.
+    event SnapshotterChanged(uint256 indexed id, address indexed snapshotter);
     /// @notice A new shareholders' share of each payment was scheduled: `currentBps` applies until `effectiveAt`.
     event FeeShareScheduled(uint256 indexed id, uint16 currentBps, uint16 nextBps, uint48 effectiveAt);
     /// @notice A scheduled fee-share change of `id` was withdrawn before taking effect.
@@ -90,6 +96,12 @@ interface IModelShares is IERC6372 {
     error ModelSharesFeeShareStepTooLarge(uint16 current, uint16 requested, uint16 maxStep);
     /// @notice No fee-share change of `id` is waiting to take effect.
     error ModelSharesNoFeeSharePending(uint256 id);
+    /// @dev The caller is not the pending admin of `id`.
+    error ModelSharesNotPendingAdmin(uint256 id, address caller);
+    /// @dev Only the admin or the snapshotter of `id` may register its snapshots.
+    error ModelSharesUnauthorizedSnapshot(uint256 id, address caller);
+    /// @dev A snapshot must be the current block or a future one.
+    error ModelSharesPastSnapshot(uint256 timepoint, uint48 clock);
 
     /// @notice The single ERC-20 in which every fee of this deployment is paid.
     function paymentToken() external view returns (IERC20);
@@ -112,10 +124,30 @@ interface IModelShares is IERC6372 {
         uint256 pricePerRequest
     ) external returns (uint256 id);
 
-    /// @notice Hands the model's admin role to `newAdmin` (typically the model DAO's timelock). Admin only.
+    /// @notice Offers the model's admin role to `newAdmin` (typically the model DAO's timelock), who takes it with
+    ///         `acceptAdmin`; `address(0)` withdraws the offer. Admin only. Until accepted nothing changes.
     /// @param id Model id.
-    /// @param newAdmin New admin, not zero.
-    function setAdmin(uint256 id, address newAdmin) external;
+    /// @param newAdmin The proposed admin.
+    function transferAdmin(uint256 id, address newAdmin) external;
+
+    /// @notice Takes the admin role of `id` offered by `transferAdmin`. Pending admin only.
+    /// @param id Model id.
+    function acceptAdmin(uint256 id) external;
+
+    /// @notice The address offered the admin role of `id`, `address(0)` if none.
+    function pendingAdminOf(uint256 id) external view returns (address);
+
+    /// @notice Sets the manifest CID (the canonical weights version) of `id`. Admin only.
+    /// @param id Model id.
+    /// @param manifestCid New manifest CID, not empty.
+    function setManifest(uint256 id, string calldata manifestCid) external;
+
+    /// @notice Lets `snapshotter` (the model's governor) register snapshots of `id`; `address(0)` removes it.
+    ///         Admin only.
+    function setSnapshotter(uint256 id, address snapshotter) external;
+
+    /// @notice The address allowed, besides the admin, to register snapshots of `id`.
+    function snapshotterOf(uint256 id) external view returns (address);
 
     /// @notice Schedules a new shareholders' share of each payment, effective `FEE_SHARE_DELAY` from now and at most
     ///         `MAX_FEE_SHARE_STEP_BPS` away from the current one. One change at a time: reverts while a change is
@@ -214,11 +246,13 @@ interface IModelShares is IERC6372 {
     ///         of the accounts delegating to it.
     function getVotes(uint256 id, address account) external view returns (uint256);
 
-    /// @notice Registers the current block as a snapshot of `id`, so that `getPastVotes(id, *, timepoint)` can be
-    ///         read once the block is past. Anyone may call it; idempotent within a block. Reverts for unknown ids.
+    /// @notice Registers block `timepoint` (the current one or a future one, e.g. a proposal's vote start) as a
+    ///         snapshot of `id`, so that `getPastVotes(id, *, timepoint)` can be read once the block is past. Only
+    ///         the admin or the snapshotter of `id` may call it, since every snapshot makes later transfers archive
+    ///         votes. Idempotent. Reverts for unknown ids.
     /// @param id Model id.
-    /// @return timepoint The registered snapshot, `clock()`.
-    function registerSnapshot(uint256 id) external returns (uint48 timepoint);
+    /// @param timepoint Block to register, at least `clock()`.
+    function registerSnapshot(uint256 id, uint48 timepoint) external;
 
     /// @notice Whether block `timepoint` is a registered snapshot of `id`.
     function isSnapshot(uint256 id, uint256 timepoint) external view returns (bool);

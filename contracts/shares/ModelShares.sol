@@ -98,7 +98,7 @@ contract ModelShares is IModelShares, ERC1155Supply, ERC2981, ReentrancyGuardTra
         uint256 value;
         uint256 magnifiedPerShare;
         uint48 now_;
-        uint48 snapshot; // latest registered snapshot (<= now_), 0 if none
+        uint48 snapshot; // latest registered snapshot at or before now_, 0 if none
     }
 
     IERC20 private immutable _paymentToken;
@@ -114,6 +114,10 @@ contract ModelShares is IModelShares, ERC1155Supply, ERC2981, ReentrancyGuardTra
     mapping(uint256 id => mapping(address delegatee => uint256)) private _received;
     mapping(uint256 id => mapping(address account => Checkpoints.Trace208)) private _history;
     mapping(uint256 id => mapping(uint256 timepoint => bool)) private _snapshots;
+    /// @dev Registered snapshots of each id in ascending order (future ones included).
+    mapping(uint256 id => uint48[]) private _snapshotList;
+    mapping(uint256 id => address) private _pendingAdmin;
+    mapping(uint256 id => address) private _snapshotter;
 
     /// @param paymentToken_ The single ERC-20 in which fees are paid (no fee-on-transfer / rebasing tokens).
     /// @param name_ Collection name, informational.
@@ -166,10 +170,42 @@ contract ModelShares is IModelShares, ERC1155Supply, ERC2981, ReentrancyGuardTra
     }
 
     /// @inheritdoc IModelShares
-    function setAdmin(uint256 id, address newAdmin) external onlyAdmin(id) {
-        if (newAdmin == address(0)) revert ModelSharesZeroAddress();
-        emit AdminChanged(id, msg.sender, newAdmin);
-        _models[id].admin = newAdmin;
+    function transferAdmin(uint256 id, address newAdmin) external onlyAdmin(id) {
+        _pendingAdmin[id] = newAdmin;
+        emit AdminTransferStarted(id, msg.sender, newAdmin);
+    }
+
+    /// @inheritdoc IModelShares
+    function acceptAdmin(uint256 id) external {
+        address pending = _pendingAdmin[id];
+        if (pending == address(0) || pending != msg.sender) revert ModelSharesNotPendingAdmin(id, msg.sender);
+        delete _pendingAdmin[id];
+        emit AdminChanged(id, _models[id].admin, pending);
+        _models[id].admin = pending;
+    }
+
+    /// @inheritdoc IModelShares
+    function pendingAdminOf(uint256 id) external view returns (address) {
+        return _pendingAdmin[id];
+    }
+
+    /// @inheritdoc IModelShares
+    function setManifest(uint256 id, string calldata manifestCid_) external onlyAdmin(id) {
+        if (bytes(manifestCid_).length == 0) revert ModelSharesEmptyManifest();
+        _models[id].manifestCid = manifestCid_;
+        emit ManifestChanged(id, manifestCid_);
+        emit URI(string.concat("ipfs://", manifestCid_), id);
+    }
+
+    /// @inheritdoc IModelShares
+    function setSnapshotter(uint256 id, address snapshotter) external onlyAdmin(id) {
+        _snapshotter[id] = snapshotter;
+        emit SnapshotterChanged(id, snapshotter);
+    }
+
+    /// @inheritdoc IModelShares
+    function snapshotterOf(uint256 id) external view returns (address) {
+        return _snapshotter[id];
     }
 
     /// @inheritdoc IModelShares
@@ -397,17 +433,46 @@ contract ModelShares is IModelShares, ERC1155Supply, ERC2981, ReentrancyGuardTra
     }
 
     /// @inheritdoc IModelShares
-    function registerSnapshot(uint256 id) external returns (uint48 timepoint) {
-        if (_models[id].admin == address(0)) revert ModelSharesUnknownModel(id);
-        timepoint = clock();
+    function registerSnapshot(uint256 id, uint48 timepoint) external {
+        address admin = _models[id].admin;
+        if (admin == address(0)) revert ModelSharesUnknownModel(id);
+        // Restricted: each snapshot makes the next change of every account archive its votes (~3x transfer gas).
+        if (msg.sender != admin && msg.sender != _snapshotter[id]) revert ModelSharesUnauthorizedSnapshot(id, msg.sender);
+        uint48 now_ = clock();
+        if (timepoint < now_) revert ModelSharesPastSnapshot(timepoint, now_);
+        if (_snapshots[id][timepoint]) return;
+        _snapshots[id][timepoint] = true;
+        uint48[] storage list = _snapshotList[id];
         FeePool storage pool = _pools[id];
         uint48 last = pool.lastSnapshot;
-        // Idempotent per block. Registered timepoints only grow: `clock()` never decreases.
-        if (last != timepoint) {
+        if (timepoint > last) {
             pool.lastSnapshot = timepoint;
-            _snapshots[id][timepoint] = true;
-            emit SnapshotRegistered(id, timepoint);
+            list.push(timepoint);
+        } else {
+            // Earlier than a pending future snapshot (the voting delay was shortened): insert in order. Only the
+            // pending snapshots (those >= now) move, so the shift is bounded by the open proposals.
+            uint256 i = list.length;
+            list.push(last);
+            while (i > 0 && list[i - 1] > timepoint) {
+                list[i] = list[i - 1];
+                --i;
+            }
+            list[i] = timepoint;
         }
+        emit SnapshotRegistered(id, timepoint);
+    }
+
+    /// @dev The latest registered snapshot of `id` at or before block `now_` (0 if none). Reads the list only while
+    ///      a future snapshot is pending; otherwise it is `lastSnapshot`, already loaded with the pool's first slot.
+    function _snapshotAtOrBefore(uint256 id, uint48 lastSnapshot, uint48 now_) private view returns (uint48) {
+        if (lastSnapshot <= now_) return lastSnapshot;
+        uint48[] storage list = _snapshotList[id];
+        // Pending snapshots are the last entries of the list: walk back from the end.
+        for (uint256 i = list.length; i > 0; --i) {
+            uint48 s = list[i - 1];
+            if (s <= now_) return s;
+        }
+        return 0;
     }
 
     /// @inheritdoc IModelShares
@@ -432,7 +497,7 @@ contract ModelShares is IModelShares, ERC1155Supply, ERC2981, ReentrancyGuardTra
         m.id = id;
         m.value = balanceOf(account, id);
         m.now_ = clock();
-        m.snapshot = _pools[id].lastSnapshot;
+        m.snapshot = _snapshotAtOrBefore(id, _pools[id].lastSnapshot, m.now_);
         // The account's own slot: archive its votes before its flags change, then flip DELEGATES_AWAY.
         Account storage slot = _accounts[id][account];
         uint256 w = _touch(slot, id, account, m.now_, m.snapshot, m.value);
@@ -503,8 +568,9 @@ contract ModelShares is IModelShares, ERC1155Supply, ERC2981, ReentrancyGuardTra
     /// @dev Loads the word of (`id`, `account`) (at `slot`) before a change of its votes or correction in block
     ///      `now_`. If this is its first change in this block and a registered snapshot lies in [lastChange, now_],
     ///      the votes it had until now are archived under `lastChange`, the block they were set in. `snapshot` is the
-    ///      latest registered one (snapshots only register the current block, so it is <= now_, and if any snapshot
-    ///      lies in [lastChange, now_) the latest does too). A snapshot equal to `now_` needs no archive (it reads the
+    ///      latest registered one at or before `now_` (future snapshots may be registered too; they are not due yet),
+    ///      so if any registered snapshot lies in [lastChange, now_) this one does too. A snapshot equal to `now_`
+    ///      needs no archive (it reads the
     ///      end of this block, i.e. the live value) but gets one anyway: harmless, since the archived value held over
     ///      the whole of [lastChange, now_). `balance` is the account's balance before the change. Returns the word
     ///      stamped with `now_`; the caller stores it.
@@ -577,7 +643,7 @@ contract ModelShares is IModelShares, ERC1155Supply, ERC2981, ReentrancyGuardTra
             }
             FeePool storage pool = _pools[m.id];
             m.magnifiedPerShare = pool.magnifiedPerShare;
-            m.snapshot = pool.lastSnapshot;
+            m.snapshot = _snapshotAtOrBefore(m.id, pool.lastSnapshot, m.now_);
             // Balances after this element: OZ already applied the `later` amount of the rest of the batch.
             // Unchecked: OZ applied these very moves, so `to` holds at least `later + value`, and every balance
             // rebuilt here is one `from` or `to` really had, <= supply <= MAX_SUPPLY.

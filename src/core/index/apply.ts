@@ -66,6 +66,8 @@ export class EventApplier {
       case 'ModelShares.FeeShareScheduled':
       case 'ModelShares.FeeShareCancelled':
         return this.setFeeShare(a, event.name === 'FeeShareScheduled', forward, undo)
+      case 'ModelShares.ManifestChanged':
+        return this.setColumn('manifest_cid', a.id as string, forward ? (a.manifestCid as string) : (undo as string))
       case 'ModelShares.PriceChanged':
         return this.setColumn('price_per_request', a.id as string, forward ? (a.pricePerRequest as string) : (undo as string))
       case 'ModelShares.RoyaltyReceiverChanged':

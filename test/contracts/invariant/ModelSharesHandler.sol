@@ -117,7 +117,8 @@ contract ModelSharesHandler is Test {
     }
 
     function registerSnapshot(uint256 idSeed) external {
-        shares.registerSnapshot(_id(idSeed));
+        // The handler created every model, so it is their admin.
+        shares.registerSnapshot(_id(idSeed), uint48(block.number));
     }
 
     /// @dev Records every (id, actor) vote count of the current block for each id that registered it as a snapshot

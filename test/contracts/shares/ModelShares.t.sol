@@ -102,12 +102,23 @@ contract ModelSharesTest is BaseTest {
 
     // ----------------------------------------------------------------- admin
 
-    function test_setAdmin_handsOverAdmin() public {
+    function test_transferAdmin_isTwoStep() public {
+        vm.expectEmit(address(shares));
+        emit IModelShares.AdminTransferStarted(id, creator, alice);
+        vm.prank(creator);
+        shares.transferAdmin(id, alice);
+        // Nothing changes until accepted.
+        assertEq(shares.adminOf(id), creator);
+        assertEq(shares.pendingAdminOf(id), alice);
+        vm.prank(bob);
+        vm.expectRevert(abi.encodeWithSelector(IModelShares.ModelSharesNotPendingAdmin.selector, id, bob));
+        shares.acceptAdmin(id);
         vm.expectEmit(address(shares));
         emit IModelShares.AdminChanged(id, creator, alice);
-        vm.prank(creator);
-        shares.setAdmin(id, alice);
+        vm.prank(alice);
+        shares.acceptAdmin(id);
         assertEq(shares.adminOf(id), alice);
+        assertEq(shares.pendingAdminOf(id), address(0));
         vm.prank(alice);
         shares.setPricePerRequest(id, 5);
         vm.prank(creator);
@@ -115,21 +126,43 @@ contract ModelSharesTest is BaseTest {
         shares.setPricePerRequest(id, 6);
     }
 
-    function test_setAdmin_revertsForNonAdmin() public {
+    function test_transferAdmin_offerCanBeWithdrawn() public {
+        vm.startPrank(creator);
+        shares.transferAdmin(id, alice);
+        shares.transferAdmin(id, address(0));
+        vm.stopPrank();
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(IModelShares.ModelSharesNotPendingAdmin.selector, id, alice));
+        shares.acceptAdmin(id);
+        vm.prank(address(0));
+        vm.expectRevert(abi.encodeWithSelector(IModelShares.ModelSharesNotPendingAdmin.selector, id, address(0)));
+        shares.acceptAdmin(id);
+    }
+
+    function test_transferAdmin_revertsForNonAdmin() public {
         vm.prank(alice);
         vm.expectRevert(abi.encodeWithSelector(IModelShares.ModelSharesUnauthorized.selector, id, alice));
-        shares.setAdmin(id, alice);
+        shares.transferAdmin(id, alice);
     }
 
-    function test_setAdmin_revertsForUnknownModel() public {
+    function test_transferAdmin_revertsForUnknownModel() public {
         vm.expectRevert(abi.encodeWithSelector(IModelShares.ModelSharesUnknownModel.selector, 5));
-        shares.setAdmin(5, alice);
+        shares.transferAdmin(5, alice);
     }
 
-    function test_setAdmin_revertsOnZeroAddress() public {
+    function test_setManifest_changesTheCanonicalVersion() public {
+        vm.expectEmit(address(shares));
+        emit IModelShares.ManifestChanged(id, "bafy-v2");
         vm.prank(creator);
-        vm.expectRevert(IModelShares.ModelSharesZeroAddress.selector);
-        shares.setAdmin(id, address(0));
+        shares.setManifest(id, "bafy-v2");
+        assertEq(shares.manifestCid(id), "bafy-v2");
+        assertEq(shares.uri(id), "ipfs://bafy-v2");
+        vm.prank(creator);
+        vm.expectRevert(IModelShares.ModelSharesEmptyManifest.selector);
+        shares.setManifest(id, "");
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(IModelShares.ModelSharesUnauthorized.selector, id, alice));
+        shares.setManifest(id, "bafy-v3");
     }
 
     function test_scheduleFeeShare_takesEffectAfterDelayOnly() public {
@@ -498,12 +531,12 @@ contract ModelSharesTest is BaseTest {
     function test_getPastVotes_readsHistory() public {
         uint256 b0 = block.number;
         vm.roll(b0 + 5);
-        shares.registerSnapshot(id);
+        _snapshot(id);
         vm.roll(b0 + 10);
         _transfer(creator, alice, id, 300);
-        shares.registerSnapshot(id);
+        _snapshot(id);
         vm.roll(b0 + 19);
-        shares.registerSnapshot(id);
+        _snapshot(id);
         vm.roll(b0 + 20);
         assertEq(shares.getPastVotes(id, creator, b0 + 5), SUPPLY);
         assertEq(shares.getPastVotes(id, creator, b0 + 10), SUPPLY - 300);
@@ -511,26 +544,96 @@ contract ModelSharesTest is BaseTest {
         assertEq(shares.getPastVotes(id, alice, b0 + 19), 300);
     }
 
-    function test_registerSnapshot_registersCurrentBlockOnce() public {
+    function test_registerSnapshot_registersOnce() public {
         vm.roll(100);
         vm.expectEmit(address(shares));
         emit IModelShares.SnapshotRegistered(id, 100);
-        assertEq(shares.registerSnapshot(id), 100);
+        _snapshot(id);
         vm.recordLogs();
-        assertEq(shares.registerSnapshot(id), 100);
-        assertEq(vm.getRecordedLogs().length, 0, "idempotent within a block");
+        _snapshot(id);
+        assertEq(vm.getRecordedLogs().length, 0, "idempotent");
         assertTrue(shares.isSnapshot(id, 100));
         assertFalse(shares.isSnapshot(id, 99));
         assertEq(shares.latestSnapshot(id), 100);
         vm.roll(105);
-        shares.registerSnapshot(id);
+        _snapshot(id);
         assertEq(shares.latestSnapshot(id), 105);
         assertTrue(shares.isSnapshot(id, 100));
     }
 
     function test_registerSnapshot_revertsForUnknownModel() public {
         vm.expectRevert(abi.encodeWithSelector(IModelShares.ModelSharesUnknownModel.selector, 9));
-        shares.registerSnapshot(9);
+        shares.registerSnapshot(9, uint48(block.number));
+    }
+
+    /// Finding: anyone could register a snapshot every block and make every transfer of a model archive votes
+    /// (40k -> 126k gas). Only the admin or the snapshotter (the model's governor) may register now.
+    function test_finding_strangerCannotRegisterSnapshot() public {
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(IModelShares.ModelSharesUnauthorizedSnapshot.selector, id, alice));
+        shares.registerSnapshot(id, uint48(block.number));
+        // The snapshotter may, once the admin names it; and only for the model it was named for.
+        uint256 other = _createModel(creator, SUPPLY, 0);
+        vm.prank(creator);
+        shares.setSnapshotter(id, alice);
+        assertEq(shares.snapshotterOf(id), alice);
+        vm.prank(alice);
+        shares.registerSnapshot(id, uint48(block.number));
+        assertTrue(shares.isSnapshot(id, block.number));
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(IModelShares.ModelSharesUnauthorizedSnapshot.selector, other, alice));
+        shares.registerSnapshot(other, uint48(block.number));
+    }
+
+    function test_registerSnapshot_revertsForPastBlock() public {
+        vm.roll(50);
+        vm.prank(creator);
+        vm.expectRevert(abi.encodeWithSelector(IModelShares.ModelSharesPastSnapshot.selector, 49, uint48(50)));
+        shares.registerSnapshot(id, 49);
+    }
+
+    /// Finding: a snapshot could only be the current block, while a governor with a voting delay votes at a future
+    /// block. A future snapshot registered now sees the balances at the end of its block.
+    function test_finding_futureSnapshotSeesItsOwnBlock() public {
+        vm.roll(100);
+        vm.prank(creator);
+        shares.registerSnapshot(id, 110);
+        assertEq(shares.latestSnapshot(id), 110);
+        vm.roll(105);
+        _transfer(creator, alice, id, 100); // before the snapshot: counts
+        vm.roll(110);
+        _transfer(creator, alice, id, 10); // in the snapshot block: counts
+        vm.roll(111);
+        _transfer(alice, bob, id, 60); // bought after the snapshot: does not count
+        _transfer(creator, bob, id, 5);
+        vm.roll(112);
+        assertEq(shares.getPastVotes(id, alice, 110), 110);
+        assertEq(shares.getPastVotes(id, bob, 110), 0);
+        assertEq(shares.getPastVotes(id, creator, 110), SUPPLY - 110);
+    }
+
+    function test_registerSnapshot_keepsEarlierPendingSnapshotsInOrder() public {
+        // A governor whose voting delay was shortened registers an earlier block after a later one.
+        vm.roll(100);
+        vm.startPrank(creator);
+        shares.registerSnapshot(id, 130);
+        shares.registerSnapshot(id, 120);
+        shares.registerSnapshot(id, 110);
+        vm.stopPrank();
+        assertEq(shares.latestSnapshot(id), 130);
+        vm.roll(105);
+        _transfer(creator, alice, id, 1);
+        vm.roll(115);
+        _transfer(creator, alice, id, 2);
+        vm.roll(125);
+        _transfer(creator, alice, id, 4);
+        vm.roll(135);
+        _transfer(creator, alice, id, 8);
+        vm.roll(136);
+        assertEq(shares.getPastVotes(id, alice, 110), 1);
+        assertEq(shares.getPastVotes(id, alice, 120), 3);
+        assertEq(shares.getPastVotes(id, alice, 130), 7);
+        assertEq(shares.getVotes(id, alice), 15);
     }
 
     function test_getPastVotes_revertsForUnregisteredTimepoint() public {
@@ -543,7 +646,7 @@ contract ModelSharesTest is BaseTest {
     }
 
     function test_getPastVotes_currentBlockSnapshotIsFutureLookup() public {
-        shares.registerSnapshot(id);
+        _snapshot(id);
         vm.expectRevert(
             abi.encodeWithSelector(IModelShares.ModelSharesFutureLookup.selector, block.number, uint48(block.number))
         );
@@ -556,7 +659,7 @@ contract ModelSharesTest is BaseTest {
         // Changes in the snapshot block itself, before and after registering, are part of the snapshot.
         vm.roll(10);
         _transfer(creator, alice, id, 100);
-        shares.registerSnapshot(id);
+        _snapshot(id);
         _transfer(creator, alice, id, 50);
         vm.roll(11);
         _transfer(alice, bob, id, 20);
@@ -572,9 +675,9 @@ contract ModelSharesTest is BaseTest {
         vm.roll(10);
         _transfer(creator, alice, id, 100);
         vm.roll(20);
-        shares.registerSnapshot(id);
+        _snapshot(id);
         vm.roll(30);
-        shares.registerSnapshot(id);
+        _snapshot(id);
         _transfer(alice, bob, id, 40);
         vm.roll(31);
         assertEq(shares.getPastVotes(id, alice, 20), 100);
@@ -586,12 +689,12 @@ contract ModelSharesTest is BaseTest {
     function test_getPastVotes_delegationIsArchived() public {
         vm.roll(10);
         _transfer(creator, alice, id, 100);
-        shares.registerSnapshot(id);
+        _snapshot(id);
         vm.roll(11);
         vm.prank(alice);
         shares.delegate(id, bob);
         vm.roll(12);
-        shares.registerSnapshot(id);
+        _snapshot(id);
         vm.roll(13);
         _transfer(creator, alice, id, 5);
         vm.prank(alice);
@@ -770,7 +873,7 @@ contract ModelSharesTest is BaseTest {
                 vm.prank(a);
                 shares.delegate(m, (r >> 32) % 5 == 0 ? address(0) : b);
             } else if (op == 5) {
-                shares.registerSnapshot(m);
+                _snapshot(m);
             } else {
                 _recordAndRoll(models, actors, 1 + (r >> 32) % 3);
             }

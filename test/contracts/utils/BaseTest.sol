@@ -41,6 +41,13 @@ abstract contract BaseTest is Test {
         vm.stopPrank();
     }
 
+    /// @dev Registers the current block as a snapshot of `id`, as its admin.
+    function _snapshot(uint256 id) internal {
+        address admin = shares.adminOf(id);
+        vm.prank(admin);
+        shares.registerSnapshot(id, uint48(block.number));
+    }
+
     function _transfer(address from, address to, uint256 id, uint256 amount) internal {
         vm.prank(from);
         shares.safeTransferFrom(from, to, id, amount, "");

@@ -82,11 +82,11 @@ describe('chain index: incremental sync equals a rebuild (real anvil)', () => {
     const before = await contents(creator)
     const snapshot = await test.snapshot()
 
-    // The branch that will be dropped: a buy, a transfer, a fee-share change, an admin change, a new model.
+    // The branch that will be dropped: a buy, a transfer, a fee-share change, a new manifest, a new model.
     await buyShares(other, { modelId: 1, amount: 30 })
     await transferShares(investor, { modelId: 1, to: devAccount(3, 31337).address, amount: 50 })
     await writeProtocol(creator, { contract: 'ModelShares', functionName: 'scheduleFeeShare', args: [1n, 3000] })
-    await writeProtocol(creator, { contract: 'ModelShares', functionName: 'setAdmin', args: [1n, devAccount(4, 31337).address] })
+    await writeProtocol(creator, { contract: 'ModelShares', functionName: 'setManifest', args: [1n, 'bafkreidroppedmanifest'] })
     await registerModel(other, { manifestCid: 'bafkreidroppedbranch', terms })
     await syncIndex(creator)
     expect((await contents(creator)).models).toHaveLength(2)

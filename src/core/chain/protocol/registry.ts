@@ -37,6 +37,17 @@ export const protocolSteps: readonly ProtocolStep[] = [
   step({ name: 'PaymentChannels', args: (c) => [deployed(c, 'ModelShares')] as const }),
   step({ name: 'ExactPayments', args: (c) => [deployed(c, 'ModelShares')] as const }),
   step({ name: 'NodeRegistry', args: (c) => [deployed(c, 'ModelShares'), NODE_MIN_STAKE] as const }),
+  // Governance: one implementation of each per-model part; DaoFactory clones them for each model's DAO.
+  step({ name: 'ModelGovernor', args: (c) => [deployed(c, 'ModelShares')] as const }),
+  step({ name: 'ModelTimelock', args: () => [] as const }),
+  // Shares escrowed in the share market cannot vote: ModelVotes takes them out of the quorum's supply.
+  step({ name: 'ModelVotes', args: (c) => [deployed(c, 'ModelShares'), deployed(c, 'ShareOffering')] as const }),
+  step({
+    name: 'DaoFactory',
+    args: (c) => [deployed(c, 'ModelShares'), deployed(c, 'ModelGovernor'), deployed(c, 'ModelTimelock'), deployed(c, 'ModelVotes')] as const,
+  }),
+  step({ name: 'DatasetRegistry', args: (c) => [deployed(c, 'DaoFactory')] as const }),
+  step({ name: 'QualityStaking', args: (c) => [deployed(c, 'ModelShares'), deployed(c, 'DaoFactory')] as const }),
 ]
 
 /** Every custom error of every protocol contract (with the OpenZeppelin ones they inherit), once each. */

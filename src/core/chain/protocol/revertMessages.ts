@@ -7,6 +7,14 @@ export type RevertMessage = { message: (args: RevertArgs) => string; hint: strin
 
 const time = (seconds: unknown) => new Date(Number(seconds) * 1000).toISOString()
 const bps = (value: unknown) => `${Number(value) / 100}%`
+/** OpenZeppelin's ProposalState, in enum order. */
+export const proposalStateNames = ['pending', 'active', 'canceled', 'defeated', 'succeeded', 'queued', 'expired', 'executed'] as const
+const stateName = (value: unknown) => proposalStateNames[Number(value)] ?? `state ${value}`
+/** The states a `bytes32` bitmap of OpenZeppelin's Governor / Timelock names (bit i = state i). */
+const statesIn = (bitmap: unknown, names: readonly string[]) => {
+  const bits = BigInt(bitmap as string)
+  return names.filter((_, i) => (bits >> BigInt(i)) & 1n).join(' or ') || 'none'
+}
 
 /**
  * Every custom error of every protocol contract, as a sentence. The type makes a missing entry a compile error, and a
@@ -79,6 +87,66 @@ export const revertMessages: Record<ProtocolErrorName, RevertMessage> = {
   EIP3009CallerNotPayee: { message: (a) => `${a.caller} is not the payee ${a.payee}`, hint: 'Only the payee may submit a receive authorization.' },
   // TestUSD (local chains)
   TestUSDFaucetLimitExceeded: { message: (a) => `The faucet gives at most ${a.limit} base units per call, ${a.requested} were asked for`, hint: 'Ask for less, or call the faucet again.' },
+  // Governance: DaoFactory, ModelGovernor, ModelVotes, DatasetRegistry, QualityStaking
+  ModelSharesNotPendingAdmin: { message: (a) => `${a.caller} was not offered the admin role of model ${a.id}`, hint: 'The current admin must offer it first (transferAdmin).' },
+  ModelSharesPastSnapshot: { message: (a) => `Block ${a.timepoint} is in the past (now ${a.clock}): a snapshot must be the current block or a later one`, hint: 'Register the current block or a future one.' },
+  ModelSharesUnauthorizedSnapshot: { message: (a) => `${a.caller} may not register vote snapshots of model ${a.id}`, hint: "Snapshots are registered by the model's governor (when a proposal is created) or its admin." },
+  DaoFactoryAdminNotOffered: { message: (a) => `The admin role of model ${a.modelId} was not offered to its DAO's timelock ${a.timelock}`, hint: '`modeldao dao create` offers it first; retry the command.' },
+  DaoFactoryExists: { message: (a) => `Model ${a.modelId} has a DAO already (governor ${a.governor})`, hint: 'Use it: `modeldao dao proposals --model <id>`.' },
+  DaoFactoryInvalidDelay: { message: (a) => `A timelock delay of ${a.delay} s is above the maximum of ${a.max} s`, hint: 'Pick a shorter delay (--timelock-delay).' },
+  DaoFactoryInvalidImplementation: { message: () => 'The governor implementation was built for another share contract', hint: 'Redeploy the protocol (`modeldao deploy --force`).' },
+  DaoFactoryUnauthorized: { message: (a) => `${a.caller} is not the admin of model ${a.modelId}`, hint: "Create the DAO with the model's admin (creator) account." },
+  DatasetRegistryAlreadyIncluded: { message: (a) => `Dataset ${a.cid} is included in model ${a.modelId} already`, hint: 'List the datasets (`modeldao datasets list --model <id>`).' },
+  DatasetRegistryInvalidDataset: { message: () => 'A dataset needs a CID and a name', hint: 'Pass --cid and --name.' },
+  DatasetRegistryNotIncluded: { message: (a) => `Dataset ${a.cid} is not included in model ${a.modelId}`, hint: 'List the datasets (`modeldao datasets list --model <id>`).' },
+  DatasetRegistryUnauthorized: { message: (a) => `${a.caller} may not change the datasets of model ${a.modelId}`, hint: "Datasets change only through a passed proposal of the model's DAO (`modeldao dao propose dataset`)." },
+  ModelGovernorNoVotes: { message: (a) => `${a.account} had no votes in proposal ${a.proposalId} at its snapshot (block ${a.snapshot})`, hint: 'Only shares held (and delegated to you) before the snapshot vote; shares bought later count in later proposals.' },
+  ModelVotesDelegateOnShares: { message: (a) => `Delegate the votes of model ${a.modelId} on the share contract`, hint: '`modeldao dao delegate --model <id> <to>`.' },
+  GovernorAlreadyCastVote: { message: (a) => `${a.voter} has voted on this proposal already`, hint: 'A vote cannot be changed.' },
+  GovernorAlreadyInitializedLatestProposalId: { message: () => 'The proposal counter is set already', hint: 'This is a contract bug: report it with the transaction.' },
+  GovernorAlreadyQueuedProposal: { message: (a) => `Proposal ${a.proposalId} is queued already`, hint: 'Execute it once the timelock delay has passed (`modeldao dao execute`).' },
+  GovernorDisabledDeposit: { message: () => 'The governor does not take ether', hint: 'Send no value.' },
+  GovernorInsufficientProposerVotes: { message: (a) => `${a.proposer} has ${a.votes} votes, ${a.threshold} are needed to propose`, hint: 'Hold (or be delegated) at least the proposal threshold of shares, self-delegated.' },
+  GovernorInvalidProposalLength: { message: (a) => `The proposal has ${a.targets} targets, ${a.calldatas} calls and ${a.values} values`, hint: 'Pass one call and one value per target.' },
+  GovernorInvalidQuorumFraction: { message: (a) => `A quorum of ${a.quorumNumerator}/${a.quorumDenominator} is not accepted`, hint: 'Pick a quorum between 0% and 100% (--quorum).' },
+  GovernorInvalidQuorumTooLarge: { message: (a) => `A quorum of ${a.quorumNumerator}% is above the super quorum of ${a.superQuorumNumerator}%`, hint: 'The super quorum must be at least the quorum (--super-quorum).' },
+  GovernorInvalidSignature: { message: (a) => `The vote signature is not ${a.voter}'s`, hint: "Sign the ballot with the voter's key and current nonce." },
+  GovernorInvalidSuperQuorumFraction: { message: (a) => `A super quorum of ${a.superQuorumNumerator}/${a.denominator} is not accepted`, hint: 'Pick a super quorum up to 100% (--super-quorum).' },
+  GovernorInvalidSuperQuorumTooSmall: { message: (a) => `A super quorum of ${a.superQuorumNumerator}% is below the quorum of ${a.quorumNumerator}%`, hint: 'The super quorum must be at least the quorum (--super-quorum).' },
+  GovernorInvalidVoteParams: { message: () => 'Vote parameters are not supported', hint: 'Vote for, against or abstain without parameters.' },
+  GovernorInvalidVoteType: { message: () => 'The vote must be for, against or abstain', hint: 'Vote `for`, `against` or `abstain`.' },
+  GovernorInvalidVotingPeriod: { message: (a) => `A voting period of ${a.votingPeriod} blocks is not accepted`, hint: 'Pick at least one block (--voting-period).' },
+  GovernorNonexistentProposal: { message: (a) => `There is no proposal ${a.proposalId}`, hint: 'List the proposals (`modeldao dao proposals --model <id>`).' },
+  GovernorOnlyExecutor: { message: (a) => `${a.account} is not the governance executor`, hint: 'Governor settings change only through a passed proposal (`modeldao dao propose params`).' },
+  GovernorProposalQueueingFailed: { message: (a) => `Proposal ${a.proposalId} could not be queued`, hint: 'This is a contract bug: report it with the transaction.' },
+  GovernorProposalQueueingNotRequired: { message: (a) => `Proposal ${a.proposalId} needs no queueing`, hint: 'Execute it directly (`modeldao dao execute`).' },
+  GovernorRestrictedProposer: { message: (a) => `The description restricts who may submit it; ${a.proposer} may not`, hint: 'Remove the #proposer= suffix or propose from that account.' },
+  GovernorUnableToCancel: { message: (a) => `${a.account} may not cancel proposal ${a.proposalId}`, hint: "The proposer may cancel while it is pending; the proposal guardian at any time before execution." },
+  GovernorUnexpectedProposalState: { message: (a) => `Proposal ${a.proposalId} is ${stateName(a.current)}; this needs it ${statesIn(a.expectedStates, proposalStateNames)}`, hint: 'Check where it stands (`modeldao dao show <id>`).' },
+  TimelockInsufficientDelay: { message: (a) => `A delay of ${a.delay} s is below the timelock's minimum of ${a.minDelay} s`, hint: 'Use at least the minimum delay.' },
+  TimelockInvalidOperationLength: { message: (a) => `The operation has ${a.targets} targets, ${a.payloads} calls and ${a.values} values`, hint: 'Pass one call and one value per target.' },
+  TimelockUnauthorizedCaller: { message: (a) => `${a.caller} may not execute this timelock operation`, hint: 'Execute through the governor (`modeldao dao execute`).' },
+  TimelockUnexecutedPredecessor: { message: (a) => `The operation ${a.predecessorId} must run first`, hint: 'Execute the earlier proposal first.' },
+  TimelockUnexpectedOperationState: { message: (a) => `The timelock operation ${a.operationId} is not ${statesIn(a.expectedStates, ['unset', 'waiting', 'ready', 'done'])}`, hint: 'If it is waiting, execute after its ETA (`modeldao dao show <id>` tells when).' },
+  AccessControlBadConfirmation: { message: () => 'Only the account itself may renounce its role', hint: 'Renounce from that account.' },
+  AccessControlUnauthorizedAccount: { message: (a) => `${a.account} lacks the role ${a.neededRole}`, hint: "Act through the model's governor (a proposal)." },
+  QualityStakingInvalidAmount: { message: (a) => `A stake of ${a.amount} base units is not accepted`, hint: 'Stake an amount above zero (--amount).' },
+  QualityStakingInvalidCut: { message: (a) => `A cut of ${bps(a.cutBps)} is above the maximum of ${bps(a.max)}`, hint: 'Lower the cut.' },
+  QualityStakingNoDao: { message: (a) => `Model ${a.modelId} has no DAO`, hint: 'Create it first (`modeldao dao create <modelId>`).' },
+  QualityStakingNoRound: { message: (a) => `Proposal ${a.proposalId} of model ${a.modelId} has no staking round`, hint: 'Only version proposals (`modeldao dao propose version`) have one.' },
+  QualityStakingNotAVersionProposal: { message: (a) => `Proposal ${a.proposalId} of model ${a.modelId} is not a version proposal`, hint: 'Stake only on proposals that promote a new weights manifest.' },
+  QualityStakingNothingToClaim: { message: (a) => `${a.staker} has nothing to claim in proposal ${a.proposalId} of model ${a.modelId}`, hint: 'You staked on the losing side, nothing, or claimed already.' },
+  QualityStakingRoundExists: { message: (a) => `Proposal ${a.proposalId} of model ${a.modelId} has a staking round already`, hint: 'Stake on it (`modeldao stake for|against <id>`).' },
+  QualityStakingUnauthorized: { message: (a) => `${a.caller} may not set the staking cut of model ${a.modelId}`, hint: "The cut changes only through the model's DAO." },
+  QualityStakingUnresolved: { message: (a) => `Proposal ${a.proposalId} is ${stateName(a.state)}: the DAO has not decided yet`, hint: 'Claim once it is executed, defeated, expired or cancelled.' },
+  QualityStakingWrongState: { message: (a) => `Proposal ${a.proposalId} is ${stateName(a.state)}: stakes are taken only while its vote is active`, hint: 'Stake during the voting period (`modeldao dao show <id>` tells when).' },
+  VotesExpiredSignature: { message: (a) => `The signature expired at ${time(a.expiry)}`, hint: 'Sign again with a later expiry.' },
+  ERC6372InconsistentClock: { message: () => 'The votes clock is inconsistent', hint: 'This is a contract bug: report it with the transaction.' },
+  InvalidInitialization: { message: () => 'The contract is initialized already', hint: 'Nothing to do.' },
+  NotInitializing: { message: () => 'The contract is not initializing', hint: 'This is a contract bug: report it with the transaction.' },
+  CloneArgumentsTooLong: { message: () => 'The clone arguments are too long', hint: 'This is a contract bug: report it with the transaction.' },
+  Create2EmptyBytecode: { message: () => 'A CREATE2 deployment had no bytecode', hint: 'This is a contract bug: report it with the transaction.' },
+  FailedCall: { message: () => 'A call from the contract failed', hint: 'The target reverted without a reason; check the proposal actions.' },
   // OpenZeppelin errors inherited by the protocol contracts
   ERC1155InsufficientBalance: { message: (a) => `${a.sender} holds ${a.balance} shares of model ${a.tokenId}, ${a.needed} are needed`, hint: 'Use an account that holds enough shares, or move fewer.' },
   ERC1155InvalidApprover: { message: (a) => `${a.approver} cannot approve`, hint: 'Approve from a real account.' },

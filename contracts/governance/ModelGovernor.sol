@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
+import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
+import {GovernorUpgradeable} from "@openzeppelin/contracts-upgradeable/governance/GovernorUpgradeable.sol";
+import {TimelockControllerUpgradeable} from
+    "@openzeppelin/contracts-upgradeable/governance/TimelockControllerUpgradeable.sol";
+import {GovernorSettingsUpgradeable} from
+    "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorSettingsUpgradeable.sol";
+import {GovernorCountingSimpleUpgradeable} from
+    "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorCountingSimpleUpgradeable.sol";
+import {GovernorVotesUpgradeable} from
+    "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorVotesUpgradeable.sol";
+import {GovernorVotesSuperQuorumFractionUpgradeable} from
+    "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorVotesSuperQuorumFractionUpgradeable.sol";
+import {GovernorSuperQuorumUpgradeable} from
+    "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorSuperQuorumUpgradeable.sol";
+import {GovernorTimelockControlUpgradeable} from
+    "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorTimelockControlUpgradeable.sol";
+import {GovernorSequentialProposalIdUpgradeable} from
+    "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorSequentialProposalIdUpgradeable.sol";
+import {GovernorProposalGuardianUpgradeable} from
+    "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorProposalGuardianUpgradeable.sol";
+import {IModelShares} from "../interfaces/IModelShares.sol";
+
+/// @title ModelGovernor
+/// @notice The governor of one model's DAO, cloned per model by the DaoFactory. Votes are the model's shares at the
+///         proposal's snapshot (read through a ModelVotes clone), with OpenZeppelin's modules: settings changeable by
+///         governance, simple counting, a quorum and a super quorum (a clear result passes early) as fractions of
+///         the shares that can vote, a timelock, sequential proposal ids and a proposal guardian that may cancel a
+///         poisoned proposal.
+/// @dev Each proposal registers its future snapshot on ModelShares (the governor is the model's snapshotter), so
+///      that the lazily kept vote history can answer it.
+contract ModelGovernor is
+    GovernorSettingsUpgradeable,
+    GovernorCountingSimpleUpgradeable,
+    GovernorVotesSuperQuorumFractionUpgradeable,
+    GovernorTimelockControlUpgradeable,
+    GovernorSequentialProposalIdUpgradeable,
+    GovernorProposalGuardianUpgradeable
+{
+    /// @notice Governor settings of one model.
+    struct Settings {
+        uint48 votingDelay; // blocks from proposal to snapshot
+        uint32 votingPeriod; // blocks of voting
+        uint256 proposalThreshold; // shares needed to propose
+        uint16 quorumPercent; // of the shares that can vote
+        uint16 superQuorumPercent; // "for" votes that decide early; >= quorumPercent
+        address guardian; // may cancel any proposal; zero for none
+    }
+
+    /// @dev `account` had no votes at the proposal's snapshot: a vote of weight zero would only add noise.
+    error ModelGovernorNoVotes(uint256 proposalId, address account, uint256 snapshot);
+
+    /// @notice The share contract.
+    IModelShares public immutable shares;
+    /// @notice The model this governor decides for.
+    uint256 public modelId;
+
+    /// @param shares_ The ModelShares deployment.
+    constructor(IModelShares shares_) {
+        shares = shares_;
+        _disableInitializers();
+    }
+
+    /// @notice Sets up the governor of `modelId_`. Called once by the DaoFactory right after cloning.
+    /// @param modelId_ The model.
+    /// @param votes The model's ModelVotes clone.
+    /// @param timelock_ The model's timelock.
+    /// @param settings Initial settings.
+    function initialize(
+        uint256 modelId_,
+        IVotes votes,
+        TimelockControllerUpgradeable timelock_,
+        Settings calldata settings
+    ) external initializer {
+        __Governor_init(string.concat("modeldao model ", Strings.toString(modelId_)));
+        __GovernorSettings_init(settings.votingDelay, settings.votingPeriod, settings.proposalThreshold);
+        __GovernorVotes_init(votes);
+        __GovernorVotesQuorumFraction_init(settings.quorumPercent);
+        __GovernorVotesSuperQuorumFraction_init(settings.superQuorumPercent);
+        __GovernorTimelockControl_init(timelock_);
+        _setProposalGuardian(settings.guardian);
+        modelId = modelId_;
+    }
+
+    /// @notice Creates a proposal. The proposer needs `proposalThreshold()` votes now.
+    /// @dev Stock Governor reads the proposer's votes at `clock() - 1`, a block ModelShares' lazy history can only
+    ///      answer when it is a registered snapshot. The threshold only keeps spam out, so current votes do; the
+    ///      votes cast on the proposal are read at its snapshot as usual.
+    function propose(
+        address[] memory targets,
+        uint256[] memory values,
+        bytes[] memory calldatas,
+        string memory description
+    ) public override returns (uint256) {
+        address proposer = _msgSender();
+        if (!_isValidDescriptionForProposer(proposer, description)) revert GovernorRestrictedProposer(proposer);
+        uint256 threshold = proposalThreshold();
+        uint256 votes = shares.getVotes(modelId, proposer);
+        if (votes < threshold) revert GovernorInsufficientProposerVotes(proposer, votes, threshold);
+        return _propose(targets, values, calldatas, description, proposer);
+    }
+
+    /// @dev Registers the proposal's snapshot (clock + voting delay) so its votes can be read back.
+    function _propose(
+        address[] memory targets,
+        uint256[] memory values,
+        bytes[] memory calldatas,
+        string memory description,
+        address proposer
+    ) internal override(GovernorUpgradeable, GovernorSequentialProposalIdUpgradeable) returns (uint256 proposalId) {
+        proposalId = super._propose(targets, values, calldatas, description, proposer);
+        // The snapshot is clock() + votingDelay (uint48), so the cast is lossless.
+        // forge-lint: disable-next-line(unsafe-typecast)
+        shares.registerSnapshot(modelId, uint48(proposalSnapshot(proposalId)));
+    }
+
+    /// @dev Refuses votes of weight zero (no shares, or all delegated away, at the snapshot).
+    function _countVote(uint256 proposalId, address account, uint8 support, uint256 totalWeight, bytes memory params)
+        internal
+        override(GovernorUpgradeable, GovernorCountingSimpleUpgradeable)
+        returns (uint256)
+    {
+        if (totalWeight == 0) revert ModelGovernorNoVotes(proposalId, account, proposalSnapshot(proposalId));
+        return super._countVote(proposalId, account, support, totalWeight, params);
+    }
+
+    // ------------------------------------------------------- module plumbing
+
+    /// @inheritdoc GovernorUpgradeable
+    function votingDelay() public view override(GovernorUpgradeable, GovernorSettingsUpgradeable) returns (uint256) {
+        return super.votingDelay();
+    }
+
+    /// @inheritdoc GovernorUpgradeable
+    function votingPeriod() public view override(GovernorUpgradeable, GovernorSettingsUpgradeable) returns (uint256) {
+        return super.votingPeriod();
+    }
+
+    /// @inheritdoc GovernorUpgradeable
+    function proposalThreshold()
+        public
+        view
+        override(GovernorUpgradeable, GovernorSettingsUpgradeable)
+        returns (uint256)
+    {
+        return super.proposalThreshold();
+    }
+
+    /// @inheritdoc GovernorUpgradeable
+    function state(uint256 proposalId)
+        public
+        view
+        override(GovernorUpgradeable, GovernorVotesSuperQuorumFractionUpgradeable, GovernorTimelockControlUpgradeable)
+        returns (ProposalState)
+    {
+        return super.state(proposalId);
+    }
+
+    /// @inheritdoc GovernorCountingSimpleUpgradeable
+    function proposalVotes(uint256 proposalId)
+        public
+        view
+        override(GovernorCountingSimpleUpgradeable, GovernorSuperQuorumUpgradeable)
+        returns (uint256 againstVotes, uint256 forVotes, uint256 abstainVotes)
+    {
+        return super.proposalVotes(proposalId);
+    }
+
+    /// @inheritdoc GovernorUpgradeable
+    function proposalNeedsQueuing(uint256 proposalId)
+        public
+        view
+        override(GovernorUpgradeable, GovernorTimelockControlUpgradeable)
+        returns (bool)
+    {
+        return super.proposalNeedsQueuing(proposalId);
+    }
+
+    /// @inheritdoc GovernorUpgradeable
+    function getProposalId(
+        address[] memory targets,
+        uint256[] memory values,
+        bytes[] memory calldatas,
+        bytes32 descriptionHash
+    ) public view override(GovernorUpgradeable, GovernorSequentialProposalIdUpgradeable) returns (uint256) {
+        return super.getProposalId(targets, values, calldatas, descriptionHash);
+    }
+
+    function _validateCancel(uint256 proposalId, address caller)
+        internal
+        view
+        override(GovernorUpgradeable, GovernorProposalGuardianUpgradeable)
+        returns (bool)
+    {
+        return super._validateCancel(proposalId, caller);
+    }
+
+    function _queueOperations(
+        uint256 proposalId,
+        address[] memory targets,
+        uint256[] memory values,
+        bytes[] memory calldatas,
+        bytes32 descriptionHash
+    ) internal override(GovernorUpgradeable, GovernorTimelockControlUpgradeable) returns (uint48) {
+        return super._queueOperations(proposalId, targets, values, calldatas, descriptionHash);
+    }
+
+    function _executeOperations(
+        uint256 proposalId,
+        address[] memory targets,
+        uint256[] memory values,
+        bytes[] memory calldatas,
+        bytes32 descriptionHash
+    ) internal override(GovernorUpgradeable, GovernorTimelockControlUpgradeable) {
+        super._executeOperations(proposalId, targets, values, calldatas, descriptionHash);
+    }
+
+    function _cancel(
+        address[] memory targets,
+        uint256[] memory values,
+        bytes[] memory calldatas,
+        bytes32 descriptionHash
+    ) internal override(GovernorUpgradeable, GovernorTimelockControlUpgradeable) returns (uint256) {
+        return super._cancel(targets, values, calldatas, descriptionHash);
+    }
+
+    function _executor() internal view override(GovernorUpgradeable, GovernorTimelockControlUpgradeable) returns (address) {
+        return super._executor();
+    }
+}
