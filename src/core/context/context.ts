@@ -150,11 +150,20 @@ export function createModeldao(options: ModeldaoOptions = {}): ModeldaoContext {
       const modelShares = protocolContract(deployments, 'ModelShares', home.deployments)
       const shareOffering = protocolContract(deployments, 'ShareOffering', home.deployments)
       const blocks = (['ModelShares', 'ShareOffering'] as const).map((name) => Number(deployments.contracts[name]?.blockNumber ?? 0))
+      // Deployments from before governance have no DAO contracts: their index simply has no proposals.
+      const governance = deployments.contracts.DaoFactory && deployments.contracts.DatasetRegistry && deployments.contracts.QualityStaking
+        ? {
+            daoFactory: deployments.contracts.DaoFactory.address,
+            datasetRegistry: deployments.contracts.DatasetRegistry.address,
+            qualityStaking: deployments.contracts.QualityStaking.address,
+          }
+        : undefined
       index = ChainIndex.open(home.index, {
         chainId: connection.chainId,
         genesisHash: deployments.genesisHash,
         modelShares: modelShares.address,
         shareOffering: shareOffering.address,
+        governance,
         fromBlock: Math.min(...blocks),
       })
       return index

@@ -1,11 +1,14 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
 
+/** The contracts whose logs are indexed (ModelGovernor: any model's governor clone, known from DaoCreated). */
+export type IndexedContract = 'ModelShares' | 'ShareOffering' | 'DaoFactory' | 'DatasetRegistry' | 'QualityStaking' | 'ModelGovernor'
+
 /** A decoded protocol log as the index stores it: bigints as decimal strings, addresses lower-case. */
 export type IndexedEvent = {
   block: number
   logIndex: number
   tx: string
-  contract: 'ModelShares' | 'ShareOffering'
+  contract: IndexedContract
   name: string
   args: Record<string, string | number | boolean | string[]>
 }
@@ -106,7 +109,15 @@ export class EventApplier {
         this.sql('UPDATE offerings SET closed = ? WHERE id = ?').run(forward ? closed : null, Number(a.offeringId))
         return null
       }
+      case 'DaoFactory.DaoCreated':
+        if (forward) {
+          this.sql('INSERT INTO daos (model_id, governor, timelock, votes, timelock_delay, created_block) VALUES (?, ?, ?, ?, ?, ?)').run(
+            Number(a.modelId), a.governor as string, a.timelock as string, a.votes as string, Number(a.timelockDelay), event.block,
+          )
+        } else this.sql('DELETE FROM daos WHERE model_id = ?').run(Number(a.modelId))
+        return null
       default:
+        // Proposals, votes, stakes and datasets are read from the events table itself (governance queries).
         // Delegation, snapshots and seller fee credits are read from the chain when shown; only their history is kept.
         return null
     }

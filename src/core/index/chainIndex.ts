@@ -4,7 +4,7 @@ import { DatabaseSync } from 'node:sqlite'
 import { parseEventLogs, type Abi, type Address, type Log } from 'viem'
 import type { ChainConnection } from '../chain/rpc/connection.js'
 import { protocolArtifacts } from '../chain/protocol/registry.js'
-import { EventApplier, eventSubjects, type IndexedEvent } from './apply.js'
+import { EventApplier, eventSubjects, type IndexedContract, type IndexedEvent } from './apply.js'
 import { CHAIN_TABLES, SCHEMA, SCHEMA_VERSION } from './schema.js'
 
 /** Which chain and contracts an index belongs to: any difference means another chain, so the index is rebuilt. */
@@ -13,6 +13,8 @@ export type IndexIdentity = {
   genesisHash: string
   modelShares: Address
   shareOffering: Address
+  /** The DAO contracts (absent in deployments made before governance). Each model's governor is found by its DaoCreated. */
+  governance?: { daoFactory: Address; datasetRegistry: Address; qualityStaking: Address } | undefined
   /** First block to read logs from (the deployment block). */
   fromBlock: number
 }
@@ -36,7 +38,15 @@ export const REORG_DEPTH = 128
 /** Blocks per eth_getLogs request; halved when a provider refuses a range as too large. */
 const LOG_RANGE = 50_000
 
-const protocolEventsAbi: Abi = [...protocolArtifacts.ModelShares.abi, ...protocolArtifacts.ShareOffering.abi].filter(
+const indexedAbis = [
+  protocolArtifacts.ModelShares.abi,
+  protocolArtifacts.ShareOffering.abi,
+  protocolArtifacts.DaoFactory.abi,
+  protocolArtifacts.DatasetRegistry.abi,
+  protocolArtifacts.QualityStaking.abi,
+  protocolArtifacts.ModelGovernor.abi,
+] as readonly Abi[]
+const protocolEventsAbi: Abi = indexedAbis.flat().filter(
   (item, i, all) => item.type === 'event' && all.findIndex((other) => other.type === 'event' && other.name === item.name) === i,
 ) as Abi
 
@@ -109,6 +119,7 @@ export class ChainIndex {
     const was = JSON.parse(stored) as IndexIdentity
     if (was.genesisHash !== this.identity.genesisHash) return `the chain's genesis block changed (${was.genesisHash} → ${this.identity.genesisHash}): a reset or another chain`
     if (was.modelShares !== this.identity.modelShares || was.shareOffering !== this.identity.shareOffering) return 'the protocol was redeployed at other addresses'
+    if (JSON.stringify(was.governance ?? null) !== JSON.stringify(this.identity.governance ?? null)) return 'the DAO contracts were deployed at other addresses'
     if (was.fromBlock !== this.identity.fromBlock) return 'the deployment block changed'
     return undefined
   }
@@ -161,7 +172,7 @@ export class ChainIndex {
       const to = Math.min(headNumber, from + range - 1)
       let logs: Log[]
       try {
-        logs = await connection.publicClient.getLogs({ address: [this.identity.modelShares, this.identity.shareOffering], fromBlock: BigInt(from), toBlock: BigInt(to) })
+        logs = await this.readLogs(connection, from, to)
       } catch (error) {
         if (range > 1) {
           range = Math.max(1, Math.floor(range / 2))
@@ -189,16 +200,68 @@ export class ChainIndex {
     return { ...result, fromBlock, toBlock: headNumber, headTime: Number(head.timestamp) }
   }
 
+  /** The fixed protocol contracts whose logs are read, by lower-case address. */
+  private get fixedContracts(): Map<string, IndexedContract> {
+    const { modelShares, shareOffering, governance } = this.identity
+    const map = new Map<string, IndexedContract>([
+      [modelShares.toLowerCase(), 'ModelShares'],
+      [shareOffering.toLowerCase(), 'ShareOffering'],
+    ])
+    if (governance) {
+      map.set(governance.daoFactory.toLowerCase(), 'DaoFactory')
+      map.set(governance.datasetRegistry.toLowerCase(), 'DatasetRegistry')
+      map.set(governance.qualityStaking.toLowerCase(), 'QualityStaking')
+    }
+    return map
+  }
+
+  /** Each model's governor, by lower-case address: its model id. */
+  private governors(): Map<string, number> {
+    const rows = this.db.prepare('SELECT model_id, governor FROM daos').all() as { model_id: number; governor: string }[]
+    return new Map(rows.map((row) => [row.governor.toLowerCase(), row.model_id]))
+  }
+
+  /**
+   * The logs of one block range: the fixed contracts and every known governor; a DAO created inside the range adds
+   * its governor, whose logs of the same range are read too (a proposal can follow its DAO's creation within it).
+   */
+  private async readLogs(connection: ChainConnection, from: number, to: number): Promise<Log[]> {
+    const known = this.governors()
+    const range = { fromBlock: BigInt(from), toBlock: BigInt(to) }
+    const logs = await connection.publicClient.getLogs({ address: [...this.fixedContracts.keys(), ...known.keys()] as Address[], ...range })
+    const factory = this.identity.governance?.daoFactory.toLowerCase()
+    const created = factory
+      ? parseEventLogs({ abi: protocolArtifacts.DaoFactory.abi, eventName: 'DaoCreated', logs: logs.filter((log) => log.address.toLowerCase() === factory) })
+          .map((log) => log.args.governor.toLowerCase())
+          .filter((governor) => !known.has(governor))
+      : []
+    if (!created.length) return logs
+    const more = await connection.publicClient.getLogs({ address: created as Address[], ...range })
+    return [...logs, ...more].sort((a, b) => Number(a.blockNumber! - b.blockNumber!) || a.logIndex! - b.logIndex!)
+  }
+
   private decode(logs: Log[]): IndexedEvent[] {
-    const contractOf = (address: string) => (address.toLowerCase() === this.identity.modelShares.toLowerCase() ? 'ModelShares' : 'ShareOffering')
-    return parseEventLogs({ abi: protocolEventsAbi, logs, strict: true }).map((log) => ({
-      block: Number(log.blockNumber),
-      logIndex: log.logIndex!,
-      tx: log.transactionHash!,
-      contract: contractOf(log.address),
-      name: log.eventName!,
-      args: Object.fromEntries(Object.entries(log.args as Record<string, unknown>).map(([key, value]) => [key, jsonArg(value)])),
-    }))
+    const fixed = this.fixedContracts
+    const governors = this.governors()
+    // Governors created in this batch are not in the table yet: learn them from the batch's own DaoCreated logs.
+    const decoded = parseEventLogs({ abi: protocolEventsAbi, logs, strict: true })
+    for (const log of decoded) {
+      if (log.eventName === 'DaoCreated' && fixed.get(log.address.toLowerCase()) === 'DaoFactory') {
+        const args = log.args as { modelId: bigint; governor: string }
+        governors.set(args.governor.toLowerCase(), Number(args.modelId))
+      }
+    }
+    const events: IndexedEvent[] = []
+    for (const log of decoded) {
+      const address = log.address.toLowerCase()
+      const contract = fixed.get(address) ?? (governors.has(address) ? 'ModelGovernor' : undefined)
+      if (!contract) continue
+      const args = Object.fromEntries(Object.entries(log.args as Record<string, unknown>).map(([key, value]) => [key, jsonArg(value)]))
+      // A governor's events name no model: the model is the one whose DAO this governor is.
+      if (contract === 'ModelGovernor') args.modelId = String(governors.get(address))
+      events.push({ block: Number(log.blockNumber), logIndex: log.logIndex!, tx: log.transactionHash!, contract, name: log.eventName!, args })
+    }
+    return events
   }
 
   private applyEvents(events: IndexedEvent[], logs: Log[]) {

@@ -2,7 +2,7 @@
  * The index's tables. Amounts are uint256 on chain, so they are stored as decimal TEXT and added as bigints in
  * TypeScript (SQLite integers are 64-bit). Bump SCHEMA_VERSION on any change: an index of another version is rebuilt.
  */
-export const SCHEMA_VERSION = 2
+export const SCHEMA_VERSION = 3
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -32,9 +32,15 @@ CREATE TABLE IF NOT EXISTS offerings (
 );
 CREATE INDEX IF NOT EXISTS offerings_model ON offerings (model_id, closed);
 CREATE INDEX IF NOT EXISTS offerings_seller ON offerings (seller);
+-- Each model's DAO (DaoFactory.DaoCreated): the governor's address is where its proposals and votes are logged.
+CREATE TABLE IF NOT EXISTS daos (
+  model_id INTEGER PRIMARY KEY, governor TEXT NOT NULL UNIQUE, timelock TEXT NOT NULL, votes TEXT NOT NULL,
+  timelock_delay INTEGER NOT NULL, created_block INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_name ON events (contract, name, model_id);
 -- Model names read from manifests (a manifest CID never changes its content, so a name is cached forever).
 CREATE TABLE IF NOT EXISTS manifest_names (cid TEXT PRIMARY KEY, name TEXT NOT NULL);
 `
 
 /** Tables cleared by a rebuild (manifest names stay: they depend on the CID only, not on the chain). */
-export const CHAIN_TABLES = ['meta', 'blocks', 'events', 'models', 'balances', 'offerings'] as const
+export const CHAIN_TABLES = ['meta', 'blocks', 'events', 'models', 'balances', 'offerings', 'daos'] as const

@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
+import { fillTemplate, readTemplate } from '../templates/templates.js'
 import { importBytes } from 'ipfs-unixfs-importer'
 import { cidProfile, DEFAULT_CID_PROFILE, importerOptions } from '../ipfs/formats/cidProfiles.js'
 import { importFile } from '../ipfs/formats/importFile.js'
@@ -9,7 +8,6 @@ import { parseTime } from '../units/time.js'
 import { collectFiles } from './collectFiles.js'
 import { ManifestInvalidError } from './errors.js'
 import { hasGgufMagic, readGgufInfo } from './gguf.js'
-import { TemplateUnreadableError } from './errors.js'
 import { encodeManifest, manifestProblems, MANIFEST_SCHEMA, type ManifestFile, type ModelManifest } from './manifest.js'
 
 export type PublishProgress =
@@ -41,21 +39,6 @@ export type PublishToIpfsParams = {
 }
 
 export type PublishResult = { manifestCid: string; manifest: ModelManifest; bytes: number; seconds: number }
-
-const templatesFolder = fileURLToPath(new URL('../../../templates/', import.meta.url))
-
-async function readTemplate(path: string | undefined, fallback: string): Promise<string> {
-  const file = path ?? `${templatesFolder}${fallback}`
-  try {
-    return await readFile(file, 'utf8')
-  } catch (error) {
-    throw new TemplateUnreadableError(file, error)
-  }
-}
-
-function fillTemplate(template: string, values: Record<string, string>): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (match, key: string) => values[key] ?? match)
-}
 
 /**
  * Imports files into the local repo with kubo-compatible CIDs, reads GGUF headers, writes the model card manifest

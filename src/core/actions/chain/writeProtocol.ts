@@ -6,16 +6,19 @@ import {
   type Hash,
   type ParseEventLogsReturnType,
   type TransactionReceipt,
+  type Address,
 } from 'viem'
 import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
-import type { ProtocolAbi, ProtocolContractName } from '../../chain/protocol/registry.js'
+import { protocolArtifacts, type ProtocolAbi, type ProtocolContractName } from '../../chain/protocol/registry.js'
 import { sendTransaction, type TransactionProgress } from '../../chain/protocol/write.js'
 
 type Mutability = 'nonpayable' | 'payable'
 
 export type WriteProtocolParams<N extends ProtocolContractName, F extends ContractFunctionName<ProtocolAbi<N>, Mutability>> = {
   contract: N
+  /** Another instance of the contract than the deployment's (a per-model clone, e.g. a model's governor). */
+  at?: Address | undefined
   functionName: F
   args: ContractFunctionArgs<ProtocolAbi<N>, Mutability, F>
   value?: bigint | undefined
@@ -42,7 +45,8 @@ export async function writeProtocol<N extends ProtocolContractName, F extends Co
   ctx: ModeldaoContext,
   params: WriteProtocolParams<N, F>,
 ): Promise<WriteProtocolReturnType<N>> {
-  const [connection, contract, account] = await Promise.all([ctx.chain(), ctx.contract(params.contract), ctx.signer()])
+  const [connection, deployed, account] = await Promise.all([ctx.chain(), params.at ? undefined : ctx.contract(params.contract), ctx.signer()])
+  const contract = deployed ?? { address: params.at!, abi: protocolArtifacts[params.contract].abi as ProtocolAbi<N> }
   const call = `${params.contract}.${String(params.functionName)}`
   const data = encodeFunctionData({ abi: contract.abi, functionName: params.functionName, args: params.args } as never)
   const { hash, receipt } = await sendTransaction(connection, account, { to: contract.address, data, value: params.value, call, onProgress: params.onProgress })

@@ -1,0 +1,124 @@
+import { keccak256, toBytes, type Address, type Hash } from 'viem'
+import type { ModeldaoContext } from '../../context/context.js'
+import type { ModeldaoError } from '../../errors/base.js'
+import type { TransactionProgress } from '../../chain/protocol/write.js'
+import { readToken } from '../../shares/market.js'
+import {
+  datasetActions,
+  datasetRemovalActions,
+  describeActions,
+  paramsActions,
+  versionActions,
+  type DatasetInput,
+  type DecodedAction,
+  type ParamsChange,
+  type ProposalAction,
+} from '../../governance/actions.js'
+import { requireDao } from '../../governance/dao.js'
+import { renderDescription } from '../../governance/description.js'
+import { BelowProposalThresholdError, ProposalInvalidError } from '../../governance/errors.js'
+import { writeProtocol } from '../chain/writeProtocol.js'
+
+/** What a proposal does: one of the kinds the CLI knows. */
+export type ProposalContent =
+  | { kind: 'dataset'; dataset: DatasetInput }
+  | { kind: 'dataset-removal'; cid: string }
+  | { kind: 'version'; manifestCid: string }
+  | { kind: 'params'; change: ParamsChange }
+
+export type ProposeParams = {
+  modelId: number | string
+  content: ProposalContent
+  /** The full Markdown description; default: the template of the kind, filled in. */
+  description?: string | undefined
+  /** Why, for the template's "Why" section (ignored with `description`). */
+  rationale?: string | undefined
+  onProgress?: ((event: TransactionProgress) => void) | undefined
+}
+export type ProposeReturnType = {
+  modelId: number
+  proposalId: number
+  title: string
+  description: string
+  actions: DecodedAction[]
+  /** Snapshot block (voting opens after it) and last block of voting. */
+  voteStart: number
+  voteEnd: number
+  transactionHash: Hash
+  /** Version proposals: the quality-staking round opened on it. */
+  stakingRound?: { transactionHash: Hash } | undefined
+}
+/** MODEL_UNKNOWN, DAO_MISSING, PROPOSAL_INVALID, BELOW_PROPOSAL_THRESHOLD, REVERT_*. */
+export type ProposeErrorType = ModeldaoError
+
+/**
+ * Proposes a change to a model's DAO: include (or remove) a dataset, promote a weights version (and open its
+ * quality-staking round), or change parameters. The description is Markdown; its first line is the title.
+ * @example const { proposalId } = await propose(md, { modelId: 1, content: { kind: 'version', manifestCid } })
+ */
+export async function propose(ctx: ModeldaoContext, params: ProposeParams): Promise<ProposeReturnType> {
+  const dao = await requireDao(ctx, params.modelId)
+  const [connection, shares, account, deployments] = await Promise.all([ctx.chain(), ctx.contract('ModelShares'), ctx.signer(), ctx.deployments()])
+  const client = connection.publicClient
+  const id = BigInt(dao.modelId)
+  const content = params.content
+  const token = await readToken(connection, deployments.paymentToken)
+
+  let actions: ProposalAction[]
+  let description = params.description
+  if (content.kind === 'dataset') {
+    const d = content.dataset
+    if (!d.cid.trim() || !d.name.trim()) throw new ProposalInvalidError('A dataset needs a CID and a name.', 'Pass --cid and --name.')
+    actions = datasetActions(dao.addresses, dao.modelId, d)
+    description ??= await renderDescription('dataset', { modelId: dao.modelId, rationale: params.rationale, dataset: d })
+  } else if (content.kind === 'dataset-removal') {
+    actions = datasetRemovalActions(dao.addresses, dao.modelId, content.cid)
+    description ??= `# Remove dataset ${content.cid} from model ${dao.modelId}\n\n${params.rationale?.trim() || '_The proposer gave no rationale._'}\n`
+  } else if (content.kind === 'version') {
+    if (!content.manifestCid.trim()) throw new ProposalInvalidError('A version proposal needs the new manifest CID.', 'Pass --manifest <cid> (publish the weights first: `modeldao model publish`).')
+    actions = versionActions(dao.addresses, dao.modelId, content.manifestCid)
+    const current = await client.readContract({ address: shares.address, abi: shares.abi, functionName: 'manifestCid', args: [id] })
+    description ??= await renderDescription('version', { modelId: dao.modelId, rationale: params.rationale, manifestCid: content.manifestCid, currentManifestCid: current })
+  } else {
+    actions = paramsActions(dao.addresses, dao.modelId, content.change)
+    if (!actions.length) throw new ProposalInvalidError('A params proposal needs at least one change.', 'Pass e.g. --price, --fee-share, --voting-period or --quorum.')
+    const words = describeActions(actions, dao.addresses, token).map((a) => a.text)
+    description ??= await renderDescription('params', { modelId: dao.modelId, rationale: params.rationale, changes: words })
+  }
+
+  const at = { address: dao.governor, abi: (await ctx.contract('ModelGovernor')).abi } as const
+  const [threshold, votes] = await Promise.all([
+    client.readContract({ ...at, functionName: 'proposalThreshold' }),
+    client.readContract({ address: shares.address, abi: shares.abi, functionName: 'getVotes', args: [id, account.address] }),
+  ])
+  if (votes < threshold) throw new BelowProposalThresholdError(account.address, votes, threshold)
+
+  const targets = actions.map((a) => a.target) as Address[]
+  const values = actions.map((a) => a.value)
+  const calldatas = actions.map((a) => a.calldata)
+  const { hash, events } = await writeProtocol(ctx, { contract: 'ModelGovernor', at: dao.governor, functionName: 'propose', args: [targets, values, calldatas, description], onProgress: params.onProgress })
+  const created = events.find((e) => e.eventName === 'ProposalCreated')
+  if (created?.eventName !== 'ProposalCreated') throw new ProposalInvalidError('The governor created no proposal.', 'Report this with the transaction hash.')
+  const proposalId = created.args.proposalId
+  const result: ProposeReturnType = {
+    modelId: dao.modelId,
+    proposalId: Number(proposalId),
+    title: description.split('\n').find((l) => l.trim())?.replace(/^#+\s*/, '').trim() ?? '',
+    description,
+    actions: describeActions(actions, dao.addresses, token),
+    voteStart: Number(created.args.voteStart),
+    voteEnd: Number(created.args.voteEnd),
+    transactionHash: hash,
+  }
+  if (content.kind === 'version') {
+    // Open the staking round now, while the proposal is pending: stakes are taken from the first block of voting.
+    const round = await writeProtocol(ctx, {
+      contract: 'QualityStaking',
+      functionName: 'openRound',
+      args: [id, proposalId, targets, values, calldatas, keccak256(toBytes(description))],
+      onProgress: params.onProgress,
+    })
+    result.stakingRound = { transactionHash: round.hash }
+  }
+  return result
+}
