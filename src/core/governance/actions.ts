@@ -105,7 +105,8 @@ function describeAction(action: ProposalAction, addresses: GovernanceAddresses, 
     return { text: raw, contract: match[0] }
   }
   const { functionName, args } = decoded
-  const base = { contract: match[0], functionName, args }
+  // Arguments as JSON-safe values (bigints as decimal strings): views are printed with --json.
+  const base = { contract: match[0], functionName, args: JSON.parse(JSON.stringify(args, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) as unknown[] }
   const amount = (value: unknown) => `${formatUnits(value as bigint, token.decimals)} ${token.symbol}`
   const percent = (value: unknown) => `${Number(value) / 100}%`
   switch (`${match[0]}.${functionName}`) {

@@ -26,7 +26,7 @@ export type DaoSettings = {
 
 export const DEFAULT_DAO_SETTINGS: DaoSettings = { votingDelay: 1, votingPeriod: 50_400, quorumPercent: 4, superQuorumPercent: 51, timelockDelay: 2 * 24 * 3600 }
 
-export type CreateDaoParams = { modelId: number | string; settings?: Partial<DaoSettings> | undefined; onProgress?: ((event: TransactionProgress) => void) | undefined }
+export type CreateDaoParams = { modelId: number | string; settings?: { [K in keyof DaoSettings]?: DaoSettings[K] | undefined } | undefined; onProgress?: ((event: TransactionProgress) => void) | undefined }
 export type CreateDaoReturnType = {
   modelId: number
   governor: Address

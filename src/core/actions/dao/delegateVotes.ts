@@ -1,8 +1,8 @@
-import { getAddress, isAddress, type Address, type Hash } from 'viem'
+import type { Address, Hash } from 'viem'
 import type { ModeldaoContext } from '../../context/context.js'
-import { AddressInvalidError, type ModeldaoError } from '../../errors/base.js'
+import type { ModeldaoError } from '../../errors/base.js'
 import type { TransactionProgress } from '../../chain/protocol/write.js'
-import { keystoreAddress } from '../../wallet/store.js'
+import { resolveRecipient } from '../../wallet/recipient.js'
 import { writeProtocol } from '../chain/writeProtocol.js'
 import { requireModel } from '../shares/requireModel.js'
 
@@ -24,14 +24,7 @@ export type DelegateVotesErrorType = ModeldaoError
 export async function delegateVotes(ctx: ModeldaoContext, params: DelegateVotesParams): Promise<DelegateVotesReturnType> {
   const modelId = await requireModel(ctx, params.modelId)
   const [connection, shares, account] = await Promise.all([ctx.chain(), ctx.contract('ModelShares'), ctx.signer()])
-  let delegatee: Address = account.address
-  if (params.to !== undefined) {
-    if (isAddress(params.to)) {
-      if (/^0x0{40}$/i.test(params.to)) throw new AddressInvalidError('The delegate', params.to)
-      delegatee = getAddress(params.to)
-    } else if (/^[\w-]+$/.test(params.to)) delegatee = (await keystoreAddress(ctx.home.keystores, params.to)).address!
-    else throw new AddressInvalidError('The delegate', params.to)
-  }
+  const delegatee = params.to === undefined ? account.address : await resolveRecipient(ctx.home.keystores, 'The delegate', params.to)
   const id = BigInt(modelId)
   const previous = await connection.publicClient.readContract({ address: shares.address, abi: shares.abi, functionName: 'delegates', args: [id, account.address] })
   const { hash } = await writeProtocol(ctx, { contract: 'ModelShares', functionName: 'delegate', args: [id, delegatee], onProgress: params.onProgress })

@@ -1,10 +1,10 @@
-import { getAddress, isAddress, type Address, type Hash } from 'viem'
+import type { Address, Hash } from 'viem'
 import type { ModeldaoContext } from '../../context/context.js'
-import { AddressInvalidError, type ModeldaoError } from '../../errors/base.js'
+import type { ModeldaoError } from '../../errors/base.js'
 import type { TransactionProgress } from '../../chain/protocol/write.js'
 import { SharesInsufficientError } from '../../shares/errors.js'
 import { parseShareAmount } from '../../shares/market.js'
-import { keystoreAddress } from '../../wallet/store.js'
+import { resolveRecipient } from '../../wallet/recipient.js'
 import { writeProtocol } from '../chain/writeProtocol.js'
 import { requireModel } from './requireModel.js'
 
@@ -26,7 +26,7 @@ export type TransferSharesErrorType = ModeldaoError
  */
 export async function transferShares(ctx: ModeldaoContext, params: TransferSharesParams): Promise<TransferSharesReturnType> {
   const amount = parseShareAmount(params.amount)
-  const to = await resolveRecipient(ctx, params.to)
+  const to = await resolveRecipient(ctx.home.keystores, 'The receiver', params.to)
   const [connection, shares, account] = await Promise.all([ctx.chain(), ctx.contract('ModelShares'), ctx.signer()])
   const modelId = await requireModel(ctx, params.modelId)
   const held = await connection.publicClient.readContract({ address: shares.address, abi: shares.abi, functionName: 'balanceOf', args: [account.address, BigInt(modelId)] })
@@ -38,14 +38,4 @@ export async function transferShares(ctx: ModeldaoContext, params: TransferShare
     onProgress: params.onProgress,
   })
   return { modelId, from: account.address, to, amount: amount.toString(), transactionHash: hash }
-}
-
-/** An address, or a keystore name in this home. */
-async function resolveRecipient(ctx: ModeldaoContext, to: string): Promise<Address> {
-  if (isAddress(to)) {
-    if (/^0x0{40}$/i.test(to)) throw new AddressInvalidError('The receiver', to)
-    return getAddress(to)
-  }
-  if (/^[\w-]+$/.test(to)) return (await keystoreAddress(ctx.home.keystores, to)).address!
-  throw new AddressInvalidError('The receiver', to)
 }

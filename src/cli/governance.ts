@@ -1,0 +1,46 @@
+import { Flags } from '@oclif/core'
+import type { ProposeReturnType } from '../core/actions/dao/propose.js'
+
+/** --model: the model a proposal belongs to (ids are sequential per model). */
+export const proposalModelFlag = {
+  model: Flags.string({ summary: 'Model of the proposal (needed when several models have a proposal with this id).' }),
+}
+
+/** Flags every `dao propose` command shares. */
+export const proposeFlags = {
+  model: Flags.string({ summary: 'Model id whose DAO decides.', required: true }),
+  'description-file': Flags.file({ summary: 'Markdown description (first line: `# Title`); default: the template of the kind, filled in.', exists: false }),
+  rationale: Flags.string({ summary: 'Why: the "Why" section of the templated description.' }),
+}
+
+/** A bar of `width` cells: for, against, abstain shares of the votes cast. */
+export function tallyBar(votes: { for: string; against: string; abstain: string }, width = 20): string {
+  const f = BigInt(votes.for)
+  const a = BigInt(votes.against)
+  const x = BigInt(votes.abstain)
+  const total = f + a + x
+  if (total === 0n) return '·'.repeat(width)
+  const cells = (n: bigint) => Number((n * BigInt(width)) / total)
+  const cf = cells(f)
+  const ca = cells(a)
+  return `${'+'.repeat(cf)}${'-'.repeat(ca)}${'~'.repeat(Math.max(0, width - cf - ca))}`
+}
+
+/** "12 of 40 (30%)" progress towards a quorum; "not yet known" before the snapshot. */
+export function progress(value: bigint, target: string | undefined): string {
+  if (target === undefined) return 'known once voting opens'
+  const t = BigInt(target)
+  const pct = t === 0n ? 100 : Number((value * 10_000n) / t) / 100
+  return `${value} of ${t} (${pct}%)${value >= t ? ' reached' : ''}`
+}
+
+/** The lines a proposal prints when created. */
+export function proposedLines(result: ProposeReturnType): string[] {
+  const lines = [
+    `Proposal ${result.proposalId} of model ${result.modelId}: ${result.title}`,
+    ...result.actions.map((a) => `  - ${a.text}`),
+    `Voting opens after block ${result.voteStart} and ends at block ${result.voteEnd} (transaction ${result.transactionHash}).`,
+  ]
+  if (result.stakingRound) lines.push(`Quality staking is open on it: \`modeldao stake for|against ${result.proposalId} --model ${result.modelId} --amount N\`.`)
+  return lines
+}
