@@ -20,7 +20,7 @@ describe('README', () => {
   it('names only commands that exist', () => {
     expect(invocations.length).toBeGreaterThan(10)
     for (const [topic, verb] of invocations) {
-      const asTopic = verb !== undefined && existsSync(`${root}src/commands/${topic}/${verb}.ts`)
+      const asTopic = verb !== undefined && (existsSync(`${root}src/commands/${topic}/${verb}.ts`) || existsSync(`${root}src/commands/${topic}/${verb}`))
       const asCommand = existsSync(`${root}src/commands/${topic}.ts`) || topic === 'help' // help comes from @oclif/plugin-help
       expect(asTopic || asCommand, `modeldao ${topic} ${verb ?? ''}`).toBe(true)
     }

@@ -1,4 +1,9 @@
+import { spawnSync } from 'node:child_process'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Flags } from '@oclif/core'
+import { ModeldaoError } from '../core/errors/base.js'
 import type { ProposeReturnType } from '../core/actions/dao/propose.js'
 
 /** --model: the model a proposal belongs to (ids are sequential per model). */
@@ -11,6 +16,29 @@ export const proposeFlags = {
   model: Flags.string({ summary: 'Model id whose DAO decides.', required: true }),
   'description-file': Flags.file({ summary: 'Markdown description (first line: `# Title`); default: the template of the kind, filled in.', exists: false }),
   rationale: Flags.string({ summary: 'Why: the "Why" section of the templated description.' }),
+  edit: Flags.boolean({ summary: 'Open the description in $VISUAL / $EDITOR (default vi) before proposing (terminal only).', default: false }),
+}
+
+/**
+ * The description editor for --edit: writes the draft to a temporary .md file, runs $VISUAL / $EDITOR on it with the
+ * terminal attached, and reads it back. Undefined without --edit.
+ */
+export function descriptionEditor(edit: boolean, json: boolean): ((draft: string) => Promise<string>) | undefined {
+  if (!edit) return undefined
+  if (json || !process.stdin.isTTY || !process.stdout.isTTY) throw new ModeldaoError('USAGE', '--edit needs a terminal (and no --json).', { hints: ['Write the description to a file and pass --description-file.'] })
+  return async (draft) => {
+    const folder = await mkdtemp(join(tmpdir(), 'modeldao-proposal-'))
+    const file = join(folder, 'description.md')
+    try {
+      await writeFile(file, draft)
+      const editor = process.env.VISUAL || process.env.EDITOR || 'vi'
+      const result = spawnSync(`${editor} "${file}"`, { stdio: 'inherit', shell: true })
+      if (result.status !== 0) throw new ModeldaoError('CANCELLED', `The editor (${editor}) exited with status ${result.status}; nothing was proposed.`)
+      return await readFile(file, 'utf8')
+    } finally {
+      await rm(folder, { recursive: true, force: true })
+    }
+  }
 }
 
 /** A bar of `width` cells: for, against, abstain shares of the votes cast. */

@@ -12,6 +12,7 @@ import * as ipfsErrors from '../../src/core/ipfs/errors.js'
 import * as pinningErrors from '../../src/core/ipfs/pinning/errors.js'
 import * as modelErrors from '../../src/core/models/errors.js'
 import * as servingErrors from '../../src/core/serving/errors.js'
+import * as governanceErrors from '../../src/core/governance/errors.js'
 import * as shareErrors from '../../src/core/shares/errors.js'
 import { ToolNotFoundError } from '../../src/core/tools/binaries.js'
 import * as unitErrors from '../../src/core/units/errors.js'
@@ -118,11 +119,23 @@ const samples: ModeldaoError[] = [
   new servingErrors.NodeListenError('127.0.0.1', 8000, new Error('listen EADDRINUSE: address already in use 127.0.0.1:8000')),
   new servingErrors.NodeOptionsInvalidError('--parallel must be a whole number from 1 to 256, got 0.', 'Pass --parallel within range; see `modeldao node serve --help`.'),
   new servingErrors.DevModelOptionsInvalidError('--layers 9 is out of range: the tiny preset has 2 layers (use 1 to 2).'),
+  new governanceErrors.DaoMissingError(3),
+  new governanceErrors.DaoExistsError(1, '0x5FbDB2315678afecb367f032d93F642f64180aa3'),
+  new governanceErrors.NotModelAdminError(1, '0x5FbDB2315678afecb367f032d93F642f64180aa3', '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'),
+  new governanceErrors.ProposalUnknownError('7', 'models 1, 2 each have one', ['Name the model: --model 1.']),
+  new governanceErrors.ProposalInvalidError('A params proposal needs at least one change.', 'Pass e.g. --price, --fee-share, --voting-period or --quorum.'),
+  new governanceErrors.ProposalStateError('Voting on proposal 7 of model 1 has not started: it starts after block 120, now 118.', 'Vote in 3 blocks (on the local chain: `modeldao chain mine --blocks 3`).'),
+  new governanceErrors.AlreadyVotedError('7 of model 1', '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', 'for'),
+  new governanceErrors.NoVotingPowerError('7 of model 1', '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', 120),
+  new governanceErrors.BelowProposalThresholdError('0x70997970C51812dc3A010C7d01b50e0d17dc79C8', 0n, 1000n),
+  new governanceErrors.NotAVersionProposalError('7 of model 1'),
+  new governanceErrors.NothingStakedError('0x70997970C51812dc3A010C7d01b50e0d17dc79C8', 'in any decided round'),
+  new governanceErrors.DescriptionUnreadableError('why.md', 'no such file'),
 ]
 
 describe('user-facing text', () => {
   it('every error class has a sample here (add one when you add an error)', () => {
-    const classes = [baseErrors, chainErrors, unitErrors, walletErrors, ipfsErrors, pinningErrors, modelErrors, shareErrors, servingErrors, { ToolNotFoundError, ContractRevertError }]
+    const classes = [baseErrors, chainErrors, unitErrors, walletErrors, ipfsErrors, pinningErrors, modelErrors, shareErrors, servingErrors, governanceErrors, { ToolNotFoundError, ContractRevertError }]
       .flatMap((module) => Object.values(module))
       .filter((value): value is typeof ModeldaoError => typeof value === 'function' && value.prototype instanceof ModeldaoError)
     const sampled = new Set(samples.map((error) => error.constructor))

@@ -34,7 +34,7 @@ export async function proposalStep(ctx: ModeldaoContext, step: 'queue' | 'execut
     if (status.eta !== undefined && status.time < status.eta) {
       throw new ProposalStateError(
         `${ref} is queued; it can be executed from ${new Date(status.eta * 1000).toISOString()} (in ${status.eta - status.time} s, chain time ${new Date(status.time * 1000).toISOString()}).`,
-        'Wait for the timelock delay (on the local chain: `modeldao chain advance <duration>`).',
+        'Wait for the timelock delay (on the local chain: `modeldao chain advance --time <duration>`).',
       )
     }
   }

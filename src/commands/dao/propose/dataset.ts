@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand, signerFlags } from '../../../cli/baseCommand.js'
-import { proposeFlags, proposedLines } from '../../../cli/governance.js'
+import { descriptionEditor, proposeFlags, proposedLines } from '../../../cli/governance.js'
 import { propose, type ProposeReturnType } from '../../../core/actions/dao/propose.js'
 import { readDescriptionFile } from '../../../core/governance/description.js'
 
@@ -35,6 +35,7 @@ export default class DaoProposeDataset extends BaseCommand<typeof DaoProposeData
         : { kind: 'dataset', dataset: { cid: flags.cid, name: flags.name!, license: flags.license, sizeBytes: BigInt(flags.size), descriptionCid: flags['description-cid'] } },
       description,
       rationale: flags.rationale,
+      edit: descriptionEditor(flags.edit, this.jsonEnabled()),
       onProgress: (e) => this.transactionProgress(e),
     })
     for (const line of proposedLines(result)) this.log(line)

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand, signerFlags } from '../../../cli/baseCommand.js'
 import { addressFlag } from '../../../cli/flags.js'
-import { proposeFlags, proposedLines } from '../../../cli/governance.js'
+import { descriptionEditor, proposeFlags, proposedLines } from '../../../cli/governance.js'
 import { propose, type ProposeReturnType } from '../../../core/actions/dao/propose.js'
 import { readDescriptionFile } from '../../../core/governance/description.js'
 import { parseTokenAmount, readToken } from '../../../core/shares/market.js'
@@ -70,6 +70,7 @@ export default class DaoProposeParams extends BaseCommand<typeof DaoProposeParam
       },
       description,
       rationale: flags.rationale,
+      edit: descriptionEditor(flags.edit, this.jsonEnabled()),
       onProgress: (e) => this.transactionProgress(e),
     })
     for (const line of proposedLines(result)) this.log(line)

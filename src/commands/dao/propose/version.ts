@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand, signerFlags } from '../../../cli/baseCommand.js'
-import { proposeFlags, proposedLines } from '../../../cli/governance.js'
+import { descriptionEditor, proposeFlags, proposedLines } from '../../../cli/governance.js'
 import { propose, type ProposeReturnType } from '../../../core/actions/dao/propose.js'
 import { readDescriptionFile } from '../../../core/governance/description.js'
 
@@ -13,7 +13,8 @@ export default class DaoProposeVersion extends BaseCommand<typeof DaoProposeVers
   async run(): Promise<ProposeReturnType> {
     const { flags } = this
     const description = flags['description-file'] ? await readDescriptionFile(flags['description-file']) : undefined
-    const result = await propose(this.ctx, { modelId: flags.model, content: { kind: 'version', manifestCid: flags.manifest }, description, rationale: flags.rationale, onProgress: (e) => this.transactionProgress(e) })
+    const result = await propose(this.ctx, { modelId: flags.model, content: { kind: 'version', manifestCid: flags.manifest }, description, rationale: flags.rationale,
+      edit: descriptionEditor(flags.edit, this.jsonEnabled()), onProgress: (e) => this.transactionProgress(e) })
     for (const line of proposedLines(result)) this.log(line)
     return result
   }

@@ -55,7 +55,7 @@ export async function castVote(ctx: ModeldaoContext, params: CastVoteParams): Pr
   if (status.state === 'pending') {
     throw new ProposalStateError(
       `Voting on proposal ${ref} has not started: it starts after block ${proposal.voteStart}, now ${status.block}.`,
-      `Vote in ${proposal.voteStart - status.block + 1} blocks (on the local chain: \`modeldao chain mine ${proposal.voteStart - status.block + 1}\`).`,
+      `Vote in ${proposal.voteStart - status.block + 1} blocks (on the local chain: \`modeldao chain mine --blocks ${proposal.voteStart - status.block + 1}\`).`,
     )
   }
   if (status.state !== 'active') {

@@ -33,6 +33,8 @@ export type ProposeParams = {
   description?: string | undefined
   /** Why, for the template's "Why" section (ignored with `description`). */
   rationale?: string | undefined
+  /** Lets the proposer edit the description before it is sent (the CLI opens an editor); returns the final text. */
+  edit?: ((draft: string) => Promise<string>) | undefined
   onProgress?: ((event: TransactionProgress) => void) | undefined
 }
 export type ProposeReturnType = {
@@ -85,6 +87,9 @@ export async function propose(ctx: ModeldaoContext, params: ProposeParams): Prom
     const words = describeActions(actions, dao.addresses, token).map((a) => a.text)
     description ??= await renderDescription('params', { modelId: dao.modelId, rationale: params.rationale, changes: words })
   }
+
+  if (params.edit) description = await params.edit(description)
+  if (!description.trim()) throw new ProposalInvalidError('The description is empty.', 'Write at least a `# Title` line.')
 
   const at = { address: dao.governor, abi: (await ctx.contract('ModelGovernor')).abi } as const
   const [threshold, votes] = await Promise.all([

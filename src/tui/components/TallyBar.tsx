@@ -1,0 +1,26 @@
+import { Text } from 'ink'
+import { color } from '../theme.js'
+
+/** For / against / abstain as a bar of `width` cells (+ - ~ when colours are off), with the quorum marked by |. */
+export function TallyBar({ votes, width, quorum }: { votes: { for: string; against: string; abstain: string }; width: number; quorum?: string | undefined }) {
+  const f = BigInt(votes.for)
+  const a = BigInt(votes.against)
+  const x = BigInt(votes.abstain)
+  const total = f + a + x
+  const scale = total === 0n ? 0n : total
+  const cells = (n: bigint) => (scale === 0n ? 0 : Number((n * BigInt(width)) / scale))
+  const cf = cells(f)
+  const ca = cells(a)
+  const cx = total === 0n ? 0 : width - cf - ca
+  const empty = width - cf - ca - cx
+  const reached = quorum !== undefined && f + x >= BigInt(quorum)
+  return (
+    <Text>
+      <Text color={color('for')}>{'+'.repeat(cf)}</Text>
+      <Text color={color('against')}>{'-'.repeat(ca)}</Text>
+      <Text color={color('abstain')}>{'~'.repeat(cx)}</Text>
+      <Text color={color('muted')}>{'·'.repeat(empty)}</Text>
+      {quorum !== undefined ? <Text color={reached ? color('success') : color('muted')}>{reached ? ' Q✓' : ' Q…'}</Text> : null}
+    </Text>
+  )
+}
