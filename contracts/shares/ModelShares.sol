@@ -11,6 +11,7 @@ import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol
 import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
 import {IERC6372} from "@openzeppelin/contracts/interfaces/IERC6372.sol";
 import {IModelShares} from "../interfaces/IModelShares.sol";
+import {AccountWord} from "./libraries/AccountWord.sol";
 
 /// @title ModelShares
 /// @notice ERC-1155 shares of AI models with a per-model fee pool (pull payments) and per-model votes with lazy,
@@ -50,16 +51,6 @@ contract ModelShares is IModelShares, ERC1155Supply, ERC2981, ReentrancyGuardTra
     /// @notice Largest change of the fee share per scheduled change, in basis points.
     uint16 public constant MAX_FEE_SHARE_STEP_BPS = 1_000;
 
-    /// @dev Account word layout: bits 0-199 fee correction (int200, two's complement), 200-247 block of the last
-    ///      change (uint48), 248-255 flags.
-    uint256 private constant CORRECTION_MASK = (1 << 200) - 1;
-    uint256 private constant LAST_CHANGE_SHIFT = 200;
-    uint256 private constant LAST_CHANGE_MASK = uint256(type(uint48).max) << LAST_CHANGE_SHIFT;
-    /// @dev Account flag: delegates to another account, stored in `_delegatee`.
-    uint256 private constant DELEGATES_AWAY = 1 << 248;
-    /// @dev Account flag: has (or had) votes delegated to it, stored in `_received`.
-    uint256 private constant RECEIVES = 1 << 249;
-
     struct Model {
         // slot 0: read by the payment contracts on every settle
         address admin;
@@ -87,9 +78,10 @@ contract ModelShares is IModelShares, ERC1155Supply, ERC2981, ReentrancyGuardTra
 
     /// @dev The one word kept per (id, account), written on every balance change of the account: fee correction
     ///      (|correction| <= MAX_CUMULATIVE_FEES * MAGNITUDE < 2**196 fits int200), block of the last change of its
-    ///      votes or correction, and flags (DELEGATES_AWAY, RECEIVES). Packed by hand: one SLOAD, one SSTORE.
+    ///      votes or correction, and flags (DELEGATES_AWAY, RECEIVES); see {AccountWord}. One SLOAD, one SSTORE.
+    ///      Wrapped in a struct so a function can hold a storage pointer to it (one slot computation per account).
     struct Account {
-        uint256 word;
+        AccountWord word;
     }
 
     /// @dev Per-element context of a balance move in `_update`.
@@ -412,7 +404,7 @@ contract ModelShares is IModelShares, ERC1155Supply, ERC2981, ReentrancyGuardTra
         // magnifiedPerShare * balance <= magnifiedPerShare * supply < 2**196 (see MAX_CUMULATIVE_FEES): the cast is lossless.
         // forge-lint: disable-next-line(unsafe-typecast)
         int256 magnified = int256(uint256(_pools[id].magnifiedPerShare) * balanceOf(account, id)) +
-            _correction(_accounts[id][account].word);
+            _accounts[id][account].word.correction();
         // The entitlement is non-negative by construction: corrections only ever offset, at the accumulator value of
         // the moment, shares that moved in or out, so the sum is the (non-negative) magnified fees earned.
         // forge-lint: disable-next-line(unsafe-typecast)
@@ -500,12 +492,12 @@ contract ModelShares is IModelShares, ERC1155Supply, ERC2981, ReentrancyGuardTra
         m.snapshot = _snapshotAtOrBefore(id, _pools[id].lastSnapshot, m.now_);
         // The account's own slot: archive its votes before its flags change, then flip DELEGATES_AWAY.
         Account storage slot = _accounts[id][account];
-        uint256 w = _touch(slot, id, account, m.now_, m.snapshot, m.value);
+        AccountWord w = _touch(slot, id, account, m.now_, m.snapshot, m.value);
         if (newDelegate == account) {
-            w &= ~DELEGATES_AWAY;
+            w = w.withDelegatesAway(false);
             delete _delegatee[id][account];
         } else {
-            w |= DELEGATES_AWAY;
+            w = w.withDelegatesAway(true);
             _delegatee[id][account] = newDelegate;
         }
         slot.word = w;
@@ -519,7 +511,7 @@ contract ModelShares is IModelShares, ERC1155Supply, ERC2981, ReentrancyGuardTra
 
     /// @inheritdoc IModelShares
     function delegates(uint256 id, address account) public view returns (address) {
-        return _accounts[id][account].word & DELEGATES_AWAY == 0 ? account : _delegatee[id][account];
+        return _accounts[id][account].word.delegatesAway() ? _delegatee[id][account] : account;
     }
 
     /// @inheritdoc IModelShares
@@ -531,9 +523,9 @@ contract ModelShares is IModelShares, ERC1155Supply, ERC2981, ReentrancyGuardTra
     function getPastVotes(uint256 id, address account, uint256 timepoint) external view returns (uint256) {
         uint48 t = _validatePastTimepoint(timepoint);
         if (!_snapshots[id][t]) revert ModelSharesSnapshotNotRegistered(id, timepoint);
-        uint256 w = _accounts[id][account].word;
+        AccountWord w = _accounts[id][account].word;
         // Unchanged since (at or before) the snapshot: the current value is the value at the end of block `t`.
-        if (t >= _lastChange(w)) return _votesOf(id, account, w, balanceOf(account, id));
+        if (t >= w.lastChange()) return _votesOf(id, account, w, balanceOf(account, id));
         // Changed after the snapshot: the first such change archived the value the snapshot saw.
         return _history[id][account].upperLookupRecent(t);
     }
@@ -555,14 +547,14 @@ contract ModelShares is IModelShares, ERC1155Supply, ERC2981, ReentrancyGuardTra
     }
 
     /// @dev Votes delegated to `account` by others (0 unless it ever received a delegation).
-    function _receivedOf(uint256 id, address account, uint256 w) private view returns (uint256) {
-        return w & RECEIVES == 0 ? 0 : _received[id][account];
+    function _receivedOf(uint256 id, address account, AccountWord w) private view returns (uint256) {
+        return w.receives() ? _received[id][account] : 0;
     }
 
     /// @dev Votes of `account` given its account word `w` and its balance.
-    function _votesOf(uint256 id, address account, uint256 w, uint256 balance) private view returns (uint256) {
+    function _votesOf(uint256 id, address account, AccountWord w, uint256 balance) private view returns (uint256) {
         uint256 votes = _receivedOf(id, account, w);
-        return w & DELEGATES_AWAY == 0 ? votes + balance : votes;
+        return w.delegatesAway() ? votes : votes + balance;
     }
 
     /// @dev Loads the word of (`id`, `account`) (at `slot`) before a change of its votes or correction in block
@@ -582,9 +574,9 @@ contract ModelShares is IModelShares, ERC1155Supply, ERC2981, ReentrancyGuardTra
         uint48 now_,
         uint48 snapshot,
         uint256 balance
-    ) private returns (uint256 w) {
+    ) private returns (AccountWord w) {
         w = slot.word;
-        uint48 last = _lastChange(w);
+        uint48 last = w.lastChange();
         if (last != now_) {
             // `last == 0`: never touched, so its votes were 0 all along and there is nothing to archive.
             if (last != 0 && last <= snapshot) {
@@ -592,33 +584,21 @@ contract ModelShares is IModelShares, ERC1155Supply, ERC2981, ReentrancyGuardTra
                 // forge-lint: disable-next-line(unsafe-typecast)
                 _history[id][account].push(last, uint208(_votesOf(id, account, w, balance)));
             }
-            w = (w & ~LAST_CHANGE_MASK) | (uint256(now_) << LAST_CHANGE_SHIFT);
+            w = w.withLastChange(now_);
         }
     }
 
     /// @dev Adds (`up`) or removes `m.value` votes delegated to `delegatee`, whose balance is `balance`.
     function _shiftReceived(Move memory m, address delegatee, bool up, uint256 balance) private {
         Account storage slot = _accounts[m.id][delegatee];
-        uint256 w = _touch(slot, m.id, delegatee, m.now_, m.snapshot, balance);
+        AccountWord w = _touch(slot, m.id, delegatee, m.now_, m.snapshot, balance);
         uint256 before = _receivedOf(m.id, delegatee, w);
-        uint256 own = w & DELEGATES_AWAY == 0 ? balance : 0;
+        uint256 own = w.delegatesAway() ? 0 : balance;
         // Removal: `before` includes the balances of all accounts delegating here, `m.value` among them.
         uint256 received = up ? before + m.value : before - m.value;
         _received[m.id][delegatee] = received;
-        slot.word = w | RECEIVES;
+        slot.word = w.withReceives(true);
         emit DelegateVotesChanged(m.id, delegatee, before + own, received + own);
-    }
-
-    function _lastChange(uint256 w) private pure returns (uint48) {
-        // Bits 200-247; the cast drops the flags above them.
-        // forge-lint: disable-next-line(unsafe-typecast)
-        return uint48(w >> LAST_CHANGE_SHIFT);
-    }
-
-    function _correction(uint256 w) private pure returns (int200) {
-        // Bits 0-199, stored as the two's complement of an int200 (see `_moveSide`).
-        // forge-lint: disable-next-line(unsafe-typecast)
-        return int200(uint200(w));
     }
 
     // ------------------------------------------------------------------- hooks
@@ -670,21 +650,18 @@ contract ModelShares is IModelShares, ERC1155Supply, ERC2981, ReentrancyGuardTra
         uint256 otherBalance
     ) private {
         Account storage slot = _accounts[m.id][account];
-        uint256 w = _touch(slot, m.id, account, m.now_, m.snapshot, before);
+        AccountWord w = _touch(slot, m.id, account, m.now_, m.snapshot, before);
         if (m.magnifiedPerShare != 0) {
-            // magnifiedPerShare * value <= magnifiedPerShare * supply < 2**196 (see MAX_CUMULATIVE_FEES): no overflow.
-            // The correction is an int200 in two's complement in the low 200 bits, so adding / subtracting modulo
-            // 2**200 (wrapping in uint256, then masking off what spilled into bit 200 and up) is exact int200
-            // arithmetic, and the result is again an entitlement minus magnifiedPerShare * balance, within +-2**196,
-            // so it never leaves the int200 range.
+            // Unchecked: magnifiedPerShare * value <= magnifiedPerShare * supply < 2**196 (see MAX_CUMULATIVE_FEES),
+            // no overflow. The correction arithmetic is modulo 2**200, i.e. exact int200 arithmetic, and the result is
+            // again an entitlement minus magnifiedPerShare * balance, within +-2**196: it never leaves the int200 range.
             unchecked {
                 uint256 delta = m.magnifiedPerShare * m.value;
-                uint256 c = out ? w + delta : w - delta;
-                w = (w & ~CORRECTION_MASK) | (c & CORRECTION_MASK);
+                w = out ? w.withCorrectionAdded(delta) : w.withCorrectionSubtracted(delta);
             }
         }
         slot.word = w;
-        if (w & DELEGATES_AWAY == 0) {
+        if (!w.delegatesAway()) {
             uint256 received = _receivedOf(m.id, account, w);
             // Unchecked: received + balance are this account's votes, never above the supply (<= MAX_SUPPLY).
             unchecked {
