@@ -4,9 +4,9 @@ pragma solidity ^0.8.24;
 import {ERC1155} from "@openzeppelin/contracts/token/ERC1155/ERC1155.sol";
 import {ERC2981} from "@openzeppelin/contracts/token/common/ERC2981.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IModelShares} from "../interfaces/IModelShares.sol";
-import {AccountWord} from "./libraries/AccountWord.sol";
 import {ModelFeePool} from "./extensions/ModelFeePool.sol";
 import {ShareAccounts} from "./extensions/ShareAccounts.sol";
 import {ShareVotes} from "./extensions/ShareVotes.sol";
@@ -23,6 +23,8 @@ import {ShareVotes} from "./extensions/ShareVotes.sol";
 ///      Every state-changing entry point is declared here, with its guard (`onlyAdmin`, `nonReentrant`) in sight,
 ///      and forwards to the extension that owns the state; the extensions' views are inherited as they are.
 contract ModelShares is IModelShares, ModelFeePool, ShareVotes, ERC2981, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
     /// @notice Largest royalty rate, in basis points (25%).
     uint96 public constant MAX_ROYALTY_BPS = 2_500;
     /// @notice Basis-point denominator.
@@ -259,22 +261,31 @@ contract ModelShares is IModelShares, ModelFeePool, ShareVotes, ERC2981, Reentra
 
     /// @inheritdoc IModelShares
     function depositFees(uint256 id, uint256 amount) external nonReentrant {
+        if (amount == 0) revert ModelSharesZeroAmount();
+        uint256 cumulative = _totalDeposited(id) + amount;
+        if (cumulative > MAX_CUMULATIVE_FEES) revert ModelSharesFeeCapExceeded(id, cumulative, MAX_CUMULATIVE_FEES);
         _depositFees(id, amount);
     }
 
     /// @inheritdoc IModelShares
     function depositFeesUpTo(uint256 id, uint256 amount) external nonReentrant returns (uint256 accepted) {
-        return _depositFeesUpTo(id, amount);
+        uint256 room = MAX_CUMULATIVE_FEES - _totalDeposited(id);
+        accepted = amount < room ? amount : room;
+        if (accepted != 0) _depositFees(id, accepted);
     }
 
     /// @inheritdoc IModelShares
     function claim(uint256 id) external nonReentrant returns (uint256 amount) {
-        return _claim(id);
+        amount = _settleClaim(id, msg.sender);
+        if (amount != 0) _paymentToken.safeTransfer(msg.sender, amount);
     }
 
     /// @inheritdoc IModelShares
     function claimMany(uint256[] calldata ids) external nonReentrant returns (uint256 total) {
-        return _claimMany(ids);
+        for (uint256 i; i < ids.length; ++i) {
+            total += _settleClaim(ids[i], msg.sender);
+        }
+        if (total != 0) _paymentToken.safeTransfer(msg.sender, total);
     }
 
     // ------------------------------------------------------------------- votes
@@ -336,25 +347,6 @@ contract ModelShares is IModelShares, ModelFeePool, ShareVotes, ERC2981, Reentra
                 if (to != address(0)) _moveSide(m, to, false, toAfter - m.value, toAfter, from, fromAfter);
             }
         }
-    }
-
-    /// @dev One side of a move: `account` sends (`out`) or receives `m.value` of `m.id`, its balance going from
-    ///      `before` to `after_`. `other` is the counterparty, whose balance at this step is `otherBalance`. Reads the
-    ///      account's word once, lets the votes (archive, stamp) and the fee pool (correction) update it, stores it
-    ///      once, then lets the votes emit or move the delegated counters.
-    function _moveSide(
-        Move memory m,
-        address account,
-        bool out,
-        uint256 before,
-        uint256 after_,
-        address other,
-        uint256 otherBalance
-    ) private {
-        Account storage slot = _accounts[m.id][account];
-        AccountWord w = _correctFees(_touchVotes(slot.word, m.id, account, m.now_, m.snapshot, before), m, out);
-        slot.word = w;
-        _moveVotes(m, account, w, out, before, after_, other, otherBalance);
     }
 
     /// @notice ERC-165: ERC-1155, ERC-1155 metadata, ERC-2981 and IModelShares.

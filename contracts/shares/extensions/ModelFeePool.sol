@@ -11,14 +11,15 @@ import {ShareAccounts} from "./ShareAccounts.sol";
 /// @notice The per-model fee pool of ModelShares: deposits in the deployment's single payment ERC-20, paid pro rata
 ///         to whoever held the shares when the fees arrived, claimed by pull payments.
 /// @dev The "magnified dividend per share" scheme: `IdHead.magnifiedPerShare` grows on every deposit and each
-///      (id, account) keeps a signed correction in its {AccountWord}, adjusted by {_correctFees} on every balance
+///      (id, account) keeps a signed correction in its {AccountWord}, adjusted by {_correctionDelta} on every balance
 ///      change, such that `magnifiedPerShare * balance + correction` is the account's magnified entitlement, which a
 ///      transfer never changes. Fee-on-transfer and rebasing payment tokens are not supported.
 ///
 ///      Owns the payment token, the deposit totals and the claimed amounts; shares the accumulator and the
-///      corrections through {ShareAccounts}. Its views are external here; its state-changing entry points are
-///      internal ({_depositFees}, {_depositFeesUpTo}, {_claim}, {_claimMany}), declared externally and guarded
-///      against reentrancy by the composing contract, which also calls {_correctFees} from its `_update`.
+///      corrections through {ShareAccounts}. Its views are external here. The composing contract declares the
+///      state-changing entry points, guarded against reentrancy, and keeps checks-effects-interactions in them:
+///      cap checks against {_totalDeposited}, then {_depositFees} (books, then pulls the tokens), or {_settleClaim}
+///      (books) before it pays out in `_paymentToken`. {_correctionDelta} runs inside every balance change.
 abstract contract ModelFeePool is ShareAccounts {
     using SafeERC20 for IERC20;
 
@@ -37,7 +38,8 @@ abstract contract ModelFeePool is ShareAccounts {
         uint112 totalDeposited; // <= MAX_CUMULATIVE_FEES < 2**100
     }
 
-    IERC20 private immutable _paymentToken;
+    /// @dev Read by the composing contract's entry points, which make the transfers.
+    IERC20 internal immutable _paymentToken;
 
     mapping(uint256 id => FeeTotals) private _totals;
     mapping(uint256 id => mapping(address account => uint256)) private _claimed;
@@ -69,37 +71,14 @@ abstract contract ModelFeePool is ShareAccounts {
         return (totals.totalDeposited, totals.carry);
     }
 
-    /// @dev {IModelShares-depositFees}: books `amount` into the pool of `id` and pulls it from the caller, or reverts.
+    /// @dev Fees deposited into the pool of `id` so far (<= MAX_CUMULATIVE_FEES).
+    function _totalDeposited(uint256 id) internal view returns (uint256) {
+        return _totals[id].totalDeposited;
+    }
+
+    /// @dev Books `amount` (> 0, within the cap: the caller checks) into the pool of `id` and pulls it from the
+    ///      caller.
     function _depositFees(uint256 id, uint256 amount) internal {
-        if (amount == 0) revert ModelSharesZeroAmount();
-        uint256 cumulative = _totals[id].totalDeposited + amount;
-        if (cumulative > MAX_CUMULATIVE_FEES) revert ModelSharesFeeCapExceeded(id, cumulative, MAX_CUMULATIVE_FEES);
-        _book(id, amount);
-    }
-
-    /// @dev {IModelShares-depositFeesUpTo}: books as much of `amount` as the cap leaves room for.
-    function _depositFeesUpTo(uint256 id, uint256 amount) internal returns (uint256 accepted) {
-        uint256 room = MAX_CUMULATIVE_FEES - _totals[id].totalDeposited;
-        accepted = amount < room ? amount : room;
-        if (accepted != 0) _book(id, accepted);
-    }
-
-    /// @dev {IModelShares-claim}: pays `msg.sender` what it can claim on `id` (effects before the transfer).
-    function _claim(uint256 id) internal returns (uint256 amount) {
-        amount = _settleClaim(id, msg.sender);
-        if (amount != 0) _paymentToken.safeTransfer(msg.sender, amount);
-    }
-
-    /// @dev {IModelShares-claimMany}: books every claim of `msg.sender`, then pays the total in one transfer.
-    function _claimMany(uint256[] calldata ids) internal returns (uint256 total) {
-        for (uint256 i; i < ids.length; ++i) {
-            total += _settleClaim(ids[i], msg.sender);
-        }
-        if (total != 0) _paymentToken.safeTransfer(msg.sender, total);
-    }
-
-    /// @dev Books `amount` (> 0, within the cap) into the pool of `id` and pulls it from the caller.
-    function _book(uint256 id, uint256 amount) private {
         uint256 supply = totalSupply(id);
         if (supply == 0) revert ModelSharesUnknownModel(id);
         FeeTotals storage totals = _totals[id];
@@ -119,8 +98,8 @@ abstract contract ModelFeePool is ShareAccounts {
         _paymentToken.safeTransferFrom(msg.sender, address(this), amount);
     }
 
-    /// @dev Books the claim of `account` on `id` (effects only) and returns the amount owed.
-    function _settleClaim(uint256 id, address account) private returns (uint256 amount) {
+    /// @dev Books the claim of `account` on `id` (effects only) and returns the amount owed; the caller pays it.
+    function _settleClaim(uint256 id, address account) internal returns (uint256 amount) {
         uint256 already = _claimed[id][account];
         amount = _accumulated(id, account) - already;
         if (amount != 0) {
@@ -141,17 +120,21 @@ abstract contract ModelFeePool is ShareAccounts {
         return uint256(magnified) / MAGNITUDE;
     }
 
-    /// @dev Hook for `_update`: the word `w` of an account that sends (`out`) or receives `m.value` of `m.id`, with
-    ///      its fee correction offset so that the move leaves the account's entitlement unchanged. The caller stores
-    ///      the result.
-    function _correctFees(AccountWord w, Move memory m, bool out) internal pure returns (AccountWord) {
-        if (m.magnifiedPerShare == 0) return w;
+    /// @inheritdoc ShareAccounts
+    /// @dev `magnifiedPerShare * value` when shares leave, its negation when they arrive: the move then leaves the
+    ///      account's entitlement `magnifiedPerShare * balance + correction` unchanged. Branch-free on purpose (see
+    ///      {ShareAccounts-_correctionDelta}).
+    function _correctionDelta(Move memory m, bool out) internal pure override returns (uint256 signed) {
         // Unchecked: magnifiedPerShare * value <= magnifiedPerShare * supply < 2**196 (see MAX_CUMULATIVE_FEES),
-        // no overflow. The correction arithmetic is modulo 2**200, i.e. exact int200 arithmetic, and the result is
-        // again an entitlement minus magnifiedPerShare * balance, within +-2**196: it never leaves the int200 range.
+        // no overflow. The negation is modulo 2**256, and the caller adds modulo 2**200: an exact int200 subtraction,
+        // whose result is again an entitlement minus magnifiedPerShare * balance, within +-2**196, so it never
+        // leaves the int200 range. A zero accumulator (a fresh id) gives zero.
         unchecked {
             uint256 delta = m.magnifiedPerShare * m.value;
-            return out ? w.withCorrectionAdded(delta) : w.withCorrectionSubtracted(delta);
+            // `out` as +1, otherwise -1 (2**256 - 1): delta or -delta modulo 2**256, without a jump.
+            assembly ("memory-safe") {
+                signed := mul(delta, sub(shl(1, iszero(iszero(out))), 1))
+            }
         }
     }
 }

@@ -42,4 +42,12 @@ abstract contract ShareAccounts is IModelShares, ERC1155Supply {
 
     /// @dev The admin of model `id`; `address(0)` if there is no such model.
     function _adminOf(uint256 id) internal view virtual returns (address);
+
+    /// @dev The fee pool's part of one side of a move: what to add (modulo 2**256, so possibly a negative amount in
+    ///      two's complement) to the fee correction of an account that sends (`out`) or receives `m.value` of `m.id`.
+    ///      Implemented by {ModelFeePool}; applied by {ShareVotes-_moveSide} with
+    ///      {AccountWordLibrary-withCorrectionAdded} between the one load and the one store of the account's word.
+    ///      The implementation must stay one basic block (no branch, no internal call): the optimizer then inlines
+    ///      it, where a call would cost ~80 gas per side of every transfer.
+    function _correctionDelta(Move memory m, bool out) internal pure virtual returns (uint256);
 }

@@ -22,8 +22,8 @@ import {ShareAccounts} from "./ShareAccounts.sol";
 ///      Owns delegation, received votes, history, the snapshot registry and the snapshotter; shares the last-change
 ///      block, the delegation flags and the latest snapshot through {ShareAccounts}. Its views are external here;
 ///      its state-changing entry points are internal ({_delegate}, {_registerSnapshot}, {_setSnapshotter}) and
-///      declared externally by the composing contract, which also calls {_touchVotes} and {_moveVotes} from its
-///      `_update` and implements {_adminOf} and {_createdAt}.
+///      declared externally by the composing contract, which also calls {_moveSide} from its `_update` and
+///      implements {_adminOf} and {_createdAt}.
 abstract contract ShareVotes is ShareAccounts {
     using Checkpoints for Checkpoints.Trace208;
 
@@ -209,7 +209,7 @@ abstract contract ShareVotes is ShareAccounts {
         uint48 now_,
         uint48 snapshot,
         uint256 balance
-    ) internal returns (AccountWord) {
+    ) private returns (AccountWord) {
         uint48 last = w.lastChange();
         if (last != now_) {
             // `last == 0`: never touched, so its votes were 0 all along and there is nothing to archive.
@@ -236,20 +236,25 @@ abstract contract ShareVotes is ShareAccounts {
         emit DelegateVotesChanged(m.id, delegatee, before + own, received + own);
     }
 
-    /// @dev Hook for `_update`, after the account's word `w` went through {_touchVotes} and was stored: emits the
-    ///      vote change of `account`, which sends (`out`) or receives `m.value` of `m.id`, its balance going from
-    ///      `before` to `after_`, or moves that value between the counters of its delegate. `other` is the
-    ///      counterparty, whose balance at this step is `otherBalance`.
-    function _moveVotes(
+    /// @dev One side of a balance move, for `_update`: `account` sends (`out`) or receives `m.value` of `m.id`, its
+    ///      balance going from `before` to `after_`; `other` is the counterparty, whose balance at this step is
+    ///      `otherBalance`. Loads the account's word once, archives and stamps its votes ({_touchVotes}), offsets its
+    ///      fee correction by the fee pool's {ShareAccounts-_correctionDelta}, stores the word once, then emits the vote
+    ///      change or moves the value between its delegate's counters.
+    function _moveSide(
         Move memory m,
         address account,
-        AccountWord w,
         bool out,
         uint256 before,
         uint256 after_,
         address other,
         uint256 otherBalance
     ) internal {
+        Account storage slot = _accounts[m.id][account];
+        AccountWord w = _touchVotes(slot.word, m.id, account, m.now_, m.snapshot, before).withCorrectionAdded(
+            _correctionDelta(m, out)
+        );
+        slot.word = w;
         if (!w.delegatesAway()) {
             uint256 received = _receivedOf(m.id, account, w);
             // Unchecked: received + balance are this account's votes, never above the supply (<= MAX_SUPPLY).
