@@ -2,42 +2,29 @@
 pragma solidity ^0.8.24;
 
 import {ERC1155} from "@openzeppelin/contracts/token/ERC1155/ERC1155.sol";
-import {ERC1155Supply} from "@openzeppelin/contracts/token/ERC1155/extensions/ERC1155Supply.sol";
 import {ERC2981} from "@openzeppelin/contracts/token/common/ERC2981.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
-import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
-import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
-import {IERC6372} from "@openzeppelin/contracts/interfaces/IERC6372.sol";
 import {IModelShares} from "../interfaces/IModelShares.sol";
+import {ModelFeePool} from "./extensions/ModelFeePool.sol";
+import {ShareAccounts} from "./extensions/ShareAccounts.sol";
+import {ShareVotes} from "./extensions/ShareVotes.sol";
 
 /// @title ModelShares
 /// @notice ERC-1155 shares of AI models with a per-model fee pool (pull payments) and per-model votes with lazy,
 ///         snapshot-on-demand history. One payment ERC-20 per deployment. See {IModelShares} for the dust bound, the
 ///         delegation default and the snapshot rule.
-/// @dev Fee accounting is the "magnified dividend per share" scheme: `magnifiedPerShare` grows on every deposit and
-///      each (id, account) keeps a signed correction, adjusted in `_update`, such that
-///      `magnifiedPerShare * balance + correction` is the account's magnified entitlement, which a transfer never
-///      changes. Fee-on-transfer and rebasing payment tokens are not supported.
+/// @dev The model registry and its admin functions, composed with two extensions over one ERC-1155 ledger:
+///      {ModelFeePool} (deposits, claims, fee corrections) and {ShareVotes} (delegation, votes, snapshots). Both keep
+///      their per-transfer state in the packed words of {ShareAccounts}; `_update` runs OZ's balance update first and
+///      then the extensions' hooks, reading and writing each word once.
 ///
-///      Votes are implicit where possible: an account that did not delegate away votes with its balance, plus (only
-///      if it ever received a delegation) the balances delegated to it, kept in `_received`. History is written
-///      lazily: each (id, account) stamps the block of its last change in the same slot as its fee correction, and a
-///      change archives the previous value into `_history` only if a registered snapshot of the id lies in
-///      `[lastChange, now)`. Every registered snapshot can therefore be answered exactly; other timepoints cannot.
-contract ModelShares is IModelShares, ERC1155Supply, ERC2981, ReentrancyGuardTransient {
+///      Every state-changing entry point is declared here, with its guard (`onlyAdmin`, `nonReentrant`) in sight,
+///      and forwards to the extension that owns the state; the extensions' views are inherited as they are.
+contract ModelShares is IModelShares, ModelFeePool, ShareVotes, ERC2981, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
-    using Checkpoints for Checkpoints.Trace208;
 
-    /// @notice Fixed-point magnitude of the fee-per-share accumulator.
-    uint256 public constant MAGNITUDE = 2 ** 96;
-    /// @notice Largest share supply of one model (< MAGNITUDE, which keeps the carry below one base unit).
-    uint256 public constant MAX_SUPPLY = 2 ** 96 - 1;
-    /// @notice Largest cumulative fee amount one model may ever receive. With MAGNITUDE it bounds every magnified
-    ///         quantity (accumulator * supply, entitlements, corrections) by `MAX_CUMULATIVE_FEES * MAGNITUDE < 2**196`,
-    ///         so the accumulator fits in uint208 and each correction in int200.
-    uint256 public constant MAX_CUMULATIVE_FEES = 2 ** 100 - 1;
     /// @notice Largest royalty rate, in basis points (25%).
     uint96 public constant MAX_ROYALTY_BPS = 2_500;
     /// @notice Basis-point denominator.
@@ -49,16 +36,6 @@ contract ModelShares is IModelShares, ERC1155Supply, ERC2981, ReentrancyGuardTra
     uint48 public constant FEE_SHARE_QUOTE_GRACE = 7 days;
     /// @notice Largest change of the fee share per scheduled change, in basis points.
     uint16 public constant MAX_FEE_SHARE_STEP_BPS = 1_000;
-
-    /// @dev Account word layout: bits 0-199 fee correction (int200, two's complement), 200-247 block of the last
-    ///      change (uint48), 248-255 flags.
-    uint256 private constant CORRECTION_MASK = (1 << 200) - 1;
-    uint256 private constant LAST_CHANGE_SHIFT = 200;
-    uint256 private constant LAST_CHANGE_MASK = uint256(type(uint48).max) << LAST_CHANGE_SHIFT;
-    /// @dev Account flag: delegates to another account, stored in `_delegatee`.
-    uint256 private constant DELEGATES_AWAY = 1 << 248;
-    /// @dev Account flag: has (or had) votes delegated to it, stored in `_received`.
-    uint256 private constant RECEIVES = 1 << 249;
 
     struct Model {
         // slot 0: read by the payment contracts on every settle
@@ -76,54 +53,16 @@ contract ModelShares is IModelShares, ERC1155Supply, ERC2981, ReentrancyGuardTra
         string manifestCid;
     }
 
-    struct FeePool {
-        // slot 0: read by every transfer
-        uint208 magnifiedPerShare; // <= MAX_CUMULATIVE_FEES * MAGNITUDE < 2**196
-        uint48 lastSnapshot; // latest registered snapshot, 0 if none
-        // slot 1
-        uint96 carry; // < supply <= MAX_SUPPLY < 2**96
-        uint112 totalDeposited; // <= MAX_CUMULATIVE_FEES < 2**100
-    }
-
-    /// @dev The one word kept per (id, account), written on every balance change of the account: fee correction
-    ///      (|correction| <= MAX_CUMULATIVE_FEES * MAGNITUDE < 2**196 fits int200), block of the last change of its
-    ///      votes or correction, and flags (DELEGATES_AWAY, RECEIVES). Packed by hand: one SLOAD, one SSTORE.
-    struct Account {
-        uint256 word;
-    }
-
-    /// @dev Per-element context of a balance move in `_update`.
-    struct Move {
-        uint256 id;
-        uint256 value;
-        uint256 magnifiedPerShare;
-        uint48 now_;
-        uint48 snapshot; // latest registered snapshot at or before now_, 0 if none
-    }
-
-    IERC20 private immutable _paymentToken;
     /// @notice Human-readable collection name.
     string public name;
 
     uint256 private _modelCount;
     mapping(uint256 id => Model) private _models;
-    mapping(uint256 id => FeePool) private _pools;
-    mapping(uint256 id => mapping(address account => Account)) private _accounts;
-    mapping(uint256 id => mapping(address account => uint256)) private _claimed;
-    mapping(uint256 id => mapping(address account => address)) private _delegatee;
-    mapping(uint256 id => mapping(address delegatee => uint256)) private _received;
-    mapping(uint256 id => mapping(address account => Checkpoints.Trace208)) private _history;
-    mapping(uint256 id => mapping(uint256 timepoint => bool)) private _snapshots;
-    /// @dev Registered snapshots of each id in ascending order (future ones included).
-    mapping(uint256 id => uint48[]) private _snapshotList;
     mapping(uint256 id => address) private _pendingAdmin;
-    mapping(uint256 id => address) private _snapshotter;
 
     /// @param paymentToken_ The single ERC-20 in which fees are paid (no fee-on-transfer / rebasing tokens).
     /// @param name_ Collection name, informational.
-    constructor(IERC20 paymentToken_, string memory name_) ERC1155("") {
-        if (address(paymentToken_) == address(0)) revert ModelSharesInvalidPaymentToken();
-        _paymentToken = paymentToken_;
+    constructor(IERC20 paymentToken_, string memory name_) ERC1155("") ModelFeePool(paymentToken_) {
         name = name_;
     }
 
@@ -199,13 +138,7 @@ contract ModelShares is IModelShares, ERC1155Supply, ERC2981, ReentrancyGuardTra
 
     /// @inheritdoc IModelShares
     function setSnapshotter(uint256 id, address snapshotter) external onlyAdmin(id) {
-        _snapshotter[id] = snapshotter;
-        emit SnapshotterChanged(id, snapshotter);
-    }
-
-    /// @inheritdoc IModelShares
-    function snapshotterOf(uint256 id) external view returns (address) {
-        return _snapshotter[id];
+        _setSnapshotter(id, snapshotter);
     }
 
     /// @inheritdoc IModelShares
@@ -250,11 +183,6 @@ contract ModelShares is IModelShares, ERC1155Supply, ERC2981, ReentrancyGuardTra
         if (receiver == address(0)) revert ModelSharesZeroAddress();
         _setTokenRoyalty(id, receiver, _models[id].royaltyBps);
         emit RoyaltyReceiverChanged(id, receiver);
-    }
-
-    /// @inheritdoc IModelShares
-    function paymentToken() external view returns (IERC20) {
-        return _paymentToken;
     }
 
     /// @inheritdoc IModelShares
@@ -334,53 +262,16 @@ contract ModelShares is IModelShares, ERC1155Supply, ERC2981, ReentrancyGuardTra
     /// @inheritdoc IModelShares
     function depositFees(uint256 id, uint256 amount) external nonReentrant {
         if (amount == 0) revert ModelSharesZeroAmount();
-        uint256 cumulative = _pools[id].totalDeposited + amount;
+        uint256 cumulative = _totalDeposited(id) + amount;
         if (cumulative > MAX_CUMULATIVE_FEES) revert ModelSharesFeeCapExceeded(id, cumulative, MAX_CUMULATIVE_FEES);
         _depositFees(id, amount);
     }
 
     /// @inheritdoc IModelShares
     function depositFeesUpTo(uint256 id, uint256 amount) external nonReentrant returns (uint256 accepted) {
-        uint256 room = MAX_CUMULATIVE_FEES - _pools[id].totalDeposited;
+        uint256 room = MAX_CUMULATIVE_FEES - _totalDeposited(id);
         accepted = amount < room ? amount : room;
         if (accepted != 0) _depositFees(id, accepted);
-    }
-
-    /// @dev Books `amount` (> 0, within the cap) into the pool of `id` and pulls it from the caller.
-    function _depositFees(uint256 id, uint256 amount) private {
-        uint256 supply = totalSupply(id);
-        if (supply == 0) revert ModelSharesUnknownModel(id);
-        FeePool storage pool = _pools[id];
-        uint256 cumulative = pool.totalDeposited + amount;
-        // amount <= MAX_CUMULATIVE_FEES < 2**100, so amount * 2**96 + carry < 2**197 cannot overflow.
-        uint256 magnified = amount * MAGNITUDE + pool.carry;
-        // supply * magnifiedPerShare + carry == totalDeposited * MAGNITUDE after every deposit, so the accumulator
-        // stays <= MAX_CUMULATIVE_FEES * MAGNITUDE < 2**196 and fits uint208; carry < supply <= MAX_SUPPLY < 2**96;
-        // cumulative <= MAX_CUMULATIVE_FEES < 2**100 fits uint112.
-        // forge-lint: disable-next-line(unsafe-typecast)
-        pool.magnifiedPerShare += uint208(magnified / supply);
-        // forge-lint: disable-next-line(unsafe-typecast)
-        pool.carry = uint96(magnified % supply);
-        // forge-lint: disable-next-line(unsafe-typecast)
-        pool.totalDeposited = uint112(cumulative);
-        emit FeesDeposited(id, msg.sender, amount);
-        _paymentToken.safeTransferFrom(msg.sender, address(this), amount);
-    }
-
-    /// @inheritdoc IModelShares
-    function claimable(uint256 id, address account) public view returns (uint256) {
-        return _accumulated(id, account) - _claimed[id][account];
-    }
-
-    /// @inheritdoc IModelShares
-    function claimed(uint256 id, address account) external view returns (uint256) {
-        return _claimed[id][account];
-    }
-
-    /// @inheritdoc IModelShares
-    function feePool(uint256 id) external view returns (uint256 totalDeposited, uint256 carry) {
-        FeePool storage pool = _pools[id];
-        return (pool.totalDeposited, pool.carry);
     }
 
     /// @inheritdoc IModelShares
@@ -397,228 +288,28 @@ contract ModelShares is IModelShares, ERC1155Supply, ERC2981, ReentrancyGuardTra
         if (total != 0) _paymentToken.safeTransfer(msg.sender, total);
     }
 
-    /// @dev Books the claim of `account` on `id` (effects only) and returns the amount owed.
-    function _settleClaim(uint256 id, address account) private returns (uint256 amount) {
-        uint256 already = _claimed[id][account];
-        amount = _accumulated(id, account) - already;
-        if (amount != 0) {
-            _claimed[id][account] = already + amount;
-            emit FeesClaimed(id, account, amount);
-        }
-    }
-
-    /// @dev Total fees of `id` ever earned by `account` (claimed or not), rounded down.
-    function _accumulated(uint256 id, address account) private view returns (uint256) {
-        // magnifiedPerShare * balance <= magnifiedPerShare * supply < 2**196 (see MAX_CUMULATIVE_FEES): the cast is lossless.
-        // forge-lint: disable-next-line(unsafe-typecast)
-        int256 magnified = int256(uint256(_pools[id].magnifiedPerShare) * balanceOf(account, id)) +
-            _correction(_accounts[id][account].word);
-        // The entitlement is non-negative by construction: corrections only ever offset, at the accumulator value of
-        // the moment, shares that moved in or out, so the sum is the (non-negative) magnified fees earned.
-        // forge-lint: disable-next-line(unsafe-typecast)
-        return uint256(magnified) / MAGNITUDE;
-    }
-
     // ------------------------------------------------------------------- votes
-
-    /// @inheritdoc IERC6372
-    function clock() public view returns (uint48) {
-        return Time.blockNumber();
-    }
-
-    /// @inheritdoc IERC6372
-    // solhint-disable-next-line func-name-mixedcase
-    function CLOCK_MODE() external pure returns (string memory) {
-        return "mode=blocknumber&from=default";
-    }
 
     /// @inheritdoc IModelShares
     function registerSnapshot(uint256 id, uint48 timepoint) external {
-        address admin = _models[id].admin;
-        if (admin == address(0)) revert ModelSharesUnknownModel(id);
-        // Restricted: each snapshot makes the next change of every account archive its votes (~3x transfer gas).
-        if (msg.sender != admin && msg.sender != _snapshotter[id]) revert ModelSharesUnauthorizedSnapshot(id, msg.sender);
-        uint48 now_ = clock();
-        if (timepoint < now_) revert ModelSharesPastSnapshot(timepoint, now_);
-        if (_snapshots[id][timepoint]) return;
-        _snapshots[id][timepoint] = true;
-        uint48[] storage list = _snapshotList[id];
-        FeePool storage pool = _pools[id];
-        uint48 last = pool.lastSnapshot;
-        if (timepoint > last) {
-            pool.lastSnapshot = timepoint;
-            list.push(timepoint);
-        } else {
-            // Earlier than a pending future snapshot (the voting delay was shortened): insert in order. Only the
-            // pending snapshots (those >= now) move, so the shift is bounded by the open proposals.
-            uint256 i = list.length;
-            list.push(last);
-            while (i > 0 && list[i - 1] > timepoint) {
-                list[i] = list[i - 1];
-                --i;
-            }
-            list[i] = timepoint;
-        }
-        emit SnapshotRegistered(id, timepoint);
-    }
-
-    /// @dev The latest registered snapshot of `id` at or before block `now_` (0 if none). Reads the list only while
-    ///      a future snapshot is pending; otherwise it is `lastSnapshot`, already loaded with the pool's first slot.
-    function _snapshotAtOrBefore(uint256 id, uint48 lastSnapshot, uint48 now_) private view returns (uint48) {
-        if (lastSnapshot <= now_) return lastSnapshot;
-        uint48[] storage list = _snapshotList[id];
-        // Pending snapshots are the last entries of the list: walk back from the end.
-        for (uint256 i = list.length; i > 0; --i) {
-            uint48 s = list[i - 1];
-            if (s <= now_) return s;
-        }
-        return 0;
-    }
-
-    /// @inheritdoc IModelShares
-    function isSnapshot(uint256 id, uint256 timepoint) external view returns (bool) {
-        return _snapshots[id][timepoint];
-    }
-
-    /// @inheritdoc IModelShares
-    function latestSnapshot(uint256 id) external view returns (uint48) {
-        return _pools[id].lastSnapshot;
+        _registerSnapshot(id, timepoint);
     }
 
     /// @inheritdoc IModelShares
     function delegate(uint256 id, address delegatee) external {
-        if (_models[id].admin == address(0)) revert ModelSharesUnknownModel(id);
-        address account = msg.sender;
-        address oldDelegate = delegates(id, account);
-        address newDelegate = delegatee == address(0) ? account : delegatee;
-        emit DelegateChanged(id, account, oldDelegate, newDelegate);
-        if (oldDelegate == newDelegate) return;
-        Move memory m;
-        m.id = id;
-        m.value = balanceOf(account, id);
-        m.now_ = clock();
-        m.snapshot = _snapshotAtOrBefore(id, _pools[id].lastSnapshot, m.now_);
-        // The account's own slot: archive its votes before its flags change, then flip DELEGATES_AWAY.
-        Account storage slot = _accounts[id][account];
-        uint256 w = _touch(slot, id, account, m.now_, m.snapshot, m.value);
-        if (newDelegate == account) {
-            w &= ~DELEGATES_AWAY;
-            delete _delegatee[id][account];
-        } else {
-            w |= DELEGATES_AWAY;
-            _delegatee[id][account] = newDelegate;
-        }
-        slot.word = w;
-        if (m.value == 0) return;
-        uint256 received = _receivedOf(id, account, w);
-        if (oldDelegate == account) emit DelegateVotesChanged(id, account, received + m.value, received);
-        else _shiftReceived(m, oldDelegate, false, balanceOf(oldDelegate, id));
-        if (newDelegate == account) emit DelegateVotesChanged(id, account, received, received + m.value);
-        else _shiftReceived(m, newDelegate, true, balanceOf(newDelegate, id));
+        _delegate(id, delegatee);
     }
 
-    /// @inheritdoc IModelShares
-    function delegates(uint256 id, address account) public view returns (address) {
-        return _accounts[id][account].word & DELEGATES_AWAY == 0 ? account : _delegatee[id][account];
+    // ------------------------------------------------------- extension hooks
+
+    /// @inheritdoc ShareAccounts
+    function _adminOf(uint256 id) internal view override returns (address) {
+        return _models[id].admin;
     }
 
-    /// @inheritdoc IModelShares
-    function getVotes(uint256 id, address account) external view returns (uint256) {
-        return _votesOf(id, account, _accounts[id][account].word, balanceOf(account, id));
-    }
-
-    /// @inheritdoc IModelShares
-    function getPastVotes(uint256 id, address account, uint256 timepoint) external view returns (uint256) {
-        uint48 t = _validatePastTimepoint(timepoint);
-        if (!_snapshots[id][t]) revert ModelSharesSnapshotNotRegistered(id, timepoint);
-        uint256 w = _accounts[id][account].word;
-        // Unchanged since (at or before) the snapshot: the current value is the value at the end of block `t`.
-        if (t >= _lastChange(w)) return _votesOf(id, account, w, balanceOf(account, id));
-        // Changed after the snapshot: the first such change archived the value the snapshot saw.
-        return _history[id][account].upperLookupRecent(t);
-    }
-
-    /// @inheritdoc IModelShares
-    function getPastTotalSupply(uint256 id, uint256 timepoint) external view returns (uint256) {
-        uint48 t = _validatePastTimepoint(timepoint);
-        uint48 createdAt = _models[id].createdAt;
-        // Supply is fixed at creation: the whole supply exists from the creation block on.
-        return createdAt != 0 && t >= createdAt ? totalSupply(id) : 0;
-    }
-
-    function _validatePastTimepoint(uint256 timepoint) private view returns (uint48) {
-        uint48 current = clock();
-        if (timepoint >= current) revert ModelSharesFutureLookup(timepoint, current);
-        // timepoint < current <= type(uint48).max, so the cast is lossless.
-        // forge-lint: disable-next-line(unsafe-typecast)
-        return uint48(timepoint);
-    }
-
-    /// @dev Votes delegated to `account` by others (0 unless it ever received a delegation).
-    function _receivedOf(uint256 id, address account, uint256 w) private view returns (uint256) {
-        return w & RECEIVES == 0 ? 0 : _received[id][account];
-    }
-
-    /// @dev Votes of `account` given its account word `w` and its balance.
-    function _votesOf(uint256 id, address account, uint256 w, uint256 balance) private view returns (uint256) {
-        uint256 votes = _receivedOf(id, account, w);
-        return w & DELEGATES_AWAY == 0 ? votes + balance : votes;
-    }
-
-    /// @dev Loads the word of (`id`, `account`) (at `slot`) before a change of its votes or correction in block
-    ///      `now_`. If this is its first change in this block and a registered snapshot lies in [lastChange, now_],
-    ///      the votes it had until now are archived under `lastChange`, the block they were set in. `snapshot` is the
-    ///      latest registered one at or before `now_` (future snapshots may be registered too; they are not due yet),
-    ///      so if any registered snapshot lies in [lastChange, now_) this one does too. A snapshot equal to `now_`
-    ///      needs no archive (it reads the
-    ///      end of this block, i.e. the live value) but gets one anyway: harmless, since the archived value held over
-    ///      the whole of [lastChange, now_). `balance` is the account's balance before the change. Returns the word
-    ///      stamped with `now_`; the caller stores it.
-    ///      Block 0 (genesis) holds no transactions, so a snapshot of 0 safely means "none".
-    function _touch(
-        Account storage slot,
-        uint256 id,
-        address account,
-        uint48 now_,
-        uint48 snapshot,
-        uint256 balance
-    ) private returns (uint256 w) {
-        w = slot.word;
-        uint48 last = _lastChange(w);
-        if (last != now_) {
-            // `last == 0`: never touched, so its votes were 0 all along and there is nothing to archive.
-            if (last != 0 && last <= snapshot) {
-                // Votes never exceed the supply (<= MAX_SUPPLY < 2**208), so the cast is lossless.
-                // forge-lint: disable-next-line(unsafe-typecast)
-                _history[id][account].push(last, uint208(_votesOf(id, account, w, balance)));
-            }
-            w = (w & ~LAST_CHANGE_MASK) | (uint256(now_) << LAST_CHANGE_SHIFT);
-        }
-    }
-
-    /// @dev Adds (`up`) or removes `m.value` votes delegated to `delegatee`, whose balance is `balance`.
-    function _shiftReceived(Move memory m, address delegatee, bool up, uint256 balance) private {
-        Account storage slot = _accounts[m.id][delegatee];
-        uint256 w = _touch(slot, m.id, delegatee, m.now_, m.snapshot, balance);
-        uint256 before = _receivedOf(m.id, delegatee, w);
-        uint256 own = w & DELEGATES_AWAY == 0 ? balance : 0;
-        // Removal: `before` includes the balances of all accounts delegating here, `m.value` among them.
-        uint256 received = up ? before + m.value : before - m.value;
-        _received[m.id][delegatee] = received;
-        slot.word = w | RECEIVES;
-        emit DelegateVotesChanged(m.id, delegatee, before + own, received + own);
-    }
-
-    function _lastChange(uint256 w) private pure returns (uint48) {
-        // Bits 200-247; the cast drops the flags above them.
-        // forge-lint: disable-next-line(unsafe-typecast)
-        return uint48(w >> LAST_CHANGE_SHIFT);
-    }
-
-    function _correction(uint256 w) private pure returns (int200) {
-        // Bits 0-199, stored as the two's complement of an int200 (see `_moveSide`).
-        // forge-lint: disable-next-line(unsafe-typecast)
-        return int200(uint200(w));
+    /// @inheritdoc ShareVotes
+    function _createdAt(uint256 id) internal view override returns (uint48) {
+        return _models[id].createdAt;
     }
 
     // ------------------------------------------------------------------- hooks
@@ -641,9 +332,9 @@ contract ModelShares is IModelShares, ERC1155Supply, ERC2981, ReentrancyGuardTra
             for (uint256 j = i + 1; j < ids.length; ++j) {
                 if (ids[j] == m.id) later += values[j];
             }
-            FeePool storage pool = _pools[m.id];
-            m.magnifiedPerShare = pool.magnifiedPerShare;
-            m.snapshot = _snapshotAtOrBefore(m.id, pool.lastSnapshot, m.now_);
+            IdHead storage head = _heads[m.id];
+            m.magnifiedPerShare = head.magnifiedPerShare;
+            m.snapshot = _snapshotAtOrBefore(m.id, head.lastSnapshot, m.now_);
             // Balances after this element: OZ already applied the `later` amount of the rest of the batch.
             // Unchecked: OZ applied these very moves, so `to` holds at least `later + value`, and every balance
             // rebuilt here is one `from` or `to` really had, <= supply <= MAX_SUPPLY.
@@ -655,45 +346,6 @@ contract ModelShares is IModelShares, ERC1155Supply, ERC2981, ReentrancyGuardTra
                 }
                 if (to != address(0)) _moveSide(m, to, false, toAfter - m.value, toAfter, from, fromAfter);
             }
-        }
-    }
-
-    /// @dev One side of a move: `account` sends (`out`) or receives `m.value` of `m.id`, its balance going from
-    ///      `before` to `after_`. `other` is the counterparty, whose balance at this step is `otherBalance`.
-    function _moveSide(
-        Move memory m,
-        address account,
-        bool out,
-        uint256 before,
-        uint256 after_,
-        address other,
-        uint256 otherBalance
-    ) private {
-        Account storage slot = _accounts[m.id][account];
-        uint256 w = _touch(slot, m.id, account, m.now_, m.snapshot, before);
-        if (m.magnifiedPerShare != 0) {
-            // magnifiedPerShare * value <= magnifiedPerShare * supply < 2**196 (see MAX_CUMULATIVE_FEES): no overflow.
-            // The correction is an int200 in two's complement in the low 200 bits, so adding / subtracting modulo
-            // 2**200 (wrapping in uint256, then masking off what spilled into bit 200 and up) is exact int200
-            // arithmetic, and the result is again an entitlement minus magnifiedPerShare * balance, within +-2**196,
-            // so it never leaves the int200 range.
-            unchecked {
-                uint256 delta = m.magnifiedPerShare * m.value;
-                uint256 c = out ? w + delta : w - delta;
-                w = (w & ~CORRECTION_MASK) | (c & CORRECTION_MASK);
-            }
-        }
-        slot.word = w;
-        if (w & DELEGATES_AWAY == 0) {
-            uint256 received = _receivedOf(m.id, account, w);
-            // Unchecked: received + balance are this account's votes, never above the supply (<= MAX_SUPPLY).
-            unchecked {
-                emit DelegateVotesChanged(m.id, account, received + before, received + after_);
-            }
-        } else {
-            address d = _delegatee[m.id][account];
-            uint256 dBalance = d == other ? otherBalance : balanceOf(d, m.id);
-            _shiftReceived(m, d, !out, dBalance);
         }
     }
 
