@@ -22,9 +22,9 @@ const palette = {
 
 export type ThemeColor = keyof typeof palette
 
-/** The Ink colour for a meaning, or undefined under NO_COLOR. */
-export function color(meaning: ThemeColor): string | undefined {
-  return noColor() ? undefined : palette[meaning]
+/** Props that colour an Ink `<Text>` by meaning (`<Text {...paint('error')}>`); none under NO_COLOR. */
+export function paint(meaning: ThemeColor): { color?: string } {
+  return noColor() ? {} : { color: palette[meaning] }
 }
 
 /** The meaning a proposal state is shown with. */

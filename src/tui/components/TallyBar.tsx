@@ -1,5 +1,5 @@
 import { Text } from 'ink'
-import { color } from '../theme.js'
+import { paint } from '../theme.js'
 
 /** For / against / abstain as a bar of `width` cells (+ - ~ when colours are off), with the quorum marked by |. */
 export function TallyBar({ votes, width, quorum }: { votes: { for: string; against: string; abstain: string }; width: number; quorum?: string | undefined }) {
@@ -16,11 +16,11 @@ export function TallyBar({ votes, width, quorum }: { votes: { for: string; again
   const reached = quorum !== undefined && f + x >= BigInt(quorum)
   return (
     <Text>
-      <Text color={color('for')}>{'+'.repeat(cf)}</Text>
-      <Text color={color('against')}>{'-'.repeat(ca)}</Text>
-      <Text color={color('abstain')}>{'~'.repeat(cx)}</Text>
-      <Text color={color('muted')}>{'·'.repeat(empty)}</Text>
-      {quorum !== undefined ? <Text color={reached ? color('success') : color('muted')}>{reached ? ' Q✓' : ' Q…'}</Text> : null}
+      <Text {...paint('for')}>{'+'.repeat(cf)}</Text>
+      <Text {...paint('against')}>{'-'.repeat(ca)}</Text>
+      <Text {...paint('abstain')}>{'~'.repeat(cx)}</Text>
+      <Text {...paint('muted')}>{'·'.repeat(empty)}</Text>
+      {quorum !== undefined ? <Text {...paint(reached ? 'success' : 'muted')}>{reached ? ' Q✓' : ' Q…'}</Text> : null}
     </Text>
   )
 }

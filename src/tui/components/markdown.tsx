@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink'
-import { color } from '../theme.js'
+import { paint } from '../theme.js'
 
 /** Splits `text` into lines of at most `width` characters at spaces (a word longer than the width is cut). */
 export function wrap(text: string, width: number): string[] {
@@ -58,7 +58,7 @@ function Inline({ text }: { text: string }) {
     <Text>
       {parts.map((part, i) =>
         part.startsWith('`') && part.endsWith('`') && part.length > 1 ? (
-          <Text key={i} color={color('accent')}>
+          <Text key={i} {...paint('accent')}>
             {part.slice(1, -1)}
           </Text>
         ) : (
@@ -76,7 +76,7 @@ export function Markdown({ markdown, width, height, offset = 0 }: { markdown: st
     <Box flexDirection="column">
       {lines.map((line, i) =>
         line.kind === 'heading' ? (
-          <Text key={i} bold color={color('title')}>
+          <Text key={i} bold wrap="truncate-end" {...paint('title')}>
             {line.text}
           </Text>
         ) : (
