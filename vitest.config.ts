@@ -7,15 +7,15 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/**/*.test.ts'],
-          exclude: ['test/**/*.int.test.ts'],
+          include: ['test/**/*.test.{ts,tsx}'],
+          exclude: ['test/**/*.int.test.{ts,tsx}'],
           sequence: { groupOrder: 0 },
         },
       },
       {
         test: {
           name: 'integration',
-          include: ['test/**/*.int.test.ts'],
+          include: ['test/**/*.int.test.{ts,tsx}'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           // Two cores: anvil, solc and the CLI processes compete; more workers only add contention.

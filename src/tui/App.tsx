@@ -1,5 +1,5 @@
 import { Box, Text, useApp, useInput, useStdout } from 'ink'
-import { useEffect, useReducer, useState } from 'react'
+import { useEffect, useReducer, useRef, useState } from 'react'
 import type { Address } from 'viem'
 import { formatToken } from '../core/shares/market.js'
 import type { TuiClient } from './client.js'
@@ -65,6 +65,10 @@ export function App({ client, passwords, initial, pollMs }: AppProps) {
   const current: ProposalKey | undefined = state.screen.kind === 'detail' ? state.screen : selected
   const detail = state.detail && current && state.detail.modelId === current.modelId && state.detail.proposalId === current.proposalId ? state.detail : undefined
   const busy = state.transaction?.state === 'running'
+  // Key handlers read the latest render's values: a key can arrive before Ink re-subscribes the handler of a new
+  // render (its effects run after the frame is drawn), and a stale closure would act on the previous selection.
+  const latest = useRef({ state, selected, current, busy })
+  latest.current = { state, selected, current, busy }
 
   const openDialog = (dialog: Dialog) => dispatch({ type: 'dialog/open', dialog })
   const update = (dialog: Dialog) => dispatch({ type: 'dialog/update', dialog })
@@ -165,6 +169,7 @@ export function App({ client, passwords, initial, pollMs }: AppProps) {
   }
 
   useInput((input, key) => {
+    const { state, selected, current, busy } = latest.current
     if (state.dialog) return onDialogKey(state.dialog, input, key)
     if (state.filtering) {
       if (key.return) return dispatch({ type: 'filter/end', keep: true })
