@@ -3,20 +3,25 @@
 import { spawnSync } from 'node:child_process'
 import { ratio, type Benchmark, type BenchRow } from './types.js'
 
+/** Runs one forge gas-benchmark contract and reads its `GAS <label> <value>` lines. */
+export function forgeGas(contract: string): { rows: BenchRow[]; get: (label: string) => number } {
+  const result = spawnSync('npx', ['forge', 'test', '--match-contract', contract, '-vv'], { encoding: 'utf8', maxBuffer: 32 * 1024 * 1024 })
+  const gas = new Map<string, number>()
+  for (const match of result.stdout.matchAll(/GAS (\S+) (\d+)/g)) gas.set(match[1]!, Number(match[2]))
+  if (result.status !== 0 || gas.size === 0) throw new Error(`forge ${contract} failed:\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-2000)}`)
+  const get = (label: string) => {
+    const value = gas.get(label)
+    if (value === undefined) throw new Error(`${contract} printed no "${label}"`)
+    return value
+  }
+  return { rows: [...gas.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([label, value]) => ({ label, value, unit: 'gas' })), get }
+}
+
 export const gasBenchmark: Benchmark = {
   name: 'gas',
   description: 'Gas of the money paths vs a bare OpenZeppelin ERC-1155, one forge run',
   async run() {
-    const result = spawnSync('npx', ['forge', 'test', '--match-contract', 'GasBenchmark', '-vv'], { encoding: 'utf8', maxBuffer: 32 * 1024 * 1024 })
-    const gas = new Map<string, number>()
-    for (const match of result.stdout.matchAll(/GAS (\S+) (\d+)/g)) gas.set(match[1]!, Number(match[2]))
-    if (result.status !== 0 || gas.size === 0) throw new Error(`forge GasBenchmark failed:\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-2000)}`)
-    const get = (label: string) => {
-      const value = gas.get(label)
-      if (value === undefined) throw new Error(`GasBenchmark printed no "${label}"`)
-      return value
-    }
-    const rows: BenchRow[] = [...gas.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([label, value]) => ({ label, value, unit: 'gas' }))
+    const { rows, get } = forgeGas('GasBenchmark')
     const claims = ['claim_1_holder', 'claim_100_holders', 'claim_1000_holders'].map(get)
     const perVoucher = get('settle_many_50_per_voucher')
     return {

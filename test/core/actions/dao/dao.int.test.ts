@@ -47,7 +47,7 @@ describe('model DAO lifecycle (real anvil)', () => {
 
   beforeAll(async () => {
     chain = await chainHome()
-    ;[creator, alice, bob, carol, stranger, stakerFor, stakerAgainst, stakerFor2] = [0, 1, 2, 3, 4, 5, 6, 7].map(as)
+    ;[creator, alice, bob, carol, stranger, stakerFor, stakerAgainst, stakerFor2] = [0, 1, 2, 3, 4, 5, 6, 7].map(as) as [ModeldaoContext, ModeldaoContext, ModeldaoContext, ModeldaoContext, ModeldaoContext, ModeldaoContext, ModeldaoContext, ModeldaoContext]
     const registered = await registerModel(creator, {
       manifestCid: 'bafkreidaomodelversionone',
       terms: { supply: 1000n, royaltyBps: 500n, feeShareBps: 3000, pricePerRequest: usd('0.01'), paymentTokenSymbol: 'tUSD', paymentTokenDecimals: 6 },

@@ -1,0 +1,26 @@
+// Governance gas, from one forge run of GovernanceGas: each operation of a model's DAO next to the same operation on a
+// stock OpenZeppelin Governor over an ERC20Votes token (the anchor) with the same settings, measured the same way.
+import { forgeGas } from './gas.js'
+import { ratio, type Benchmark } from './types.js'
+
+export const governanceBenchmark: Benchmark = {
+  name: 'governance',
+  description: "Gas of a model DAO's operations vs a stock OpenZeppelin Governor + ERC20Votes, one forge run",
+  async run() {
+    const { rows, get } = forgeGas('GovernanceGas')
+    const vs = (ours: string, label = ours) => get(ours) / get(`anchor_${label}`)
+    return {
+      rows,
+      ratios: [
+        ratio('castVote / OZ Governor castVote', vs('cast_vote'), { op: '<=', value: 1.2 }),
+        ratio('castVoteWithReason / OZ', vs('cast_vote_with_reason')),
+        ratio('castVoteBySig / OZ', vs('cast_vote_by_sig')),
+        ratio('propose (registers the vote snapshot) / OZ', vs('propose')),
+        ratio('queue / OZ', vs('queue')),
+        ratio('execute setManifest / OZ', vs('execute_set_manifest')),
+        ratio('DAO full deployment / clones', get('dao_full_deploy_total') / get('dao_create_clones'), { op: '>=', value: 4 }),
+        ratio("transfer a griefer's snapshot would cause / transfer now (stranger refused)", get('transfer_after_registered_snapshot') / get('transfer_after_strangers_snapshot_attempt'), { op: '>=', value: 2 }),
+      ],
+    }
+  },
+}
