@@ -198,7 +198,17 @@ export function App({ client, passwords, initial, pollMs }: AppProps) {
     } else if (up || down) return setScroll((s) => Math.max(0, s + (up ? -1 : 1)))
     if (!current || busy) return
     const ref = { modelId: current.modelId, proposalId: current.proposalId }
-    if (input === 'v') return openDialog({ kind: 'vote', step: 'choose', support: 'for', reason: '', bySignature: false, ...ref })
+    if (input === 'v') {
+      openDialog({ kind: 'vote', step: 'choose', support: 'for', reason: '', bySignature: false, ...ref })
+      // No gas and a relayer: by signature unless the holder turns it off (g).
+      if (client.canRelay) {
+        void client.hasGas().then((gas) => {
+          const d = latest.current.state.dialog
+          if (!gas && d?.kind === 'vote') dispatch({ type: 'dialog/update', dialog: { ...d, bySignature: true } })
+        })
+      }
+      return
+    }
     if (input === 'd') return openDialog({ kind: 'delegate', modelId: current.modelId, to: '' })
     if (input === 's') return openDialog({ kind: 'stake', step: 'side', side: 'for', amount: '', ...ref })
     if (input === 'Q') return openDialog({ kind: 'step', step: 'queue', ...ref })

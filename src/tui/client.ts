@@ -29,6 +29,8 @@ export type TuiClient = {
   execute(modelId: number, proposalId: number, onProgress: (e: TransactionProgress) => void): Promise<ProposalStepReturnType>
   /** True when a relayer was given, so votes by signature are possible. */
   readonly canRelay: boolean
+  /** Whether the account can pay gas (votes default to by-signature when it cannot and a relayer is set). */
+  hasGas(): Promise<boolean>
 }
 
 export type TuiClientOptions = {
@@ -45,6 +47,10 @@ export function createTuiClient(ctx: ModeldaoContext, options: TuiClientOptions 
   return {
     canRelay: options.relayer !== undefined,
     address: () => ctx.address().catch(() => undefined),
+    async hasGas() {
+      const [connection, account] = await Promise.all([ctx.chain(), ctx.address()])
+      return (await connection.publicClient.getBalance({ address: account })) > 0n
+    },
     async blockNumber() {
       const connection = await ctx.chain()
       return Number(await connection.publicClient.getBlockNumber({ cacheTime: 0 }))
@@ -55,7 +61,12 @@ export function createTuiClient(ctx: ModeldaoContext, options: TuiClientOptions 
       const account = await ctx.address().catch(() => undefined)
       if (!account) return result
       const { index } = await syncedIndex(ctx)
+      // Models the account holds (or held) shares of, and those where others delegated votes to it.
       const mine = new Set(accountModelIds(index, account))
+      const [connection, shares] = await Promise.all([ctx.chain(), ctx.contract('ModelShares')])
+      const others = [...new Set(result.proposals.map((p) => p.modelId))].filter((id) => !mine.has(id))
+      const votes = await Promise.all(others.map((id) => connection.publicClient.readContract({ address: shares.address, abi: shares.abi, functionName: 'getVotes', args: [BigInt(id), account] })))
+      others.forEach((id, i) => votes[i]! > 0n && mine.add(id))
       return { block: result.block, proposals: result.proposals.filter((p) => mine.has(p.modelId)) }
     },
     proposal: (modelId, proposalId) => getProposal(ctx, { modelId, proposalId }),

@@ -12,6 +12,9 @@ import { transferShares } from '../../src/core/actions/shares/transferShares.js'
 import { devAccount } from '../../src/core/chain/local/devAccounts.js'
 import { createModeldao, type ModeldaoContext } from '../../src/core/context/context.js'
 import { App } from '../../src/tui/App.js'
+import { PasswordBroker } from '../../src/tui/passwordBroker.js'
+import { createWallet } from '../../src/core/actions/wallet/createWallet.js'
+import { fundWallet } from '../../src/core/actions/wallet/fundWallet.js'
 import { createTuiClient } from '../../src/tui/client.js'
 import { markdownLines, wrap } from '../../src/tui/components/markdown.js'
 import { chainHome, type ChainHome } from '../helpers/chainHome.js'
@@ -140,6 +143,38 @@ describe('voting TUI components (real anvil, real core)', () => {
       expect(filtered).not.toContain(`M${modelId} #2 `)
       ui.stdin.write(ESC)
       await waitFor(ui.lastFrame, 'ACTIVE (2)')
+    } finally {
+      ui.unmount()
+    }
+  })
+
+  it('asks a keystore password in a masked prompt inside the TUI, then votes with it', async () => {
+    const setup = createModeldao({ home: chain.root, getPassword: async () => 'correct horse' })
+    contexts.push(setup)
+    const wallet = await createWallet(setup, { name: 'holder', kdf: 'light' })
+    await fundWallet(as(0), { who: 'holder', eth: '1', tokens: '0' })
+    // Shares before the next proposal's snapshot, then a proposal to vote on.
+    await transferShares(as(0), { modelId, to: wallet.address!, amount: 50 })
+    const third = await propose(as(0), { modelId, content: { kind: 'params', change: { votingDelay: 2 } } })
+    await mineBlocks(as(0), { blocks: 2 })
+    const passwords = new PasswordBroker()
+    const holder = createModeldao({ home: chain.root, account: 'holder', getPassword: ({ purpose }) => passwords.request(purpose) })
+    contexts.push(holder)
+    const ui = render(<App client={createTuiClient(holder)} passwords={passwords} pollMs={200} initial={{ modelId, proposalId: third.proposalId }} />)
+    try {
+      await waitFor(ui.lastFrame, 'you: 50 votes at the snapshot · not voted')
+      ui.stdin.write('v')
+      await waitFor(ui.lastFrame, `Vote on proposal ${third.proposalId}`)
+      ui.stdin.write(ENTER)
+      ui.stdin.write(ENTER)
+      await waitFor(ui.lastFrame, `Vote FOR on proposal ${third.proposalId}`)
+      ui.stdin.write('y')
+      await waitFor(ui.lastFrame, 'Password for keystore "holder"')
+      ui.stdin.write('correct horse')
+      const masked = await waitFor(ui.lastFrame, '*************')
+      expect(masked).not.toContain('correct horse')
+      ui.stdin.write(ENTER)
+      await waitFor(ui.lastFrame, `Voted for on proposal ${third.proposalId}`)
     } finally {
       ui.unmount()
     }

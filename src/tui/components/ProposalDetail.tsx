@@ -34,7 +34,7 @@ export function ProposalDetail({ view, width, height, scroll }: { view: Proposal
       </Text>
     )),
     <Text key="votes" wrap="truncate-end">
-      <TallyBar votes={s.votes} width={20} quorum={s.quorum} />{' '}
+      <TallyBar votes={s.votes} width={20} quorum={s.quorum} superQuorum={s.superQuorum} />{' '}
       <Text {...paint('for')}>for {s.votes.for}</Text> · <Text {...paint('against')}>against {s.votes.against}</Text> ·{' '}
       <Text {...paint('abstain')}>abstain {s.votes.abstain}</Text>
     </Text>,

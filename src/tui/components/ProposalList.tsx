@@ -19,7 +19,7 @@ export function ProposalList({ proposals, selected, block, width, height }: { pr
   })
   const at = lines.findIndex((l) => l.kind === 'row' && l.index === selected)
   const start = Math.max(0, Math.min(at - Math.floor(height / 2), lines.length - height))
-  const titleWidth = Math.max(10, width - 2 - 9 - 12 - 16 - 15)
+  const titleWidth = Math.max(10, width - 2 - 9 - 12 - 16 - 20)
   return (
     <Box flexDirection="column">
       {lines.slice(start, start + height).map((line) => {
@@ -37,7 +37,7 @@ export function ProposalList({ proposals, selected, block, width, height }: { pr
           <Text key={`${p.modelId}-${p.proposalId}`} inverse={isSelected} wrap="truncate-end">
             {isSelected ? '▸ ' : '  '}
             {fit(`M${p.modelId} #${p.proposalId}`, 9)}
-            <Text {...paint(stateColor(p.state))}>{fit(p.state, 11)}</Text> {fit(p.title, titleWidth)} <TallyBar votes={p.tally} width={10} /> {fit(when(p, block), 14)}
+            <Text {...paint(stateColor(p.state))}>{fit(p.state, 11)}</Text> {fit(p.title, titleWidth)} <TallyBar votes={p.tally} width={10} quorum={p.quorum} superQuorum={p.superQuorum} /> {fit(when(p, block), 14)}
           </Text>
         )
       })}

@@ -1,8 +1,8 @@
 import { Text } from 'ink'
 import { paint } from '../theme.js'
 
-/** For / against / abstain as a bar of `width` cells (+ - ~ when colours are off), with the quorum marked by |. */
-export function TallyBar({ votes, width, quorum }: { votes: { for: string; against: string; abstain: string }; width: number; quorum?: string | undefined }) {
+/** For / against / abstain as a bar of `width` cells (+ - ~), then Q✓/Q… for the quorum and S✓/S… for the super quorum. */
+export function TallyBar({ votes, width, quorum, superQuorum }: { votes: { for: string; against: string; abstain: string }; width: number; quorum?: string | undefined; superQuorum?: string | undefined }) {
   const f = BigInt(votes.for)
   const a = BigInt(votes.against)
   const x = BigInt(votes.abstain)
@@ -14,6 +14,7 @@ export function TallyBar({ votes, width, quorum }: { votes: { for: string; again
   const cx = total === 0n ? 0 : width - cf - ca
   const empty = width - cf - ca - cx
   const reached = quorum !== undefined && f + x >= BigInt(quorum)
+  const early = superQuorum !== undefined && f >= BigInt(superQuorum)
   return (
     <Text>
       <Text {...paint('for')}>{'+'.repeat(cf)}</Text>
@@ -21,6 +22,7 @@ export function TallyBar({ votes, width, quorum }: { votes: { for: string; again
       <Text {...paint('abstain')}>{'~'.repeat(cx)}</Text>
       <Text {...paint('muted')}>{'·'.repeat(empty)}</Text>
       {quorum !== undefined ? <Text {...paint(reached ? 'success' : 'muted')}>{reached ? ' Q✓' : ' Q…'}</Text> : null}
+      {superQuorum !== undefined ? <Text {...paint(early ? 'success' : 'muted')}>{early ? 'S✓' : 'S…'}</Text> : null}
     </Text>
   )
 }

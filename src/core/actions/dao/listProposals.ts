@@ -14,7 +14,12 @@ export type ListProposalsParams = {
   /** Only proposals in these states. */
   states?: readonly string[] | undefined
 }
-export type ProposalSummary = Omit<IndexedProposal, 'description' | 'targets' | 'values' | 'calldatas'> & { state: ProposalState }
+export type ProposalSummary = Omit<IndexedProposal, 'description' | 'targets' | 'values' | 'calldatas'> & {
+  state: ProposalState
+  /** Votes needed (for + abstain) and "for" votes that pass early; known once the snapshot block is past. */
+  quorum?: string | undefined
+  superQuorum?: string | undefined
+}
 export type ListProposalsReturnType = { block: number; proposals: ProposalSummary[] }
 /** MODEL_UNKNOWN, PROPOSAL_INVALID (unknown state name), chain errors. */
 export type ListProposalsErrorType = ModeldaoError
@@ -38,17 +43,25 @@ export async function listProposals(ctx: ModeldaoContext, params: ListProposalsP
   const governors = new Map<number, Address>(indexedDaos(index).map((d) => [d.modelId, d.governor]))
   const proposals = indexedProposals(index, { modelId })
   const abi = protocolArtifacts.ModelGovernor.abi
-  const states = await Promise.all(
-    proposals.map(async (p): Promise<ProposalState> => {
-      if (p.executedBlock !== undefined) return 'executed'
-      if (p.canceledBlock !== undefined) return 'canceled'
-      const state = await connection.publicClient.readContract({ address: governors.get(p.modelId)!, abi, functionName: 'state', args: [BigInt(p.proposalId)], blockNumber: BigInt(sync.toBlock) })
-      return proposalStateNames[state]!
+  const at = BigInt(sync.toBlock)
+  const live = await Promise.all(
+    proposals.map(async (p): Promise<{ state: ProposalState; quorum?: string; superQuorum?: string }> => {
+      if (p.executedBlock !== undefined) return { state: 'executed' }
+      if (p.canceledBlock !== undefined) return { state: 'canceled' }
+      const governor = { address: governors.get(p.modelId)!, abi, blockNumber: at } as const
+      const snapshot = BigInt(p.voteStart)
+      // Quorum and super quorum at the snapshot, once it is past (the votes' supply is only known then).
+      const [state, quorum, superQuorum] = await Promise.all([
+        connection.publicClient.readContract({ ...governor, functionName: 'state', args: [BigInt(p.proposalId)] }),
+        snapshot < at ? connection.publicClient.readContract({ ...governor, functionName: 'quorum', args: [snapshot] }) : undefined,
+        snapshot < at ? connection.publicClient.readContract({ ...governor, functionName: 'superQuorum', args: [snapshot] }) : undefined,
+      ])
+      return { state: proposalStateNames[state]!, ...(quorum === undefined ? {} : { quorum: quorum.toString() }), ...(superQuorum === undefined ? {} : { superQuorum: superQuorum.toString() }) }
     }),
   )
   const wanted = params.states?.length ? new Set(params.states) : undefined
   const list = proposals
-    .map(({ description: _d, targets: _t, values: _v, calldatas: _c, ...rest }, i) => ({ ...rest, state: states[i]! }))
+    .map(({ description: _d, targets: _t, values: _v, calldatas: _c, ...rest }, i) => ({ ...rest, ...live[i]! }))
     .filter((p) => !wanted || wanted.has(p.state))
     .sort((a, b) => ORDER[a.state] - ORDER[b.state] || a.modelId - b.modelId || b.proposalId - a.proposalId)
   return { block: sync.toBlock, proposals: list }
