@@ -295,6 +295,56 @@ contract ModelDaoTest is DaoBase {
         assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Defeated));
     }
 
+    /// @dev The governor reads ModelShares directly; its quorums must match the votes view it hands out as token().
+    function test_quorum_matchesTheVotesView() public {
+        DaoFactory.Dao memory dao = _createDao(id);
+        vm.startPrank(creator);
+        shares.setApprovalForAll(address(offering), true);
+        offering.createOffering(id, 300_000, 1e6, usd, 0, 0);
+        vm.stopPrank();
+        uint256 proposalId = _propose(alice, address(shares), abi.encodeCall(IModelShares.setPricePerRequest, (id, 1)), "p");
+        _startVoting();
+        ModelGovernor governor = _governor(id);
+        uint256 snapshot = governor.proposalSnapshot(proposalId);
+        uint256 viewSupply = ModelVotes(dao.votes).getPastTotalSupply(snapshot);
+        assertEq(viewSupply, 700_000);
+        assertEq(governor.quorum(snapshot), viewSupply * 20 / 100);
+        assertEq(governor.superQuorum(snapshot), viewSupply * 60 / 100);
+        assertEq(address(governor.token()), dao.votes);
+        assertEq(governor.clock(), shares.clock());
+        assertEq(governor.CLOCK_MODE(), shares.CLOCK_MODE());
+        assertEq(governor.nonVotingHolder(), address(offering));
+    }
+
+    function test_constructor_refusesMismatchedImplementations() public {
+        address timelockImpl = address(new ModelTimelock());
+        address votesImpl = address(new ModelVotes(shares, address(offering)));
+        // A governor leaving another escrow out of the quorum than the votes view does.
+        address otherEscrow = address(new ModelGovernor(shares, stranger));
+        vm.expectRevert(DaoFactory.DaoFactoryInvalidImplementation.selector);
+        new DaoFactory(shares, otherEscrow, timelockImpl, votesImpl);
+        // A votes view over another share contract.
+        address otherShares = address(new ModelVotes(IModelShares(stranger), address(offering)));
+        address governorImpl = address(new ModelGovernor(shares, address(offering)));
+        vm.expectRevert(DaoFactory.DaoFactoryInvalidImplementation.selector);
+        new DaoFactory(shares, governorImpl, timelockImpl, otherShares);
+    }
+
+    /// @dev While "for" does not lead, `state` skips the super quorum; a cancelled proposal must still read Canceled.
+    function test_state_canceledWhileForDoesNotLead() public {
+        _createDao(id);
+        uint256 proposalId = _propose(alice, address(shares), abi.encodeCall(IModelShares.setPricePerRequest, (id, 1)), "p");
+        _startVoting();
+        _vote(proposalId, bob, 0);
+        assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Active));
+        (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) =
+            _one(address(shares), abi.encodeCall(IModelShares.setPricePerRequest, (id, 1)));
+        ModelGovernor governor = _governor(id);
+        vm.prank(guardian);
+        governor.cancel(targets, values, calldatas, keccak256("p"));
+        assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Canceled));
+    }
+
     function test_superQuorum_passesEarly() public {
         _createDao(id);
         uint256 proposalId = _propose(alice, address(shares), abi.encodeCall(IModelShares.setPricePerRequest, (id, 1)), "p");
