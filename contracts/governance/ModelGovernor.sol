@@ -63,6 +63,12 @@ contract ModelGovernor is
     /// @dev `account` had no votes at the proposal's snapshot: a vote of weight zero would only add noise.
     error ModelGovernorNoVotes(uint256 proposalId, address account, uint256 snapshot);
 
+    /// @notice Blocks after its deadline within which a succeeded proposal must be queued, or it expires (about 14
+    ///         days of 12-second blocks; block numbers because the deadline is one).
+    uint256 public constant QUEUE_WINDOW_BLOCKS = 100_800;
+    /// @notice Seconds after its ETA within which a queued proposal must be executed, or it expires.
+    uint256 public constant EXECUTION_GRACE_PERIOD = 14 days;
+
     /// @notice The share contract.
     IModelShares public immutable shares;
     /// @notice A holder whose shares can never vote (the ShareOffering escrow), excluded from the quorums' supply;
@@ -210,21 +216,34 @@ contract ModelGovernor is
     }
 
     /// @inheritdoc GovernorUpgradeable
-    /// @dev The same states as OpenZeppelin's modules give, in a cheaper order: during the voting period, a proposal
-    ///      whose "for" votes do not lead cannot pass early, so the super quorum module (which reads the snapshot
-    ///      supply first, ~15k gas on every vote) is skipped and the base state (Active, or Canceled) is final.
-    ///      Every other case goes through the modules unchanged.
+    /// @dev OpenZeppelin's states plus an expiry, in a cheaper order:
+    ///      - during the voting period, a proposal whose "for" votes do not lead cannot pass early, so the super
+    ///        quorum module (which reads the snapshot supply first, ~15k gas on every vote) is skipped and the base
+    ///        state (Active, or Canceled) is final;
+    ///      - a proposal that Succeeded is Expired once `QUEUE_WINDOW_BLOCKS` blocks have passed after its deadline
+    ///        block without it being queued (the governor's clock, like the deadline, is block numbers; a proposal
+    ///        that passed early by super quorum gets the voting period left on top);
+    ///      - a Queued proposal is Expired once `EXECUTION_GRACE_PERIOD` seconds have passed after its ETA (a
+    ///        timestamp, from the timelock) without it being executed.
+    ///      Queue and execute check `state()`, so an expired proposal can no longer be queued or executed; its
+    ///      timelock operation stays pending but only this governor may execute it. Expiry is read, never written.
     function state(uint256 proposalId)
         public
         view
         override(GovernorUpgradeable, GovernorVotesSuperQuorumFractionUpgradeable, GovernorTimelockControlUpgradeable)
-        returns (ProposalState)
+        returns (ProposalState current)
     {
         uint256 now_ = clock();
-        if (
-            proposalSnapshot(proposalId) < now_ && now_ <= proposalDeadline(proposalId) && !_voteSucceeded(proposalId)
-        ) return GovernorUpgradeable.state(proposalId);
-        return super.state(proposalId);
+        uint256 deadline = proposalDeadline(proposalId);
+        if (proposalSnapshot(proposalId) < now_ && now_ <= deadline && !_voteSucceeded(proposalId)) {
+            return GovernorUpgradeable.state(proposalId);
+        }
+        current = super.state(proposalId);
+        if (current == ProposalState.Succeeded) {
+            if (now_ > deadline + QUEUE_WINDOW_BLOCKS) current = ProposalState.Expired;
+        } else if (current == ProposalState.Queued) {
+            if (block.timestamp > proposalEta(proposalId) + EXECUTION_GRACE_PERIOD) current = ProposalState.Expired;
+        }
     }
 
     /// @inheritdoc GovernorCountingSimpleUpgradeable

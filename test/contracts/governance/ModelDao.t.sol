@@ -345,6 +345,78 @@ contract ModelDaoTest is DaoBase {
         assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Canceled));
     }
 
+    function test_state_succeededExpiresAfterTheQueueWindow() public {
+        _createDao(id);
+        bytes memory data = abi.encodeCall(IModelShares.setPricePerRequest, (id, 9));
+        uint256 proposalId = _propose(alice, address(shares), data, "p");
+        _startVoting();
+        _vote(proposalId, alice, 1);
+        _endVoting();
+        ModelGovernor governor = _governor(id);
+        vm.roll(governor.proposalDeadline(proposalId) + governor.QUEUE_WINDOW_BLOCKS());
+        assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Succeeded), "last block of the window");
+        vm.roll(block.number + 1);
+        assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Expired));
+        (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) = _one(address(shares), data);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IGovernor.GovernorUnexpectedProposalState.selector,
+                proposalId,
+                IGovernor.ProposalState.Expired,
+                bytes32(1 << uint8(IGovernor.ProposalState.Succeeded))
+            )
+        );
+        governor.queue(targets, values, calldatas, keccak256("p"));
+    }
+
+    function test_state_queuedExpiresAfterTheGracePeriod() public {
+        _createDao(id);
+        bytes memory data = abi.encodeCall(IModelShares.setPricePerRequest, (id, 9));
+        uint256 proposalId = _propose(alice, address(shares), data, "p");
+        _startVoting();
+        _vote(proposalId, alice, 1);
+        _endVoting();
+        ModelGovernor governor = _governor(id);
+        (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) = _one(address(shares), data);
+        governor.queue(targets, values, calldatas, keccak256("p"));
+        uint256 lastSecond = governor.proposalEta(proposalId) + governor.EXECUTION_GRACE_PERIOD();
+        vm.warp(lastSecond);
+        assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Queued), "last second of the grace period");
+        vm.warp(lastSecond + 1);
+        assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Expired));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IGovernor.GovernorUnexpectedProposalState.selector,
+                proposalId,
+                IGovernor.ProposalState.Expired,
+                bytes32(1 << uint8(IGovernor.ProposalState.Queued))
+            )
+        );
+        governor.execute(targets, values, calldatas, keccak256("p"));
+        // Executed in time, it stays Executed however long after.
+        vm.warp(lastSecond);
+        governor.execute(targets, values, calldatas, keccak256("p"));
+        vm.warp(lastSecond + 365 days);
+        vm.roll(block.number + 10 * governor.QUEUE_WINDOW_BLOCKS());
+        assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Executed));
+        assertEq(shares.pricePerRequest(id), 9);
+    }
+
+    /// @dev A proposal passed early by super quorum has the rest of its voting period on top of the queue window.
+    function test_state_earlySuccessExpiresFromTheDeadline() public {
+        _createDao(id);
+        uint256 proposalId = _propose(alice, address(shares), abi.encodeCall(IModelShares.setPricePerRequest, (id, 1)), "p");
+        _startVoting();
+        _vote(proposalId, creator, 1);
+        _vote(proposalId, alice, 1);
+        assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Succeeded));
+        ModelGovernor governor = _governor(id);
+        vm.roll(governor.proposalDeadline(proposalId) + governor.QUEUE_WINDOW_BLOCKS());
+        assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Succeeded));
+        vm.roll(block.number + 1);
+        assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Expired));
+    }
+
     function test_superQuorum_passesEarly() public {
         _createDao(id);
         uint256 proposalId = _propose(alice, address(shares), abi.encodeCall(IModelShares.setPricePerRequest, (id, 1)), "p");
