@@ -8,6 +8,7 @@ import {TimelockControllerUpgradeable} from
 import {IModelShares} from "../interfaces/IModelShares.sol";
 import {ModelGovernor} from "./ModelGovernor.sol";
 import {ModelTimelock} from "./ModelTimelock.sol";
+import {ModelVotes} from "./ModelVotes.sol";
 
 /// @title DaoFactory
 /// @notice Creates each model's DAO: a governor, a timelock and a votes view, as minimal clones (EIP-1167) at
@@ -15,7 +16,9 @@ import {ModelTimelock} from "./ModelTimelock.sol";
 ///         fee share, price, royalty receiver) to the timelock: the admin first offers the role to the predicted
 ///         timelock (`ModelShares.transferAdmin`), then calls `createDao`, whose timelock accepts it.
 /// @dev Clones, not full deployments: a model's governor + timelock deployed in full cost ~7.3M gas, the clones and
-///      their initialisation ~0.9M (see the gas benchmark); the price is one DELEGATECALL (~2.7k gas) per call.
+///      their initialisation ~0.7M (see the gas benchmark); the price is one DELEGATECALL (~2.7k gas) per call.
+///      The votes clone is the model's `IERC5805` view (the governor's `token()`) for wallets and indexers; the
+///      governor itself reads ModelShares directly.
 contract DaoFactory {
     /// @notice A model's DAO.
     struct Dao {
@@ -59,9 +62,14 @@ contract DaoFactory {
         address timelockImplementation_,
         address votesImplementation_
     ) {
-        if (address(ModelGovernor(payable(governorImplementation_)).shares()) != address(shares_)) {
-            revert DaoFactoryInvalidImplementation();
-        }
+        // The governor computes the quorums' supply itself (ModelShares direct) as the votes view does: both must
+        // read the same ModelShares and leave out the same escrow.
+        ModelGovernor governor = ModelGovernor(payable(governorImplementation_));
+        ModelVotes votes = ModelVotes(votesImplementation_);
+        if (
+            address(governor.shares()) != address(shares_) || address(votes.shares()) != address(shares_)
+                || governor.nonVotingHolder() != votes.nonVotingHolder()
+        ) revert DaoFactoryInvalidImplementation();
         shares = shares_;
         governorImplementation = governorImplementation_;
         timelockImplementation = timelockImplementation_;

@@ -3,6 +3,8 @@ pragma solidity ^0.8.24;
 
 import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
 import {GovernorUpgradeable} from "@openzeppelin/contracts-upgradeable/governance/GovernorUpgradeable.sol";
 import {TimelockControllerUpgradeable} from
     "@openzeppelin/contracts-upgradeable/governance/TimelockControllerUpgradeable.sol";
@@ -12,6 +14,8 @@ import {GovernorCountingSimpleUpgradeable} from
     "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorCountingSimpleUpgradeable.sol";
 import {GovernorVotesUpgradeable} from
     "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorVotesUpgradeable.sol";
+import {GovernorVotesQuorumFractionUpgradeable} from
+    "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorVotesQuorumFractionUpgradeable.sol";
 import {GovernorVotesSuperQuorumFractionUpgradeable} from
     "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorVotesSuperQuorumFractionUpgradeable.sol";
 import {GovernorSuperQuorumUpgradeable} from
@@ -26,12 +30,18 @@ import {IModelShares} from "../interfaces/IModelShares.sol";
 
 /// @title ModelGovernor
 /// @notice The governor of one model's DAO, cloned per model by the DaoFactory. Votes are the model's shares at the
-///         proposal's snapshot (read through a ModelVotes clone), with OpenZeppelin's modules: settings changeable by
-///         governance, simple counting, a quorum and a super quorum (a clear result passes early) as fractions of
-///         the shares that can vote, a timelock, sequential proposal ids and a proposal guardian that may cancel a
-///         poisoned proposal.
+///         proposal's snapshot, with OpenZeppelin's modules: settings changeable by governance, simple counting, a
+///         quorum and a super quorum (a clear result passes early) as fractions of the shares that can vote, a
+///         timelock, sequential proposal ids and a proposal guardian that may cancel a poisoned proposal.
 /// @dev Each proposal registers its future snapshot on ModelShares (the governor is the model's snapshotter), so
 ///      that the lazily kept vote history can answer it.
+///
+///      Votes are read from ModelShares directly, not through `token()` (the model's ModelVotes clone, kept as the
+///      `IERC5805` view for external tools): the clock is ModelShares' (block numbers) without a call, a voter's
+///      weight is `shares.getPastVotes(modelId, voter, snapshot)` and the supply behind the quorums is the one
+///      ModelVotes reports, `getPastTotalSupply(modelId, t)` less the ShareOffering escrow's votes at `t` (the
+///      DaoFactory checks both implementations name the same ModelShares and escrow). A vote saves the two hops
+///      governor clone -> votes clone -> votes implementation per read.
 contract ModelGovernor is
     GovernorSettingsUpgradeable,
     GovernorCountingSimpleUpgradeable,
@@ -53,14 +63,25 @@ contract ModelGovernor is
     /// @dev `account` had no votes at the proposal's snapshot: a vote of weight zero would only add noise.
     error ModelGovernorNoVotes(uint256 proposalId, address account, uint256 snapshot);
 
+    /// @notice Blocks after its deadline within which a succeeded proposal must be queued, or it expires (about 14
+    ///         days of 12-second blocks; block numbers because the deadline is one).
+    uint256 public constant QUEUE_WINDOW_BLOCKS = 100_800;
+    /// @notice Seconds after its ETA within which a queued proposal must be executed, or it expires.
+    uint256 public constant EXECUTION_GRACE_PERIOD = 14 days;
+
     /// @notice The share contract.
     IModelShares public immutable shares;
+    /// @notice A holder whose shares can never vote (the ShareOffering escrow), excluded from the quorums' supply;
+    ///         may be zero. The same as the ModelVotes implementation's `nonVotingHolder`.
+    address public immutable nonVotingHolder;
     /// @notice The model this governor decides for.
     uint256 public modelId;
 
     /// @param shares_ The ModelShares deployment.
-    constructor(IModelShares shares_) {
+    /// @param nonVotingHolder_ The ShareOffering deployment (its escrowed shares cannot vote), or zero.
+    constructor(IModelShares shares_, address nonVotingHolder_) {
         shares = shares_;
+        nonVotingHolder = nonVotingHolder_;
         _disableInitializers();
     }
 
@@ -127,6 +148,51 @@ contract ModelGovernor is
         return super._countVote(proposalId, account, support, totalWeight, params);
     }
 
+    // ------------------------------------------------------------ votes
+
+    /// @notice ModelShares' clock: block numbers (read here without a call).
+    function clock() public view override(GovernorUpgradeable, GovernorVotesUpgradeable) returns (uint48) {
+        return Time.blockNumber();
+    }
+
+    /// @notice ModelShares' clock mode.
+    // solhint-disable-next-line func-name-mixedcase
+    function CLOCK_MODE() public pure override(GovernorUpgradeable, GovernorVotesUpgradeable) returns (string memory) {
+        return "mode=blocknumber&from=default";
+    }
+
+    /// @inheritdoc GovernorVotesQuorumFractionUpgradeable
+    function quorum(uint256 timepoint)
+        public
+        view
+        override(GovernorUpgradeable, GovernorVotesQuorumFractionUpgradeable)
+        returns (uint256)
+    {
+        return Math.mulDiv(_votingSupply(timepoint), quorumNumerator(timepoint), quorumDenominator());
+    }
+
+    /// @inheritdoc GovernorVotesSuperQuorumFractionUpgradeable
+    function superQuorum(uint256 timepoint) public view override returns (uint256) {
+        return Math.mulDiv(_votingSupply(timepoint), superQuorumNumerator(timepoint), quorumDenominator());
+    }
+
+    /// @dev Shares that could vote at `timepoint`: the supply less the escrow's (ModelVotes' `getPastTotalSupply`).
+    function _votingSupply(uint256 timepoint) private view returns (uint256 supply) {
+        uint256 id = modelId;
+        supply = shares.getPastTotalSupply(id, timepoint);
+        if (nonVotingHolder != address(0) && supply != 0) supply -= shares.getPastVotes(id, nonVotingHolder, timepoint);
+    }
+
+    /// @dev The voter's votes at the snapshot, straight from ModelShares.
+    function _getVotes(address account, uint256 timepoint, bytes memory)
+        internal
+        view
+        override(GovernorUpgradeable, GovernorVotesUpgradeable)
+        returns (uint256)
+    {
+        return shares.getPastVotes(modelId, account, timepoint);
+    }
+
     // ------------------------------------------------------- module plumbing
 
     /// @inheritdoc GovernorUpgradeable
@@ -150,13 +216,34 @@ contract ModelGovernor is
     }
 
     /// @inheritdoc GovernorUpgradeable
+    /// @dev OpenZeppelin's states plus an expiry, in a cheaper order:
+    ///      - during the voting period, a proposal whose "for" votes do not lead cannot pass early, so the super
+    ///        quorum module (which reads the snapshot supply first, ~15k gas on every vote) is skipped and the base
+    ///        state (Active, or Canceled) is final;
+    ///      - a proposal that Succeeded is Expired once `QUEUE_WINDOW_BLOCKS` blocks have passed after its deadline
+    ///        block without it being queued (the governor's clock, like the deadline, is block numbers; a proposal
+    ///        that passed early by super quorum gets the voting period left on top);
+    ///      - a Queued proposal is Expired once `EXECUTION_GRACE_PERIOD` seconds have passed after its ETA (a
+    ///        timestamp, from the timelock) without it being executed.
+    ///      Queue and execute check `state()`, so an expired proposal can no longer be queued or executed; its
+    ///      timelock operation stays pending but only this governor may execute it. Expiry is read, never written.
     function state(uint256 proposalId)
         public
         view
         override(GovernorUpgradeable, GovernorVotesSuperQuorumFractionUpgradeable, GovernorTimelockControlUpgradeable)
-        returns (ProposalState)
+        returns (ProposalState current)
     {
-        return super.state(proposalId);
+        uint256 now_ = clock();
+        uint256 deadline = proposalDeadline(proposalId);
+        if (proposalSnapshot(proposalId) < now_ && now_ <= deadline && !_voteSucceeded(proposalId)) {
+            return GovernorUpgradeable.state(proposalId);
+        }
+        current = super.state(proposalId);
+        if (current == ProposalState.Succeeded) {
+            if (now_ > deadline + QUEUE_WINDOW_BLOCKS) current = ProposalState.Expired;
+        } else if (current == ProposalState.Queued) {
+            if (block.timestamp > proposalEta(proposalId) + EXECUTION_GRACE_PERIOD) current = ProposalState.Expired;
+        }
     }
 
     /// @inheritdoc GovernorCountingSimpleUpgradeable

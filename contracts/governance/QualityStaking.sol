@@ -11,8 +11,11 @@ import {DaoFactory} from "./DaoFactory.sol";
 /// @title QualityStaking
 /// @notice A staking market on each "promote version" proposal (a proposal whose only action is
 ///         `ModelShares.setManifest(modelId, cid)`): during its voting period anyone stakes the payment token *for*
-///         or *against* the candidate weights. The DAO decides: executed, *for* wins; defeated, or not executed
-///         within `EXECUTION_WINDOW` of the round's opening, *against* wins; cancelled, everyone is refunded.
+///         or *against* the candidate weights. The DAO decides, through its governor's state alone: executed, *for*
+///         wins; defeated or expired (the governor expires a passed proposal not queued, or a queued one not
+///         executed, in time: `ModelGovernor.QUEUE_WINDOW_BLOCKS`, `EXECUTION_GRACE_PERIOD`), *against* wins;
+///         cancelled, everyone is refunded; any other state is undecided. A late execution is impossible, so no
+///         resolution races an execution.
 ///         Winners get their stake back plus the losers' stakes pro rata, less the model's cut, which goes to the
 ///         model's fee pool (its shareholders). If one side is empty, everyone is refunded.
 /// @dev Every staked unit is paid out exactly once: each winner gets `floor(stake * prize / winners)` except the
@@ -37,7 +40,7 @@ contract QualityStaking is ReentrancyGuardTransient {
         uint128 prize; // losers' stakes less the cut, once resolved
         uint128 prizePaid;
         uint128 winningStakeClaimed;
-        uint48 expiresAt;
+        uint48 expiresAt; // the round's opening time (non-zero: the round exists); see `roundOf`
         uint16 cutBps;
         Outcome outcome;
         string manifestCid;
@@ -55,7 +58,8 @@ contract QualityStaking is ReentrancyGuardTransient {
     uint16 public constant MAX_CUT_BPS = 2_000;
     /// @notice The cut of a model that never set one.
     uint16 public constant DEFAULT_CUT_BPS = 500;
-    /// @notice A promotion not executed this long after its round opened counts as rejected.
+    /// @notice No longer used: rounds have no window of their own, the governor expires proposals (see the contract
+    ///         notice). Kept, with its former value, so that the ABI does not change.
     uint48 public constant EXECUTION_WINDOW = 60 days;
 
     /// @notice The token staked (the payment token of ModelShares).
@@ -69,7 +73,7 @@ contract QualityStaking is ReentrancyGuardTransient {
     mapping(uint256 modelId => mapping(uint256 proposalId => Round)) private _rounds;
     mapping(uint256 modelId => mapping(uint256 proposalId => mapping(address staker => Position))) private _positions;
 
-    /// @notice A staking round opened on a promote-version proposal.
+    /// @notice A staking round opened on a promote-version proposal (`expiresAt`: the opening time, see `roundOf`).
     event RoundOpened(uint256 indexed modelId, uint256 indexed proposalId, string manifestCid, uint16 cutBps, uint48 expiresAt);
     /// @notice `staker` staked `amount` for (`support`) or against the candidate.
     event Staked(uint256 indexed modelId, uint256 indexed proposalId, address indexed staker, bool support, uint256 amount);
@@ -92,7 +96,7 @@ contract QualityStaking is ReentrancyGuardTransient {
     error QualityStakingWrongState(uint256 proposalId, IGovernor.ProposalState state);
     /// @dev Stakes must be positive and fit 128 bits.
     error QualityStakingInvalidAmount(uint256 amount);
-    /// @dev The DAO has not decided yet (the proposal is active, succeeded or queued and not expired).
+    /// @dev The DAO has not decided yet (the proposal is pending, active, succeeded or queued).
     error QualityStakingUnresolved(uint256 proposalId, IGovernor.ProposalState state);
     /// @dev Nothing to pay the caller in this round.
     error QualityStakingNothingToClaim(uint256 modelId, uint256 proposalId, address staker);
@@ -158,7 +162,8 @@ contract QualityStaking is ReentrancyGuardTransient {
         if (state != IGovernor.ProposalState.Pending && state != IGovernor.ProposalState.Active) {
             revert QualityStakingWrongState(proposalId, state);
         }
-        uint48 expiresAt = uint48(block.timestamp) + EXECUTION_WINDOW;
+        // The field keeps its name for the ABI; it holds the opening time (see `roundOf`).
+        uint48 expiresAt = uint48(block.timestamp);
         uint16 cut = cutOf(modelId);
         round.expiresAt = expiresAt;
         round.cutBps = cut;
@@ -217,7 +222,9 @@ contract QualityStaking is ReentrancyGuardTransient {
 
     // ---------------------------------------------------------------- views
 
-    /// @notice The round on a proposal (`expiresAt == 0`: none).
+    /// @notice The round on a proposal (`expiresAt == 0`: none). `expiresAt` is the time the round opened: rounds no
+    ///         longer expire by themselves (the governor's Expired state decides), the field stays for the ABI and as
+    ///         the "round exists" marker.
     function roundOf(uint256 modelId, uint256 proposalId) external view returns (Round memory) {
         return _rounds[modelId][proposalId];
     }
@@ -270,11 +277,6 @@ contract QualityStaking is ReentrancyGuardTransient {
             outcome = Outcome.Rejected;
         } else if (state == IGovernor.ProposalState.Canceled) {
             outcome = Outcome.Refunded;
-        } else if (
-            (state == IGovernor.ProposalState.Succeeded || state == IGovernor.ProposalState.Queued)
-                && block.timestamp > round.expiresAt
-        ) {
-            outcome = Outcome.Rejected;
         } else {
             revert QualityStakingUnresolved(proposalId, state);
         }

@@ -16,9 +16,10 @@ import {QualityStaking} from "../../../contracts/governance/QualityStaking.sol";
 import {AnchorVotesToken, AnchorGovernor, AnchorManifestBox} from "../mocks/AnchorGovernor.sol";
 import {DaoBase} from "../governance/DaoBase.sol";
 
-/// @notice Governance gas report, modeldao's per-model DAO (cloned ModelGovernor over ModelShares through a ModelVotes
-///         clone) side by side with the anchor: a plain OpenZeppelin Governor (settings, simple counting, votes,
-///         quorum fraction, timelock control; non-upgradeable) over an ERC20Votes token, measured in the same run
+/// @notice Governance gas report, modeldao's per-model DAO (cloned ModelGovernor reading ModelShares directly; the
+///         ModelVotes clone stays as its `token()` view) side by side with the anchor: a plain OpenZeppelin Governor
+///         (settings, simple counting, votes, quorum fraction, timelock control; non-upgradeable) over an ERC20Votes
+///         token, measured in the same run
 ///         with the same settings, holders and proposal shapes. Prints `GAS <label> <value>` lines (run with -vv),
 ///         one measurement per test, and asserts a ceiling on each.
 /// @dev Method (GasBenchmark's): every measured call is made with pre-encoded calldata through a low-level call,
@@ -53,6 +54,8 @@ contract GovernanceGas is DaoBase {
     // Ours / anchor proposals, by what the measured call needs.
     uint256 internal pVote; // active, no votes yet; a staking round with one stake
     uint256 internal aVote;
+    uint256 internal pLead; // active, bob (20%) voted for: "for" leads, below the super quorum (60%)
+    uint256 internal aLead;
     uint256 internal pQueue; // succeeded
     uint256 internal aQueue;
     uint256 internal pStakedFresh; // executed version with stakes, nobody claimed yet
@@ -204,8 +207,13 @@ contract GovernanceGas is DaoBase {
         pVote = _propose(creator, address(shares), _manifest("bafy-v3"), "v3");
         aVote = _anchorPropose(_manifest("bafy-v3"), "v3");
         _openRound(pVote, "bafy-v3", "v3");
+        pLead = _propose(creator, address(shares), _manifest("bafy-v5"), "v5");
+        aLead = _anchorPropose(_manifest("bafy-v5"), "v5");
         _startVoting();
         _stake(erin, pVote, false, 10e6);
+        _vote(pLead, bob, 1);
+        vm.prank(bob);
+        anchor.castVote(aLead, 1);
         _fund(dave, 100e6);
 
         // DAO creation: a new model whose admin offered its role to the predicted timelock.
@@ -288,7 +296,7 @@ contract GovernanceGas is DaoBase {
     ///      (before any initialisation, which the clones pay too), next to the anchor's governor + timelock.
     function test_gas_createDaoFullDeployment() public {
         uint256 start = gasleft();
-        new ModelGovernor(shares);
+        new ModelGovernor(shares, address(offering));
         uint256 governorGas = start - gasleft();
         start = gasleft();
         new ModelTimelock();
@@ -340,18 +348,29 @@ contract GovernanceGas is DaoBase {
         assertLe(ours, 200_000);
     }
 
+    /// @dev The first vote on a proposal: "for" does not lead yet, so the super quorum cannot be reached and ours
+    ///      skips the snapshot supply (see `ModelGovernor.state`).
     function test_gas_castVote() public {
         uint256 ours = _measure(alice, address(governor), abi.encodeCall(IGovernor.castVote, (pVote, 1)));
         uint256 theirs = _measure(alice, address(anchor), abi.encodeCall(IGovernor.castVote, (aVote, 1)));
         _log("cast_vote", ours);
         _log("anchor_cast_vote", theirs);
         _ratio("cast_vote", ours, theirs);
-        // TARGET NOT MET: the goal is ours <= 1.2x the anchor; measured ~1.6x. The gap (see the -vvvv trace): the super
-        // quorum check in `state()` reads the snapshot supply and the ShareOffering escrow's votes through the
-        // ModelVotes clone (~15k), and `clock()`/`getPastVotes` hop governor clone -> votes clone -> votes
-        // implementation -> ModelShares (~8k more than ERC20Votes' direct reads). This bound only guards against
-        // regressions until those are cut.
-        assertLe(ours * 100, theirs * 165, "castVote regression guard (target: 1.2x the plain OpenZeppelin governor)");
+        assertLe(ours * 100, theirs * 120, "castVote within 1.2x the plain OpenZeppelin governor");
+    }
+
+    /// @dev A vote while "for" leads: ours checks the super quorum (an early pass), which reads the snapshot supply
+    ///      and the ShareOffering escrow's votes (~13k, the trace: `getPastTotalSupply` ~5k, the escrow's
+    ///      `getPastVotes` ~8k); the anchor has no super quorum, and its second vote on a proposal updates a non-zero
+    ///      tally. Measured ~1.62x: a regression guard, not the 1.2x target (which the common first-vote and
+    ///      "for"-behind cases meet).
+    function test_gas_castVoteForLeading() public {
+        uint256 ours = _measure(alice, address(governor), abi.encodeCall(IGovernor.castVote, (pLead, 1)));
+        uint256 theirs = _measure(alice, address(anchor), abi.encodeCall(IGovernor.castVote, (aLead, 1)));
+        _log("cast_vote_for_leading", ours);
+        _log("anchor_cast_vote_for_leading", theirs);
+        _ratio("cast_vote_for_leading", ours, theirs);
+        assertLe(ours * 100, theirs * 170, "castVote with the super quorum check: regression guard");
     }
 
     function test_gas_castVoteWithReason() public {
@@ -362,7 +381,7 @@ contract GovernanceGas is DaoBase {
         _log("cast_vote_with_reason", ours);
         _log("anchor_cast_vote_with_reason", theirs);
         _ratio("cast_vote_with_reason", ours, theirs);
-        assertLe(ours * 100, theirs * 165, "regression guard, see test_gas_castVote");
+        assertLe(ours * 100, theirs * 120, "castVoteWithReason within 1.2x");
     }
 
     function _ballot(IGovernor target, uint256 proposalId) internal view returns (bytes memory) {
@@ -389,7 +408,7 @@ contract GovernanceGas is DaoBase {
         _log("cast_vote_by_sig", ours);
         _log("anchor_cast_vote_by_sig", theirs);
         _ratio("cast_vote_by_sig", ours, theirs);
-        assertLe(ours * 100, theirs * 155, "regression guard, see test_gas_castVote");
+        assertLe(ours * 100, theirs * 120, "castVoteBySig within 1.2x");
     }
 
     function test_gas_queue() public {

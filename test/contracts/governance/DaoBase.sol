@@ -31,7 +31,7 @@ abstract contract DaoBase is BaseTest {
         offering = new ShareOffering(shares);
         factory = new DaoFactory(
             shares,
-            address(new ModelGovernor(shares)),
+            address(new ModelGovernor(shares, address(offering))),
             address(new ModelTimelock()),
             address(new ModelVotes(shares, address(offering)))
         );

@@ -295,6 +295,128 @@ contract ModelDaoTest is DaoBase {
         assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Defeated));
     }
 
+    /// @dev The governor reads ModelShares directly; its quorums must match the votes view it hands out as token().
+    function test_quorum_matchesTheVotesView() public {
+        DaoFactory.Dao memory dao = _createDao(id);
+        vm.startPrank(creator);
+        shares.setApprovalForAll(address(offering), true);
+        offering.createOffering(id, 300_000, 1e6, usd, 0, 0);
+        vm.stopPrank();
+        uint256 proposalId = _propose(alice, address(shares), abi.encodeCall(IModelShares.setPricePerRequest, (id, 1)), "p");
+        _startVoting();
+        ModelGovernor governor = _governor(id);
+        uint256 snapshot = governor.proposalSnapshot(proposalId);
+        uint256 viewSupply = ModelVotes(dao.votes).getPastTotalSupply(snapshot);
+        assertEq(viewSupply, 700_000);
+        assertEq(governor.quorum(snapshot), viewSupply * 20 / 100);
+        assertEq(governor.superQuorum(snapshot), viewSupply * 60 / 100);
+        assertEq(address(governor.token()), dao.votes);
+        assertEq(governor.clock(), shares.clock());
+        assertEq(governor.CLOCK_MODE(), shares.CLOCK_MODE());
+        assertEq(governor.nonVotingHolder(), address(offering));
+    }
+
+    function test_constructor_refusesMismatchedImplementations() public {
+        address timelockImpl = address(new ModelTimelock());
+        address votesImpl = address(new ModelVotes(shares, address(offering)));
+        // A governor leaving another escrow out of the quorum than the votes view does.
+        address otherEscrow = address(new ModelGovernor(shares, stranger));
+        vm.expectRevert(DaoFactory.DaoFactoryInvalidImplementation.selector);
+        new DaoFactory(shares, otherEscrow, timelockImpl, votesImpl);
+        // A votes view over another share contract.
+        address otherShares = address(new ModelVotes(IModelShares(stranger), address(offering)));
+        address governorImpl = address(new ModelGovernor(shares, address(offering)));
+        vm.expectRevert(DaoFactory.DaoFactoryInvalidImplementation.selector);
+        new DaoFactory(shares, governorImpl, timelockImpl, otherShares);
+    }
+
+    /// @dev While "for" does not lead, `state` skips the super quorum; a cancelled proposal must still read Canceled.
+    function test_state_canceledWhileForDoesNotLead() public {
+        _createDao(id);
+        uint256 proposalId = _propose(alice, address(shares), abi.encodeCall(IModelShares.setPricePerRequest, (id, 1)), "p");
+        _startVoting();
+        _vote(proposalId, bob, 0);
+        assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Active));
+        (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) =
+            _one(address(shares), abi.encodeCall(IModelShares.setPricePerRequest, (id, 1)));
+        ModelGovernor governor = _governor(id);
+        vm.prank(guardian);
+        governor.cancel(targets, values, calldatas, keccak256("p"));
+        assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Canceled));
+    }
+
+    function test_state_succeededExpiresAfterTheQueueWindow() public {
+        _createDao(id);
+        bytes memory data = abi.encodeCall(IModelShares.setPricePerRequest, (id, 9));
+        uint256 proposalId = _propose(alice, address(shares), data, "p");
+        _startVoting();
+        _vote(proposalId, alice, 1);
+        _endVoting();
+        ModelGovernor governor = _governor(id);
+        vm.roll(governor.proposalDeadline(proposalId) + governor.QUEUE_WINDOW_BLOCKS());
+        assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Succeeded), "last block of the window");
+        vm.roll(block.number + 1);
+        assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Expired));
+        (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) = _one(address(shares), data);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IGovernor.GovernorUnexpectedProposalState.selector,
+                proposalId,
+                IGovernor.ProposalState.Expired,
+                bytes32(1 << uint8(IGovernor.ProposalState.Succeeded))
+            )
+        );
+        governor.queue(targets, values, calldatas, keccak256("p"));
+    }
+
+    function test_state_queuedExpiresAfterTheGracePeriod() public {
+        _createDao(id);
+        bytes memory data = abi.encodeCall(IModelShares.setPricePerRequest, (id, 9));
+        uint256 proposalId = _propose(alice, address(shares), data, "p");
+        _startVoting();
+        _vote(proposalId, alice, 1);
+        _endVoting();
+        ModelGovernor governor = _governor(id);
+        (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) = _one(address(shares), data);
+        governor.queue(targets, values, calldatas, keccak256("p"));
+        uint256 lastSecond = governor.proposalEta(proposalId) + governor.EXECUTION_GRACE_PERIOD();
+        vm.warp(lastSecond);
+        assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Queued), "last second of the grace period");
+        vm.warp(lastSecond + 1);
+        assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Expired));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IGovernor.GovernorUnexpectedProposalState.selector,
+                proposalId,
+                IGovernor.ProposalState.Expired,
+                bytes32(1 << uint8(IGovernor.ProposalState.Queued))
+            )
+        );
+        governor.execute(targets, values, calldatas, keccak256("p"));
+        // Executed in time, it stays Executed however long after.
+        vm.warp(lastSecond);
+        governor.execute(targets, values, calldatas, keccak256("p"));
+        vm.warp(lastSecond + 365 days);
+        vm.roll(block.number + 10 * governor.QUEUE_WINDOW_BLOCKS());
+        assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Executed));
+        assertEq(shares.pricePerRequest(id), 9);
+    }
+
+    /// @dev A proposal passed early by super quorum has the rest of its voting period on top of the queue window.
+    function test_state_earlySuccessExpiresFromTheDeadline() public {
+        _createDao(id);
+        uint256 proposalId = _propose(alice, address(shares), abi.encodeCall(IModelShares.setPricePerRequest, (id, 1)), "p");
+        _startVoting();
+        _vote(proposalId, creator, 1);
+        _vote(proposalId, alice, 1);
+        assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Succeeded));
+        ModelGovernor governor = _governor(id);
+        vm.roll(governor.proposalDeadline(proposalId) + governor.QUEUE_WINDOW_BLOCKS());
+        assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Succeeded));
+        vm.roll(block.number + 1);
+        assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Expired));
+    }
+
     function test_superQuorum_passesEarly() public {
         _createDao(id);
         uint256 proposalId = _propose(alice, address(shares), abi.encodeCall(IModelShares.setPricePerRequest, (id, 1)), "p");

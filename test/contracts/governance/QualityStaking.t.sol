@@ -86,7 +86,7 @@ contract QualityStakingTest is DaoBase {
         QualityStaking.Round memory round = staking.roundOf(id, proposalId);
         assertEq(round.manifestCid, V2);
         assertEq(round.cutBps, 500, "default cut 5%");
-        assertEq(round.expiresAt, opened + staking.EXECUTION_WINDOW());
+        assertEq(round.expiresAt, opened, "the opening time: rounds have no window of their own");
         assertEq(uint8(round.outcome), uint8(QualityStaking.Outcome.Unresolved));
     }
 
@@ -157,35 +157,93 @@ contract QualityStakingTest is DaoBase {
         assertEq(usd.balanceOf(address(staking)), 0);
     }
 
-    function test_resolve_notExecutedWithinTheWindowIsRejected() public {
+    function _unexpected(uint256 proposalId, IGovernor.ProposalState current, uint256 expectedMask)
+        internal
+        pure
+        returns (bytes memory)
+    {
+        return abi.encodeWithSelector(
+            IGovernor.GovernorUnexpectedProposalState.selector, proposalId, current, bytes32(expectedMask)
+        );
+    }
+
+    /// @dev What `execute` accepts for a proposal that needs queuing.
+    uint256 internal constant QUEUED = 1 << uint8(IGovernor.ProposalState.Queued);
+
+    function test_resolve_queuedButNotExecutedInTimeIsRejected() public {
         uint256 proposalId = _standardRound();
         (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) =
             _one(address(shares), _versionCall(id, V2));
         ModelGovernor governor = _governor(id);
         governor.queue(targets, values, calldatas, keccak256(bytes(DESC)));
-        // Queued and inside the window: undecided.
+        // Queued, up to the last second of the grace period: undecided.
+        vm.warp(governor.proposalEta(proposalId) + governor.EXECUTION_GRACE_PERIOD());
         vm.expectRevert(
             abi.encodeWithSelector(
                 QualityStaking.QualityStakingUnresolved.selector, proposalId, IGovernor.ProposalState.Queued
             )
         );
         staking.resolve(id, proposalId);
-        vm.warp(staking.roundOf(id, proposalId).expiresAt + 1);
+        vm.warp(block.timestamp + 1);
+        assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Expired));
         assertEq(uint8(staking.resolve(id, proposalId)), uint8(QualityStaking.Outcome.Rejected));
         // Against wins: frank 100e6 + the whole prize (300e6 less the 5% cut = 285e6).
         assertEq(_claim(frank, proposalId), 100e6 + 285e6);
         assertEq(_poolTotal(), 15e6);
-        // A late execution does not reopen the round.
+        // A late execution is refused by the governor: the round cannot be contradicted.
+        vm.expectRevert(_unexpected(proposalId, IGovernor.ProposalState.Expired, QUEUED));
         governor.execute(targets, values, calldatas, keccak256(bytes(DESC)));
         assertEq(uint8(staking.resolve(id, proposalId)), uint8(QualityStaking.Outcome.Rejected));
         assertEq(usd.balanceOf(address(staking)), 0);
     }
 
+    /// @dev Review finding: the version was executed after the round's 60-day window and nobody had called
+    ///      `resolve` in between, so the round resolved Promoted and the "for" side took the prize although the
+    ///      version had lapsed. Now the governor itself expires the proposal: the late execution reverts, the
+    ///      manifest stays, and the round resolves Rejected whoever calls first.
+    function test_finding_lateExecutionCannotPromote() public {
+        uint256 opened = block.timestamp;
+        string memory manifest = shares.manifestCid(id);
+        uint256 proposalId = _standardRound();
+        (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) =
+            _one(address(shares), _versionCall(id, V2));
+        ModelGovernor governor = _governor(id);
+        governor.queue(targets, values, calldatas, keccak256(bytes(DESC)));
+        // Nobody resolves; well after the former window, someone executes.
+        vm.warp(opened + 60 days + 1);
+        vm.expectRevert(_unexpected(proposalId, IGovernor.ProposalState.Expired, QUEUED));
+        governor.execute(targets, values, calldatas, keccak256(bytes(DESC)));
+        assertEq(shares.manifestCid(id), manifest, "the lapsed version was not promoted");
+        assertEq(uint8(staking.resolve(id, proposalId)), uint8(QualityStaking.Outcome.Rejected));
+        vm.prank(dave);
+        vm.expectRevert(
+            abi.encodeWithSelector(QualityStaking.QualityStakingNothingToClaim.selector, id, proposalId, dave)
+        );
+        staking.claim(id, proposalId);
+        assertEq(_claim(frank, proposalId), 100e6 + 285e6);
+    }
+
     function test_resolve_succeededButNeverQueuedExpires() public {
         uint256 proposalId = _standardRound();
+        ModelGovernor governor = _governor(id);
         assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Succeeded));
-        vm.warp(block.timestamp + staking.EXECUTION_WINDOW() + 1);
+        // Up to the last block of the queue window: undecided (time alone does not expire it, blocks do).
+        vm.roll(governor.proposalDeadline(proposalId) + governor.QUEUE_WINDOW_BLOCKS());
+        vm.warp(block.timestamp + 365 days);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                QualityStaking.QualityStakingUnresolved.selector, proposalId, IGovernor.ProposalState.Succeeded
+            )
+        );
+        staking.resolve(id, proposalId);
+        vm.roll(block.number + 1);
         assertEq(uint8(staking.resolve(id, proposalId)), uint8(QualityStaking.Outcome.Rejected));
+        (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) =
+            _one(address(shares), _versionCall(id, V2));
+        vm.expectRevert(
+            _unexpected(proposalId, IGovernor.ProposalState.Expired, 1 << uint8(IGovernor.ProposalState.Succeeded))
+        );
+        governor.queue(targets, values, calldatas, keccak256(bytes(DESC)));
     }
 
     function test_claim_cancelledRefundsEveryone() public {
@@ -564,8 +622,9 @@ contract QualityStakingTest is DaoBase {
         if (kind == 2) {
             (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) =
                 _one(address(shares), _versionCall(id, V2));
-            _governor(id).queue(targets, values, calldatas, keccak256(bytes(DESC)));
-            vm.warp(block.timestamp + staking.EXECUTION_WINDOW() + 1);
+            ModelGovernor governor = _governor(id);
+            governor.queue(targets, values, calldatas, keccak256(bytes(DESC)));
+            vm.warp(governor.proposalEta(proposalId) + governor.EXECUTION_GRACE_PERIOD() + 1);
         }
         return 2;
     }

@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {Test} from "forge-std/Test.sol";
 import {IGovernor} from "@openzeppelin/contracts/governance/IGovernor.sol";
+import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 import {TestUSD} from "../../../contracts/mocks/TestUSD.sol";
 import {IModelShares} from "../../../contracts/interfaces/IModelShares.sol";
 import {ModelGovernor} from "../../../contracts/governance/ModelGovernor.sol";
@@ -50,6 +51,8 @@ contract QualityStakingHandler is Test {
     bool public ghostWrongCut;
     bool public ghostVotesMoved;
     bool public ghostStrangerSucceeded;
+    bool public ghostLateExecution;
+    bool public ghostOutcomeMismatch;
     mapping(bytes32 => uint256) public calls;
 
     constructor(
@@ -170,6 +173,7 @@ contract QualityStakingHandler is Test {
             return;
         }
         if (round.outcome == QualityStaking.Outcome.Unresolved) return;
+        _checkOutcome(proposalId, round);
         uint256 expected;
         if (round.outcome != QualityStaking.Outcome.Refunded) {
             uint256 losers = round.outcome == QualityStaking.Outcome.Promoted ? round.totalAgainst : round.totalFor;
@@ -179,6 +183,22 @@ contract QualityStakingHandler is Test {
         if (cut != expected) ghostWrongCut = true;
         ghostCut[proposalId] += cut;
         ghostCutTotal += cut;
+    }
+
+    /// @dev The outcome follows the governor's state alone: Promoted only if executed, Rejected only if defeated or
+    ///      expired, Refunded if cancelled or a side was empty.
+    function _checkOutcome(uint256 proposalId, QualityStaking.Round memory round) internal {
+        IGovernor.ProposalState state = governor.state(proposalId);
+        bool emptySide = round.totalFor == 0 || round.totalAgainst == 0;
+        if (round.outcome == QualityStaking.Outcome.Promoted) {
+            if (state != IGovernor.ProposalState.Executed) ghostOutcomeMismatch = true;
+        } else if (round.outcome == QualityStaking.Outcome.Rejected) {
+            if (state != IGovernor.ProposalState.Defeated && state != IGovernor.ProposalState.Expired) {
+                ghostOutcomeMismatch = true;
+            }
+        } else if (!emptySide && state != IGovernor.ProposalState.Canceled) {
+            ghostOutcomeMismatch = true;
+        }
     }
 
     function _resolve(uint256 proposalId) internal {
@@ -300,6 +320,19 @@ contract QualityStakingHandler is Test {
         ++calls["execute"];
     }
 
+    /// @notice Someone executes a queued proposal after its grace period: the governor must refuse (it is Expired).
+    function executeLate(uint256 proposalSeed) external {
+        (Proposal storage p, bool ok) = _pickBy(proposalSeed, QUEUED, false);
+        if (!ok) return;
+        vm.warp(governor.proposalEta(p.proposalId) + governor.EXECUTION_GRACE_PERIOD() + 1);
+        (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) = _actions(p);
+        try governor.execute(targets, values, calldatas, keccak256(bytes(p.description))) {
+            ghostLateExecution = true;
+        } catch {}
+        if (governor.state(p.proposalId) != IGovernor.ProposalState.Expired) ghostLateExecution = true;
+        ++calls["executeLate"];
+    }
+
     /// @notice The guardian cancels a proposal that is not final yet (one call in three, so that most run their course).
     function cancel(uint256 proposalSeed) external {
         if (proposalSeed % 3 != 0) return;
@@ -416,10 +449,12 @@ contract QualityStakingHandler is Test {
 
     // ------------------------------------------------------------ settlement
 
-    /// @notice Ends every vote, lets every window expire, and has every staker claim every round.
+    /// @notice Ends every vote, lets every passed proposal expire in the governor (queue window, execution grace
+    ///         period), and has every staker claim every round.
     function settleAll() external {
-        vm.roll(block.number + 1_000);
-        vm.warp(block.timestamp + staking.EXECUTION_WINDOW() + 1);
+        vm.roll(block.number + 1_000 + governor.QUEUE_WINDOW_BLOCKS());
+        uint256 delay = TimelockController(payable(timelock)).getMinDelay();
+        vm.warp(block.timestamp + delay + governor.EXECUTION_GRACE_PERIOD() + 1);
         for (uint256 i; i < _proposals.length; ++i) {
             uint256 proposalId = _proposals[i].proposalId;
             if (!_hasRound(proposalId)) continue;

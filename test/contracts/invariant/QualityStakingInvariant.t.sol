@@ -28,7 +28,7 @@ contract QualityStakingInvariantTest is DaoBase {
             shares, usd, staking, _governor(id), factory.timelockOf(id), guardian, id, holders
         );
         targetContract(address(handler));
-        bytes4[] memory selectors = new bytes4[](15);
+        bytes4[] memory selectors = new bytes4[](16);
         selectors[0] = QualityStakingHandler.proposeVersion.selector;
         selectors[1] = QualityStakingHandler.proposeOther.selector;
         selectors[2] = QualityStakingHandler.openRound.selector;
@@ -44,6 +44,7 @@ contract QualityStakingInvariantTest is DaoBase {
         selectors[12] = QualityStakingHandler.roll.selector;
         selectors[13] = QualityStakingHandler.warp.selector;
         selectors[14] = QualityStakingHandler.endVote.selector;
+        selectors[15] = QualityStakingHandler.executeLate.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
     }
 
@@ -120,6 +121,12 @@ contract QualityStakingInvariantTest is DaoBase {
                 assertEq(shares.getPastVotes(id, holder, snapshot), initialVotes[h], "votes at a snapshot");
             }
         }
+    }
+
+    /// A passed version is executed in time or not at all, and every round's outcome is the governor's decision.
+    function invariant_outcomeFollowsTheGovernor() public view {
+        assertFalse(handler.ghostLateExecution(), "executed after the grace period");
+        assertFalse(handler.ghostOutcomeMismatch(), "outcome differs from the governor's state");
     }
 
     /// The stranger never got anything through.

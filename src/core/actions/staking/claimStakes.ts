@@ -41,16 +41,15 @@ export async function claimStakes(ctx: ModeldaoContext, params: ClaimStakesParam
     .filter((s) => s.claimed === undefined)
   const claims: StakeClaim[] = []
   let total = 0n
-  const now = Number((await client.getBlock({ blockTag: 'latest' })).timestamp)
   for (const stake of open) {
     const id = BigInt(stake.modelId)
     const pid = BigInt(stake.proposalId)
     const round = await client.readContract({ address: staking.address, abi: staking.abi, functionName: 'roundOf', args: [id, pid] })
     if (round.outcome === 0) {
-      // Not resolved yet: claimable only once the DAO has decided (claim resolves it then).
+      // Not resolved yet: claimable only once the DAO has decided (claim resolves it then). A passed version not
+      // queued or executed in time reads 'expired' on the governor itself.
       const state = proposalStateNames[await client.readContract({ address: governors.get(stake.modelId)!, abi: governorAbi, functionName: 'state', args: [pid] })]!
-      const lapsed = now > round.expiresAt && (state === 'succeeded' || state === 'queued')
-      if (!DECIDED.has(state) && !lapsed) continue
+      if (!DECIDED.has(state)) continue
     } else if ((await client.readContract({ address: staking.address, abi: staking.abi, functionName: 'claimable', args: [id, pid, account.address] })) === 0n) continue
     try {
       const { hash, events } = await writeProtocol(ctx, { contract: 'QualityStaking', functionName: 'claim', args: [id, pid], onProgress: params.onProgress })

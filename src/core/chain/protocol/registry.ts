@@ -38,9 +38,9 @@ export const protocolSteps: readonly ProtocolStep[] = [
   step({ name: 'ExactPayments', args: (c) => [deployed(c, 'ModelShares')] as const }),
   step({ name: 'NodeRegistry', args: (c) => [deployed(c, 'ModelShares'), NODE_MIN_STAKE] as const }),
   // Governance: one implementation of each per-model part; DaoFactory clones them for each model's DAO.
-  step({ name: 'ModelGovernor', args: (c) => [deployed(c, 'ModelShares')] as const }),
+  // Shares escrowed in the share market cannot vote: ModelGovernor and ModelVotes take them out of the quorum's supply.
+  step({ name: 'ModelGovernor', args: (c) => [deployed(c, 'ModelShares'), deployed(c, 'ShareOffering')] as const }),
   step({ name: 'ModelTimelock', args: () => [] as const }),
-  // Shares escrowed in the share market cannot vote: ModelVotes takes them out of the quorum's supply.
   step({ name: 'ModelVotes', args: (c) => [deployed(c, 'ModelShares'), deployed(c, 'ShareOffering')] as const }),
   step({
     name: 'DaoFactory',
