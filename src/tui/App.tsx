@@ -225,7 +225,7 @@ export function App({ client, passwords, initial, pollMs }: AppProps) {
         </Text>
         <Text {...paint('muted')}>
           {' · '}
-          {account ? short(account) : 'read only'} · block {state.block || '…'} · {state.proposals.length} proposals{state.filter ? ` · filter "${state.filter}"` : ''}
+          {account ? short(account) : 'read only'} · block {state.block || '…'} · {state.proposals.length} proposal{state.proposals.length === 1 ? "" : "s"}{state.filter ? ` · filter "${state.filter}"` : ''}
         </Text>
       </Text>
       <Box height={bodyHeight} flexDirection="column" overflow="hidden">

@@ -19,7 +19,8 @@ export function ProposalList({ proposals, selected, block, width, height }: { pr
   })
   const at = lines.findIndex((l) => l.kind === 'row' && l.index === selected)
   const start = Math.max(0, Math.min(at - Math.floor(height / 2), lines.length - height))
-  const titleWidth = Math.max(10, width - 2 - 9 - 12 - 16 - 20)
+  // Fixed columns: marker 2, id 9, state 11 + 1, bar 10 + quorum marks 5 + 2 spaces, time 14.
+  const titleWidth = Math.max(10, width - 54)
   return (
     <Box flexDirection="column">
       {lines.slice(start, start + height).map((line) => {
