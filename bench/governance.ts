@@ -13,6 +13,7 @@ export const governanceBenchmark: Benchmark = {
       rows,
       ratios: [
         ratio('castVote / OZ Governor castVote', vs('cast_vote'), { op: '<=', value: 1.2 }),
+        ratio('castVote while "for" leads (super quorum checked) / OZ', vs('cast_vote_for_leading')),
         ratio('castVoteWithReason / OZ', vs('cast_vote_with_reason')),
         ratio('castVoteBySig / OZ', vs('cast_vote_by_sig')),
         ratio('propose (registers the vote snapshot) / OZ', vs('propose')),
