@@ -17,6 +17,7 @@ import { createWallet } from '../../src/core/actions/wallet/createWallet.js'
 import { fundWallet } from '../../src/core/actions/wallet/fundWallet.js'
 import { createTuiClient } from '../../src/tui/client.js'
 import { markdownLines, wrap } from '../../src/tui/components/markdown.js'
+import { TallyBar } from '../../src/tui/components/TallyBar.js'
 import { chainHome, type ChainHome } from '../helpers/chainHome.js'
 
 const address = (i: number): Address => devAccount(i, 31337).address
@@ -187,6 +188,21 @@ describe('voting TUI components (real anvil, real core)', () => {
     } finally {
       ui.unmount()
     }
+  })
+})
+
+describe('tally bar', () => {
+  it('fills the bar with the votes cast (rounding to the largest side), marks quorum and super quorum', () => {
+    const bar = (votes: { for: string; against: string; abstain: string }, quorum?: string, superQuorum?: string) => {
+      const ui = render(<TallyBar votes={votes} width={10} quorum={quorum} superQuorum={superQuorum} />)
+      const frame = ui.lastFrame()
+      ui.unmount()
+      return frame
+    }
+    expect(bar({ for: '500', against: '200', abstain: '0' }, '200', '800')).toBe('++++++++-- Q✓S…')
+    expect(bar({ for: '1', against: '1', abstain: '1' })).toBe('++++---~~~')
+    expect(bar({ for: '0', against: '0', abstain: '0' }, '10')).toBe('·········· Q…')
+    expect(bar({ for: '900', against: '0', abstain: '0' }, '200', '800')).toBe('++++++++++ Q✓S✓')
   })
 })
 

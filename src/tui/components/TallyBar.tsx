@@ -7,11 +7,13 @@ export function TallyBar({ votes, width, quorum, superQuorum }: { votes: { for: 
   const a = BigInt(votes.against)
   const x = BigInt(votes.abstain)
   const total = f + a + x
-  const scale = total === 0n ? 0n : total
-  const cells = (n: bigint) => (scale === 0n ? 0 : Number((n * BigInt(width)) / scale))
-  const cf = cells(f)
-  const ca = cells(a)
-  const cx = total === 0n ? 0 : width - cf - ca
+  // Floors per side; the cells rounding leaves go to the largest side, so a bar of votes is always full.
+  const sides = [f, a, x].map((n) => (total === 0n ? 0 : Number((n * BigInt(width)) / total)))
+  if (total > 0n) {
+    const largest = [f, a, x].indexOf([f, a, x].reduce((m, n) => (n > m ? n : m)))
+    sides[largest]! += width - sides.reduce((sum, n) => sum + n, 0)
+  }
+  const [cf, ca, cx] = sides as [number, number, number]
   const empty = width - cf - ca - cx
   const reached = quorum !== undefined && f + x >= BigInt(quorum)
   const early = superQuorum !== undefined && f >= BigInt(superQuorum)
