@@ -108,6 +108,27 @@ describe('modeldao vote in tmux (real anvil)', () => {
     }
   })
 
+  it('dao propose --edit opens $EDITOR on the templated description in a terminal', async () => {
+    // The "editor" rewrites the title line, as a person would.
+    const editor = `sed -i 's/^# .*/# Edited in the editor/'`
+    const command = `MODELDAO_HOME='${chain.root}' EDITOR="${editor}" '${process.execPath}' '${runJs}' dao propose params --model ${modelId} --price 0.5 --edit --dev-account 0; sleep 30`
+    tmux('new-session', '-d', '-s', 'edit', '-x', '100', '-y', '30', command)
+    try {
+      const deadline = Date.now() + 20_000
+      for (;;) {
+        const shown = tmux('capture-pane', '-p', '-t', 'edit')
+        if (/Proposal \d+ of model \d+: Edited in the editor/.test(shown)) break
+        if (Date.now() > deadline) throw new Error(`no proposal with the edited title:\n${shown}`)
+        await new Promise((r) => setTimeout(r, 100))
+      }
+    } finally {
+      tmux('kill-session', '-t', 'edit')
+    }
+    const proposal = await getProposal(creator, { modelId, proposalId: 2 })
+    expect(proposal.title).toBe('Edited in the editor')
+    expect(proposal.description).toContain('set the price per request to 0.5 tUSD')
+  })
+
   it('refuses without a terminal, pointing to the dao commands', async () => {
     const { runCli } = await import('../helpers/cli.js')
     const result = await runCli(['vote', '--json'], { home: chain.root })

@@ -5,6 +5,7 @@ import { parseUnits, type Address } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mineBlocks } from '../../src/core/actions/chain/mineBlocks.js'
 import { createDao } from '../../src/core/actions/dao/createDao.js'
+import { castVote } from '../../src/core/actions/dao/castVote.js'
 import { getProposal } from '../../src/core/actions/dao/getProposal.js'
 import { propose } from '../../src/core/actions/dao/propose.js'
 import { registerModel } from '../../src/core/actions/models/registerModel.js'
@@ -98,6 +99,10 @@ describe('voting TUI components (real anvil, real core)', () => {
       expect(ui.lastFrame()).toContain('for 300')
       const onChain = await getProposal(alice, { modelId, proposalId: 1 })
       expect(onChain.votes.map((v) => [v.voter, v.support, v.weight, v.reason])).toEqual([[address(1), 1, '300', 'good data']])
+
+      // Live: another holder votes from elsewhere; the open view refreshes with the new block, no key pressed.
+      await castVote(as(0), { modelId, proposalId: 1, support: 'against' })
+      await waitFor(ui.lastFrame, 'for 300 · against 700 · abstain 0')
 
       // Voting twice: the core's sentence in the status line, nothing sent.
       ui.stdin.write('v')
