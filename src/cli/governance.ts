@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Flags } from '@oclif/core'
 import { ModeldaoError } from '../core/errors/base.js'
+import { tallyCells } from '../core/governance/status.js'
 import type { ProposeReturnType } from '../core/actions/dao/propose.js'
 
 /** --model: the model a proposal belongs to (ids are sequential per model). */
@@ -41,17 +42,10 @@ export function descriptionEditor(edit: boolean, json: boolean): ((draft: string
   }
 }
 
-/** A bar of `width` cells: for, against, abstain shares of the votes cast. */
+/** A bar of `width` cells: + for, - against, ~ abstain, · none cast. */
 export function tallyBar(votes: { for: string; against: string; abstain: string }, width = 20): string {
-  const f = BigInt(votes.for)
-  const a = BigInt(votes.against)
-  const x = BigInt(votes.abstain)
-  const total = f + a + x
-  if (total === 0n) return '·'.repeat(width)
-  const cells = (n: bigint) => Number((n * BigInt(width)) / total)
-  const cf = cells(f)
-  const ca = cells(a)
-  return `${'+'.repeat(cf)}${'-'.repeat(ca)}${'~'.repeat(Math.max(0, width - cf - ca))}`
+  const [f, a, x] = tallyCells(votes, width)
+  return `${'+'.repeat(f)}${'-'.repeat(a)}${'~'.repeat(x)}${'·'.repeat(width - f - a - x)}`
 }
 
 /** "12 of 40 (30%)" progress towards a quorum; "not yet known" before the snapshot. */

@@ -27,9 +27,10 @@ export default class DaoProposals extends BaseCommand<typeof DaoProposals> {
       p.title.length > 48 ? `${p.title.slice(0, 47)}…` : p.title,
       tallyBar(p.tally, 12),
       `${p.tally.for}/${p.tally.against}/${p.tally.abstain}`,
+      p.quorum === undefined ? '-' : `${BigInt(p.tally.for) + BigInt(p.tally.abstain) >= BigInt(p.quorum) ? 'yes' : 'no'}${p.superQuorum !== undefined && BigInt(p.tally.for) >= BigInt(p.superQuorum) ? ' (super)' : ''}`,
       p.state === 'pending' ? `opens in ${p.voteStart - result.block + 1} blocks` : p.state === 'active' ? `${p.voteEnd - result.block} blocks left` : '',
     ])
-    for (const line of table(['MODEL', 'ID', 'STATE', 'TITLE', 'VOTES', 'FOR/AGAINST/ABSTAIN', 'WHEN'], rows, [0, 1])) this.log(line)
+    for (const line of table(['MODEL', 'ID', 'STATE', 'TITLE', 'VOTES', 'FOR/AGAINST/ABSTAIN', 'QUORUM', 'WHEN'], rows, [0, 1])) this.log(line)
     return result
   }
 }

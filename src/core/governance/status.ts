@@ -80,3 +80,17 @@ export function timeLeft(proposal: Pick<IndexedProposal, 'voteStart' | 'voteEnd'
   if (status.state === 'succeeded') return 'passed: queue it'
   return status.state
 }
+
+/**
+ * How many of `width` cells a bar gives for / against / abstain: floors per side, the cells rounding leaves go to the
+ * largest side, so a bar of cast votes is always full (and an empty tally gives none).
+ */
+export function tallyCells(votes: { for: string; against: string; abstain: string }, width: number): [number, number, number] {
+  const sides = [BigInt(votes.for), BigInt(votes.against), BigInt(votes.abstain)]
+  const total = sides.reduce((sum, n) => sum + n, 0n)
+  if (total === 0n) return [0, 0, 0]
+  const cells = sides.map((n) => Number((n * BigInt(width)) / total)) as [number, number, number]
+  const largest = sides.indexOf(sides.reduce((m, n) => (n > m ? n : m)))
+  cells[largest as 0 | 1 | 2] += width - cells[0] - cells[1] - cells[2]
+  return cells
+}
