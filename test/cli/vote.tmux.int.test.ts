@@ -94,6 +94,11 @@ describe('modeldao vote in tmux (real anvil)', () => {
 
     tmux('send-keys', '-t', 'vote', 'q')
     await waitForScreen('ACTIVE (1)')
+    // A wider terminal: the list re-renders to the new width (the whole title fits now).
+    tmux('resize-window', '-t', 'vote', '-x', '120', '-y', '30')
+    await waitForScreen(`Promote weights version bafkreitmuxversiontwo for model ${modelId}`)
+    tmux('resize-window', '-t', 'vote', '-x', '80', '-y', '24')
+    await waitForScreen('Promote weights version… ')
     tmux('send-keys', '-t', 'vote', 'q')
     // The command exits: the session ends with it.
     const deadline = Date.now() + 10_000
