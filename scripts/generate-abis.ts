@@ -21,6 +21,16 @@ if (!existsSync(outDir)) {
 
 const lowerFirst = (name: string) => name.replace(/^[A-Z]+(?=[A-Z][a-z]|$)|^[A-Z]/, (m) => m.toLowerCase())
 
+/** File names of the Solidity sources under contracts/ (forge names each artifact folder after its source file). */
+const sourceFiles = new Set<string>()
+const walk = (dir: string) => {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isDirectory()) walk(join(dir, entry.name))
+    else if (entry.name.endsWith('.sol')) sourceFiles.add(entry.name)
+  }
+}
+walk(join(root, 'contracts'))
+
 const entries: { name: string; source: string; abi: unknown[]; bytecode: string }[] = []
 for (const folder of readdirSync(outDir).sort()) {
   if (!folder.endsWith('.sol')) continue
@@ -30,6 +40,12 @@ for (const folder of readdirSync(outDir).sort()) {
     // `additional_compiler_profiles`, for a contract that needs fewer optimizer runs). `Name.json` is the one deployed.
     if (file.split('.').length > 2) continue
     const artifact = JSON.parse(readFileSync(join(outDir, folder, file), 'utf8')) as Artifact
+    // An incremental build under two compiler profiles can leave a stub (ABI only, no metadata) for a source of ours:
+    // dropping it silently would drop a contract from the registry, so say how to fix it instead.
+    if (!artifact.metadata && sourceFiles.has(folder)) {
+      console.error(`generate-abis: out/${folder}/${file} is incomplete (no metadata or bytecode). Run \`npx forge build --force\`, then \`npm run build:abi\`.`)
+      process.exit(1)
+    }
     const compiled = artifact.metadata?.settings?.compilationTarget ?? {}
     const [source, name] = Object.entries(compiled)[0] ?? []
     if (!source || !name || !source.startsWith('contracts/')) continue
