@@ -124,3 +124,21 @@ export { requireDao, findProposal, type ModelDao, type ProposalRef } from './cor
 export { readProposalStatus, timeLeft, type ProposalStatus, type ProposalState } from './core/governance/status.js'
 export type { IndexedProposal, IndexedVote, IndexedRound, IndexedStake, Tally } from './core/index/governanceQueries.js'
 export * as governanceErrors from './core/governance/errors.js'
+
+// verification: replaying receipts through the registered weights
+export {
+  replayReceipt,
+  replayThresholds,
+  binomialTail,
+  REPLAY_THRESHOLDS,
+  type ReplayReceiptParams,
+  type ReplayReceiptReturnType,
+  type ReplayReceiptErrorType,
+  type ReplayableReceipt,
+  type ReplayedToken,
+  type ReplayMismatchReason,
+  type ReplayThresholds,
+  type SampledRule,
+  type SampledScore,
+} from './core/verify/replay.js'
+export * as verifyErrors from './core/verify/errors.js'

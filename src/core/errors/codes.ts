@@ -139,6 +139,11 @@ export const errorCatalogue = {
   ENGINE_LOAD_FAILED: { exitCode: invalidInput, meaning: 'llama.cpp could not load the model or create its context.' },
   NODE_LISTEN_FAILED: { exitCode: unavailable, meaning: "The serving node's HTTP port is taken or cannot be bound." },
   NODE_OPTIONS_INVALID: { exitCode: usage, meaning: 'A serving node option is out of range (parallel, context size, limits).' },
+  // verification (replaying receipts)
+  REPLAY_PROMPT_MISMATCH: { exitCode: invalidInput, meaning: "The prompt tokens given to a replay do not hash to the receipt's promptHash." },
+  RECEIPT_MALFORMED: { exitCode: invalidInput, meaning: "A receipt's output tokens, log-probabilities and logit gaps do not line up, or name tokens outside the model's vocabulary." },
+  REPLAY_CONTEXT_TOO_SMALL: { exitCode: usage, meaning: "The replay engine's context cannot hold the receipt's prompt and output." },
+  REPLAY_NO_SEQUENCE: { exitCode: unavailable, meaning: 'Every sequence of the replay engine is in use.' },
 } as const satisfies Record<string, { exitCode: ExitCode; meaning: string }>
 
 export type CatalogueCode = keyof typeof errorCatalogue

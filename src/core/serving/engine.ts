@@ -81,13 +81,19 @@ const nextShape = (sampling: SamplingParams, step: number, topLogprobs: number) 
   totalLogitWeight: true,
   confidence: sampling.temperature > 0,
   ...(topLogprobs > 0 ? { logits: { filter: { tokens: [] as Token[], includeTop: topLogprobs } } } : {}),
-  options: {
-    temperature: sampling.temperature,
-    topP: sampling.topP,
-    topK: SAMPLING_TOP_K,
-    // controlledEvaluate makes a fresh sampler per call: a distinct, reproducible seed per step keeps draws independent.
-    seed: (sampling.seed + Math.imul(step, 0x9e3779b9)) >>> 0,
-  },
+  options: samplerOptions(sampling, step),
+})
+
+/**
+ * The sampler of output step `step` (0 = the first output token): what generation draws with and what a replay must
+ * reproduce, so both take it from here.
+ */
+export const samplerOptions = (sampling: SamplingParams, step: number) => ({
+  temperature: sampling.temperature,
+  topP: sampling.topP,
+  topK: SAMPLING_TOP_K,
+  // controlledEvaluate makes a fresh sampler per call: a distinct, reproducible seed per step keeps draws independent.
+  seed: (sampling.seed + Math.imul(step, 0x9e3779b9)) >>> 0,
 })
 
 /**
