@@ -102,7 +102,8 @@ export { PaymentGate, PaymentRequiredResponse, type PaymentRefusal, type Payment
 export { settleVouchers, type SettleVouchersResult } from './core/payments/settlement.js'
 export { PaymentStore, type HeldVoucher, type PaymentRecord } from './core/payments/store.js'
 export { VoucherVerifier, signVoucher, voucherDigest, VOUCHER_TYPES, type Voucher, type ChannelsDomain } from './core/payments/vouchers.js'
-export { signReceipt, recoverReceiptSigner, hashReceiptDraft, receiptDigest } from './core/payments/receiptSigning.js'
+export { signReceipt, recoverReceiptSigner, receiptDigest, RECEIPT_TYPES, type SignedReceiptFields } from './core/payments/receiptSigning.js'
+export { encodeReceiptBody, decodeReceiptBody, receiptCommitment, stopHash, RECEIPT_BODY_VERSION, RECEIPT_HEADER_BYTES, RECEIPT_BYTES_PER_TOKEN, RECEIPT_QUANTUM, type ReceiptBody, type ReceiptCommitment } from './core/verify/receiptCodec.js'
 export { priceCeiling, priceOf, holdersShare, type PriceList } from './core/payments/prices.js'
 export { CHANNEL_SCHEME, EXACT_SCHEME, type ChannelExtra, type ChannelPayload } from './core/payments/scheme.js'
 

@@ -7,6 +7,7 @@ import type { ChainConnection } from '../chain/rpc/connection.js'
 import { protocolArtifacts } from '../chain/protocol/registry.js'
 import { sendTransaction } from '../chain/protocol/write.js'
 import { holdersShare, priceCeiling, priceOf, type PriceList } from './prices.js'
+import type { ReceiptCommitment } from '../verify/receiptCodec.js'
 import { signReceipt } from './receiptSigning.js'
 import { CHANNEL_SCHEME, EXACT_SCHEME, type ChannelExtra, type ChannelPayload, type ChannelSettlementExtra } from './scheme.js'
 import type { PaymentStore } from './store.js'
@@ -255,16 +256,16 @@ export class PaymentGate {
     this.inflight.set(key, reserved + ceiling)
     const verifyMs = performance.now() - started
     const digest = toHex(this.verifier.digest(voucher))
-    return new PaidRequest(maxTokens, { 'payment-response': encodePaymentResponseHeader({ success: true, transaction: '', network: this.network, payer: view.payer, extra: { channelId, consumed: consumed.toString() } satisfies ChannelSettlementExtra }) }, verifyMs, async (outputTokens, receiptHash) => {
+    return new PaidRequest(maxTokens, { 'payment-response': encodePaymentResponseHeader({ success: true, transaction: '', network: this.network, payer: view.payer, extra: { channelId, consumed: consumed.toString() } satisfies ChannelSettlementExtra }) }, verifyMs, async (outputTokens, receipt) => {
       const t = performance.now()
       const cost = priceOf(prices, outputTokens)
       const latest = store.voucher(channelId, modelId)!
       const next = latest.consumed + cost
       const holders = holdersShare(latest.consumed, next, voucher.feeShareBps)
-      store.consume(channelId, modelId, next, { receiptId: receiptHash.id, scheme: 'channel', source: channelId, modelId, cost, holders, operator: cost - holders })
+      store.consume(channelId, modelId, next, { receiptId: receipt.id, scheme: 'channel', source: channelId, modelId, cost, holders, operator: cost - holders })
       this.inflight.set(key, (this.inflight.get(key) ?? ceiling) - ceiling)
       const recordMs = performance.now() - t
-      const signature = await signReceipt(this.config.operator, { chainId: this.config.connection.chainId, verifyingContract: this.config.addresses.channels }, { receipt: receiptHash.hash, payment: digest, cost })
+      const signature = await signReceipt(this.config.operator, { chainId: this.config.connection.chainId, verifyingContract: this.config.addresses.channels }, { ...receipt.commitment, payment: digest, cost })
       return {
         cost,
         holders,
@@ -324,7 +325,7 @@ export class PaymentGate {
       const t = performance.now()
       this.config.store.recordExact(authorization.from, authorization.nonce, { receiptId: receipt.id, scheme: 'exact', source: authorization.from, modelId: this.config.modelId, cost: price, holders: fee, operator: price - fee }, tx)
       const recordMs = performance.now() - t
-      const receiptSignature = await signReceipt(this.config.operator, { chainId: this.config.connection.chainId, verifyingContract: this.config.addresses.channels }, { receipt: receipt.hash, payment: paymentRef, cost: price })
+      const receiptSignature = await signReceipt(this.config.operator, { chainId: this.config.connection.chainId, verifyingContract: this.config.addresses.channels }, { ...receipt.commitment, payment: paymentRef, cost: price })
       return { cost: price, holders: fee, operator: price - fee, recordMs, receiptSignature, paymentResponse: encodePaymentResponseHeader(settleResponse) }
     }, () => {})
   }
@@ -338,11 +339,11 @@ export class PaidRequest {
     readonly maxTokens: number,
     readonly headers: Record<string, string>,
     readonly verifyMs: number,
-    private readonly onComplete: (outputTokens: number, receipt: { id: string; hash: Hex }) => Promise<Completion>,
+    private readonly onComplete: (outputTokens: number, receipt: { id: string; commitment: ReceiptCommitment }) => Promise<Completion>,
     private readonly onRelease: () => void,
   ) {}
 
-  complete(outputTokens: number, receipt: { id: string; hash: Hex }): Promise<Completion> {
+  complete(outputTokens: number, receipt: { id: string; commitment: ReceiptCommitment }): Promise<Completion> {
     return this.onComplete(outputTokens, receipt)
   }
 

@@ -1,13 +1,23 @@
-import { type Account, type Address, type Hex, hashTypedData, keccak256, recoverTypedDataAddress, stringToHex } from 'viem'
+import { type Account, type Address, type Hex, hashTypedData, recoverTypedDataAddress } from 'viem'
+import type { ReceiptCommitment } from '../verify/receiptCodec.js'
 
-/** A receipt signature binds the engine's receipt draft to the payment that paid for it and its cost. */
-export type SignedReceiptFields = { receipt: Hex; payment: Hex; cost: bigint }
+/**
+ * A receipt signature binds the work (model, weights, the receipt body's hash) to the payment that paid for it
+ * (the voucher digest, or the exact authorization) and its cost. ReceiptChallenges checks the same struct on chain.
+ */
+export type SignedReceiptFields = ReceiptCommitment & { payment: Hex; cost: bigint }
 
-const RECEIPT_TYPES = { Receipt: [{ name: 'receipt', type: 'bytes32' }, { name: 'payment', type: 'bytes32' }, { name: 'cost', type: 'uint256' }] } as const
+export const RECEIPT_TYPES = {
+  Receipt: [
+    { name: 'modelId', type: 'uint256' },
+    { name: 'weightsCidHash', type: 'bytes32' },
+    { name: 'body', type: 'bytes32' },
+    { name: 'payment', type: 'bytes32' },
+    { name: 'cost', type: 'uint256' },
+  ],
+} as const
+/** The EIP-712 domain: chain id and the PaymentChannels contract bind a signature to one deployment. */
 const domainOf = (d: { chainId: number; verifyingContract: Address }) => ({ name: 'modeldao Receipts', version: '1', ...d })
-
-/** keccak256 of the draft's canonical JSON (what a receipt signature commits to). */
-export const hashReceiptDraft = (draft: unknown): Hex => keccak256(stringToHex(JSON.stringify(draft)))
 
 /** The operator's EIP-712 signature of a receipt (chain and channels contract in the domain). */
 export async function signReceipt(operator: Account, domain: { chainId: number; verifyingContract: Address }, fields: SignedReceiptFields): Promise<Hex> {

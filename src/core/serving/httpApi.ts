@@ -6,7 +6,7 @@ import type { NodeMetrics } from './metrics.js'
 import { ApiError, parseChatRequest, parseCompletionRequest, type CommonParams, type RequestLimits } from './openaiRequests.js'
 import { hashTokens, type ReceiptDraft, type ReceiptStore } from './receipts.js'
 import { PaymentRequiredResponse, type PaidRequest, type PaymentGate } from '../payments/gate.js'
-import { hashReceiptDraft } from '../payments/receiptSigning.js'
+import { receiptCommitment } from '../verify/receiptCodec.js'
 import { QueueFullError, type SequenceScheduler } from './scheduler.js'
 import type { ServedWeights } from './weights.js'
 
@@ -270,7 +270,7 @@ export class HttpApi {
     this.deps.receipts.add(draft)
     if (paid) {
       // Booked (synchronously, on disk) before the response says what it cost.
-      const done = await paid.complete(result.tokens.length, { id, hash: hashReceiptDraft(draft) })
+      const done = await paid.complete(result.tokens.length, { id, commitment: receiptCommitment(draft) })
       this.deps.metrics.paymentOverhead.observe({ stage: 'record' }, done.recordMs / 1000)
       usage.cost = done.cost.toString()
       usage.cost_split = { holders: done.holders.toString(), operator: done.operator.toString() }

@@ -13,7 +13,9 @@ import { mintTestTokens } from '../../../src/core/actions/token/mintTestTokens.j
 import { createModeldao, type ModeldaoContext } from '../../../src/core/context/context.js'
 import { devAccount } from '../../../src/core/chain/local/devAccounts.js'
 import { createPayingFetch } from '../../../src/core/payments/payingFetch.js'
-import { recoverReceiptSigner, hashReceiptDraft } from '../../../src/core/payments/receiptSigning.js'
+import { recoverReceiptSigner } from '../../../src/core/payments/receiptSigning.js'
+import { receiptCommitment } from '../../../src/core/verify/receiptCodec.js'
+import type { ReceiptDraft } from '../../../src/core/serving/receipts.js'
 import { signVoucher, voucherDigest } from '../../../src/core/payments/vouchers.js'
 import { runCli } from '../../helpers/cli.js'
 import { chainHome, type ChainHome } from '../../helpers/chainHome.js'
@@ -81,8 +83,8 @@ describe('paid serving node (x402: channel vouchers and exact; real anvil, SQLit
       // The receipt is signed by the operator over the draft, the voucher that paid it and the cost.
       const domain = { chainId: 31337, verifyingContract: node.info!.payments!.channels as Hex }
       const paidWith = voucherDigest(domain, { channelId, modelId: BigInt(modelId), cumulativeAmount: total + PRICES.perRequest + PRICES.perOutputToken * 8n, feeShareBps: 7000 })
-      const draft = await (await fetch(`${url}/v1/receipts/${completion.usage.receipt.id}`)).json()
-      expect(await recoverReceiptSigner(domain, { receipt: hashReceiptDraft(draft), payment: paidWith, cost }, completion.usage.receipt.signature)).toBe(operator.address)
+      const draft = (await (await fetch(`${url}/v1/receipts/${completion.usage.receipt.id}`)).json()) as ReceiptDraft
+      expect(await recoverReceiptSigner(domain, { ...receiptCommitment(draft), payment: paidWith, cost }, completion.usage.receipt.signature)).toBe(operator.address)
       total += cost
     }
     // The client never signed for more than what was consumed plus one request's ceiling.
