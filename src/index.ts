@@ -143,3 +143,4 @@ export {
   type SampledScore,
 } from './core/verify/replay.js'
 export * as verifyErrors from './core/verify/errors.js'
+export { verifyReceipt, type VerifyReceiptParams, type VerifyReceiptReturnType, type VerifyReceiptErrorType } from './core/actions/verify/verifyReceipt.js'

@@ -312,6 +312,7 @@ export class HttpApi {
       endpoint,
       promptHash: hashTokens(promptTokens),
       promptTokens: promptTokens.length,
+      promptTokenIds: [...promptTokens],
       sampling: { temperature: sampling.temperature, topP: sampling.topP, topK: SAMPLING_TOP_K, seed: sampling.seed, maxTokens: sampling.maxTokens, stop: sampling.stop },
       outputTokens: result.tokens.map((t) => t.id),
       logprobs: result.tokens.map((t) => t.logprob),

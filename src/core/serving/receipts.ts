@@ -19,6 +19,11 @@ export type ReceiptDraft = {
   /** sha256 of the prompt token ids as little-endian uint32: the exact tokens the model saw, template applied. */
   promptHash: string
   promptTokens: number
+  /**
+   * The prompt's token ids, kept so that the client (or a validator holding the receipt) can replay it. Not part of
+   * what is signed: the signature commits to their hash.
+   */
+  promptTokenIds?: number[] | undefined
   sampling: { temperature: number; topP: number; topK: number; seed: number; maxTokens: number; stop: string[] }
   outputTokens: number[]
   /** Per served token: log p under the distribution it was drawn from. */

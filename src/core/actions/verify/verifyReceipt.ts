@@ -1,0 +1,56 @@
+import type { ModeldaoContext } from '../../context/context.js'
+import type { ModeldaoError } from '../../errors/base.js'
+import { InferenceEngine, type GpuChoice } from '../../serving/engine.js'
+import type { ReceiptDraft } from '../../serving/receipts.js'
+import { resolveServedWeights } from '../../serving/weights.js'
+import { ReceiptMalformedError } from '../../verify/errors.js'
+import { replayReceipt, type ReplayReceiptReturnType } from '../../verify/replay.js'
+
+export type VerifyReceiptParams = {
+  /** A receipt as the node's `GET /v1/receipts/<id>` returns it. */
+  receipt: ReceiptDraft
+  /** The prompt's token ids, when the receipt does not carry them. */
+  promptTokens?: readonly number[] | undefined
+  /** A local copy of the registered weights (checked against the manifest) instead of fetching them. */
+  weights?: string | undefined
+  gpu?: GpuChoice | undefined
+  onProgress?: ((event: { stage: 'weights' | 'loading' | 'replaying' }) => void) | undefined
+}
+export type VerifyReceiptReturnType = {
+  verdict: 'match' | 'mismatch'
+  /** Why it does not match: the node named other weights than the model's registered ones, and/or what replay found. */
+  reasons: ('weights' | ReplayReceiptReturnType['reasons'][number])[]
+  modelId: string | null
+  weights: { registered: string; claimed: string; verified: boolean }
+  replay?: Omit<ReplayReceiptReturnType, 'tokens'> | undefined
+}
+/** RECEIPT_MALFORMED, REPLAY_PROMPT_MISMATCH, MODEL_UNKNOWN, WEIGHTS_MISMATCH, ENGINE_LOAD_FAILED, fetch errors. */
+export type VerifyReceiptErrorType = ModeldaoError
+
+/**
+ * Checks a receipt against the model's registered weights: fetches them by the on-chain manifest (verified by CID and
+ * sha256), then replays prompt + served tokens in one pass and scores every token (see replayReceipt). A receipt
+ * naming other weights than the registered ones does not match, whatever the replay says.
+ * @example const { verdict } = await verifyReceipt(md, { receipt: await (await fetch(`${node}/v1/receipts/${id}`)).json() })
+ */
+export async function verifyReceipt(ctx: ModeldaoContext, params: VerifyReceiptParams): Promise<VerifyReceiptReturnType> {
+  const { receipt } = params
+  const promptTokens = params.promptTokens ?? receipt.promptTokenIds
+  if (!promptTokens) throw new ReceiptMalformedError('it carries no prompt token ids and none were given (--prompt-tokens)')
+  const model = receipt.modelId ?? receipt.manifestCid
+  if (!model) throw new ReceiptMalformedError('it names neither a model id nor a manifest')
+  params.onProgress?.({ stage: 'weights' })
+  const served = await resolveServedWeights(ctx, { model, weights: params.weights })
+  const base = { modelId: receipt.modelId, weights: { registered: served.weightsCid, claimed: receipt.weightsCid, verified: served.verified } }
+  params.onProgress?.({ stage: 'loading' })
+  const contextSize = Math.max(256, promptTokens.length + receipt.outputTokens.length + 8)
+  const engine = await InferenceEngine.open({ modelPath: served.path, gpu: params.gpu ?? 'off', threads: 1, parallel: 1, contextSize })
+  try {
+    params.onProgress?.({ stage: 'replaying' })
+    const { tokens: _tokens, ...replay } = await replayReceipt(engine, { promptTokens, receipt })
+    const reasons: VerifyReceiptReturnType['reasons'] = [...(served.weightsCid === receipt.weightsCid ? [] : ['weights' as const]), ...replay.reasons]
+    return { verdict: reasons.length ? 'mismatch' : 'match', reasons, ...base, replay }
+  } finally {
+    await engine.close()
+  }
+}

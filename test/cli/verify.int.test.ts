@@ -1,0 +1,77 @@
+// `modeldao verify receipt` end to end: a real node serves a tokenized model, its receipt replays as a match against
+// the registered weights; a node that served a cheaper GGUF (fewer layers) is caught whether it names its real weights
+// or lies about them.
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { chainHome, type ChainHome } from '../helpers/chainHome.js'
+import { runCli, startCli } from '../helpers/cli.js'
+
+/** One greedy completion from a running node, and the receipt it left. */
+async function servedReceipt(url: string, model: string, prompt: string): Promise<Record<string, unknown>> {
+  const response = await fetch(`${url}/v1/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model, prompt, max_tokens: 24, temperature: 0 }) })
+  expect(response.status).toBe(200)
+  const id = response.headers.get('x-modeldao-receipt')
+  expect(id).toMatch(/^[0-9a-f]{24}$/)
+  return (await (await fetch(`${url}/v1/receipts/${id}`)).json()) as Record<string, unknown>
+}
+
+describe('verify receipt (CLI, chain, IPFS, llama.cpp)', () => {
+  let chain: ChainHome
+  let modelId: string
+  const cli = async (args: string[], expectCode = 0) => {
+    const result = await runCli([...args, '--json'], { home: chain.root })
+    expect(result.code, `${args.join(' ')}: ${result.stdout}${result.stderr}`).toBe(expectCode)
+    return result.json
+  }
+
+  beforeAll(async () => {
+    chain = await chainHome()
+    const weights = join(chain.root, 'weights')
+    await mkdir(weights)
+    await cli(['dev', 'gguf', '--preset', 'tiny', '--seed', '9', '--out', join(weights, 'model.gguf')])
+    await cli(['dev', 'gguf', '--preset', 'tiny', '--seed', '9', '--layers', '1', '--out', join(chain.root, 'cheap.gguf')])
+    modelId = String((await cli(['model', 'publish', weights, '--name', 'tiny-verified', '--dev-account', '0', '--yes'])).result.model.modelId)
+  })
+  afterAll(async () => chain?.stop())
+
+  it('an honest receipt matches; a cheaper model is caught, lying about its weights or not', async () => {
+    const honestNode = await startCli(['node', 'serve', '--model', modelId, '--port', '0', '--json'], { home: chain.root })
+    const cheapNode = await startCli(['node', 'serve', '--model', join(chain.root, 'cheap.gguf'), '--port', '0', '--json'], { home: chain.root })
+    let honest: Record<string, unknown>
+    let cheap: Record<string, unknown>
+    try {
+      honest = await servedReceipt(honestNode.ready.url, modelId, 'The weights are')
+      cheap = await servedReceipt(cheapNode.ready.url, 'cheap', 'The weights are')
+    } finally {
+      expect(await honestNode.stop()).toBe(0)
+      expect(await cheapNode.stop()).toBe(0)
+    }
+    const file = (name: string, body: unknown) => {
+      const path = join(chain.root, name)
+      return writeFile(path, JSON.stringify(body)).then(() => path)
+    }
+
+    const ok = (await cli(['verify', 'receipt', await file('honest.json', honest)])).result
+    expect(ok).toMatchObject({ verdict: 'match', reasons: [], modelId, weights: { verified: true } })
+    expect(ok.weights.claimed).toBe(ok.weights.registered)
+    expect(ok.replay.maxLogprobError).toBeLessThan(ok.replay.tolerance)
+
+    // The cheat claims the registered model and its weights CID, but its tokens came from one layer of two.
+    const lying = (await cli(['verify', 'receipt', await file('lying.json', { ...cheap, modelId, manifestCid: honest.manifestCid, weightsCid: honest.weightsCid })])).result
+    expect(lying.verdict).toBe('mismatch')
+    expect(lying.reasons).not.toContain('weights')
+    expect(lying.reasons.length).toBeGreaterThan(0)
+
+    // The same tokens naming the cheap file's own CID: other weights than registered.
+    const named = (await cli(['verify', 'receipt', await file('named.json', { ...cheap, modelId, manifestCid: honest.manifestCid })])).result
+    expect(named.verdict).toBe('mismatch')
+    expect(named.reasons).toContain('weights')
+
+    // Without prompt tokens there is nothing to replay: a clear error.
+    const { promptTokenIds: _ids, ...bare } = honest
+    const refused = await cli(['verify', 'receipt', await file('bare.json', bare)], 3)
+    expect(refused.error).toMatchObject({ code: 'RECEIPT_MALFORMED' })
+    expect(refused.error.message).toContain('no prompt token ids')
+  })
+})
