@@ -74,4 +74,12 @@ describe('verify receipt (CLI, chain, IPFS, llama.cpp)', () => {
     expect(refused.error).toMatchObject({ code: 'RECEIPT_MALFORMED' })
     expect(refused.error.message).toContain('no prompt token ids')
   })
+
+  it('verify --explain prints the detection curve and the break-even condition', async () => {
+    const explained = (await cli(['verify', '--explain', '--probe-rate', '0.1', '--stake', '100', '--gain', '5'])).result
+    expect(explained.requestsFor).toEqual({ confidence: 0.99, requests: 44 })
+    expect(explained.curve.find((c: { requests: number }) => c.requests === 50).detection).toBeCloseTo(1 - 0.9 ** 50, 10)
+    expect(explained.economics).toMatchObject({ expectedLossPerRequest: 10, pays: false, minProbeRate: 0.05 })
+    expect((await cli(['verify'], 2)).error.message).toContain('pass --explain')
+  })
 })
