@@ -21,7 +21,7 @@ describe('README', () => {
     expect(invocations.length).toBeGreaterThan(10)
     for (const [topic, verb] of invocations) {
       const asTopic = verb !== undefined && (existsSync(`${root}src/commands/${topic}/${verb}.ts`) || existsSync(`${root}src/commands/${topic}/${verb}`))
-      const asCommand = existsSync(`${root}src/commands/${topic}.ts`) || topic === 'help' // help comes from @oclif/plugin-help
+      const asCommand = existsSync(`${root}src/commands/${topic}.ts`) || existsSync(`${root}src/commands/${topic}/index.ts`) || topic === 'help' // help comes from @oclif/plugin-help
       expect(asTopic || asCommand, `modeldao ${topic} ${verb ?? ''}`).toBe(true)
     }
   })
