@@ -8,6 +8,7 @@ import type { Benchmark } from '../bench/types.js'
 import { gasBenchmark } from '../bench/gas.js'
 import { governanceBenchmark } from '../bench/governance.js'
 import { tuiBenchmark } from '../bench/tui.js'
+import { verifyBenchmark } from '../bench/verify.js'
 import { keystoreBenchmark } from '../bench/keystore.js'
 import { publishBenchmark } from '../bench/publish.js'
 import { fetchBenchmark, fetchSoakBenchmark } from '../bench/fetch.js'
@@ -15,7 +16,7 @@ import { marketBenchmark } from '../bench/market.js'
 import { serveBenchmark } from '../bench/serve.js'
 import { paymentsBenchmark } from '../bench/payments.js'
 
-const all: Benchmark[] = [gasBenchmark, governanceBenchmark, tuiBenchmark, paymentsBenchmark, marketBenchmark, serveBenchmark, publishBenchmark, fetchBenchmark, keystoreBenchmark, fetchSoakBenchmark]
+const all: Benchmark[] = [gasBenchmark, governanceBenchmark, tuiBenchmark, verifyBenchmark, paymentsBenchmark, marketBenchmark, serveBenchmark, publishBenchmark, fetchBenchmark, keystoreBenchmark, fetchSoakBenchmark]
 // The soak runs ten 1 GiB fetches: only when named.
 const byDefault = all.filter((b) => b !== fetchSoakBenchmark)
 

@@ -1,0 +1,109 @@
+// Replay checks: the cost of replaying a receipt against the cost of generating it (one pass per receipt vs one
+// decode per token), per preset, side by side in one run; and the share of receipts a replay flags for honest
+// weights and for cheaper substitutes (fewer layers, another seed's weights, Q8_0 served for F32).
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { writeDevModel, type DevModelOptions } from '../src/core/models/devModel.js'
+import { InferenceEngine, SAMPLING_TOP_K } from '../src/core/serving/engine.js'
+import { hashTokens } from '../src/core/serving/receipts.js'
+import { replayReceipt, type ReplayableReceipt } from '../src/core/verify/replay.js'
+import { attempt, ratio, type Benchmark, type BenchRatio, type BenchRow } from './types.js'
+
+const RECEIPTS = Number(process.env.MODELDAO_BENCH_VERIFY_RECEIPTS ?? 16)
+const TOKENS = Number(process.env.MODELDAO_BENCH_VERIFY_TOKENS ?? 64)
+const PROMPTS = ['Once upon a time', 'The quick brown fox', 'def main():', 'Dear Sir,', 'In 1887 the', 'SELECT * FROM', 'Weights and', 'Hello']
+
+type Served = { promptTokens: number[]; receipt: ReplayableReceipt }
+
+/** Greedy receipts from `modelPath`, one request at a time on one sequence (the node's setup), and the time they took. */
+async function generate(modelPath: string): Promise<{ served: Served[]; ms: number }> {
+  const engine = await InferenceEngine.open({ modelPath, contextSize: 256 })
+  try {
+    const [sequence] = engine.sequences()
+    const served: Served[] = []
+    let ms = 0
+    for (let i = 0; i < RECEIPTS; i++) {
+      const promptTokens = engine.tokenizePrompt(`${PROMPTS[i % PROMPTS.length]} ${i}`)
+      const started = performance.now()
+      const result = await engine.generate(sequence!, { promptTokens, temperature: 0, topP: 1, seed: i, maxTokens: TOKENS, stop: [], topLogprobs: 0 })
+      ms += performance.now() - started
+      served.push({
+        promptTokens: [...promptTokens],
+        receipt: {
+          promptHash: hashTokens(promptTokens),
+          sampling: { temperature: 0, topP: 1, topK: SAMPLING_TOP_K, seed: i, maxTokens: TOKENS, stop: [] },
+          outputTokens: result.tokens.map((t) => t.id),
+          logprobs: result.tokens.map((t) => t.logprob),
+          logitGaps: result.tokens.map((t) => t.logitGap),
+        },
+      })
+    }
+    return { served, ms }
+  } finally {
+    await engine.close()
+  }
+}
+
+/** Replays every receipt against the reference weights; the time and how many were flagged. */
+async function replay(referencePath: string, served: readonly Served[]): Promise<{ ms: number; flagged: number; byToken: number }> {
+  const engine = await InferenceEngine.open({ modelPath: referencePath, contextSize: 256 })
+  try {
+    let ms = 0
+    let flagged = 0
+    let byToken = 0
+    for (const s of served) {
+      const result = await replayReceipt(engine, s)
+      ms += result.replayMs
+      if (result.verdict === 'mismatch') flagged++
+      if (result.reasons.includes('token')) byToken++
+    }
+    return { ms, flagged, byToken }
+  } finally {
+    await engine.close()
+  }
+}
+
+export const verifyBenchmark: Benchmark = {
+  name: 'verify',
+  description: `Replay checks: replay vs generation time per preset (${RECEIPTS} greedy receipts × ${TOKENS} tokens, CPU, 1 thread); receipts flagged for honest and cheaper weights`,
+  async run() {
+    const rows: BenchRow[] = []
+    const ratios: BenchRatio[] = []
+    const dir = mkdtempSync(join(tmpdir(), 'modeldao-bench-verify-'))
+    const model = async (name: string, options: DevModelOptions) => {
+      const path = join(dir, `${name}.gguf`)
+      await writeDevModel(path, options)
+      return path
+    }
+    try {
+      for (const preset of ['tiny', 'small'] as const) {
+        await attempt(rows, `${preset}: replay / generation`, 'ms', async () => {
+          const registered = await model(`${preset}-f32`, { preset, seed: 1, type: 'f32' })
+          const honest = await generate(registered)
+          const checked = await replay(registered, honest.served)
+          rows.push({ label: `${preset} f32: generation, ${RECEIPTS} receipts`, value: honest.ms, unit: 'ms' }, { label: `${preset} f32: replay of the same receipts`, value: checked.ms, unit: 'ms' })
+          rows.push({ label: `${preset} f32: honest receipts flagged`, value: checked.flagged, unit: `of ${RECEIPTS}` })
+          ratios.push(ratio(`${preset}: replay / generation time (CPU)`, checked.ms / honest.ms, { op: '<=', value: 0.25 }))
+          ratios.push(ratio(`${preset}: honest receipts flagged (false challenges)`, checked.flagged / RECEIPTS, { op: '<=', value: 0 }))
+          const substitutes: [string, DevModelOptions][] = [
+            ['one layer fewer', { preset, seed: 1, type: 'f32', layers: preset === 'tiny' ? 1 : 2 }],
+            ["another seed's weights", { preset, seed: 2, type: 'f32' }],
+            ['Q8_0 served for F32', { preset, seed: 1, type: 'q8_0' }],
+          ]
+          for (const [label, options] of substitutes) {
+            const cheap = await generate(await model(`${preset}-${label.replace(/\W+/g, '-')}`, options))
+            const caught = await replay(registered, cheap.served)
+            rows.push({ label: `${preset}: ${label}: receipts flagged`, value: caught.flagged, unit: `of ${RECEIPTS}` })
+            // Flagged by a served token the weights would not pick, as opposed to by claimed numbers alone.
+            rows.push({ label: `${preset}: ${label}: flagged by a diverging token`, value: caught.byToken, unit: `of ${RECEIPTS}` })
+            ratios.push(ratio(`${preset}: ${label}: detection per receipt`, caught.flagged / RECEIPTS, label.startsWith('Q8') ? undefined : { op: '>=', value: 0.99 }))
+          }
+        })
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+    return { rows, ratios }
+  },
+}
