@@ -68,6 +68,20 @@ describe('verify receipt (CLI, chain, IPFS, llama.cpp)', () => {
     expect(named.verdict).toBe('mismatch')
     expect(named.reasons).toContain('weights')
 
+    // A node that loads the cheap file behind the verified manifest (the dev flag for validator tests): its receipt
+    // names the registered weights and still does not match.
+    const cheat = await startCli(['node', 'serve', '--model', modelId, '--dev-substitute-weights', join(chain.root, 'cheap.gguf'), '--port', '0', '--json'], { home: chain.root })
+    let substituted: Record<string, unknown>
+    try {
+      substituted = await servedReceipt(cheat.ready.url, modelId, 'Once upon a time')
+    } finally {
+      expect(await cheat.stop()).toBe(0)
+    }
+    expect(substituted.weightsCid).toBe(honest.weightsCid)
+    const caught = (await cli(['verify', 'receipt', await file('substituted.json', substituted)])).result
+    expect(caught).toMatchObject({ verdict: 'mismatch' })
+    expect(caught.reasons).toContain('token')
+
     // Without prompt tokens there is nothing to replay: a clear error.
     const { promptTokenIds: _ids, ...bare } = honest
     const refused = await cli(['verify', 'receipt', await file('bare.json', bare)], 3)

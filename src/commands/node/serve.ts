@@ -39,6 +39,8 @@ Binds 127.0.0.1 unless --host says otherwise. Runs until Ctrl-C.`
     'max-tokens': Flags.integer({ summary: 'Largest max_tokens a request may ask for (also the default).', default: 1024, min: 1 }),
     host: Flags.string({ summary: 'Bind address.', default: '127.0.0.1' }),
     port: Flags.integer({ summary: 'HTTP port (0 = any free port).', default: DEFAULT_NODE_PORT, min: 0, max: 65535 }),
+    // A cheating node for validators to catch: local chains only, hidden from --help.
+    'dev-substitute-weights': Flags.string({ summary: 'Local chains only: load this GGUF while receipts name the registered weights.', hidden: true }),
   }
 
   async run(): Promise<ServingNodeInfo> {
@@ -58,6 +60,7 @@ Binds 127.0.0.1 unless --host says otherwise. Runs until Ctrl-C.`
       parallel: this.flags.parallel,
       queue: this.flags.queue,
       maxTokens: this.flags['max-tokens'],
+      devSubstituteWeights: this.flags['dev-substitute-weights'],
       host: this.flags.host,
       port: this.flags.port,
     })

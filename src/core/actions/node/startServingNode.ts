@@ -10,6 +10,7 @@ import { HttpApi } from '../../serving/httpApi.js'
 import { NodeMetrics } from '../../serving/metrics.js'
 import { ReceiptStore } from '../../serving/receipts.js'
 import { SequenceScheduler } from '../../serving/scheduler.js'
+import { LOCAL_CHAIN_IDS } from '../../chain/local/devAccounts.js'
 import { resolveServedWeights, type ResolveWeightsParams, type ServedWeights } from '../../serving/weights.js'
 import { PaymentGate } from '../../payments/gate.js'
 import type { PriceList } from '../../payments/prices.js'
@@ -38,6 +39,11 @@ export type ServingNodeParams = ResolveWeightsParams & {
    * holders. The model must be served by its on-chain id; the signer is the operator.
    */
   payments?: NodePaymentOptions | undefined
+  /**
+   * Test and demo only, local chains only: load this GGUF instead of the verified weights while receipts keep naming
+   * the registered ones: a cheating node, for validators' spot checks to catch.
+   */
+  devSubstituteWeights?: string | undefined
 }
 export type NodePaymentOptions = {
   prices: PriceList
@@ -110,12 +116,13 @@ export class ServingNode extends Service<ServingNodeInfo> {
 
   protected async open(): Promise<ServingNodeInfo> {
     const weights = await resolveServedWeights(this.ctx, this.params)
+    const modelPath = await this.substitute(weights.path)
     // Checked in TypeScript first: a malformed header can abort the whole process inside llama.cpp.
-    const layout = await validateGguf(weights.path, ['The node refuses to load it: fix or replace the file (`modeldao dev gguf` writes valid test models).'])
+    const layout = await validateGguf(modelPath, ['The node refuses to load it: fix or replace the file (`modeldao dev gguf` writes valid test models).'])
     const vocabularySize = (layout.metadata.get('tokenizer.ggml.tokens') as unknown[]).length
     const parallel = this.params.parallel ?? 1
     try {
-      this.engine = await InferenceEngine.open({ modelPath: weights.path, gpu: this.params.gpu, threads: this.params.threads, contextSize: this.params.contextSize, parallel })
+      this.engine = await InferenceEngine.open({ modelPath, gpu: this.params.gpu, threads: this.params.threads, contextSize: this.params.contextSize, parallel })
       this.receipts = new ReceiptStore(this.ctx.home.serving)
       const scheduler = new SequenceScheduler(this.engine.sequences(), this.params.queue ?? 4 * parallel, () => {
         this.metrics.queueDepth.set(scheduler.queued)
@@ -150,6 +157,15 @@ export class ServingNode extends Service<ServingNodeInfo> {
       await this.close()
       throw error
     }
+  }
+
+  /** The file to load: the verified weights, or (local chains only) a dev substitute that receipts will not name. */
+  private async substitute(verified: string): Promise<string> {
+    const path = this.params.devSubstituteWeights
+    if (path === undefined) return verified
+    const { chainId } = await this.ctx.chain()
+    if (!LOCAL_CHAIN_IDS.has(chainId)) throw new NodeOptionsInvalidError(`--dev-substitute-weights is refused on chain ${chainId}: it exists to test validators on a local chain.`, 'Serve the verified weights.')
+    return path
   }
 
   private async openPayments(weights: ServedWeights, maxTokens: number): Promise<ServingNodeInfo['payments']> {
