@@ -1,3 +1,4 @@
+import { DEV_CORPUS } from './devCorpus.js'
 import { writeGgufStreaming, type GgufTensorSpec, type GgufTensorType, type GgufValue } from './ggufWriter.js'
 
 /**
@@ -11,6 +12,13 @@ export const devModelPresets = {
   tiny: { embedding: 64, layers: 2, heads: 4, kvHeads: 4, feedForward: 128, contextLength: 4096 },
   /** ~3 M parameters: benchmarks where decoding, not overhead, dominates. */
   small: { embedding: 256, layers: 4, heads: 8, kvHeads: 4, feedForward: 768, contextLength: 4096 },
+  /**
+   * Peaked like a real model: one-hot embeddings of the text tokens pass through small random layers, and the output
+   * layer encodes the character bigram statistics of a shipped text (devCorpus.ts), so the next-token distribution
+   * is that of English text after the current character (top probabilities of 0.3–0.9), not the flat one of random
+   * weights. The layers still matter: fewer layers or another seed shift every distribution a little.
+   */
+  peaked: { embedding: 128, layers: 2, heads: 4, kvHeads: 4, feedForward: 256, contextLength: 4096 },
   /** ~1 B parameters (TinyLlama's shape with a byte vocabulary): GPU benchmarks. */
   '1b': { embedding: 2048, layers: 22, heads: 32, kvHeads: 4, feedForward: 5632, contextLength: 4096 },
 } as const
@@ -74,6 +82,42 @@ function seededUniform(length: number, seed: number, scale: number): Float32Arra
   return out
 }
 
+/** How much of each layer's output the peaked preset adds to the residual stream. */
+const PEAKED_LAYER_SCALE = 0.03
+
+/** Text token `firstText + j` embeds as the j-th axis; special and byte tokens as small seeded noise. */
+function peakedEmbeddings(embedding: number, nVocab: number, firstText: number, seed: number): Float32Array {
+  const out = seededUniform(embedding * nVocab, streamSeed(seed, 'token_embd.weight'), 0.01)
+  for (let v = firstText; v < nVocab; v++) {
+    out.fill(0, v * embedding, (v + 1) * embedding)
+    out[v * embedding + (v - firstText)] = 10
+  }
+  return out
+}
+
+/** Output rows: text token v's row holds log P(v | character j) / sqrt(embedding) on axis j (add-0.05 smoothing); other tokens −30. */
+function bigramOutput(embedding: number, nVocab: number, firstText: number): Float32Array {
+  const textTokens = nVocab - firstText
+  const index = (ch: string) => (ch === ' ' || ch === '\n' ? 0 : ch.charCodeAt(0) - 0x20)
+  const counts = Array.from({ length: textTokens }, () => new Float64Array(textTokens).fill(0.05))
+  const text = DEV_CORPUS
+  for (let i = 1; i < text.length; i++) {
+    const a = index(text[i - 1]!)
+    const b = index(text[i]!)
+    if (a >= 0 && a < textTokens && b >= 0 && b < textTokens) counts[a]![b]! += 1
+  }
+  const out = new Float32Array(embedding * nVocab)
+  const scale = 1 / Math.sqrt(embedding)
+  for (let j = 0; j < textTokens; j++) {
+    const row = counts[j]!
+    const total = row.reduce((sum, c) => sum + c, 0)
+    for (let v = 0; v < textTokens; v++) out[(firstText + v) * embedding + j] = Math.log(row[v]! / total) * scale
+    // Special and byte tokens never follow a character: a logit of −30.
+    for (let v = 0; v < firstText; v++) out[v * embedding + j] = -30 * scale
+  }
+  return out
+}
+
 /** The tensors and metadata of a dev model, each tensor made on demand. */
 export function devModelLayout(options: DevModelOptions): { metadata: Record<string, GgufValue>; tensors: GgufTensorSpec[]; parameters: number } {
   const preset = devModelPresets[options.preset]
@@ -97,21 +141,32 @@ export function devModelLayout(options: DevModelOptions): { metadata: Record<str
   })
   const norm = (name: string): GgufTensorSpec => ({ name, dims: [embedding], type: 'f32', data: () => new Float32Array(embedding).fill(1) })
 
-  const tensors: GgufTensorSpec[] = [weight('token_embd.weight', [embedding, nVocab], 1)]
+  const peaked = options.preset === 'peaked'
+  // Peaked: the layers whisper (their weights are scaled down) so the current character's one-hot survives to the
+  // output, where each text token's row holds log P(token | character) / sqrt(embedding): RMS norm turns a one-hot
+  // into sqrt(embedding) on its axis, so the logits are the bigram log-probabilities themselves.
+  const layerScale = peaked ? PEAKED_LAYER_SCALE : 1
+  const scaled = (spec: GgufTensorSpec): GgufTensorSpec => (layerScale === 1 ? spec : { ...spec, data: () => (spec.data() as Float32Array).map((v) => v * layerScale) })
+  const tensors: GgufTensorSpec[] = [
+    peaked ? { name: 'token_embd.weight', dims: [embedding, nVocab], type: options.type, data: () => peakedEmbeddings(embedding, nVocab, firstText, options.seed) } : weight('token_embd.weight', [embedding, nVocab], 1),
+  ]
   for (let l = 0; l < layers; l++) {
     tensors.push(
       norm(`blk.${l}.attn_norm.weight`),
       weight(`blk.${l}.attn_q.weight`, [embedding, embedding], embedding),
       weight(`blk.${l}.attn_k.weight`, [embedding, kvEmbedding], embedding),
       weight(`blk.${l}.attn_v.weight`, [embedding, kvEmbedding], embedding),
-      weight(`blk.${l}.attn_output.weight`, [embedding, embedding], embedding),
+      scaled(weight(`blk.${l}.attn_output.weight`, [embedding, embedding], embedding)),
       norm(`blk.${l}.ffn_norm.weight`),
       weight(`blk.${l}.ffn_gate.weight`, [embedding, feedForward], embedding),
       weight(`blk.${l}.ffn_up.weight`, [embedding, feedForward], embedding),
-      weight(`blk.${l}.ffn_down.weight`, [feedForward, embedding], feedForward),
+      scaled(weight(`blk.${l}.ffn_down.weight`, [feedForward, embedding], feedForward)),
     )
   }
-  tensors.push(norm('output_norm.weight'), weight('output.weight', [embedding, nVocab], embedding, firstText))
+  tensors.push(
+    norm('output_norm.weight'),
+    peaked ? { name: 'output.weight', dims: [embedding, nVocab], type: options.type, data: () => bigramOutput(embedding, nVocab, firstText) } : weight('output.weight', [embedding, nVocab], embedding, firstText),
+  )
 
   const metadata: Record<string, GgufValue> = {
     'general.architecture': { type: 'string', value: 'llama' },
