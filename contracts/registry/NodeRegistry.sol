@@ -7,11 +7,14 @@ import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ModelShares} from "../shares/ModelShares.sol";
+import {INodeSlasher} from "../interfaces/INodeSlasher.sol";
 
 /// @title NodeRegistry
 /// @notice Serving nodes per model: an operator registers an endpoint and a price list for a model, with a stake in
 ///         the payment token; it may update them, and unregister with an unbonding period before its stake returns
-///         (so a challenge can still reach a node that just left).
+///         (so a challenge can still reach a node that just left). Its slasher (ReceiptChallenges), fixed at
+///         deployment, can slash a stake, registered or unbonding, and freezes its withdrawal while a dispute over
+///         the node is open.
 contract NodeRegistry is ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using EnumerableSet for EnumerableSet.AddressSet;
@@ -41,6 +44,8 @@ contract NodeRegistry is ReentrancyGuardTransient {
     IERC20 public immutable stakeToken;
     /// @notice Smallest stake a registration needs.
     uint256 public immutable minStake;
+    /// @notice The only account that may slash (zero: stakes are never slashed).
+    INodeSlasher public immutable slasher;
 
     mapping(uint256 modelId => mapping(address operator => Registration)) private _registrations;
     mapping(uint256 modelId => EnumerableSet.AddressSet) private _active;
@@ -55,6 +60,8 @@ contract NodeRegistry is ReentrancyGuardTransient {
     event NodeUnregistered(uint256 indexed modelId, address indexed operator, uint48 unbondingEnd);
     /// @notice `operator` took back its stake for `modelId`.
     event StakeWithdrawn(uint256 indexed modelId, address indexed operator, uint256 amount);
+    /// @notice The slasher took `amount` of `operator`'s stake for `modelId`, sent to `to`.
+    event StakeSlashed(uint256 indexed modelId, address indexed operator, uint256 amount, address to);
 
     /// @notice The model does not exist.
     error NodeRegistryUnknownModel(uint256 modelId);
@@ -68,13 +75,22 @@ contract NodeRegistry is ReentrancyGuardTransient {
     error NodeRegistryInvalidEndpoint(uint256 length);
     /// @notice The stake is unbonding until `unbondingEnd`, or the node never unregistered.
     error NodeRegistryNotUnbonded(uint256 modelId, address operator, uint256 unbondingEnd);
+    /// @notice Only the slasher may slash.
+    error NodeRegistryNotSlasher(address caller);
+    /// @notice `openChallenges` disputes over the operator on the model are open; its stake cannot leave until they end.
+    error NodeRegistryStakeFrozen(uint256 modelId, address operator, uint256 openChallenges);
 
     /// @param shares_ The ModelShares deployment; its payment token is the stake token.
     /// @param minStake_ Smallest stake per registration.
-    constructor(ModelShares shares_, uint256 minStake_) {
+    /// @param slasher_ The slasher (ReceiptChallenges, deployed first), bound to this registry here: the constructor
+    ///        calls its `bindRegistry`, which it accepts once, so a registry and its slasher always name each other.
+    ///        Zero: no slasher.
+    constructor(ModelShares shares_, uint256 minStake_, INodeSlasher slasher_) {
         shares = shares_;
         stakeToken = shares_.paymentToken();
         minStake = minStake_;
+        slasher = slasher_;
+        if (address(slasher_) != address(0)) slasher_.bindRegistry();
     }
 
     /// @notice Registers the caller as a node for `modelId`, pulling `stake` (allowance required).
@@ -139,10 +155,58 @@ contract NodeRegistry is ReentrancyGuardTransient {
         uint256 end = r.unbondingEnd;
         if (r.stake == 0) revert NodeRegistryNotRegistered(modelId, msg.sender);
         if (end == 0 || block.timestamp < end) revert NodeRegistryNotUnbonded(modelId, msg.sender, end);
+        if (address(slasher) != address(0)) {
+            uint256 open = slasher.openChallenges(modelId, msg.sender);
+            if (open != 0) revert NodeRegistryStakeFrozen(modelId, msg.sender, open);
+        }
         amount = r.stake;
         delete _registrations[modelId][msg.sender];
         emit StakeWithdrawn(modelId, msg.sender, amount);
         stakeToken.safeTransfer(msg.sender, amount);
+    }
+
+    /// @notice Takes up to `amount` of `operator`'s stake for `modelId` (registered or unbonding) and sends it to `to`.
+    ///         Slasher only. A registration left with no stake is forgotten; one left below `minStake` is unregistered
+    ///         (its unbonding starts). Slashing a node without stake takes nothing.
+    /// @param modelId The model.
+    /// @param operator The node.
+    /// @param amount The most to take.
+    /// @param to Receiver of the slashed stake.
+    /// @return slashed `min(amount, stake)`.
+    function slash(uint256 modelId, address operator, uint256 amount, address to)
+        external
+        nonReentrant
+        returns (uint256 slashed)
+    {
+        if (msg.sender != address(slasher) || msg.sender == address(0)) revert NodeRegistryNotSlasher(msg.sender);
+        Registration storage r = _registrations[modelId][operator];
+        uint256 stake = r.stake;
+        slashed = amount < stake ? amount : stake;
+        if (slashed == 0) return 0;
+        // slashed <= stake, and stake fits uint128.
+        uint128 left;
+        unchecked {
+            left = uint128(stake - slashed);
+        }
+        if (left == 0) {
+            delete _registrations[modelId][operator];
+            _active[modelId].remove(operator);
+        } else {
+            r.stake = left;
+            if (r.unbondingEnd == 0 && left < minStake) {
+                uint48 end = uint48(block.timestamp) + UNBONDING_PERIOD;
+                r.unbondingEnd = end;
+                _active[modelId].remove(operator);
+                emit NodeUnregistered(modelId, operator, end);
+            }
+        }
+        emit StakeSlashed(modelId, operator, slashed, to);
+        stakeToken.safeTransfer(to, slashed);
+    }
+
+    /// @notice `operator`'s stake for `modelId`, registered or unbonding (0: none).
+    function stakeOf(uint256 modelId, address operator) external view returns (uint256) {
+        return _registrations[modelId][operator].stake;
     }
 
     /// @notice The operators registered (not unbonding) for `modelId`.

@@ -10,6 +10,22 @@ export type ProtocolAbi<N extends ProtocolContractName> = (typeof protocolArtifa
 /** Smallest stake a node registration needs (1 unit of a 6-decimal payment token). */
 export const NODE_MIN_STAKE = 1_000_000n
 
+/**
+ * Receipt challenges (ReceiptChallenges' constructor `Params`), in 6-decimal payment-token units and seconds: a
+ * validator stakes at least 1, a challenger bonds 1, a proven cheat loses up to 1 (the whole minimum node stake), a
+ * quarter of it to the challenger and the rest to the model's fee pool; one validator vote decides (a local chain has
+ * one validator); the operator has 1 hour to answer, validators vote within the following day.
+ */
+export const RECEIPT_CHALLENGE_PARAMS = {
+  minValidatorStake: 1_000_000n,
+  challengeBond: 1_000_000n,
+  slashAmount: NODE_MIN_STAKE,
+  challengerShareBps: 2_500,
+  quorum: 1,
+  answerWindow: 3_600,
+  votingWindow: 86_400,
+} as const
+
 /** Addresses known while deploying, plus the payment token. */
 export type DeployContext = { addresses: Partial<Record<ProtocolContractName, Address>>; paymentToken: Address; deployer: Address }
 
@@ -36,7 +52,6 @@ export const protocolSteps: readonly ProtocolStep[] = [
   step({ name: 'ShareOffering', args: (c) => [deployed(c, 'ModelShares')] as const }),
   step({ name: 'PaymentChannels', args: (c) => [deployed(c, 'ModelShares')] as const }),
   step({ name: 'ExactPayments', args: (c) => [deployed(c, 'ModelShares')] as const }),
-  step({ name: 'NodeRegistry', args: (c) => [deployed(c, 'ModelShares'), NODE_MIN_STAKE] as const }),
   // Governance: one implementation of each per-model part; DaoFactory clones them for each model's DAO.
   // Shares escrowed in the share market cannot vote: ModelGovernor and ModelVotes take them out of the quorum's supply.
   step({ name: 'ModelGovernor', args: (c) => [deployed(c, 'ModelShares'), deployed(c, 'ShareOffering')] as const }),
@@ -46,6 +61,13 @@ export const protocolSteps: readonly ProtocolStep[] = [
     name: 'DaoFactory',
     args: (c) => [deployed(c, 'ModelShares'), deployed(c, 'ModelGovernor'), deployed(c, 'ModelTimelock'), deployed(c, 'ModelVotes')] as const,
   }),
+  // ReceiptChallenges slashes NodeRegistry's stakes: it is deployed first, and NodeRegistry's constructor binds it
+  // (`bindRegistry`, accepted once), so the two always name each other.
+  step({
+    name: 'ReceiptChallenges',
+    args: (c) => [deployed(c, 'ModelShares'), deployed(c, 'PaymentChannels'), deployed(c, 'DaoFactory'), RECEIPT_CHALLENGE_PARAMS] as const,
+  }),
+  step({ name: 'NodeRegistry', args: (c) => [deployed(c, 'ModelShares'), NODE_MIN_STAKE, deployed(c, 'ReceiptChallenges')] as const }),
   step({ name: 'DatasetRegistry', args: (c) => [deployed(c, 'DaoFactory')] as const }),
   step({ name: 'QualityStaking', args: (c) => [deployed(c, 'ModelShares'), deployed(c, 'DaoFactory')] as const }),
 ]

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {DaoBase} from "../governance/DaoBase.sol";
+import {PaymentChannels} from "../../../contracts/payments/PaymentChannels.sol";
+import {IPaymentChannels} from "../../../contracts/interfaces/IPaymentChannels.sol";
+import {IReceiptChallenges} from "../../../contracts/interfaces/IReceiptChallenges.sol";
+import {INodeSlasher} from "../../../contracts/interfaces/INodeSlasher.sol";
+import {NodeRegistry} from "../../../contracts/registry/NodeRegistry.sol";
+import {ReceiptChallenges} from "../../../contracts/verify/ReceiptChallenges.sol";
+import {ReceiptLib} from "../../../contracts/verify/ReceiptLib.sol";
+
+/// @notice Shared fixture: the governance stack (DaoBase's model `id` with its DAO), payment channels, the challenge
+///         contract bound to a node registry, a staked operator with a paid channel, and five staked validators.
+abstract contract ReceiptChallengesBase is DaoBase {
+    PaymentChannels internal channels;
+    ReceiptChallenges internal rc;
+    NodeRegistry internal registry;
+
+    address internal operator;
+    uint256 internal operatorKey;
+    address internal payer;
+    uint256 internal payerKey;
+    address internal challenger = makeAddr("challenger");
+    address[] internal validators;
+    bytes32 internal channelId;
+    address internal timelock;
+
+    uint256 internal constant NODE_MIN_STAKE = 10e6;
+    uint256 internal constant NODE_STAKE = 100e6;
+    uint256 internal constant VALIDATOR_STAKE = 5e6;
+    uint256 internal constant BOND = 2e6;
+    uint256 internal constant SLASH = 40e6;
+    uint16 internal constant CHALLENGER_BPS = 2_500;
+    uint16 internal constant QUORUM = 3;
+    uint48 internal constant ANSWER_WINDOW = 1 days;
+    uint48 internal constant VOTING_WINDOW = 3 days;
+    bytes32 internal constant BODY = keccak256("compact receipt body");
+
+    function setUp() public virtual override {
+        super.setUp();
+        (operator, operatorKey) = makeAddrAndKey("operator");
+        (payer, payerKey) = makeAddrAndKey("payer");
+        channels = new PaymentChannels(shares);
+        _deploy(_params(SLASH, CHALLENGER_BPS));
+        timelock = _createDao(id).timelock;
+
+        _fund(operator, NODE_STAKE);
+        vm.startPrank(operator);
+        usd.approve(address(registry), type(uint256).max);
+        registry.register(id, "http://127.0.0.1:8000", NodeRegistry.Prices({perRequest: 1, perOutputToken: 1}), NODE_STAKE);
+        vm.stopPrank();
+
+        channelId = _openChannel(payer, operator);
+
+        for (uint256 i; i < 5; ++i) {
+            address v = makeAddr(string.concat("validator", vm.toString(i)));
+            validators.push(v);
+            _fund(v, VALIDATOR_STAKE);
+            vm.startPrank(v);
+            usd.approve(address(rc), type(uint256).max);
+            rc.registerValidator(VALIDATOR_STAKE);
+            vm.stopPrank();
+        }
+        _fund(challenger, 100e6);
+        vm.prank(challenger);
+        usd.approve(address(rc), type(uint256).max);
+        // Validators registered strictly before any challenge of the tests.
+        vm.warp(block.timestamp + 1);
+    }
+
+    function _params(uint256 slash, uint16 bps) internal pure returns (IReceiptChallenges.Params memory) {
+        return IReceiptChallenges.Params({
+            minValidatorStake: VALIDATOR_STAKE,
+            challengeBond: BOND,
+            slashAmount: slash,
+            challengerShareBps: bps,
+            quorum: QUORUM,
+            answerWindow: ANSWER_WINDOW,
+            votingWindow: VOTING_WINDOW
+        });
+    }
+
+    function _deploy(IReceiptChallenges.Params memory params) internal {
+        rc = new ReceiptChallenges(shares, channels, factory, params);
+        registry = new NodeRegistry(shares, NODE_MIN_STAKE, INodeSlasher(address(rc)));
+    }
+
+    /// @dev A fresh challenge contract and registry with `params` (no validators), the operator staked `stake` on it.
+    function _redeploy(IReceiptChallenges.Params memory params, uint256 stake) internal {
+        _deploy(params);
+        _fund(operator, stake);
+        vm.startPrank(operator);
+        usd.approve(address(registry), type(uint256).max);
+        registry.register(id, "http://x", NodeRegistry.Prices({perRequest: 1, perOutputToken: 1}), stake);
+        vm.stopPrank();
+        vm.prank(challenger);
+        usd.approve(address(rc), type(uint256).max);
+    }
+
+    function _openChannel(address from, address to) internal returns (bytes32 cid) {
+        _fund(from, 10e6);
+        vm.startPrank(from);
+        usd.approve(address(channels), 10e6);
+        cid = channels.open(
+            IPaymentChannels.ChannelKey({
+                payer: from, operator: to, token: address(usd), withdrawalDelay: 1 hours, salt: bytes32(0)
+            }),
+            from,
+            10e6
+        );
+        vm.stopPrank();
+    }
+
+    function _voucher(uint256 cumulative) internal view returns (IPaymentChannels.Voucher memory) {
+        return IPaymentChannels.Voucher({channelId: channelId, modelId: id, cumulativeAmount: cumulative, feeShareBps: 3_000});
+    }
+
+    function _receipt(IPaymentChannels.Voucher memory v) internal view returns (ReceiptLib.Receipt memory) {
+        return ReceiptLib.Receipt({
+            modelId: v.modelId,
+            weightsCidHash: keccak256(bytes(CID)),
+            body: BODY,
+            payment: channels.hashVoucher(v),
+            cost: v.cumulativeAmount
+        });
+    }
+
+    /// @dev The receipts digest, written out from the spec (not through ReceiptLib).
+    function _digest(ReceiptLib.Receipt memory r, uint256 chainId, address verifyingContract) internal pure returns (bytes32) {
+        bytes32 domain = keccak256(
+            abi.encode(
+                keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"),
+                keccak256("modeldao Receipts"),
+                keccak256("1"),
+                chainId,
+                verifyingContract
+            )
+        );
+        bytes32 structHash = keccak256(
+            abi.encode(
+                keccak256("Receipt(uint256 modelId,bytes32 weightsCidHash,bytes32 body,bytes32 payment,uint256 cost)"),
+                r.modelId,
+                r.weightsCidHash,
+                r.body,
+                r.payment,
+                r.cost
+            )
+        );
+        return keccak256(abi.encodePacked("\x19\x01", domain, structHash));
+    }
+
+    function _sign(uint256 key, bytes32 digest) internal pure returns (bytes memory) {
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, digest);
+        return abi.encodePacked(r, s, v);
+    }
+
+    function _signReceipt(ReceiptLib.Receipt memory r) internal view returns (bytes memory) {
+        return _sign(operatorKey, _digest(r, block.chainid, address(channels)));
+    }
+
+    /// @dev Files the standard receipt (voucher of `cumulative`) as `challenger`.
+    function _file(uint256 cumulative) internal returns (bytes32 challengeId) {
+        IPaymentChannels.Voucher memory v = _voucher(cumulative);
+        ReceiptLib.Receipt memory r = _receipt(v);
+        vm.prank(challenger);
+        challengeId = rc.challenge(operator, r, _signReceipt(r), v, "bafy-evidence");
+    }
+
+    function _voteAll(bytes32 challengeId, bool cheat, uint256 count) internal {
+        for (uint256 i; i < count; ++i) {
+            vm.prank(validators[i]);
+            rc.vote(challengeId, cheat);
+        }
+    }
+
+    function _afterAnswerWindow() internal {
+        vm.warp(block.timestamp + ANSWER_WINDOW);
+    }
+}
