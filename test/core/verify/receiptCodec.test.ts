@@ -3,6 +3,7 @@
 import { keccak256, stringToHex } from 'viem'
 import { describe, expect, it } from 'vitest'
 import type { ReceiptDraft } from '../../../src/core/serving/receipts.js'
+import { receiptDigest } from '../../../src/core/payments/receiptSigning.js'
 import {
   decodeReceiptBody,
   encodeReceiptBody,
@@ -80,6 +81,20 @@ describe('receipt body codec', () => {
     expect(base.modelId).toBe(7n)
     // Fields outside the body (id, timestamps, engine) are not evidence: they do not change it.
     expect(receiptCommitment({ ...draft(), id: 'b'.repeat(24), createdAt: 'later' }).body).toBe(base.body)
+  })
+
+  it('signs the digest ReceiptChallenges checks on chain (the forge test vector)', () => {
+    const digest = receiptDigest(
+      { chainId: 31337, verifyingContract: '0x5FbDB2315678afecb367f032d93F642f64180aa3' },
+      {
+        modelId: 7n,
+        weightsCidHash: keccak256(stringToHex('bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi')),
+        body: keccak256(stringToHex('body')),
+        payment: keccak256(stringToHex('payment')),
+        cost: 1_234_567n,
+      },
+    )
+    expect(digest).toBe('0xfab8e3c1a91596cf4030a90390c467977b6a499e81769e8a7e132a1e199ef0e8')
   })
 
   it('refuses malformed bodies with the reason', () => {
