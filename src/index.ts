@@ -144,3 +144,8 @@ export {
 } from './core/verify/replay.js'
 export * as verifyErrors from './core/verify/errors.js'
 export { verifyReceipt, type VerifyReceiptParams, type VerifyReceiptReturnType, type VerifyReceiptErrorType } from './core/actions/verify/verifyReceipt.js'
+export { fileChallenge, type FileChallengeParams, type FileChallengeReturnType, type FileChallengeErrorType } from './core/actions/verify/fileChallenge.js'
+export { registerValidator, type RegisterValidatorParams, type RegisterValidatorReturnType, type RegisterValidatorErrorType } from './core/actions/verify/registerValidator.js'
+export { settleChallenge, type SettleChallengeParams, type SettleChallengeReturnType, type SettleChallengeErrorType, type ChallengeStatus } from './core/actions/verify/settleChallenge.js'
+export type { SignedReceipt } from './core/verify/signedReceipt.js'
+export { detectionProbability, requestsToDetect, cheatingPays } from './core/verify/economics.js'

@@ -1,0 +1,16 @@
+import { Args } from '@oclif/core'
+import { BaseCommand, signerFlags } from '../../cli/baseCommand.js'
+import { settleChallenge, type SettleChallengeReturnType } from '../../core/actions/verify/settleChallenge.js'
+
+export default class ValidatorResolve extends BaseCommand<typeof ValidatorResolve> {
+  static override summary = 'Resolve a receipt challenge whose voting ended without a quorum (it fails: the bond goes to the operator).'
+  static override examples = ['<%= config.bin %> <%= command.id %> 0x…challengeId']
+  static override args = { challengeId: Args.string({ description: 'The challenge.', required: true }) }
+  static override flags = { ...signerFlags }
+
+  async run(): Promise<SettleChallengeReturnType> {
+    const result = await settleChallenge(this.ctx, { challengeId: this.args.challengeId as `0x${string}`, onProgress: (e) => this.transactionProgress(e) })
+    this.log(`The challenge is ${result.status} (${result.cheatVotes} cheat, ${result.honestVotes} honest).`)
+    return result
+  }
+}

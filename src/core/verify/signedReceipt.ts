@@ -1,0 +1,15 @@
+import type { Address, Hex } from 'viem'
+import type { ReceiptDraft } from '../serving/receipts.js'
+
+/**
+ * A receipt as evidence: the node's draft (as `GET /v1/receipts/<id>` returns it), the operator and its signature
+ * (`usage.receipt.signature`), what the request cost, and the voucher that paid for it. Everything a challenge needs.
+ */
+export type SignedReceipt = {
+  draft: ReceiptDraft
+  operator: Address
+  signature: Hex
+  /** Base units, decimal. */
+  cost: string
+  voucher: { channelId: Hex; modelId: string; cumulativeAmount: string; feeShareBps: number }
+}

@@ -1,0 +1,141 @@
+// A receipt challenge from TypeScript on a real anvil: the operator's signed receipt (the digest ReceiptChallenges
+// checks) and the voucher that paid it go on chain with a bond; an altered receipt is refused; a validator's vote
+// upholds it and the operator's stake is slashed, part to the challenger, the rest to the model's holders.
+import { erc20Abi, parseUnits, type Address, type Hex } from 'viem'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { advanceTime } from '../../../../src/core/actions/chain/advanceTime.js'
+import { writeProtocol } from '../../../../src/core/actions/chain/writeProtocol.js'
+import { openChannel } from '../../../../src/core/actions/channel/openChannel.js'
+import { registerModel } from '../../../../src/core/actions/models/registerModel.js'
+import { mintTestTokens } from '../../../../src/core/actions/token/mintTestTokens.js'
+import { fileChallenge } from '../../../../src/core/actions/verify/fileChallenge.js'
+import { registerValidator } from '../../../../src/core/actions/verify/registerValidator.js'
+import { settleChallenge } from '../../../../src/core/actions/verify/settleChallenge.js'
+import { NODE_MIN_STAKE } from '../../../../src/core/chain/protocol/registry.js'
+import { createModeldao, type ModeldaoContext } from '../../../../src/core/context/context.js'
+import { signReceipt } from '../../../../src/core/payments/receiptSigning.js'
+import type { ReceiptDraft } from '../../../../src/core/serving/receipts.js'
+import { ensureAllowance } from '../../../../src/core/shares/approvals.js'
+import { readToken } from '../../../../src/core/shares/market.js'
+import { receiptCommitment } from '../../../../src/core/verify/receiptCodec.js'
+import type { SignedReceipt } from '../../../../src/core/verify/signedReceipt.js'
+import { chainHome, type ChainHome } from '../../../helpers/chainHome.js'
+import { runCli } from '../../../helpers/cli.js'
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+
+describe('receipt challenges (real anvil)', () => {
+  let chain: ChainHome
+  const contexts: ModeldaoContext[] = []
+  const as = (devIndex: number) => {
+    const md = createModeldao({ home: chain.root, devAccount: devIndex })
+    contexts.push(md)
+    return md
+  }
+  let creator: ModeldaoContext, operator: ModeldaoContext, challenger: ModeldaoContext, validator: ModeldaoContext
+  let modelId: bigint
+  let evidence: SignedReceipt
+
+  const balance = async (who: Address) => {
+    const [connection, deployments] = await Promise.all([creator.chain(), creator.deployments()])
+    return connection.publicClient.readContract({ address: deployments.paymentToken, abi: erc20Abi, functionName: 'balanceOf', args: [who] })
+  }
+
+  beforeAll(async () => {
+    chain = await chainHome()
+    ;[creator, operator, challenger, validator] = [as(0), as(2), as(3), as(4)] as [ModeldaoContext, ModeldaoContext, ModeldaoContext, ModeldaoContext]
+    const registered = await registerModel(creator, {
+      manifestCid: 'bafkreichallengedmodel',
+      terms: { supply: 1000n, royaltyBps: 0n, feeShareBps: 3000, pricePerRequest: parseUnits('0.01', 6), paymentTokenSymbol: 'tUSD', paymentTokenDecimals: 6 },
+    })
+    modelId = BigInt(registered.modelId)
+    for (const md of [operator, challenger, validator]) await mintTestTokens(md, { amount: '100' })
+    // The operator stakes for the model in NodeRegistry.
+    const [connection, registry, deployments, operatorAccount] = await Promise.all([operator.chain(), operator.contract('NodeRegistry'), operator.deployments(), operator.signer()])
+    await ensureAllowance(connection, operatorAccount, { token: await readToken(connection, deployments.paymentToken), spender: registry.address, amount: NODE_MIN_STAKE })
+    await writeProtocol(operator, { contract: 'NodeRegistry', functionName: 'register', args: [modelId, 'http://127.0.0.1:1', { perRequest: 1000n, perOutputToken: 10n }, NODE_MIN_STAKE] })
+    await registerValidator(validator)
+    // A validator votes only on challenges filed after it registered (a later second).
+    await advanceTime(creator, { seconds: 2 })
+
+    // A paid request: the challenger's channel to the operator, a voucher, and the operator's signed receipt.
+    const channel = await openChannel(challenger, { operator: operatorAccount.address, amount: parseUnits('5', 6) })
+    const draft: ReceiptDraft = {
+      id: 'c'.repeat(24),
+      createdAt: new Date().toISOString(),
+      modelId: modelId.toString(),
+      manifestCid: 'bafkreichallengedmodel',
+      weightsCid: 'bafkreiregisteredweights',
+      endpoint: 'completion',
+      promptHash: 'ab'.repeat(32),
+      promptTokens: 4,
+      promptTokenIds: [1, 300, 301, 302],
+      sampling: { temperature: 0, topP: 1, topK: 40, seed: 1, maxTokens: 3, stop: [] },
+      outputTokens: [310, 311, 312],
+      logprobs: [-0.1, -0.2, -0.3],
+      logitGaps: [0, 0, 0],
+      finishReason: 'length',
+      engine: { backend: 'cpu', parallel: 1, threads: 1, contextSize: 256 },
+    }
+    const voucher = { channelId: channel.channelId, modelId, cumulativeAmount: 1030n, feeShareBps: 3000 }
+    const channels = await operator.contract('PaymentChannels')
+    const payment = (await connection.publicClient.readContract({ address: channels.address, abi: channels.abi, functionName: 'hashVoucher', args: [voucher] })) as Hex
+    const signature = await signReceipt(operatorAccount, { chainId: 31337, verifyingContract: channels.address }, { ...receiptCommitment(draft), payment, cost: 1030n })
+    evidence = { draft, operator: operatorAccount.address, signature, cost: '1030', voucher: { ...voucher, modelId: modelId.toString(), cumulativeAmount: '1030' } }
+  })
+  afterAll(async () => {
+    for (const md of contexts) await md.dispose()
+    await chain?.stop()
+  })
+
+  it('refuses a receipt altered after signing, takes the real one, and a validator vote slashes the operator', async () => {
+    // Altered after signing: one served token changed. The signature no longer recovers to the operator.
+    await expect(fileChallenge(challenger, { evidence: { ...evidence, draft: { ...evidence.draft, outputTokens: [310, 311, 999] } } })).rejects.toMatchObject({
+      code: 'REVERT_RECEIPT_CHALLENGES_INVALID_SIGNATURE',
+    })
+    await expect(fileChallenge(challenger, { evidence: { ...evidence, cost: '1' } })).rejects.toMatchObject({ code: 'REVERT_RECEIPT_CHALLENGES_INVALID_SIGNATURE' })
+
+    const challengerAddress = (await challenger.signer()).address
+    const challengerBefore = await balance(challengerAddress)
+    const filed = await fileChallenge(challenger, { evidence, evidenceRef: 'bafkreievidence' })
+    expect(filed).toMatchObject({ operator: evidence.operator, modelId: modelId.toString(), bond: '1000000' })
+    await expect(fileChallenge(challenger, { evidence })).rejects.toMatchObject({ code: 'REVERT_RECEIPT_CHALLENGES_ALREADY_CHALLENGED' })
+
+    // Voting opens after the operator's answer window (1 hour on the local chain).
+    await expect(settleChallenge(validator, { challengeId: filed.challengeId, cheat: true })).rejects.toMatchObject({ code: 'REVERT_RECEIPT_CHALLENGES_VOTING_NOT_STARTED' })
+    await advanceTime(creator, { seconds: 3601 })
+    const settled = await settleChallenge(validator, { challengeId: filed.challengeId, cheat: true })
+    expect(settled).toMatchObject({ status: 'upheld', cheatVotes: 1, resolution: { slashed: NODE_MIN_STAKE.toString(), toChallenger: '1250000', toFeePool: '750000' } }) // 25% of the slash, plus the bond back
+
+    const [connection, registry, challenges] = await Promise.all([creator.chain(), creator.contract('NodeRegistry'), creator.contract('ReceiptChallenges')])
+    expect(await connection.publicClient.readContract({ address: registry.address, abi: registry.abi, functionName: 'stakeOf', args: [modelId, evidence.operator] })).toBe(0n)
+    // The challenger's share and bond wait as credits (pull payment).
+    expect(await connection.publicClient.readContract({ address: challenges.address, abi: challenges.abi, functionName: 'credits', args: [challengerAddress] })).toBe(1_250_000n)
+    await writeProtocol(challenger, { contract: 'ReceiptChallenges', functionName: 'withdraw', args: [] })
+    expect(await balance(challengerAddress)).toBe(challengerBefore + 250_000n)
+  })
+
+  it('from the CLI: verify challenge files it, validator vote upholds it', async () => {
+    // The operator stakes again; a second paid request's receipt is challenged through the CLI.
+    const [connection, registry, deployments, operatorAccount, channels] = await Promise.all([operator.chain(), operator.contract('NodeRegistry'), operator.deployments(), operator.signer(), operator.contract('PaymentChannels')])
+    await ensureAllowance(connection, operatorAccount, { token: await readToken(connection, deployments.paymentToken), spender: registry.address, amount: NODE_MIN_STAKE })
+    await writeProtocol(operator, { contract: 'NodeRegistry', functionName: 'register', args: [modelId, 'http://127.0.0.1:1', { perRequest: 1000n, perOutputToken: 10n }, NODE_MIN_STAKE] })
+    const draft = { ...evidence.draft, id: 'd'.repeat(24), outputTokens: [320, 321, 322] }
+    const voucher = { channelId: evidence.voucher.channelId, modelId, cumulativeAmount: 2060n, feeShareBps: 3000 }
+    const payment = (await connection.publicClient.readContract({ address: channels.address, abi: channels.abi, functionName: 'hashVoucher', args: [voucher] })) as Hex
+    const signature = await signReceipt(operatorAccount, { chainId: 31337, verifyingContract: channels.address }, { ...receiptCommitment(draft), payment, cost: 1030n })
+    const file = join(chain.root, 'signed-receipt.json')
+    await writeFile(file, JSON.stringify({ draft, operator: operatorAccount.address, signature, cost: '1030', voucher: { ...voucher, modelId: modelId.toString(), cumulativeAmount: '2060' } }))
+
+    const filed = await runCli(['verify', 'challenge', file, '--evidence', 'bafkreievidence2', '--dev-account', '3', '--json'], { home: chain.root })
+    expect(filed.code, filed.stdout + filed.stderr).toBe(0)
+    expect(filed.json.result).toMatchObject({ operator: operatorAccount.address, bond: '1000000' })
+    const early = await runCli(['validator', 'vote', filed.json.result.challengeId, 'cheat', '--dev-account', '4', '--json'], { home: chain.root })
+    expect(early.code).toBe(3)
+    expect(early.json.error.message).toMatch(/voting/i)
+    await advanceTime(creator, { seconds: 3601 })
+    const voted = await runCli(['validator', 'vote', filed.json.result.challengeId, 'cheat', '--dev-account', '4', '--json'], { home: chain.root })
+    expect(voted.code, voted.stdout + voted.stderr).toBe(0)
+    expect(voted.json.result).toMatchObject({ status: 'upheld', resolution: { slashed: NODE_MIN_STAKE.toString() } })
+  })
+})
