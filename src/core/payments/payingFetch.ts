@@ -3,7 +3,7 @@ import { ExactEvmScheme as ExactEvmClientScheme } from '@x402/evm/exact/client'
 import type { PaymentPayloadResult, PaymentRequirements, SchemeNetworkClient } from '@x402/core/types'
 import type { Hex, LocalAccount } from 'viem'
 import { CHANNEL_SCHEME, EXACT_SCHEME, type ChannelExtra, type ChannelPayload, type ChannelSettlementExtra } from './scheme.js'
-import { signVoucher } from './vouchers.js'
+import { signVoucher, type Voucher } from './vouchers.js'
 
 type ResponseHookContext = {
   requirements: PaymentRequirements
@@ -20,6 +20,8 @@ export class ChannelSchemeClient implements SchemeNetworkClient {
   readonly scheme = CHANNEL_SCHEME
   /** Consumed per `${channelId}:${modelId}`, as the node last reported it (or pessimistically more). */
   readonly consumed = new Map<string, bigint>()
+  /** The last voucher signed: what paid the latest request (a validator keeps it as evidence with the receipt). */
+  lastVoucher: Voucher | undefined
 
   constructor(
     private readonly authorizer: LocalAccount,
@@ -34,6 +36,7 @@ export class ChannelSchemeClient implements SchemeNetworkClient {
     const consumed = this.consumed.get(`${channelId}:${extra.modelId}`) ?? 0n
     const voucher = { channelId, modelId: BigInt(extra.modelId), cumulativeAmount: consumed + BigInt(requirements.amount), feeShareBps: extra.feeShareBps }
     const signature = await signVoucher(this.authorizer, { chainId, verifyingContract: extra.channels }, voucher)
+    this.lastVoucher = voucher
     const payload: ChannelPayload = { channelId, modelId: extra.modelId, cumulativeAmount: voucher.cumulativeAmount.toString(), feeShareBps: voucher.feeShareBps, signature }
     return { x402Version, payload: payload as unknown as Record<string, unknown> }
   }

@@ -1,0 +1,100 @@
+// Spot checks end to end on a real anvil with real paid nodes: a validator pays probe requests like any client,
+// replays the receipts against the registered weights, finds nothing wrong with an honest node, catches a node that
+// loads a one-layer copy behind the verified manifest, files the challenge, and a validator's vote (CLI) slashes it.
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { advanceTime } from '../../../../src/core/actions/chain/advanceTime.js'
+import { writeProtocol } from '../../../../src/core/actions/chain/writeProtocol.js'
+import { openChannel } from '../../../../src/core/actions/channel/openChannel.js'
+import { ServingNode } from '../../../../src/core/actions/node/startServingNode.js'
+import { mintTestTokens } from '../../../../src/core/actions/token/mintTestTokens.js'
+import { registerValidator } from '../../../../src/core/actions/verify/registerValidator.js'
+import { spotCheck } from '../../../../src/core/actions/verify/spotCheck.js'
+import { NODE_MIN_STAKE } from '../../../../src/core/chain/protocol/registry.js'
+import { createModeldao, type ModeldaoContext } from '../../../../src/core/context/context.js'
+import { ensureAllowance } from '../../../../src/core/shares/approvals.js'
+import { readToken } from '../../../../src/core/shares/market.js'
+import { chainHome, type ChainHome } from '../../../helpers/chainHome.js'
+import { runCli } from '../../../helpers/cli.js'
+
+const PRICES = { perRequest: 1_000n, perOutputToken: 100n }
+const PROMPTS = ['Tell me a story', 'What are weights?', 'Hello there', 'Count to five']
+
+describe('spot checks catch a cheating node and it is slashed (real anvil, paid nodes, llama.cpp)', () => {
+  let chain: ChainHome
+  let modelId: string
+  const contexts: ModeldaoContext[] = []
+  const nodes: ServingNode[] = []
+  const as = (devIndex: number) => {
+    const md = createModeldao({ home: chain.root, devAccount: devIndex })
+    contexts.push(md)
+    return md
+  }
+  let runner: ModeldaoContext
+  let honest: { url: string; channelId: `0x${string}`; operator: `0x${string}` }
+  let cheat: { url: string; channelId: `0x${string}`; operator: `0x${string}` }
+
+  /** An operator staked in NodeRegistry and serving the model with payments; `substitute` makes it cheat. */
+  async function operatorNode(devIndex: number, substitute?: string) {
+    const operator = as(devIndex)
+    await mintTestTokens(operator, { amount: '10' })
+    const [connection, registry, deployments, account] = await Promise.all([operator.chain(), operator.contract('NodeRegistry'), operator.deployments(), operator.signer()])
+    await ensureAllowance(connection, account, { token: await readToken(connection, deployments.paymentToken), spender: registry.address, amount: NODE_MIN_STAKE })
+    const node = new ServingNode(operator, { model: modelId, port: 0, contextSize: 256, maxTokens: 64, payments: { prices: PRICES, settleEveryMs: 0 }, devSubstituteWeights: substitute })
+    nodes.push(node)
+    const { url } = await node.start()
+    await writeProtocol(operator, { contract: 'NodeRegistry', functionName: 'register', args: [BigInt(modelId), url, { perRequest: PRICES.perRequest, perOutputToken: PRICES.perOutputToken }, NODE_MIN_STAKE] })
+    const { channelId } = await openChannel(runner, { operator: account.address, amount: 1_000_000n })
+    return { url, channelId, operator: account.address }
+  }
+
+  beforeAll(async () => {
+    chain = await chainHome()
+    const weights = join(chain.root, 'weights')
+    await mkdir(weights)
+    const cli = async (args: string[]) => {
+      const r = await runCli([...args, '--json'], { home: chain.root })
+      expect(r.code, r.stdout + r.stderr).toBe(0)
+      return r.json
+    }
+    await cli(['dev', 'gguf', '--preset', 'tiny', '--seed', '3', '--out', join(weights, 'model.gguf')])
+    await cli(['dev', 'gguf', '--preset', 'tiny', '--seed', '3', '--layers', '1', '--out', join(chain.root, 'cheap.gguf')])
+    modelId = String((await cli(['model', 'publish', weights, '--name', 'spot-checked', '--dev-account', '0', '--yes'])).result.model.modelId)
+    runner = as(2)
+    await mintTestTokens(runner, { amount: '100' })
+    // The voting validator registers before anything is challenged.
+    await mintTestTokens(as(4), { amount: '10' })
+    await registerValidator(as(4))
+    honest = await operatorNode(1)
+    cheat = await operatorNode(5, join(chain.root, 'cheap.gguf'))
+  })
+  afterAll(async () => {
+    for (const node of nodes) await node.stop()
+    for (const md of contexts) await md.dispose()
+    await chain?.stop()
+  })
+
+  it('an honest node passes every probe: no challenge', async () => {
+    const result = await spotCheck(runner, { url: honest.url, modelId, channelId: honest.channelId, prompts: PROMPTS, maxTokens: 24, challenge: true })
+    expect(result.probes).toHaveLength(PROMPTS.length)
+    expect(result.probes.every((p) => p.replayed && p.verdict === 'match')).toBe(true)
+    expect(result.mismatches).toBe(0)
+    expect(result.challenge).toBeUndefined()
+  })
+
+  it('a node serving a one-layer copy is caught on its probes, challenged, and slashed by a validator vote', async () => {
+    const result = await spotCheck(runner, { url: cheat.url, modelId, channelId: cheat.channelId, prompts: PROMPTS, maxTokens: 24, challenge: true })
+    expect(result.mismatches).toBe(PROMPTS.length)
+    expect(result.evidence?.draft.weightsCid).toBeDefined()
+    expect(result.challenge).toMatchObject({ operator: cheat.operator, modelId })
+
+    await advanceTime(runner, { seconds: 3601 })
+    const voted = await runCli(['validator', 'vote', result.challenge!.challengeId, 'cheat', '--dev-account', '4', '--json'], { home: chain.root })
+    expect(voted.code, voted.stdout + voted.stderr).toBe(0)
+    expect(voted.json.result).toMatchObject({ status: 'upheld', resolution: { slashed: NODE_MIN_STAKE.toString() } })
+    const [connection, registry] = await Promise.all([runner.chain(), runner.contract('NodeRegistry')])
+    expect(await connection.publicClient.readContract({ address: registry.address, abi: registry.abi, functionName: 'stakeOf', args: [BigInt(modelId), cheat.operator] })).toBe(0n)
+    expect(await connection.publicClient.readContract({ address: registry.address, abi: registry.abi, functionName: 'stakeOf', args: [BigInt(modelId), honest.operator] })).toBe(NODE_MIN_STAKE)
+  })
+})
