@@ -149,3 +149,5 @@ export { registerValidator, type RegisterValidatorParams, type RegisterValidator
 export { settleChallenge, type SettleChallengeParams, type SettleChallengeReturnType, type SettleChallengeErrorType, type ChallengeStatus } from './core/actions/verify/settleChallenge.js'
 export type { SignedReceipt } from './core/verify/signedReceipt.js'
 export { detectionProbability, requestsToDetect, cheatingPays } from './core/verify/economics.js'
+export { spotCheck, type SpotCheckParams, type SpotCheckReturnType, type SpotCheckProbe, type SpotCheckErrorType } from './core/actions/verify/spotCheck.js'
+export { listNodes, type ListNodesParams, type ListNodesReturnType, type ListedNode, type ListNodesErrorType } from './core/actions/node/listNodes.js'

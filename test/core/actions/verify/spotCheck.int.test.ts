@@ -83,18 +83,29 @@ describe('spot checks catch a cheating node and it is slashed (real anvil, paid 
     expect(result.challenge).toBeUndefined()
   })
 
-  it('a node serving a one-layer copy is caught on its probes, challenged, and slashed by a validator vote', async () => {
-    const result = await spotCheck(runner, { url: cheat.url, modelId, channelId: cheat.channelId, prompts: PROMPTS, maxTokens: 24, challenge: true })
-    expect(result.mismatches).toBe(PROMPTS.length)
-    expect(result.evidence?.draft.weightsCid).toBeDefined()
-    expect(result.challenge).toMatchObject({ operator: cheat.operator, modelId })
+  it('from the CLI: validator run probes every registered node, catches the one serving a one-layer copy, challenges it; a validator vote slashes it', async () => {
+    const run = await runCli(['validator', 'run', '--model', modelId, '--probes', '3', '--max-tokens', '16', '--challenge', '--dev-account', '2', '--json'], { home: chain.root })
+    expect(run.code, run.stdout + run.stderr).toBe(0)
+    const byOperator = new Map(run.json.result.nodes.map((n: { operator: string }) => [n.operator, n]))
+    expect(byOperator.get(honest.operator)).toMatchObject({ mismatches: 0 })
+    expect((byOperator.get(honest.operator) as { challenge?: unknown }).challenge).toBeUndefined()
+    const caught = byOperator.get(cheat.operator) as { mismatches: number; challenge: { challengeId: string } }
+    expect(caught.mismatches).toBe(3)
+    expect(caught.challenge.challengeId).toMatch(/^0x[0-9a-f]{64}$/)
+
+    const listed = await runCli(['node', 'list', '--model', modelId, '--json'], { home: chain.root })
+    const cheatRow = listed.json.result.nodes.find((n: { operator: string }) => n.operator === cheat.operator)
+    expect(cheatRow.challenges).toEqual({ upheld: 0, rejected: 0, open: 1 })
 
     await advanceTime(runner, { seconds: 3601 })
-    const voted = await runCli(['validator', 'vote', result.challenge!.challengeId, 'cheat', '--dev-account', '4', '--json'], { home: chain.root })
+    const voted = await runCli(['validator', 'vote', caught.challenge.challengeId, 'cheat', '--dev-account', '4', '--json'], { home: chain.root })
     expect(voted.code, voted.stdout + voted.stderr).toBe(0)
     expect(voted.json.result).toMatchObject({ status: 'upheld', resolution: { slashed: NODE_MIN_STAKE.toString() } })
     const [connection, registry] = await Promise.all([runner.chain(), runner.contract('NodeRegistry')])
     expect(await connection.publicClient.readContract({ address: registry.address, abi: registry.abi, functionName: 'stakeOf', args: [BigInt(modelId), cheat.operator] })).toBe(0n)
     expect(await connection.publicClient.readContract({ address: registry.address, abi: registry.abi, functionName: 'stakeOf', args: [BigInt(modelId), honest.operator] })).toBe(NODE_MIN_STAKE)
+    // The slashed node left the active set; the honest one is listed with a clean record.
+    const after = await runCli(['node', 'list', '--model', modelId, '--json'], { home: chain.root })
+    expect(after.json.result.nodes).toEqual([expect.objectContaining({ operator: honest.operator, challenges: { upheld: 0, rejected: 0, open: 0 } })])
   })
 })

@@ -1,0 +1,67 @@
+import { readFile } from 'node:fs/promises'
+import { Flags } from '@oclif/core'
+import { BaseCommand, signerFlags } from '../../cli/baseCommand.js'
+import { openChannel } from '../../core/actions/channel/openChannel.js'
+import { listNodes } from '../../core/actions/node/listNodes.js'
+import { spotCheck, type SpotCheckReturnType } from '../../core/actions/verify/spotCheck.js'
+import { ModeldaoError } from '../../core/errors/base.js'
+
+/** Prompts like a client's: varied, short, nothing that marks them as probes. */
+const DEFAULT_PROMPTS = ['Write a short note to a friend about the weekend.', 'What is a good name for a cat?', 'Explain rain to a child.', 'List three fruits.', 'Summarize: the meeting moved to Tuesday.', 'Translate "good morning" into French.', 'Give me a title for a story about the sea.', 'How do I boil an egg?']
+
+export default class ValidatorRun extends BaseCommand<typeof ValidatorRun> {
+  static override summary = "Spot-check a model's nodes: paid probe requests, each receipt replayed against the registered weights; challenge a cheat."
+  static override description =
+    'For each node registered for the model (or --node), opens a channel to its operator, sends --probes paid greedy requests at random times, replays each receipt on the verification profile and, with --challenge, files a challenge with the first mismatching signed receipt.'
+  static override examples = ['<%= config.bin %> <%= command.id %> --model 1 --probes 4 --dev-account 3', '<%= config.bin %> <%= command.id %> --model 1 --challenge --jitter 2000 --json']
+  static override flags = {
+    ...signerFlags,
+    model: Flags.string({ summary: 'Model id.', required: true }),
+    node: Flags.string({ summary: "One node's URL (default: every node registered for the model)." }),
+    channel: Flags.string({ summary: "An open channel to the node's operator (default: open one with --deposit)." }),
+    deposit: Flags.string({ summary: 'Base units deposited into each new channel.', default: '1000000' }),
+    probes: Flags.integer({ summary: 'Probe requests per node.', default: 4, min: 1 }),
+    'max-tokens': Flags.integer({ summary: 'Output tokens per probe.', default: 32, min: 1 }),
+    'replay-fraction': Flags.string({ summary: 'Fraction of probes replayed.', default: '1' }),
+    jitter: Flags.integer({ summary: 'Random wait before each probe, up to this many ms.', default: 0, min: 0 }),
+    'prompts-file': Flags.string({ summary: 'JSON array of prompts to probe with (default: built-in client-like prompts).' }),
+    challenge: Flags.boolean({ summary: 'File a challenge (bond) on the first mismatch.', default: false }),
+    weights: Flags.string({ summary: 'A local copy of the registered weights instead of fetching them.' }),
+  }
+
+  async run(): Promise<{ modelId: string; nodes: (SpotCheckReturnType & { url: string })[] }> {
+    const { flags } = this
+    const prompts = flags['prompts-file'] ? (JSON.parse(await readFile(flags['prompts-file'], 'utf8')) as string[]) : DEFAULT_PROMPTS
+    const fraction = Number(flags['replay-fraction'])
+    if (!(fraction > 0 && fraction <= 1)) throw new ModeldaoError('USAGE', `--replay-fraction must be in (0, 1], got "${flags['replay-fraction']}".`)
+    const targets = flags.node
+      ? [{ url: flags.node, operator: undefined as `0x${string}` | undefined }]
+      : (await listNodes(this.ctx, { modelId: flags.model })).nodes.map((n) => ({ url: n.endpoint, operator: n.operator as `0x${string}` | undefined }))
+    if (!targets.length) this.log(`No node serves model ${flags.model}.`)
+    const nodes: (SpotCheckReturnType & { url: string })[] = []
+    for (const target of targets) {
+      let channelId = flags.channel as `0x${string}` | undefined
+      if (!channelId) {
+        if (!target.operator) throw new ModeldaoError('USAGE', 'With --node, name your channel to its operator (--channel).')
+        channelId = (await openChannel(this.ctx, { operator: target.operator, amount: BigInt(flags.deposit) })).channelId
+      }
+      const chosen = Array.from({ length: flags.probes }, (_, i) => prompts[(i + Math.floor(Math.random() * prompts.length)) % prompts.length]!)
+      const result = await spotCheck(this.ctx, {
+        url: target.url,
+        modelId: flags.model,
+        channelId,
+        prompts: chosen,
+        maxTokens: flags['max-tokens'],
+        replayFraction: fraction,
+        jitterMs: flags.jitter,
+        challenge: flags.challenge,
+        weights: flags.weights,
+        onProbe: (p) => this.progress(`${target.url}: probe ${p.receiptId} ${p.verdict ?? 'not replayed'}`),
+      })
+      this.progressDone()
+      this.log(`${target.url} (${result.operator}): ${result.probes.length} probes, ${result.probes.filter((p) => p.replayed).length} replayed, ${result.mismatches} mismatched${result.challenge ? `; challenge ${result.challenge.challengeId} filed` : ''}`)
+      nodes.push({ ...result, url: target.url })
+    }
+    return { modelId: flags.model, nodes }
+  }
+}

@@ -1,0 +1,48 @@
+import type { Address } from 'viem'
+import type { ModeldaoContext } from '../../context/context.js'
+import type { ModeldaoError } from '../../errors/base.js'
+import { requireModel } from '../shares/requireModel.js'
+
+export type ListNodesParams = { modelId: number | string }
+export type ListedNode = {
+  operator: Address
+  endpoint: string
+  prices: { perRequest: string; perOutputToken: string }
+  stake: string
+  /** Receipt challenges against this operator on this model: won by the challenger (cheats proven), lost, open. */
+  challenges: { upheld: number; rejected: number; open: number }
+}
+export type ListNodesReturnType = { modelId: number; nodes: ListedNode[] }
+/** MODEL_UNKNOWN, chain errors. */
+export type ListNodesErrorType = ModeldaoError
+
+const STATUS = ['none', 'open', 'upheld', 'rejected'] as const
+
+/**
+ * The nodes registered to serve a model (NodeRegistry), with their prices, stake and reputation: how many receipt
+ * challenges against them were upheld (a proven cheat), rejected, or are still open.
+ * @example const { nodes } = await listNodes(md, { modelId: 1 })
+ */
+export async function listNodes(ctx: ModeldaoContext, params: ListNodesParams): Promise<ListNodesReturnType> {
+  const modelId = await requireModel(ctx, params.modelId)
+  const [connection, registry, challenges, deployments] = await Promise.all([ctx.chain(), ctx.contract('NodeRegistry'), ctx.contract('ReceiptChallenges'), ctx.deployments()])
+  const client = connection.publicClient
+  const id = BigInt(modelId)
+  const operators = await client.readContract({ address: registry.address, abi: registry.abi, functionName: 'operatorsOf', args: [id] })
+  const fromBlock = BigInt(deployments.contracts.ReceiptChallenges?.blockNumber ?? '0')
+  const filed = await client.getContractEvents({ address: challenges.address, abi: challenges.abi, eventName: 'ChallengeFiled', args: { modelId: id }, fromBlock })
+  const states = await Promise.all(filed.map((log) => client.readContract({ address: challenges.address, abi: challenges.abi, functionName: 'challengeOf', args: [log.args.challengeId!] })))
+  const nodes = await Promise.all(
+    operators.map(async (operator): Promise<ListedNode> => {
+      const r = await client.readContract({ address: registry.address, abi: registry.abi, functionName: 'registration', args: [id, operator] })
+      const counts = { upheld: 0, rejected: 0, open: 0 }
+      filed.forEach((log, i) => {
+        if (log.args.operator?.toLowerCase() !== operator.toLowerCase()) return
+        const status = STATUS[states[i]!.status]
+        if (status === 'upheld' || status === 'rejected' || status === 'open') counts[status]++
+      })
+      return { operator, endpoint: r.endpoint, prices: { perRequest: r.prices.perRequest.toString(), perOutputToken: r.prices.perOutputToken.toString() }, stake: r.stake.toString(), challenges: counts }
+    }),
+  )
+  return { modelId, nodes }
+}
