@@ -1,6 +1,5 @@
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand, signerFlags } from '../cli/baseCommand.js'
-import { getPassword } from '../cli/password.js'
 import { syncedIndex } from '../core/actions/index/syncIndex.js'
 import { createModeldao } from '../core/context/context.js'
 import { ModeldaoError } from '../core/errors/base.js'
@@ -39,7 +38,7 @@ export default class Vote extends BaseCommand<typeof Vote> {
     const ctx = createModeldao({ ...common, account: flags.account, devAccount: flags['dev-account'], privateKey: process.env.MODELDAO_PRIVATE_KEY, getPassword: ({ purpose }) => passwords.request(purpose) })
     const relayer =
       flags.relayer !== undefined || flags['relayer-dev-account'] !== undefined
-        ? createModeldao({ ...common, account: flags.relayer, devAccount: flags['relayer-dev-account'], getPassword: ({ purpose }) => getPassword(`the relayer's ${purpose}`) })
+        ? createModeldao({ ...common, account: flags.relayer, devAccount: flags['relayer-dev-account'], getPassword: ({ purpose }) => passwords.request(`the relayer's ${purpose}`) })
         : undefined
     try {
       let initial: { modelId: number; proposalId: number } | undefined

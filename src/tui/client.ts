@@ -8,7 +8,6 @@ import { listProposals, type ProposalSummary } from '../core/actions/dao/listPro
 import { queueProposal } from '../core/actions/dao/queueProposal.js'
 import type { ProposalStepReturnType } from '../core/governance/lifecycle.js'
 import { stakeOnVersion, type StakeOnVersionReturnType } from '../core/actions/staking/stakeOnVersion.js'
-import { syncedIndex } from '../core/actions/index/syncIndex.js'
 import { accountModelIds } from '../core/index/queries.js'
 import type { TransactionProgress } from '../core/chain/protocol/write.js'
 
@@ -60,7 +59,8 @@ export function createTuiClient(ctx: ModeldaoContext, options: TuiClientOptions 
       if (options.modelId !== undefined || options.all) return result
       const account = await ctx.address().catch(() => undefined)
       if (!account) return result
-      const { index } = await syncedIndex(ctx)
+      // listProposals synced the index a moment ago.
+      const index = await ctx.index()
       // Models the account holds (or held) shares of, and those where others delegated votes to it.
       const mine = new Set(accountModelIds(index, account))
       const [connection, shares] = await Promise.all([ctx.chain(), ctx.contract('ModelShares')])

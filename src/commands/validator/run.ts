@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { Flags } from '@oclif/core'
-import { BaseCommand, signerFlags } from '../../cli/baseCommand.js'
+import { BaseCommand, signerFlags, toModeldaoError } from '../../cli/baseCommand.js'
 import { openChannel } from '../../core/actions/channel/openChannel.js'
 import { listNodes } from '../../core/actions/node/listNodes.js'
 import { spotCheck, type SpotCheckReturnType } from '../../core/actions/verify/spotCheck.js'
@@ -8,6 +8,17 @@ import { ModeldaoError } from '../../core/errors/base.js'
 
 /** Prompts like a client's: varied, short, nothing that marks them as probes. */
 const DEFAULT_PROMPTS = ['Write a short note to a friend about the weekend.', 'What is a good name for a cat?', 'Explain rain to a child.', 'List three fruits.', 'Summarize: the meeting moved to Tuesday.', 'Translate "good morning" into French.', 'Give me a title for a story about the sea.', 'How do I boil an egg?']
+
+async function readPrompts(path: string): Promise<string[]> {
+  let prompts: unknown
+  try {
+    prompts = JSON.parse(await readFile(path, 'utf8'))
+  } catch (error) {
+    throw new ModeldaoError('USAGE', `--prompts-file ${path} is not readable JSON: ${(error as Error).message.split('\n')[0]}`)
+  }
+  if (!Array.isArray(prompts) || !prompts.length || !prompts.every((p) => typeof p === 'string' && p.trim())) throw new ModeldaoError('USAGE', `--prompts-file ${path} must hold a JSON array of non-empty strings.`)
+  return prompts as string[]
+}
 
 export default class ValidatorRun extends BaseCommand<typeof ValidatorRun> {
   static override summary = "Spot-check a model's nodes: paid probe requests, each receipt replayed against the registered weights; challenge a cheat."
@@ -29,39 +40,55 @@ export default class ValidatorRun extends BaseCommand<typeof ValidatorRun> {
     weights: Flags.string({ summary: 'A local copy of the registered weights instead of fetching them.' }),
   }
 
-  async run(): Promise<{ modelId: string; nodes: (SpotCheckReturnType & { url: string })[] }> {
+  async run(): Promise<{ modelId: string; nodes: ((SpotCheckReturnType & { url: string }) | { url: string; operator?: string | undefined; error: ReturnType<ModeldaoError['toJSON']> })[] }> {
     const { flags } = this
-    const prompts = flags['prompts-file'] ? (JSON.parse(await readFile(flags['prompts-file'], 'utf8')) as string[]) : DEFAULT_PROMPTS
+    const prompts = flags['prompts-file'] ? await readPrompts(flags['prompts-file']) : DEFAULT_PROMPTS
     const fraction = Number(flags['replay-fraction'])
     if (!(fraction > 0 && fraction <= 1)) throw new ModeldaoError('USAGE', `--replay-fraction must be in (0, 1], got "${flags['replay-fraction']}".`)
+    if (!/^\d+$/.test(flags.deposit)) throw new ModeldaoError('USAGE', `--deposit must be a whole number of base units, got "${flags.deposit}".`)
+    if (flags.channel && !flags.node) throw new ModeldaoError('USAGE', '--channel pays one operator: name its node with --node.', { hints: ['Without --node, a channel is opened to each registered operator.'] })
     const targets = flags.node
       ? [{ url: flags.node, operator: undefined as `0x${string}` | undefined }]
       : (await listNodes(this.ctx, { modelId: flags.model })).nodes.map((n) => ({ url: n.endpoint, operator: n.operator as `0x${string}` | undefined }))
     if (!targets.length) this.log(`No node serves model ${flags.model}.`)
-    const nodes: (SpotCheckReturnType & { url: string })[] = []
+    const nodes: Awaited<ReturnType<ValidatorRun['run']>>['nodes'] = []
     for (const target of targets) {
-      let channelId = flags.channel as `0x${string}` | undefined
-      if (!channelId) {
-        if (!target.operator) throw new ModeldaoError('USAGE', 'With --node, name your channel to its operator (--channel).')
-        channelId = (await openChannel(this.ctx, { operator: target.operator, amount: BigInt(flags.deposit) })).channelId
+      try {
+        nodes.push(await this.check(target, prompts, fraction))
+      } catch (error) {
+        // One node down or refusing must not stop the checks of the others.
+        const known = toModeldaoError(error)
+        this.progressDone('failed')
+        this.note(`${target.url}: ${known.shortMessage}`)
+        nodes.push({ url: target.url, operator: target.operator, error: known.toJSON() })
       }
-      const chosen = Array.from({ length: flags.probes }, (_, i) => prompts[(i + Math.floor(Math.random() * prompts.length)) % prompts.length]!)
-      const result = await spotCheck(this.ctx, {
-        url: target.url,
-        modelId: flags.model,
-        channelId,
-        prompts: chosen,
-        maxTokens: flags['max-tokens'],
-        replayFraction: fraction,
-        jitterMs: flags.jitter,
-        challenge: flags.challenge,
-        weights: flags.weights,
-        onProbe: (p) => this.progress(`${target.url}: probe ${p.receiptId} ${p.verdict ?? 'not replayed'}`),
-      })
-      this.progressDone()
-      this.log(`${target.url} (${result.operator}): ${result.probes.length} probes, ${result.probes.filter((p) => p.replayed).length} replayed, ${result.mismatches} mismatched${result.challenge ? `; challenge ${result.challenge.challengeId} filed` : ''}`)
-      nodes.push({ ...result, url: target.url })
     }
     return { modelId: flags.model, nodes }
+  }
+
+  private async check(target: { url: string; operator: `0x${string}` | undefined }, prompts: readonly string[], fraction: number): Promise<SpotCheckReturnType & { url: string }> {
+    const { flags } = this
+    let channelId = flags.channel as `0x${string}` | undefined
+    if (!channelId) {
+      if (!target.operator) throw new ModeldaoError('USAGE', 'With --node, name your channel to its operator (--channel).')
+      channelId = (await openChannel(this.ctx, { operator: target.operator, amount: BigInt(flags.deposit) })).channelId
+    }
+    const chosen = Array.from({ length: flags.probes }, (_, i) => prompts[(i + Math.floor(Math.random() * prompts.length)) % prompts.length]!)
+    const result = await spotCheck(this.ctx, {
+      url: target.url,
+      modelId: flags.model,
+      channelId,
+      prompts: chosen,
+      maxTokens: flags['max-tokens'],
+      replayFraction: fraction,
+      jitterMs: flags.jitter,
+      challenge: flags.challenge,
+      weights: flags.weights,
+      onProbe: (p) => this.progress(`${target.url}: probe ${p.receiptId} ${p.verdict ?? 'not replayed'}`),
+    })
+    this.progressDone()
+    const unverifiable = result.probes.filter((p) => p.verdict === 'unverifiable').length
+    this.log(`${target.url} (${result.operator}): ${result.probes.length} probes, ${result.probes.filter((p) => p.replayed).length} replayed, ${result.mismatches} mismatched${unverifiable ? `, ${unverifiable} unverifiable` : ''}${result.challenge ? `; challenge ${result.challenge.challengeId} filed` : ''}`)
+    return { ...result, url: target.url }
   }
 }

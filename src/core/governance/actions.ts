@@ -53,7 +53,20 @@ export function versionActions(addresses: GovernanceAddresses, modelId: number, 
   return [{ target: addresses.modelShares, value: 0n, calldata }]
 }
 
-export function paramsActions(addresses: GovernanceAddresses, modelId: number, change: ParamsChange): ProposalAction[] {
+/**
+ * The order of a quorum and super-quorum change that keeps quorum ≤ super quorum after each step (the governor
+ * reverts otherwise): super quorum first when the current quorum fits under the new super quorum, else quorum first.
+ * Undefined when the final pair itself is invalid (quorum above super quorum), or no order works.
+ */
+export function quorumOrder(current: { quorum: number; superQuorum: number }, change: Pick<ParamsChange, 'quorumPercent' | 'superQuorumPercent'>): 'super-first' | 'quorum-first' | undefined {
+  const q = change.quorumPercent ?? current.quorum
+  const s = change.superQuorumPercent ?? current.superQuorum
+  if (q > s) return undefined
+  if (current.quorum <= s) return 'super-first'
+  return q <= current.superQuorum ? 'quorum-first' : undefined
+}
+
+export function paramsActions(addresses: GovernanceAddresses, modelId: number, change: ParamsChange, order: 'super-first' | 'quorum-first' = 'super-first'): ProposalAction[] {
   const id = BigInt(modelId)
   const actions: ProposalAction[] = []
   const add = (target: Address, calldata: Hex) => actions.push({ target, value: 0n, calldata })
@@ -66,9 +79,16 @@ export function paramsActions(addresses: GovernanceAddresses, modelId: number, c
   if (change.votingDelay !== undefined) governor('setVotingDelay', change.votingDelay)
   if (change.votingPeriod !== undefined) governor('setVotingPeriod', change.votingPeriod)
   if (change.proposalThreshold !== undefined) governor('setProposalThreshold', change.proposalThreshold)
-  // Raise the super quorum before the quorum and lower the quorum first: the governor keeps quorum <= super quorum.
-  if (change.superQuorumPercent !== undefined) governor('updateSuperQuorumNumerator', BigInt(change.superQuorumPercent))
-  if (change.quorumPercent !== undefined) governor('updateQuorumNumerator', BigInt(change.quorumPercent))
+  // The governor keeps quorum <= super quorum after each call: `order` (see quorumOrder) says which goes first.
+  const superQuorum = () => change.superQuorumPercent !== undefined && governor('updateSuperQuorumNumerator', BigInt(change.superQuorumPercent))
+  const quorum = () => change.quorumPercent !== undefined && governor('updateQuorumNumerator', BigInt(change.quorumPercent))
+  if (order === 'super-first') {
+    superQuorum()
+    quorum()
+  } else {
+    quorum()
+    superQuorum()
+  }
   if (change.stakingCutBps !== undefined) {
     add(addresses.qualityStaking, encodeFunctionData({ abi: QualityStaking.abi, functionName: 'setCut', args: [id, change.stakingCutBps] }))
   }

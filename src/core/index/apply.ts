@@ -117,7 +117,8 @@ export class EventApplier {
         } else this.sql('DELETE FROM daos WHERE model_id = ?').run(Number(a.modelId))
         return null
       default:
-        // Proposals, votes, stakes and datasets are read from the events table itself (governance queries).
+        // Proposals, votes and stakes are read from the events table itself (governance queries); dataset changes are
+        // kept there as history (the current list is read from DatasetRegistry).
         // Delegation, snapshots and seller fee credits are read from the chain when shown; only their history is kept.
         return null
     }

@@ -49,7 +49,8 @@ export type IndexedRound = {
 type EventRow = { block: number; tx: string; name: string; model_id: number; args: string }
 type Args = Record<string, string | number | boolean | string[]>
 
-const titleOf = (description: string) => {
+/** A proposal's title: the first non-empty line of its description, without its Markdown `#`. */
+export const titleOf = (description: string) => {
   const line = description.split('\n').find((l) => l.trim()) ?? ''
   return line.replace(/^#+\s*/, '').trim() || '(untitled)'
 }

@@ -39,15 +39,22 @@ export function useGovernanceData(client: TuiClient, state: TuiState, dispatch: 
   useEffect(() => {
     let last = -1
     let stopped = false
+    // One refresh at a time: a slow one is not joined by more, and results never arrive out of order.
+    let busy = false
     const tick = async () => {
+      if (busy) return
+      busy = true
       try {
         const block = await client.blockNumber()
         if (!stopped && block !== last) {
-          if (last !== -1) await refresh()
+          const first = last === -1
           last = block
+          if (!first) await refresh()
         }
       } catch {
         // The chain may be restarting; the next tick tries again.
+      } finally {
+        busy = false
       }
     }
     const timer = setInterval(() => void tick(), pollMs)

@@ -39,6 +39,7 @@ export default class DaoProposeDataset extends BaseCommand<typeof DaoProposeData
       onProgress: (e) => this.transactionProgress(e),
     })
     for (const line of proposedLines(result)) this.log(line)
+    for (const warning of result.warnings ?? []) this.note(warning)
     return result
   }
 }

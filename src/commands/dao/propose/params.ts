@@ -74,6 +74,7 @@ export default class DaoProposeParams extends BaseCommand<typeof DaoProposeParam
       onProgress: (e) => this.transactionProgress(e),
     })
     for (const line of proposedLines(result)) this.log(line)
+    for (const warning of result.warnings ?? []) this.note(warning)
     return result
   }
 }

@@ -16,6 +16,7 @@ export default class DaoProposeVersion extends BaseCommand<typeof DaoProposeVers
     const result = await propose(this.ctx, { modelId: flags.model, content: { kind: 'version', manifestCid: flags.manifest }, description, rationale: flags.rationale,
       edit: descriptionEditor(flags.edit, this.jsonEnabled()), onProgress: (e) => this.transactionProgress(e) })
     for (const line of proposedLines(result)) this.log(line)
+    for (const warning of result.warnings ?? []) this.note(warning)
     return result
   }
 }

@@ -1,6 +1,6 @@
 import { keccak256, toBytes, type Address, type Hash } from 'viem'
 import type { ModeldaoContext } from '../../context/context.js'
-import type { ModeldaoError } from '../../errors/base.js'
+import { describeCause, type ModeldaoError } from '../../errors/base.js'
 import type { TransactionProgress } from '../../chain/protocol/write.js'
 import { readToken } from '../../shares/market.js'
 import {
@@ -8,6 +8,7 @@ import {
   datasetRemovalActions,
   describeActions,
   paramsActions,
+  quorumOrder,
   versionActions,
   type DatasetInput,
   type DecodedAction,
@@ -15,6 +16,7 @@ import {
   type ProposalAction,
 } from '../../governance/actions.js'
 import { requireDao } from '../../governance/dao.js'
+import { titleOf } from '../../index/governanceQueries.js'
 import { renderDescription } from '../../governance/description.js'
 import { BelowProposalThresholdError, ProposalInvalidError } from '../../governance/errors.js'
 import { writeProtocol } from '../chain/writeProtocol.js'
@@ -49,6 +51,8 @@ export type ProposeReturnType = {
   transactionHash: Hash
   /** Version proposals: the quality-staking round opened on it. */
   stakingRound?: { transactionHash: Hash } | undefined
+  /** What went wrong after the proposal was created (it stands). */
+  warnings?: string[] | undefined
 }
 /** MODEL_UNKNOWN, DAO_MISSING, PROPOSAL_INVALID, BELOW_PROPOSAL_THRESHOLD, REVERT_*. */
 export type ProposeErrorType = ModeldaoError
@@ -82,7 +86,21 @@ export async function propose(ctx: ModeldaoContext, params: ProposeParams): Prom
     const current = await client.readContract({ address: shares.address, abi: shares.abi, functionName: 'manifestCid', args: [id] })
     description ??= await renderDescription('version', { modelId: dao.modelId, rationale: params.rationale, manifestCid: content.manifestCid, currentManifestCid: current })
   } else {
-    actions = paramsActions(dao.addresses, dao.modelId, content.change)
+    let order: 'super-first' | 'quorum-first' = 'super-first'
+    if (content.change.quorumPercent !== undefined || content.change.superQuorumPercent !== undefined) {
+      const governor = { address: dao.governor, abi: (await ctx.contract('ModelGovernor')).abi } as const
+      const [quorum, superQuorum] = await Promise.all([client.readContract({ ...governor, functionName: 'quorumNumerator' }), client.readContract({ ...governor, functionName: 'superQuorumNumerator' })])
+      const current = { quorum: Number(quorum), superQuorum: Number(superQuorum) }
+      const found = quorumOrder(current, content.change)
+      if (!found) {
+        throw new ProposalInvalidError(
+          `A quorum of ${content.change.quorumPercent ?? current.quorum}% with a super quorum of ${content.change.superQuorumPercent ?? current.superQuorum}% cannot be reached from ${current.quorum}% / ${current.superQuorum}%: the quorum must stay at most the super quorum.`,
+          'Change both so that --quorum ≤ --super-quorum (or change them in two proposals).',
+        )
+      }
+      order = found
+    }
+    actions = paramsActions(dao.addresses, dao.modelId, content.change, order)
     if (!actions.length) throw new ProposalInvalidError('A params proposal needs at least one change.', 'Pass e.g. --price, --fee-share, --voting-period or --quorum.')
     const words = describeActions(actions, dao.addresses, token).map((a) => a.text)
     description ??= await renderDescription('params', { modelId: dao.modelId, rationale: params.rationale, changes: words })
@@ -108,7 +126,7 @@ export async function propose(ctx: ModeldaoContext, params: ProposeParams): Prom
   const result: ProposeReturnType = {
     modelId: dao.modelId,
     proposalId: Number(proposalId),
-    title: description.split('\n').find((l) => l.trim())?.replace(/^#+\s*/, '').trim() ?? '',
+    title: titleOf(description),
     description,
     actions: describeActions(actions, dao.addresses, token),
     voteStart: Number(created.args.voteStart),
@@ -116,14 +134,19 @@ export async function propose(ctx: ModeldaoContext, params: ProposeParams): Prom
     transactionHash: hash,
   }
   if (content.kind === 'version') {
-    // Open the staking round now, while the proposal is pending: stakes are taken from the first block of voting.
-    const round = await writeProtocol(ctx, {
-      contract: 'QualityStaking',
-      functionName: 'openRound',
-      args: [id, proposalId, targets, values, calldatas, keccak256(toBytes(description))],
-      onProgress: params.onProgress,
-    })
-    result.stakingRound = { transactionHash: round.hash }
+    // Open the staking round now, while the proposal is pending: stakes are taken from the first block of voting. The
+    // proposal exists whatever happens here; the first `stake` opens the round if this did not.
+    try {
+      const round = await writeProtocol(ctx, {
+        contract: 'QualityStaking',
+        functionName: 'openRound',
+        args: [id, proposalId, targets, values, calldatas, keccak256(toBytes(description))],
+        onProgress: params.onProgress,
+      })
+      result.stakingRound = { transactionHash: round.hash }
+    } catch (error) {
+      result.warnings = [`The proposal was created, but its staking round was not opened (${describeCause(error)}); the first stake opens it.`]
+    }
   }
   return result
 }

@@ -3,7 +3,7 @@ import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
 import type { TransactionProgress } from '../../chain/protocol/write.js'
 import { readToken, type TokenInfo } from '../../shares/market.js'
-import { NothingStakedError } from '../../governance/errors.js'
+import { NothingStakedError, ProposalUnknownError } from '../../governance/errors.js'
 import { proposalStateNames } from '../../chain/protocol/revertMessages.js'
 import { indexedDaos, indexedStakes } from '../../index/governanceQueries.js'
 import { writeProtocol } from '../chain/writeProtocol.js'
@@ -32,6 +32,9 @@ const DECIDED = new Set(['executed', 'defeated', 'expired', 'canceled'])
  */
 export async function claimStakes(ctx: ModeldaoContext, params: ClaimStakesParams = {}): Promise<ClaimStakesReturnType> {
   const modelId = params.modelId === undefined ? undefined : await requireModel(ctx, params.modelId)
+  if (params.proposalId !== undefined && !/^\d+$/.test(String(params.proposalId).trim())) {
+    throw new ProposalUnknownError(`"${params.proposalId}"`, 'a proposal id is a positive whole number', ['Proposals are numbered 1, 2, 3… in each model.'])
+  }
   const [{ index }, connection, staking, account, deployments] = await Promise.all([syncedIndex(ctx), ctx.chain(), ctx.contract('QualityStaking'), ctx.signer(), ctx.deployments()])
   const client = connection.publicClient
   const governors = new Map(indexedDaos(index).map((d) => [d.modelId, d.governor]))

@@ -1,6 +1,9 @@
 import type { Address, Hex } from 'viem'
 import type { ModeldaoContext } from '../../context/context.js'
-import type { ModeldaoError } from '../../errors/base.js'
+import { describeCause, type ModeldaoError } from '../../errors/base.js'
+import { recoverReceiptSigner } from '../../payments/receiptSigning.js'
+import { voucherDigest } from '../../payments/vouchers.js'
+import { receiptCommitment } from '../../verify/receiptCodec.js'
 import { createPayingFetch } from '../../payments/payingFetch.js'
 import { InferenceEngine } from '../../serving/engine.js'
 import type { ReceiptDraft } from '../../serving/receipts.js'
@@ -30,7 +33,16 @@ export type SpotCheckParams = {
   weights?: string | undefined
   onProbe?: ((probe: SpotCheckProbe) => void) | undefined
 }
-export type SpotCheckProbe = { prompt: string; receiptId: string; replayed: boolean; verdict?: 'match' | 'mismatch' | undefined; firstDivergence?: number | undefined; cost: string }
+export type SpotCheckProbe = {
+  prompt: string
+  receiptId: string
+  replayed: boolean
+  /** unverifiable: no receipt, a receipt the operator did not sign, or one that cannot be replayed (see `problem`). */
+  verdict?: 'match' | 'mismatch' | 'unverifiable' | undefined
+  problem?: string | undefined
+  firstDivergence?: number | undefined
+  cost: string
+}
 export type SpotCheckReturnType = {
   operator: Address
   probes: SpotCheckProbe[]
@@ -54,38 +66,52 @@ export async function spotCheck(ctx: ModeldaoContext, params: SpotCheckParams): 
   if (!('signTypedData' in account) || account.type !== 'local') throw new Error('spot checks sign vouchers: use a local account (keystore, dev account or private key)')
   const paying = createPayingFetch({ account, channelFor: () => params.channelId })
   const served = await resolveServedWeights(ctx, { model: String(params.modelId), weights: params.weights })
-  const engine = await InferenceEngine.open({ modelPath: served.path, threads: 1, parallel: 1, contextSize: 512 })
+  const maxTokens = params.maxTokens ?? 32
+  const engine = await InferenceEngine.open({ modelPath: served.path, threads: 1, parallel: 1, contextSize: Math.max(1024, maxTokens + 768) })
+  const [connection, channels] = await Promise.all([ctx.chain(), ctx.contract('PaymentChannels')])
+  const domain = { chainId: connection.chainId, verifyingContract: channels.address }
+  const operator = await operatorOf(ctx, params.channelId)
   const probes: SpotCheckProbe[] = []
   let evidence: SignedReceipt | undefined
-  let operator: Address | undefined
   try {
     for (const prompt of params.prompts) {
       if (params.jitterMs) await new Promise((r) => setTimeout(r, Math.random() * params.jitterMs!))
       const response = await paying(`${params.url}/v1/completions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ model: String(params.modelId), prompt, max_tokens: params.maxTokens ?? 32, temperature: 0 }),
+        body: JSON.stringify({ model: String(params.modelId), prompt, max_tokens: maxTokens, temperature: 0 }),
       })
       if (!response.ok) throw new Error(`the node answered ${response.status} to a probe: ${(await response.text()).slice(0, 200)}`)
       const body = (await response.json()) as { usage: { cost: string; receipt: { id: string; signature: Hex } } }
       const voucher = paying.channelClient?.lastVoucher
-      const draft = (await (await fetch(`${params.url}/v1/receipts/${body.usage.receipt.id}`)).json()) as ReceiptDraft
-      const probe: SpotCheckProbe = { prompt, receiptId: draft.id, replayed: false, cost: body.usage.cost }
+      const probe: SpotCheckProbe = { prompt, receiptId: body.usage.receipt.id, replayed: false, cost: body.usage.cost }
       if (Math.random() < (params.replayFraction ?? 1)) {
-        const result = await replayReceipt(engine, { promptTokens: draft.promptTokenIds ?? [], receipt: draft })
-        const claimsOtherWeights = draft.weightsCid !== served.weightsCid
-        probe.replayed = true
-        probe.verdict = result.verdict === 'match' && !claimsOtherWeights ? 'match' : 'mismatch'
-        probe.firstDivergence = result.firstDivergence?.position
-        if (probe.verdict === 'mismatch' && !evidence && voucher) {
-          operator = (await operatorOf(ctx, params.channelId)) ?? operator
-          evidence = {
-            draft,
-            operator: operator!,
-            signature: body.usage.receipt.signature,
-            cost: body.usage.cost,
-            voucher: { channelId: voucher.channelId, modelId: voucher.modelId.toString(), cumulativeAmount: voucher.cumulativeAmount.toString(), feeShareBps: voucher.feeShareBps },
+        try {
+          const fetched = await fetch(`${params.url}/v1/receipts/${body.usage.receipt.id}`)
+          if (!fetched.ok) throw new Error(`the node answered ${fetched.status} for its receipt`)
+          const draft = (await fetched.json()) as ReceiptDraft
+          // The draft must be what the operator signed for this very payment: a node must not swap in another one.
+          if (!voucher) throw new Error('no voucher paid this probe')
+          const signer = await recoverReceiptSigner(domain, { ...receiptCommitment(draft), payment: voucherDigest(domain, voucher), cost: BigInt(body.usage.cost) }, body.usage.receipt.signature)
+          if (signer.toLowerCase() !== operator.toLowerCase()) throw new Error(`the receipt is not what the operator signed (it recovers to ${signer})`)
+          // The validator knows its prompt: its own tokens, unless the node's (hash-checked in the replay) are given.
+          const promptTokens = draft.promptTokenIds ?? [...engine.tokenizePrompt(prompt)]
+          const result = await replayReceipt(engine, { promptTokens, receipt: draft })
+          probe.replayed = true
+          probe.verdict = result.verdict === 'match' && draft.weightsCid === served.weightsCid ? 'match' : 'mismatch'
+          probe.firstDivergence = result.firstDivergence?.position
+          if (probe.verdict === 'mismatch' && !evidence) {
+            evidence = {
+              draft,
+              operator,
+              signature: body.usage.receipt.signature,
+              cost: body.usage.cost,
+              voucher: { channelId: voucher.channelId, modelId: voucher.modelId.toString(), cumulativeAmount: voucher.cumulativeAmount.toString(), feeShareBps: voucher.feeShareBps },
+            }
           }
+        } catch (error) {
+          probe.verdict = 'unverifiable'
+          probe.problem = describeCause(error)
         }
       }
       probes.push(probe)
@@ -94,13 +120,12 @@ export async function spotCheck(ctx: ModeldaoContext, params: SpotCheckParams): 
   } finally {
     await engine.close()
   }
-  operator ??= await operatorOf(ctx, params.channelId)
-  const result: SpotCheckReturnType = { operator: operator!, probes, mismatches: probes.filter((p) => p.verdict === 'mismatch').length, evidence }
+  const result: SpotCheckReturnType = { operator, probes, mismatches: probes.filter((p) => p.verdict === 'mismatch').length, evidence }
   if (params.challenge && evidence) result.challenge = await fileChallenge(ctx, { evidence })
   return result
 }
 
-async function operatorOf(ctx: ModeldaoContext, channelId: Hex): Promise<Address | undefined> {
+async function operatorOf(ctx: ModeldaoContext, channelId: Hex): Promise<Address> {
   const [connection, channels] = await Promise.all([ctx.chain(), ctx.contract('PaymentChannels')])
   const [, operator] = await connection.publicClient.readContract({ address: channels.address, abi: channels.abi, functionName: 'channel', args: [channelId] })
   return operator

@@ -37,8 +37,9 @@ export async function verifyReceipt(ctx: ModeldaoContext, params: VerifyReceiptP
   const { receipt } = params
   const promptTokens = params.promptTokens ?? receipt.promptTokenIds
   if (!promptTokens) throw new ReceiptMalformedError('it carries no prompt token ids and none were given (--prompt-tokens)')
-  const model = receipt.modelId ?? receipt.manifestCid
-  if (!model) throw new ReceiptMalformedError('it names neither a model id nor a manifest')
+  // Only an on-chain model id says which weights are registered: a manifest the receipt names itself proves nothing.
+  const model = receipt.modelId
+  if (!model) throw new ReceiptMalformedError('it names no on-chain model id, so there are no registered weights to check it against')
   params.onProgress?.({ stage: 'weights' })
   const served = await resolveServedWeights(ctx, { model, weights: params.weights })
   const base = { modelId: receipt.modelId, weights: { registered: served.weightsCid, claimed: receipt.weightsCid, verified: served.verified } }

@@ -81,7 +81,7 @@ export const revertMessages: Record<ProtocolErrorName, RevertMessage> = {
   NodeRegistryInvalidEndpoint: { message: (a) => `An endpoint of ${a.length} bytes is not accepted (1 to 256)`, hint: 'Pass the node URL (--endpoint).' },
   NodeRegistryNotUnbonded: { message: (a) => `The stake of ${a.operator} for model ${a.modelId} is not unbonded${Number(a.unbondingEnd) ? ` until ${time(a.unbondingEnd)}` : ' (unregister first)'}`, hint: 'Unregister, wait out the unbonding period, then withdraw.' },
   NodeRegistryNotSlasher: { message: (a) => `${a.caller} may not slash node stakes`, hint: 'Stakes are slashed only by the ReceiptChallenges contract, when a challenge is upheld.' },
-  NodeRegistryStakeFrozen: { message: (a) => `The stake of ${a.operator} for model ${a.modelId} is frozen by ${a.openChallenges} open challenge(s)`, hint: 'Answer the challenges (`modeldao` shows them); the stake can be withdrawn once they are resolved.' },
+  NodeRegistryStakeFrozen: { message: (a) => `The stake of ${a.operator} for model ${a.modelId} is frozen by ${a.openChallenges} open challenge(s)`, hint: 'See them with `modeldao node list --model <id>`; the stake can be withdrawn once they are resolved (at the latest when their voting window closes).' },
   // ReceiptChallenges
   ReceiptChallengesZeroAddress: { message: () => 'The zero address was given where a contract is needed', hint: 'Pass the ModelShares, PaymentChannels and DaoFactory deployments.' },
   ReceiptChallengesInvalidParams: { message: () => 'The challenge parameters are out of range', hint: 'Quorum, bond, validator stake and both windows must be above zero, the challenger share at most 100%.' },
