@@ -120,6 +120,7 @@ export const verifyBenchmark: Benchmark = {
             ["another seed's weights", { preset, seed: 2, type: 'f32' }],
             ['Q8_0 served for F32', { preset, seed: 1, type: 'q8_0' }],
             ['F16 served for F32', { preset, seed: 1, type: 'f16' }],
+            ['Q4_0 served for F32', { preset, seed: 1, type: 'q4_0' }],
           ]
           for (const [label, options] of substitutes) {
             const cheap = await generate(await model(`${preset}-${label.replace(/\W+/g, '-')}`, options))
@@ -127,7 +128,7 @@ export const verifyBenchmark: Benchmark = {
             rows.push({ label: `${preset}: ${label}: receipts flagged`, value: caught.flagged, unit: `of ${RECEIPTS}` })
             // Flagged by a served token the weights would not pick, as opposed to by claimed numbers alone.
             rows.push({ label: `${preset}: ${label}: flagged by a diverging token`, value: caught.byToken, unit: `of ${RECEIPTS}` })
-            ratios.push(ratio(`${preset}: ${label}: detection per receipt`, caught.flagged / RECEIPTS, label.startsWith('Q8') || label.startsWith('F16') ? undefined : { op: '>=', value: 0.99 }))
+            ratios.push(ratio(`${preset}: ${label}: detection per receipt`, caught.flagged / RECEIPTS, /^(Q8|Q4|F16)/.test(label) ? undefined : { op: '>=', value: 0.99 }))
           }
         })
       }

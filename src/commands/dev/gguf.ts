@@ -20,7 +20,7 @@ The file is checked with the same GGUF validator the serving node runs before lo
   static override flags = {
     preset: Flags.string({ summary: 'Model size.', options: Object.keys(devModelPresets), default: 'tiny' }),
     seed: Flags.integer({ summary: 'Seed of the weights (0 to 4294967295).', default: 1, min: 0, max: 2 ** 32 - 1 }),
-    type: Flags.string({ summary: 'Tensor encoding of the weight matrices (norms stay f32).', options: ['f32', 'f16', 'q8_0'], default: 'f32' }),
+    type: Flags.string({ summary: 'Tensor encoding of the weight matrices (norms stay f32).', options: ['f32', 'f16', 'q8_0', 'q4_0'], default: 'f32' }),
     layers: Flags.integer({ summary: "Fewer layers than the preset's (its first ones).", min: 1 }),
     out: Flags.file({ summary: 'Where to write the .gguf file.', required: true }),
   }
@@ -31,7 +31,7 @@ The file is checked with the same GGUF validator the serving node runs before lo
       path: resolve(this.flags.out),
       preset: this.flags.preset as keyof typeof devModelPresets,
       seed: this.flags.seed,
-      type: this.flags.type as 'f32' | 'f16' | 'q8_0',
+      type: this.flags.type as 'f32' | 'f16' | 'q8_0' | 'q4_0',
       layers: this.flags.layers,
     })
     this.progressDone()

@@ -39,7 +39,7 @@ export const DEV_CHAT_TEMPLATE =
 
 const SPECIAL = ['<unk>', '<s>', '</s>'] as const
 const TOKEN_TYPE = { normal: 1, unknown: 2, control: 3, byte: 6 } as const
-const FILE_TYPE: Record<GgufTensorType, number> = { f32: 0, f16: 1, q8_0: 7 }
+const FILE_TYPE: Record<GgufTensorType, number> = { f32: 0, f16: 1, q8_0: 7, q4_0: 2 }
 
 /**
  * A SentencePiece-style byte-level vocabulary: `<unk> <s> </s>`, the 256 byte tokens, "▁" (the space) and printable

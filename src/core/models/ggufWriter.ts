@@ -13,8 +13,8 @@ export type GgufValue =
   | { type: 'float32[]'; value: number[] }
   | { type: 'int32[]'; value: number[] }
 
-/** The tensor encodings the writer produces (ggml type ids 0, 1 and 8). */
-export type GgufTensorType = 'f32' | 'f16' | 'q8_0'
+/** The tensor encodings the writer produces (ggml type ids 0, 1, 8 and 2). */
+export type GgufTensorType = 'f32' | 'f16' | 'q8_0' | 'q4_0'
 
 /** A tensor: dims with the contiguous dimension first (GGUF order); F32 data, encoded as `type` (default f32). */
 export type GgufTensor = { name: string; dims: number[]; data: Float32Array; type?: GgufTensorType }
@@ -23,11 +23,13 @@ export type GgufTensor = { name: string; dims: number[]; data: Float32Array; typ
 export type GgufTensorSpec = { name: string; dims: number[]; type: GgufTensorType; data: () => Float32Array }
 
 const TYPE_ID = { uint32: 4, int32: 5, float32: 6, bool: 7, string: 8, array: 9, uint64: 10 } as const
-const GGML_TYPE_ID: Record<GgufTensorType, number> = { f32: 0, f16: 1, q8_0: 8 }
+const GGML_TYPE_ID: Record<GgufTensorType, number> = { f32: 0, f16: 1, q8_0: 8, q4_0: 2 }
 const ALIGNMENT = 32
 const Q8_BLOCK = 32
 /** Q8_0 block: an f16 scale and 32 signed bytes. */
 const Q8_BLOCK_BYTES = 34
+/** Q4_0 block: an f16 scale and 32 four-bit values, two to a byte (the first 16 in the low nibbles). */
+const Q4_BLOCK_BYTES = 18
 
 class ByteWriter {
   private parts: Buffer[] = []
@@ -102,7 +104,7 @@ export function tensorBytes(dims: readonly number[], type: GgufTensorType): numb
   const elements = elementCount(dims)
   if (type === 'f32') return elements * 4
   if (type === 'f16') return elements * 2
-  return (elements / Q8_BLOCK) * Q8_BLOCK_BYTES
+  return (elements / Q8_BLOCK) * (type === 'q4_0' ? Q4_BLOCK_BYTES : Q8_BLOCK_BYTES)
 }
 
 /** Encodes F32 values as the tensor type, the way llama.cpp's reference quantizer does (round half away from zero). */
@@ -113,6 +115,7 @@ export function encodeTensorData(data: Float32Array, type: GgufTensorType): Buff
     for (let i = 0; i < data.length; i++) out.writeUInt16LE(f32ToF16Bits(data[i]!), i * 2)
     return out
   }
+  if (type === 'q4_0') return encodeQ4_0(data)
   const blocks = data.length / Q8_BLOCK
   const out = Buffer.allocUnsafe(blocks * Q8_BLOCK_BYTES)
   for (let b = 0; b < blocks; b++) {
@@ -131,9 +134,41 @@ export function encodeTensorData(data: Float32Array, type: GgufTensorType): Buff
   return out
 }
 
+/**
+ * Q4_0 as ggml's reference quantizer writes it: the scale is the block's value of largest magnitude divided by −8,
+ * each value becomes min(15, trunc(x / d + 8.5)).
+ */
+function encodeQ4_0(data: Float32Array): Buffer {
+  const blocks = data.length / Q8_BLOCK
+  const out = Buffer.alloc(blocks * Q4_BLOCK_BYTES)
+  const half = Q8_BLOCK / 2
+  for (let b = 0; b < blocks; b++) {
+    const base = b * Q8_BLOCK
+    let amax = 0
+    let max = 0
+    for (let i = 0; i < Q8_BLOCK; i++) {
+      const v = data[base + i]!
+      if (Math.abs(v) > amax) {
+        amax = Math.abs(v)
+        max = v
+      }
+    }
+    const d = Math.fround(max / -8)
+    const id = d ? Math.fround(1 / d) : 0
+    const at = b * Q4_BLOCK_BYTES
+    out.writeUInt16LE(f32ToF16Bits(d), at)
+    for (let j = 0; j < half; j++) {
+      const lo = Math.min(15, Math.trunc(Math.fround(data[base + j]! * id) + 8.5))
+      const hi = Math.min(15, Math.trunc(Math.fround(data[base + half + j]! * id) + 8.5))
+      out.writeUInt8(lo | (hi << 4), at + 2 + j)
+    }
+  }
+  return out
+}
+
 function checkTensor(name: string, dims: readonly number[], type: GgufTensorType) {
   if (dims.length === 0 || dims.length > 4 || dims.some((d) => !Number.isSafeInteger(d) || d < 1)) throw new Error(`tensor ${name}: dims must be 1 to 4 positive integers`)
-  if (type === 'q8_0' && dims[0]! % Q8_BLOCK !== 0) throw new Error(`tensor ${name}: q8_0 needs its first dimension to be a multiple of ${Q8_BLOCK}`)
+  if ((type === 'q8_0' || type === 'q4_0') && dims[0]! % Q8_BLOCK !== 0) throw new Error(`tensor ${name}: ${type} needs its first dimension to be a multiple of ${Q8_BLOCK}`)
 }
 
 /** The header (magic, metadata, tensor table) padded to the data start. */

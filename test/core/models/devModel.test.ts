@@ -59,7 +59,7 @@ describe('dev models', () => {
   })
 })
 
-describe('float16 and q8_0 encoding', () => {
+describe('float16, q8_0 and q4_0 encoding', () => {
   it('round to nearest even like ggml', () => {
     expect(f32ToF16Bits(1)).toBe(0x3c00)
     expect(f32ToF16Bits(-2)).toBe(0xc000)
@@ -79,6 +79,26 @@ describe('float16 and q8_0 encoding', () => {
     expect(scale).toBeCloseTo(4 / 127, 4)
     expect(bytes.readInt8(2)).toBe(-127) // -4 / scale
     expect(bytes.readInt8(2 + 16)).toBe(0)
+  })
+
+  it('quantizes a q4_0 block like ggml: scale = the largest-magnitude value / −8, nibbles min(15, trunc(x/d + 8.5))', () => {
+    const block = new Float32Array(32).map((_, i) => (i - 16) / 4) // −4 … 3.75: the largest magnitude is −4
+    const bytes = encodeTensorData(block, 'q4_0')
+    expect(bytes.length).toBe(18)
+    const d = f16BitsToF32(bytes.readUInt16LE(0))
+    expect(d).toBeCloseTo(0.5, 6) // −4 / −8
+    // Element 0 (−4) → trunc(−8 + 8.5) = 0 in the low nibble; element 16 (0) → 8 in the high nibble of byte 0.
+    expect(bytes.readUInt8(2) & 0x0f).toBe(0)
+    expect(bytes.readUInt8(2) >> 4).toBe(8)
+    // Element 31 (3.75) → min(15, trunc(7.5 + 8.5)) = 15.
+    expect(bytes.readUInt8(2 + 15) >> 4).toBe(15)
+    // Dequantized, every value is within half a step of its input (except the clamp at the top).
+    for (let j = 0; j < 16; j++) {
+      for (const [i, q] of [[j, bytes.readUInt8(2 + j) & 0x0f], [16 + j, bytes.readUInt8(2 + j) >> 4]] as const) {
+        if (i === 31) continue
+        expect(Math.abs((q - 8) * d - block[i]!)).toBeLessThanOrEqual(d / 2 + 1e-6)
+      }
+    }
   })
 })
 
