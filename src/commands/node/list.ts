@@ -4,7 +4,7 @@ import { table } from '../../cli/table.js'
 import { listNodes, type ListNodesReturnType } from '../../core/actions/node/listNodes.js'
 
 export default class NodeList extends BaseCommand<typeof NodeList> {
-  static override summary = 'The nodes registered to serve a model: endpoint, prices, stake and reputation (receipt challenges upheld, rejected, open).'
+  static override summary = "The nodes registered to serve a model: endpoint, prices, stake and reputation (receipt challenges upheld, rejected, open; this home's spot checks passed)."
   static override examples = ['<%= config.bin %> <%= command.id %> --model 1', '<%= config.bin %> <%= command.id %> --model 1 --json']
   static override flags = { model: Flags.string({ summary: 'Model id.', required: true }) }
 
@@ -14,8 +14,9 @@ export default class NodeList extends BaseCommand<typeof NodeList> {
       this.log(`No node serves model ${result.modelId}.`)
       return result
     }
-    const rows = result.nodes.map((n) => [n.operator, n.endpoint, n.prices.perRequest, n.prices.perOutputToken, n.stake, `${n.challenges.upheld}/${n.challenges.rejected}/${n.challenges.open}`])
-    for (const line of table(['OPERATOR', 'ENDPOINT', 'PER REQUEST', 'PER TOKEN', 'STAKE', 'CHEATS/CLEARED/OPEN'], rows, [2, 3, 4])) this.log(line)
+    const passRate = (p: { probes: number; passed: number }) => (p.probes ? `${((p.passed / p.probes) * 100).toFixed(0)}% of ${p.probes}` : '-')
+    const rows = result.nodes.map((n) => [n.operator, n.endpoint, n.prices.perRequest, n.prices.perOutputToken, n.stake, `${n.challenges.upheld}/${n.challenges.rejected}/${n.challenges.open}`, passRate(n.probes)])
+    for (const line of table(['OPERATOR', 'ENDPOINT', 'PER REQUEST', 'PER TOKEN', 'STAKE', 'CHEATS/CLEARED/OPEN', 'PROBES PASSED'], rows, [2, 3, 4])) this.log(line)
     return result
   }
 }

@@ -17,6 +17,8 @@ export type HomeLayout = {
   models: string
   /** The serving node's state: receipt drafts (SQLite). */
   serving: string
+  /** A validator's own record: the spot checks it ran and their verdicts (SQLite). */
+  validator: string
 }
 
 /** The home folder: explicit value, else `MODELDAO_HOME`, else `~/.modeldao`. */
@@ -35,5 +37,6 @@ export function homeLayout(root: string): HomeLayout {
     index: join(root, 'index'),
     models: join(root, 'models'),
     serving: join(root, 'serving'),
+    validator: join(root, 'validator'),
   }
 }

@@ -2,6 +2,7 @@ import type { Address } from 'viem'
 import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
 import { requireModel } from '../shares/requireModel.js'
+import { ProbeLog, type ProbeRecord } from '../../verify/probeLog.js'
 
 export type ListNodesParams = { modelId: number | string }
 export type ListedNode = {
@@ -11,6 +12,8 @@ export type ListedNode = {
   stake: string
   /** Receipt challenges against this operator on this model: won by the challenger (cheats proven), lost, open. */
   challenges: { upheld: number; rejected: number; open: number }
+  /** This home's own spot checks of the node (validator run): probes replayed, passed, failed, unverifiable. */
+  probes: ProbeRecord
 }
 export type ListNodesReturnType = { modelId: number; nodes: ListedNode[] }
 /** MODEL_UNKNOWN, chain errors. */
@@ -20,7 +23,8 @@ const STATUS = ['none', 'open', 'upheld', 'rejected'] as const
 
 /**
  * The nodes registered to serve a model (NodeRegistry), with their prices, stake and reputation: how many receipt
- * challenges against them were upheld (a proven cheat), rejected, or are still open.
+ * challenges against them were upheld (a proven cheat), rejected, or are still open, and the pass rate of this home's own
+ * spot checks of them.
  * @example const { nodes } = await listNodes(md, { modelId: 1 })
  */
 export async function listNodes(ctx: ModeldaoContext, params: ListNodesParams): Promise<ListNodesReturnType> {
@@ -32,6 +36,7 @@ export async function listNodes(ctx: ModeldaoContext, params: ListNodesParams): 
   const fromBlock = BigInt(deployments.contracts.ReceiptChallenges?.blockNumber ?? '0')
   const filed = await client.getContractEvents({ address: challenges.address, abi: challenges.abi, eventName: 'ChallengeFiled', args: { modelId: id }, fromBlock })
   const states = await Promise.all(filed.map((log) => client.readContract({ address: challenges.address, abi: challenges.abi, functionName: 'challengeOf', args: [log.args.challengeId!] })))
+  const log = new ProbeLog(ctx.home.validator)
   const nodes = await Promise.all(
     operators.map(async (operator): Promise<ListedNode> => {
       const r = await client.readContract({ address: registry.address, abi: registry.abi, functionName: 'registration', args: [id, operator] })
@@ -41,8 +46,9 @@ export async function listNodes(ctx: ModeldaoContext, params: ListNodesParams): 
         const status = STATUS[states[i]!.status]
         if (status === 'upheld' || status === 'rejected' || status === 'open') counts[status]++
       })
-      return { operator, endpoint: r.endpoint, prices: { perRequest: r.prices.perRequest.toString(), perOutputToken: r.prices.perOutputToken.toString() }, stake: r.stake.toString(), challenges: counts }
+      const probes = log.record(connection.chainId, String(modelId), operator)
+      return { operator, endpoint: r.endpoint, prices: { perRequest: r.prices.perRequest.toString(), perOutputToken: r.prices.perOutputToken.toString() }, stake: r.stake.toString(), challenges: counts, probes }
     }),
-  )
+  ).finally(() => log.close())
   return { modelId, nodes }
 }

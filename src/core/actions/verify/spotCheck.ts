@@ -3,6 +3,7 @@ import type { ModeldaoContext } from '../../context/context.js'
 import { describeCause, type ModeldaoError } from '../../errors/base.js'
 import { recoverReceiptSigner } from '../../payments/receiptSigning.js'
 import { voucherDigest } from '../../payments/vouchers.js'
+import { ProbeLog } from '../../verify/probeLog.js'
 import { receiptCommitment } from '../../verify/receiptCodec.js'
 import { createPayingFetch } from '../../payments/payingFetch.js'
 import { InferenceEngine } from '../../serving/engine.js'
@@ -73,6 +74,8 @@ export async function spotCheck(ctx: ModeldaoContext, params: SpotCheckParams): 
   const operator = await operatorOf(ctx, params.channelId)
   const probes: SpotCheckProbe[] = []
   let evidence: SignedReceipt | undefined
+  // The validator keeps its own record of every replayed probe: `node list` shows it as the node's pass rate.
+  const log = new ProbeLog(ctx.home.validator)
   try {
     for (const prompt of params.prompts) {
       if (params.jitterMs) await new Promise((r) => setTimeout(r, Math.random() * params.jitterMs!))
@@ -115,9 +118,11 @@ export async function spotCheck(ctx: ModeldaoContext, params: SpotCheckParams): 
         }
       }
       probes.push(probe)
+      if (probe.verdict) log.add(connection.chainId, String(params.modelId), operator, probe.receiptId, probe.verdict)
       params.onProbe?.(probe)
     }
   } finally {
+    log.close()
     await engine.close()
   }
   const result: SpotCheckReturnType = { operator, probes, mismatches: probes.filter((p) => p.verdict === 'mismatch').length, evidence }

@@ -96,6 +96,9 @@ describe('spot checks catch a cheating node and it is slashed (real anvil, paid 
     const listed = await runCli(['node', 'list', '--model', modelId, '--json'], { home: chain.root })
     const cheatRow = listed.json.result.nodes.find((n: { operator: string }) => n.operator === cheat.operator)
     expect(cheatRow.challenges).toEqual({ upheld: 0, rejected: 0, open: 1 })
+    // This home's spot checks: the cheat failed its 3 probes; the honest node passed its 4 (library) + 3 (CLI).
+    expect(cheatRow.probes).toEqual({ probes: 3, passed: 0, failed: 3, unverifiable: 0 })
+    expect(listed.json.result.nodes.find((n: { operator: string }) => n.operator === honest.operator).probes).toEqual({ probes: 7, passed: 7, failed: 0, unverifiable: 0 })
 
     await advanceTime(runner, { seconds: 3601 })
     const voted = await runCli(['validator', 'vote', caught.challenge.challengeId, 'cheat', '--dev-account', '4', '--json'], { home: chain.root })
@@ -106,6 +109,6 @@ describe('spot checks catch a cheating node and it is slashed (real anvil, paid 
     expect(await connection.publicClient.readContract({ address: registry.address, abi: registry.abi, functionName: 'stakeOf', args: [BigInt(modelId), honest.operator] })).toBe(NODE_MIN_STAKE)
     // The slashed node left the active set; the honest one is listed with a clean record.
     const after = await runCli(['node', 'list', '--model', modelId, '--json'], { home: chain.root })
-    expect(after.json.result.nodes).toEqual([expect.objectContaining({ operator: honest.operator, challenges: { upheld: 0, rejected: 0, open: 0 } })])
+    expect(after.json.result.nodes).toEqual([expect.objectContaining({ operator: honest.operator, challenges: { upheld: 0, rejected: 0, open: 0 }, probes: { probes: 7, passed: 7, failed: 0, unverifiable: 0 } })])
   })
 })
