@@ -133,7 +133,10 @@ describe('receipt challenges (real anvil)', () => {
     const early = await runCli(['validator', 'vote', filed.json.result.challengeId, 'cheat', '--dev-account', '4', '--json'], { home: chain.root })
     expect(early.code).toBe(3)
     expect(early.json.error.message).toMatch(/voting/i)
-    await advanceTime(creator, { seconds: 3601 })
+    // Only the operator answers; its answer opens the vote without waiting for the window.
+    expect((await runCli(['node', 'answer', filed.json.result.challengeId, '--answer', 'bafkreimyreplay', '--dev-account', '3', '--json'], { home: chain.root })).code).toBe(3)
+    const answered = await runCli(['node', 'answer', filed.json.result.challengeId, '--answer', 'bafkreimyreplay', '--dev-account', '2', '--json'], { home: chain.root })
+    expect(answered.code, answered.stdout + answered.stderr).toBe(0)
     const voted = await runCli(['validator', 'vote', filed.json.result.challengeId, 'cheat', '--dev-account', '4', '--json'], { home: chain.root })
     expect(voted.code, voted.stdout + voted.stderr).toBe(0)
     expect(voted.json.result).toMatchObject({ status: 'upheld', resolution: { slashed: NODE_MIN_STAKE.toString() } })
