@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises'
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand, signerFlags } from '../../cli/baseCommand.js'
+import { readJsonFile } from '../../cli/receiptFiles.js'
 import { fileChallenge, type FileChallengeReturnType } from '../../core/actions/verify/fileChallenge.js'
 import { ReceiptMalformedError } from '../../core/verify/errors.js'
 import type { SignedReceipt } from '../../core/verify/signedReceipt.js'
@@ -14,12 +14,7 @@ export default class VerifyChallenge extends BaseCommand<typeof VerifyChallenge>
   static override flags = { ...signerFlags, evidence: Flags.string({ summary: 'Where validators find the full receipt (e.g. an IPFS CID).' }) }
 
   async run(): Promise<FileChallengeReturnType> {
-    let evidence: SignedReceipt
-    try {
-      evidence = JSON.parse(await readFile(this.args.file, 'utf8')) as SignedReceipt
-    } catch (error) {
-      throw new ReceiptMalformedError(`${this.args.file} is not readable JSON (${(error as Error).message.split('\n')[0]})`)
-    }
+    const evidence = (await readJsonFile(this.args.file, 'The signed receipt')) as SignedReceipt
     if (!evidence.draft || !evidence.signature || !evidence.voucher || !evidence.operator || evidence.cost === undefined) {
       throw new ReceiptMalformedError('a signed receipt needs draft, operator, signature, cost and voucher')
     }

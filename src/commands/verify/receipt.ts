@@ -1,17 +1,8 @@
-import { readFile } from 'node:fs/promises'
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../../cli/baseCommand.js'
 import { verifyReceipt, type VerifyReceiptReturnType } from '../../core/actions/verify/verifyReceipt.js'
 import type { ReceiptDraft } from '../../core/serving/receipts.js'
-import { ReceiptMalformedError } from '../../core/verify/errors.js'
-
-const readJson = async (path: string, what: string): Promise<unknown> => {
-  try {
-    return JSON.parse(await readFile(path, 'utf8'))
-  } catch (error) {
-    throw new ReceiptMalformedError(`${what} ${path} is not readable JSON (${(error as Error).message.split('\n')[0]})`)
-  }
-}
+import { readJsonFile } from '../../cli/receiptFiles.js'
 
 export default class VerifyReceipt extends BaseCommand<typeof VerifyReceipt> {
   static override summary = "Replay a serving node's receipt against the model's registered weights: did it serve what it claims?"
@@ -29,8 +20,8 @@ export default class VerifyReceipt extends BaseCommand<typeof VerifyReceipt> {
   }
 
   async run(): Promise<VerifyReceiptReturnType> {
-    const receipt = (await readJson(this.args.file, 'The receipt')) as ReceiptDraft
-    const promptTokens = this.flags['prompt-tokens'] ? ((await readJson(this.flags['prompt-tokens'], 'The prompt tokens')) as number[]) : undefined
+    const receipt = (await readJsonFile(this.args.file, 'The receipt')) as ReceiptDraft
+    const promptTokens = this.flags['prompt-tokens'] ? ((await readJsonFile(this.flags['prompt-tokens'], 'The prompt tokens')) as number[]) : undefined
     const stages = { weights: 'fetching and checking the registered weights', loading: 'loading them', replaying: 'replaying the receipt' }
     const result = await verifyReceipt(this.ctx, { receipt, promptTokens, weights: this.flags.weights, onProgress: (e) => this.progress(stages[e.stage]) })
     this.progressDone()

@@ -1,4 +1,4 @@
-import { decodeFunctionData, encodeFunctionData, formatUnits, getAddress, type Abi, type Address, type Hex } from 'viem'
+import { decodeFunctionData, encodeFunctionData, formatUnits, getAddress, keccak256, toBytes, type Abi, type Address, type Hex } from 'viem'
 import { protocolArtifacts } from '../chain/protocol/registry.js'
 
 /** One call a proposal makes when executed (through the model's timelock). */
@@ -31,6 +31,14 @@ export type ParamsChange = {
   /** Cut of the losing quality stakes paid to the shareholders, basis points. */
   stakingCutBps?: number | undefined
 }
+
+/** A proposal's actions as the index stores them (values as decimal strings). */
+export function proposalActions(proposal: { targets: readonly Address[]; values: readonly string[]; calldatas: readonly Hex[] }): ProposalAction[] {
+  return proposal.targets.map((target, i) => ({ target, value: BigInt(proposal.values[i] ?? '0'), calldata: proposal.calldatas[i]! }))
+}
+
+/** The hash a governor identifies a proposal's description by (queue, execute, cancel; QualityStaking's round). */
+export const descriptionHash = (description: string): Hex => keccak256(toBytes(description))
 
 /** What kind of proposal the actions make (version proposals are the ones quality stakes are taken on). */
 export type ProposalKind = 'dataset' | 'version' | 'params' | 'other'

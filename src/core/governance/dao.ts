@@ -1,4 +1,4 @@
-import type { Address } from 'viem'
+import { zeroAddress, type Address } from 'viem'
 import type { ModeldaoContext } from '../context/context.js'
 import { requireModel } from '../actions/shares/requireModel.js'
 import type { ChainIndex } from '../index/chainIndex.js'
@@ -9,7 +9,6 @@ import { DaoMissingError, ProposalUnknownError } from './errors.js'
 /** A model's DAO: its governor (proposals, votes), timelock (the model's admin) and votes view. */
 export type ModelDao = { modelId: number; governor: Address; timelock: Address; votes: Address; addresses: GovernanceAddresses }
 
-const ZERO = '0x0000000000000000000000000000000000000000'
 
 /**
  * The DAO of a model, read from the chain (DaoFactory), not the index, so it is found in the block it was created.
@@ -25,7 +24,7 @@ export async function requireDao(ctx: ModeldaoContext, modelId: number | string)
     ctx.contract('QualityStaking'),
   ])
   const dao = await connection.publicClient.readContract({ address: factory.address, abi: factory.abi, functionName: 'daoOf', args: [BigInt(id)] })
-  if (dao.governor === ZERO) throw new DaoMissingError(id)
+  if (dao.governor === zeroAddress) throw new DaoMissingError(id)
   return {
     modelId: id,
     governor: dao.governor,

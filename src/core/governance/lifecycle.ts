@@ -1,4 +1,5 @@
-import { keccak256, toBytes, type Hash } from 'viem'
+import type { Hash } from 'viem'
+import { descriptionHash } from './actions.js'
 import type { ModeldaoContext } from '../context/context.js'
 import type { TransactionProgress } from '../chain/protocol/write.js'
 import { writeProtocol } from '../actions/chain/writeProtocol.js'
@@ -40,8 +41,7 @@ export async function proposalStep(ctx: ModeldaoContext, step: 'queue' | 'execut
   }
   if (step === 'cancel' && (state === 'executed' || state === 'canceled' || state === 'expired')) throw new ProposalStateError(`${ref} is ${state} and cannot be cancelled.`, where)
 
-  const descriptionHash = keccak256(toBytes(proposal.description))
-  const args = [proposal.targets, proposal.values.map(BigInt), proposal.calldatas, descriptionHash] as const
+  const args = [proposal.targets, proposal.values.map(BigInt), proposal.calldatas, descriptionHash(proposal.description)] as const
   const { hash, events } = await writeProtocol(ctx, { contract: 'ModelGovernor', at: dao.governor, functionName: step, args, onProgress: params.onProgress })
   const queued = events.find((e) => e.eventName === 'ProposalQueued')
   const next: Record<typeof step, ProposalState> = { queue: 'queued', execute: 'executed', cancel: 'canceled' }

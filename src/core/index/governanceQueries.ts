@@ -55,21 +55,24 @@ export const titleOf = (description: string) => {
   return line.replace(/^#+\s*/, '').trim() || '(untitled)'
 }
 
-function rows(index: ChainIndex, contract: string, names: readonly string[], modelId?: number): (EventRow & { a: Args })[] {
-  const byModel = modelId === undefined ? '' : ' AND model_id = ?'
-  const sql = `SELECT block, tx, name, model_id, args FROM events WHERE contract = ? AND name IN (${names.map(() => '?').join(', ')})${byModel} ORDER BY block, log_index`
+/** Events of `contract` named `names`, oldest first; one model's, one proposal's (proposal ids are stored as text). */
+function rows(index: ChainIndex, contract: string, names: readonly string[], filter: { modelId?: number | undefined; proposalId?: number | undefined } = {}): (EventRow & { a: Args })[] {
+  const byModel = filter.modelId === undefined ? '' : ' AND model_id = ?'
+  const byProposal = filter.proposalId === undefined ? '' : " AND json_extract(args, '$.proposalId') = ?"
+  const sql = `SELECT block, tx, name, model_id, args FROM events WHERE contract = ? AND name IN (${names.map(() => '?').join(', ')})${byModel}${byProposal} ORDER BY block, log_index`
   const params: (string | number)[] = [contract, ...names]
-  if (modelId !== undefined) params.push(modelId)
+  if (filter.modelId !== undefined) params.push(filter.modelId)
+  if (filter.proposalId !== undefined) params.push(String(filter.proposalId))
   return (index.db.prepare(sql).all(...params) as EventRow[]).map((row) => ({ ...row, a: JSON.parse(row.args) as Args }))
 }
 
 const key = (modelId: number, proposalId: number | string) => `${modelId}/${proposalId}`
 
 /** Every proposal (of one model, or of all), oldest first, with its tallies. */
-export function indexedProposals(index: ChainIndex, filter: { modelId?: number | undefined } = {}): IndexedProposal[] {
+export function indexedProposals(index: ChainIndex, filter: { modelId?: number | undefined; proposalId?: number | undefined } = {}): IndexedProposal[] {
   const proposals = new Map<string, IndexedProposal>()
   const names = ['ProposalCreated', 'ProposalQueued', 'ProposalExecuted', 'ProposalCanceled', 'VoteCast', 'VoteCastWithParams']
-  for (const row of rows(index, 'ModelGovernor', names, filter.modelId)) {
+  for (const row of rows(index, 'ModelGovernor', names, filter)) {
     const { a } = row
     if (row.name === 'ProposalCreated') {
       const description = String(a.description)
@@ -106,21 +109,17 @@ export function indexedProposals(index: ChainIndex, filter: { modelId?: number |
 
 /** One proposal of one model, if the index has it. */
 export function indexedProposal(index: ChainIndex, modelId: number, proposalId: number): IndexedProposal | undefined {
-  return indexedProposals(index, { modelId }).find((p) => p.proposalId === proposalId)
+  return indexedProposals(index, { modelId, proposalId })[0]
 }
 
 /** The models that have a proposal with this id (sequential ids repeat across models). */
 export function modelsWithProposal(index: ChainIndex, proposalId: number): number[] {
-  return rows(index, 'ModelGovernor', ['ProposalCreated'])
-    .filter((row) => Number(row.a.proposalId) === proposalId)
-    .map((row) => row.model_id)
+  return rows(index, 'ModelGovernor', ['ProposalCreated'], { proposalId }).map((row) => row.model_id)
 }
 
 /** The votes cast on a proposal, in order. */
 export function indexedVotes(index: ChainIndex, modelId: number, proposalId: number): IndexedVote[] {
-  return rows(index, 'ModelGovernor', ['VoteCast', 'VoteCastWithParams'], modelId)
-    .filter((row) => Number(row.a.proposalId) === proposalId)
-    .map((row) => ({ voter: getAddress(String(row.a.voter)), support: Number(row.a.support) as 0 | 1 | 2, weight: String(row.a.weight), reason: String(row.a.reason ?? ''), block: row.block, tx: row.tx }))
+  return rows(index, 'ModelGovernor', ['VoteCast', 'VoteCastWithParams'], { modelId, proposalId }).map((row) => ({ voter: getAddress(String(row.a.voter)), support: Number(row.a.support) as 0 | 1 | 2, weight: String(row.a.weight), reason: String(row.a.reason ?? ''), block: row.block, tx: row.tx }))
 }
 
 /** Models with a DAO: model id → governor, timelock, votes view. */
@@ -136,9 +135,9 @@ export function indexedDaos(index: ChainIndex): { modelId: number; governor: Add
 }
 
 /** Every quality-staking round (of one model, or all), with totals from the Staked events. */
-export function indexedRounds(index: ChainIndex, filter: { modelId?: number | undefined } = {}): IndexedRound[] {
+export function indexedRounds(index: ChainIndex, filter: { modelId?: number | undefined; proposalId?: number | undefined } = {}): IndexedRound[] {
   const rounds = new Map<string, IndexedRound & { stakerSet: Set<string> }>()
-  for (const row of rows(index, 'QualityStaking', ['RoundOpened', 'Staked', 'RoundResolved'], filter.modelId)) {
+  for (const row of rows(index, 'QualityStaking', ['RoundOpened', 'Staked', 'RoundResolved'], filter)) {
     const { a } = row
     const k = key(row.model_id, String(a.proposalId))
     if (row.name === 'RoundOpened') {
@@ -161,7 +160,7 @@ export function indexedRounds(index: ChainIndex, filter: { modelId?: number | un
 export function indexedStakes(index: ChainIndex, staker: Address, filter: { modelId?: number | undefined } = {}): IndexedStake[] {
   const who = staker.toLowerCase()
   const stakes = new Map<string, IndexedStake>()
-  for (const row of rows(index, 'QualityStaking', ['Staked', 'StakeClaimed'], filter.modelId)) {
+  for (const row of rows(index, 'QualityStaking', ['Staked', 'StakeClaimed'], { modelId: filter.modelId })) {
     const { a } = row
     if (String(a.staker) !== who) continue
     const k = key(row.model_id, String(a.proposalId))

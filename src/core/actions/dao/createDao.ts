@@ -1,4 +1,4 @@
-import type { Address, Hash } from 'viem'
+import { zeroAddress, type Address, type Hash } from 'viem'
 import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
 import type { TransactionProgress } from '../../chain/protocol/write.js'
@@ -38,7 +38,6 @@ export type CreateDaoReturnType = {
 /** MODEL_UNKNOWN, NOT_MODEL_ADMIN, DAO_EXISTS, PROPOSAL_INVALID (settings out of range), REVERT_*. */
 export type CreateDaoErrorType = ModeldaoError
 
-const ZERO = '0x0000000000000000000000000000000000000000'
 
 /**
  * Creates a model's DAO and hands it the model: the admin offers its role to the DAO's (predicted) timelock, then the
@@ -58,7 +57,7 @@ export async function createDao(ctx: ModeldaoContext, params: CreateDaoParams): 
     client.readContract({ address: shares.address, abi: shares.abi, functionName: 'totalSupply', args: [id] }),
     client.readContract({ address: factory.address, abi: factory.abi, functionName: 'predictDao', args: [id] }),
   ])
-  if (existing !== ZERO) throw new DaoExistsError(modelId, existing)
+  if (existing !== zeroAddress) throw new DaoExistsError(modelId, existing)
   if (admin.toLowerCase() !== account.address.toLowerCase()) throw new NotModelAdminError(modelId, admin, account.address)
   const s = { ...DEFAULT_DAO_SETTINGS, ...Object.fromEntries(Object.entries(params.settings ?? {}).filter(([, v]) => v !== undefined)) } as DaoSettings
   const threshold = s.proposalThreshold ?? (supply / 1000n > 0n ? supply / 1000n : 1n)
@@ -74,7 +73,7 @@ export async function createDao(ctx: ModeldaoContext, params: CreateDaoParams): 
     proposalThreshold: threshold,
     quorumPercent: s.quorumPercent,
     superQuorumPercent: s.superQuorumPercent,
-    guardian: s.guardian ?? ZERO,
+    guardian: s.guardian ?? zeroAddress,
   } as const
   const created = await writeProtocol(ctx, { contract: 'DaoFactory', functionName: 'createDao', args: [id, settings, BigInt(s.timelockDelay)], onProgress: params.onProgress })
   transactions.push(created.hash)

@@ -2,7 +2,7 @@ import type { Address } from 'viem'
 import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
 import { readToken, type TokenInfo } from '../../shares/market.js'
-import { describeActions, proposalKind, type DecodedAction, type ProposalKind } from '../../governance/actions.js'
+import { describeActions, proposalActions, proposalKind, type DecodedAction, type ProposalKind } from '../../governance/actions.js'
 import { findProposal, requireDao, type ProposalRef } from '../../governance/dao.js'
 import { readProposalStatus, timeLeft, type ProposalStatus } from '../../governance/status.js'
 import { indexedRounds, indexedVotes, type IndexedProposal, type IndexedRound, type IndexedVote } from '../../index/governanceQueries.js'
@@ -39,7 +39,7 @@ export async function getProposal(ctx: ModeldaoContext, params: GetProposalParam
   const account = params.account ?? (await ctx.address().catch(() => undefined))
   const [status, paymentToken] = await Promise.all([readProposalStatus(ctx, dao, proposal, account), readToken(connection, deployments.paymentToken)])
   const actions = describeActions(
-    proposal.targets.map((target, i) => ({ target, value: BigInt(proposal.values[i] ?? '0'), calldata: proposal.calldatas[i]! })),
+    proposalActions(proposal),
     dao.addresses,
     paymentToken,
   )
@@ -50,7 +50,7 @@ export async function getProposal(ctx: ModeldaoContext, params: GetProposalParam
     status,
     timeLeft: timeLeft(proposal, status),
     votes: indexedVotes(index, proposal.modelId, proposal.proposalId),
-    round: indexedRounds(index, { modelId: proposal.modelId }).find((r) => r.proposalId === proposal.proposalId),
+    round: indexedRounds(index, { modelId: proposal.modelId, proposalId: proposal.proposalId })[0],
     paymentToken,
   }
 }

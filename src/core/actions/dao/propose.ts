@@ -1,10 +1,11 @@
-import { keccak256, toBytes, type Address, type Hash } from 'viem'
+import type { Address, Hash } from 'viem'
 import type { ModeldaoContext } from '../../context/context.js'
 import { describeCause, type ModeldaoError } from '../../errors/base.js'
 import type { TransactionProgress } from '../../chain/protocol/write.js'
 import { readToken } from '../../shares/market.js'
 import {
   datasetActions,
+  descriptionHash,
   datasetRemovalActions,
   describeActions,
   paramsActions,
@@ -140,7 +141,7 @@ export async function propose(ctx: ModeldaoContext, params: ProposeParams): Prom
       const round = await writeProtocol(ctx, {
         contract: 'QualityStaking',
         functionName: 'openRound',
-        args: [id, proposalId, targets, values, calldatas, keccak256(toBytes(description))],
+        args: [id, proposalId, targets, values, calldatas, descriptionHash(description)],
         onProgress: params.onProgress,
       })
       result.stakingRound = { transactionHash: round.hash }

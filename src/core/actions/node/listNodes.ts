@@ -2,6 +2,7 @@ import type { Address } from 'viem'
 import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
 import { requireModel } from '../shares/requireModel.js'
+import { CHALLENGE_STATUS } from '../verify/settleChallenge.js'
 import { ProbeLog, type ProbeRecord } from '../../verify/probeLog.js'
 
 export type ListNodesParams = { modelId: number | string }
@@ -19,7 +20,6 @@ export type ListNodesReturnType = { modelId: number; nodes: ListedNode[] }
 /** MODEL_UNKNOWN, chain errors. */
 export type ListNodesErrorType = ModeldaoError
 
-const STATUS = ['none', 'open', 'upheld', 'rejected'] as const
 
 /**
  * The nodes registered to serve a model (NodeRegistry), with their prices, stake and reputation: how many receipt
@@ -43,7 +43,7 @@ export async function listNodes(ctx: ModeldaoContext, params: ListNodesParams): 
       const counts = { upheld: 0, rejected: 0, open: 0 }
       filed.forEach((log, i) => {
         if (log.args.operator?.toLowerCase() !== operator.toLowerCase()) return
-        const status = STATUS[states[i]!.status]
+        const status = CHALLENGE_STATUS[states[i]!.status]
         if (status === 'upheld' || status === 'rejected' || status === 'open') counts[status]++
       })
       const probes = log.record(connection.chainId, String(modelId), operator)

@@ -1,10 +1,10 @@
-import { keccak256, toBytes, type Address, type Hash } from 'viem'
+import type { Address, Hash } from 'viem'
 import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
 import type { TransactionProgress } from '../../chain/protocol/write.js'
 import { ensureAllowance } from '../../shares/approvals.js'
 import { parseTokenAmount, readToken, type TokenInfo } from '../../shares/market.js'
-import { describeActions, proposalKind } from '../../governance/actions.js'
+import { describeActions, descriptionHash, proposalActions, proposalKind } from '../../governance/actions.js'
 import { findProposal, requireDao, type ProposalRef } from '../../governance/dao.js'
 import { NotAVersionProposalError, ProposalStateError } from '../../governance/errors.js'
 import { readProposalStatus } from '../../governance/status.js'
@@ -44,8 +44,7 @@ export async function stakeOnVersion(ctx: ModeldaoContext, params: StakeOnVersio
   const [dao, connection, deployments, staking, account] = await Promise.all([requireDao(ctx, proposal.modelId), ctx.chain(), ctx.deployments(), ctx.contract('QualityStaking'), ctx.signer()])
   const token = await readToken(connection, deployments.paymentToken)
   const ref = `${proposal.proposalId} of model ${proposal.modelId}`
-  const actions = proposal.targets.map((target, i) => ({ target, value: BigInt(proposal.values[i] ?? '0'), calldata: proposal.calldatas[i]! }))
-  if (proposalKind(describeActions(actions, dao.addresses, token)) !== 'version') throw new NotAVersionProposalError(ref)
+  if (proposalKind(describeActions(proposalActions(proposal), dao.addresses, token)) !== 'version') throw new NotAVersionProposalError(ref)
   const amount = parseTokenAmount(params.amount, token.decimals, '--amount')
   const status = await readProposalStatus(ctx, dao, proposal)
   if (status.state === 'pending') {
@@ -61,7 +60,7 @@ export async function stakeOnVersion(ctx: ModeldaoContext, params: StakeOnVersio
     await writeProtocol(ctx, {
       contract: 'QualityStaking',
       functionName: 'openRound',
-      args: [id, pid, proposal.targets, proposal.values.map(BigInt), proposal.calldatas, keccak256(toBytes(proposal.description))],
+      args: [id, pid, proposal.targets, proposal.values.map(BigInt), proposal.calldatas, descriptionHash(proposal.description)],
       onProgress: params.onProgress,
     })
   }

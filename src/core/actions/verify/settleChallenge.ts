@@ -5,7 +5,8 @@ import type { TransactionProgress } from '../../chain/protocol/write.js'
 import { writeProtocol } from '../chain/writeProtocol.js'
 
 export type ChallengeStatus = 'none' | 'open' | 'upheld' | 'rejected'
-const STATUS: readonly ChallengeStatus[] = ['none', 'open', 'upheld', 'rejected']
+/** ReceiptChallenges' Status enum, in order. */
+export const CHALLENGE_STATUS: readonly ChallengeStatus[] = ['none', 'open', 'upheld', 'rejected']
 
 export type SettleChallengeParams = {
   challengeId: Hex
@@ -41,7 +42,7 @@ export async function settleChallenge(ctx: ModeldaoContext, params: SettleChalle
   const resolved = events.find((e) => e.eventName === 'ChallengeResolved')
   return {
     challengeId: params.challengeId,
-    status: STATUS[state.status]!,
+    status: CHALLENGE_STATUS[state.status]!,
     cheatVotes: state.cheatVotes,
     honestVotes: state.honestVotes,
     resolution:
