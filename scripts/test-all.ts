@@ -24,10 +24,12 @@ const reportFile = join(reportDir, 'report.json')
 const vitest = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`, ...process.argv.slice(2)])
 let tsPassed = 0
 let tsFailed = 0
+let failures: string[] = []
 try {
-  const report = JSON.parse(readFileSync(reportFile, 'utf8')) as { numPassedTests: number; numFailedTests: number; numTotalTests: number }
+  const report = JSON.parse(readFileSync(reportFile, 'utf8')) as VitestReport
   tsPassed = report.numPassedTests
   tsFailed = report.numFailedTests + (vitest.status !== 0 && report.numFailedTests === 0 ? 1 : 0)
+  failures = failedTests(report)
 } catch {
   tsFailed = 1
   console.error('npm test: vitest wrote no report (crashed?)')
@@ -41,7 +43,30 @@ const forgeFailed = summary ? Number(summary[2]) : 1
 if (!summary) console.error('npm test: could not read the forge summary line')
 if (forge.status !== 0 && forgeFailed === 0) console.error('npm test: forge exited non-zero')
 
+// CI keeps only the tail of the log: name what failed right above the summary, not only in vitest's own report.
+if (failures.length > 0) console.log(`\nvitest failures:\n${failures.join('\n')}`)
 console.log(`\nvitest: ${tsPassed} passed, ${tsFailed} failed · forge: ${forgePassed} passed, ${forgeFailed} failed`)
 const failed = tsFailed + forgeFailed + (forge.status !== 0 && forgeFailed === 0 ? 1 : 0)
 console.log(`${tsPassed + forgePassed} passed, ${failed} failed`)
 process.exit(failed === 0 && vitest.status === 0 && forge.status === 0 ? 0 : 1)
+
+type VitestReport = {
+  numPassedTests: number
+  numFailedTests: number
+  testResults: { name: string; message?: string; assertionResults: { fullName: string; status: string; failureMessages: string[] }[] }[]
+}
+
+function failedTests(report: VitestReport): string[] {
+  const lines: string[] = []
+  for (const file of report.testResults) {
+    const path = file.name.startsWith(root) ? file.name.slice(root.length) : file.name
+    const failed = file.assertionResults.filter((test) => test.status === 'failed')
+    if (failed.length === 0 && file.message) lines.push(`  ✗ ${path}: ${firstLine(file.message)}`)
+    for (const test of failed) lines.push(`  ✗ ${path} › ${test.fullName}: ${firstLine(test.failureMessages[0] ?? '')}`)
+  }
+  return lines
+}
+
+function firstLine(message: string): string {
+  return message.split('\n').find((line) => line.trim() !== '')?.trim().slice(0, 300) ?? ''
+}
