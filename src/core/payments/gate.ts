@@ -80,6 +80,8 @@ export class PaymentGate {
   private readonly inflight = new Map<string, bigint>()
   private feeShareBps = 0
   private feeShareReadAt = 0
+  /** Seconds the chain's clock runs ahead of this machine's (a dev chain moved forward): exact authorizations must cover it. */
+  private clockAhead = 0
   private receiver: Address = '0x0000000000000000000000000000000000000000'
   private tokenDomain = { name: '', version: '1' }
   readonly network: `${string}:${string}`
@@ -104,13 +106,28 @@ export class PaymentGate {
       read.readContract({ ...token, functionName: 'version' }).catch(() => '1'),
     ])
     gate.tokenDomain = { name, version }
-    await gate.refreshFeeShare()
+    await Promise.all([gate.refreshFeeShare(), gate.refreshClock()])
     return gate
   }
 
   /** The `exact` payTo: this operator's receiver. */
   get exactReceiver(): Address {
     return this.receiver
+  }
+
+  /**
+   * The contract checks an authorization's window against the block time, while stock x402 clients sign it from their
+   * wall clock: read how far the chain runs ahead (on each 402 and each exact payment, which cost a round trip anyway)
+   * and widen the offered timeout by as much.
+   */
+  private async refreshClock() {
+    const block = await this.config.connection.publicClient.getBlock({ blockTag: 'latest' })
+    this.clockAhead = Math.max(0, Number(block.timestamp) - Math.floor(Date.now() / 1000))
+  }
+
+  /** The chain's time now, as far as this node can tell. */
+  private chainNow(): number {
+    return Math.floor(Date.now() / 1000) + this.clockAhead
   }
 
   private async refreshFeeShare() {
@@ -155,7 +172,7 @@ export class PaymentGate {
         asset: addresses.paymentToken,
         amount: this.exactPrice().toString(),
         payTo: this.receiver,
-        maxTimeoutSeconds: 120,
+        maxTimeoutSeconds: 120 + this.clockAhead,
         extra: { name: this.tokenDomain.name, version: this.tokenDomain.version, maxTokens: exactMaxTokens, modelId: modelId.toString() },
       },
     ]
@@ -181,7 +198,10 @@ export class PaymentGate {
       void this.refreshFeeShare().catch(() => {})
     }
     const header = req.headers['payment-signature']
-    if (typeof header !== 'string' || header.length === 0) this.refuse('payment_required', 'This node is paid per request over x402: pay with a channel voucher or an exact authorization.', url, maxTokens)
+    if (typeof header !== 'string' || header.length === 0) {
+      await this.refreshClock().catch(() => {})
+      this.refuse('payment_required', 'This node is paid per request over x402: pay with a channel voucher or an exact authorization.', url, maxTokens)
+    }
     const started = performance.now()
     let payload: PaymentPayload
     try {
@@ -289,9 +309,10 @@ export class PaymentGate {
     const capped = Math.min(maxTokens, this.config.exactMaxTokens)
     if (getAddress(a.to!) !== getAddress(this.receiver)) this.refuse('wrong_recipient', `The authorization pays ${a.to}; this node's exact payments go to ${this.receiver}.`, url, maxTokens)
     if (BigInt(a.value!) !== price) this.refuse('wrong_amount', `The authorization is for ${a.value}; an exact request costs ${price} (up to ${this.config.exactMaxTokens} output tokens).`, url, maxTokens)
-    const now = Math.floor(Date.now() / 1000)
+    await this.refreshClock().catch(() => {})
+    const now = this.chainNow()
     if (BigInt(a.validBefore!) < BigInt(now + 6) || BigInt(a.validAfter!) >= BigInt(now)) {
-      this.refuse('authorization_expired', `The authorization is valid from ${a.validAfter} to ${a.validBefore}; now is ${now}.`, url, maxTokens)
+      this.refuse('authorization_expired', `The authorization is valid from ${a.validAfter} to ${a.validBefore}; the chain's time is ${now}.`, url, maxTokens)
     }
     const authorization = { from: getAddress(a.from!), to: getAddress(a.to!), value: BigInt(a.value!), validAfter: BigInt(a.validAfter!), validBefore: BigInt(a.validBefore!), nonce: a.nonce as Hex }
     const valid = await verifyTypedData({

@@ -6,6 +6,7 @@ import { wrapFetchWithPaymentFromConfig } from '@x402/fetch'
 import { ExactEvmScheme } from '@x402/evm/exact/client'
 import type { Hex } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { advanceTime } from '../../../src/core/actions/chain/advanceTime.js'
 import { openChannel } from '../../../src/core/actions/channel/openChannel.js'
 import { getChannel } from '../../../src/core/actions/channel/getChannel.js'
 import { ServingNode } from '../../../src/core/actions/node/startServingNode.js'
@@ -164,5 +165,15 @@ describe('paid serving node (x402: channel vouchers and exact; real anvil, SQLit
     const response = await fresh(`${url}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: 'again', max_tokens: 3 }) })
     expect(response.status).toBe(200)
     expect(fresh.channelClient!.consumed.get(`${channelId}:${modelId}`)).toBeGreaterThan(0n)
+  })
+
+  // Found by the demo: after time travel the contract's clock ran hours ahead of the client's, and every stock x402
+  // authorization (signed from the wall clock) had expired on chain before it was sent.
+  it('a stock x402 client still pays when the chain clock runs ahead of the wall clock (a dev chain moved forward)', async () => {
+    await advanceTime(payerCtx, { seconds: 2 * 3600 })
+    const pay = wrapFetchWithPaymentFromConfig(fetch, { schemes: [{ network: 'eip155:*', client: new ExactEvmScheme(payer) }], spendControls: false })
+    const response = await pay(`${url}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: 'later', max_tokens: 4 }) })
+    expect(response.status, await response.clone().text()).toBe(200)
+    expect(response.headers.get('payment-response')).toBeTruthy()
   })
 })
