@@ -102,11 +102,19 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     const info = await service.start()
     if (this.jsonEnabled()) process.stdout.write(`${JSON.stringify(this.toSuccessJson({ ...info, ready: true }))}\n`)
     render(info)
+    // `on` until stopped (see interruptSignal): a spent `once` listener lets signal-exit kill the process mid-stop.
+    let onSignal = () => {}
     await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve)
-      process.once('SIGTERM', resolve)
+      onSignal = resolve
+      process.on('SIGINT', onSignal)
+      process.on('SIGTERM', onSignal)
     })
-    await service.stop()
+    try {
+      await service.stop()
+    } finally {
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+    }
     return info
   }
 

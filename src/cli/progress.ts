@@ -72,8 +72,10 @@ export class TransferProgress {
 export function interruptSignal(): { signal: AbortSignal; [Symbol.dispose]: () => void } {
   const controller = new AbortController()
   const onSignal = () => controller.abort(new Error('interrupted'))
-  process.once('SIGINT', onSignal)
-  process.once('SIGTERM', onSignal)
+  // `on`, not `once`: a library's signal-exit handler re-raises the signal (killing the process before our cleanup)
+  // as soon as it finds itself the only listener left, which a spent `once` listener makes it.
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
   return {
     signal: controller.signal,
     [Symbol.dispose]: () => {
