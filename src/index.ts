@@ -152,3 +152,7 @@ export { detectionProbability, requestsToDetect, cheatingPays } from './core/ver
 export { spotCheck, type SpotCheckParams, type SpotCheckReturnType, type SpotCheckProbe, type SpotCheckErrorType } from './core/actions/verify/spotCheck.js'
 export { listNodes, type ListNodesParams, type ListNodesReturnType, type ListedNode, type ListNodesErrorType } from './core/actions/node/listNodes.js'
 export { answerChallenge, type AnswerChallengeParams, type AnswerChallengeReturnType, type AnswerChallengeErrorType } from './core/actions/verify/answerChallenge.js'
+
+// the whole story on a local chain (`modeldao demo`)
+export { runDemo, DEMO_ROLES, type RunDemoParams, type RunDemoReturnType, type RunDemoErrorType, type DemoStep, type DemoRole } from './core/actions/demo/runDemo.js'
+export { demoLedger, type DemoMoney, type DemoLedger, type LedgerRow, type LedgerCheck } from './core/demo/ledger.js'

@@ -22,6 +22,7 @@ export const errorCatalogue = {
   USAGE: { exitCode: usage, meaning: 'A flag or argument is missing, unknown or malformed.' },
   INTERNAL: { exitCode: internal, meaning: 'An unexpected failure: a bug to report.' },
   INTERRUPTED: { exitCode: internal, meaning: 'Ctrl-C or SIGTERM stopped the work; what was done is kept.' },
+  DEMO_HOME_USED: { exitCode: usage, meaning: 'The demo needs an empty home folder; the one given holds keystores or a chain already.' },
   CONFIRMATION_REQUIRED: { exitCode: usage, meaning: 'A transaction needs a yes and there is no terminal (pass --yes).' },
   CANCELLED: { exitCode: usage, meaning: 'The user answered no to a confirmation.' },
   DISK_FULL: { exitCode: unavailable, meaning: 'The disk holding the home folder is full.' },
