@@ -18,8 +18,9 @@ import { fetchModelFiles } from '../src/core/models/get.js'
 import { cli, MB, randomFile, startDaemon } from './files.js'
 import { measure } from './measure.js'
 import { publish } from './publish.js'
-import { attempt, ratio, type Benchmark, type BenchRow } from './types.js'
+import { attempt, ratio, sidesOf, type Benchmark, type BenchRow } from './types.js'
 
+const HTTP = 'plain HTTP download (curl)'
 const PEER = 'model get --peer (daemon advertises its gateway: HTTP)'
 const BOTH = 'model get --peer --gateway (both at once)'
 const LIBP2P = 'model get --peer (daemon without gateway: libp2p CAR)'
@@ -90,7 +91,7 @@ export const fetchBenchmark: Benchmark = {
       }
 
       rows.push(
-        { label: 'plain HTTP download (curl)', value: rate(http.seconds), unit: 'MB/s' },
+        { label: HTTP, value: rate(http.seconds), unit: 'MB/s' },
         { label: 'plain HTTP download + fsync', value: rate(httpSynced.seconds), unit: 'MB/s' },
       )
       const row = (label: string, run: { seconds: number; peakRssMb: number } | undefined) => {
@@ -104,12 +105,12 @@ export const fetchBenchmark: Benchmark = {
       // A failed fetch makes its ratios NaN: reported as MISS against their targets, not dropped.
       const secondsOf = (run: { seconds: number } | undefined) => run?.seconds ?? Number.NaN
       const ratios = [
-        ratio('get --gateway / plain HTTP + fsync', httpSynced.seconds / secondsOf(viaGateway), { op: '>=', value: 0.5 }),
-        ratio('get --gateway / plain HTTP', http.seconds / secondsOf(viaGateway)),
-        ratio('get --peer / plain HTTP', http.seconds / secondsOf(viaPeer), { op: '>=', value: 0.25 }),
-        ratio('get --peer --gateway / plain HTTP', http.seconds / secondsOf(viaBoth)),
-        ratio('get --peer, libp2p CAR / plain HTTP', http.seconds / secondsOf(viaLibp2p)),
-        ratio('get --peer, bitswap only / plain HTTP', http.seconds / secondsOf(viaBitswap)),
+        ratio('get --gateway / plain HTTP + fsync', httpSynced.seconds / secondsOf(viaGateway), { op: '>=', value: 0.5 }, sidesOf(rows, 'model get --gateway', 'plain HTTP download + fsync')),
+        ratio('get --gateway / plain HTTP', http.seconds / secondsOf(viaGateway), undefined, sidesOf(rows, 'model get --gateway', HTTP)),
+        ratio('get --peer / plain HTTP', http.seconds / secondsOf(viaPeer), { op: '>=', value: 0.25 }, sidesOf(rows, PEER, HTTP)),
+        ratio('get --peer --gateway / plain HTTP', http.seconds / secondsOf(viaBoth), undefined, sidesOf(rows, BOTH, HTTP)),
+        ratio('get --peer, libp2p CAR / plain HTTP', http.seconds / secondsOf(viaLibp2p), undefined, sidesOf(rows, LIBP2P, HTTP)),
+        ratio('get --peer, bitswap only / plain HTTP', http.seconds / secondsOf(viaBitswap), undefined, sidesOf(rows, BITSWAP, HTTP)),
       ]
       return { rows, ratios }
     } finally {

@@ -1,7 +1,7 @@
 // Contract gas, from one forge run: the GasBenchmark test prints `GAS <label> <value>` for each operation, measured
 // the same way (cold storage, external call only) as a bare OpenZeppelin ERC-1155 in the same run.
 import { spawnSync } from 'node:child_process'
-import { ratio, type Benchmark, type BenchRow } from './types.js'
+import { ratio, sidesOf, type Benchmark, type BenchRow } from './types.js'
 
 /** Runs one forge gas-benchmark contract and reads its `GAS <label> <value>` lines. */
 export function forgeGas(contract: string): { rows: BenchRow[]; get: (label: string) => number } {
@@ -27,10 +27,10 @@ export const gasBenchmark: Benchmark = {
     return {
       rows,
       ratios: [
-        ratio('transfer (fees+votes) / bare OZ transfer', get('transfer_existing_holders') / get('oz_erc1155_transfer_existing'), { op: '<=', value: 2 }),
-        ratio('transfer to new holder / bare OZ', get('transfer_new_holder') / get('oz_erc1155_transfer_new')),
-        ratio('claim gas spread, 1 vs 1000 holders', Math.max(...claims) / Math.min(...claims), { op: '<=', value: 1.05 }),
-        ratio('settleMany per voucher / 60k', perVoucher / 60_000, { op: '<=', value: 1 }),
+        ratio('transfer (fees+votes) / bare OZ transfer', get('transfer_existing_holders') / get('oz_erc1155_transfer_existing'), { op: '<=', value: 2 }, sidesOf(rows, 'transfer_existing_holders', 'oz_erc1155_transfer_existing')),
+        ratio('transfer to new holder / bare OZ', get('transfer_new_holder') / get('oz_erc1155_transfer_new'), undefined, sidesOf(rows, 'transfer_new_holder', 'oz_erc1155_transfer_new')),
+        ratio('claim gas spread, 1 vs 1000 holders', Math.max(...claims) / Math.min(...claims), { op: '<=', value: 1.05 }, sidesOf(rows, 'claim_1000_holders', 'claim_1_holder')),
+        ratio('settleMany per voucher / 60k', perVoucher / 60_000, { op: '<=', value: 1 }, { modeldao: sidesOf(rows, 'settle_many_50_per_voucher', '').modeldao, anchor: { label: 'budget', value: 60_000, unit: 'gas' } }),
         ratio('per request (100 requests/voucher) / 600 gas', perVoucher / 100 / 600, { op: '<=', value: 1 }),
       ],
     }

@@ -16,7 +16,7 @@ import { devAccountAddresses } from '../src/core/chain/local/devAccounts.js'
 import { findFreePort } from '../src/core/chain/local/ports.js'
 import { protocolArtifacts } from '../src/core/chain/protocol/registry.js'
 import { createModeldao, type ModeldaoContext } from '../src/core/context/context.js'
-import { attempt, medianMs, ratio, type Benchmark, type BenchRatio, type BenchRow } from './types.js'
+import { attempt, medianMs, ratio, sidesOf, type Benchmark, type BenchRatio, type BenchRow } from './types.js'
 
 const MODELS = Number(process.env.MODELDAO_BENCH_MODELS ?? 1000)
 const TRANSFERS = Number(process.env.MODELDAO_BENCH_TRANSFERS ?? 10_000)
@@ -134,7 +134,7 @@ export const marketBenchmark: Benchmark = {
       })
       if (warm !== undefined) rows.push({ label: 'model list, warm index', value: warm, unit: 'ms' })
       if (rescan !== undefined) rows.push({ label: 'model list, rescan of all logs', value: rescan, unit: 'ms' })
-      ratios.push(ratio('rescan / warm index', (rescan ?? Number.NaN) / (warm ?? Number.NaN), { op: '>=', value: 20 }))
+      ratios.push(ratio('rescan / warm index', (rescan ?? Number.NaN) / (warm ?? Number.NaN), { op: '>=', value: 20 }, sidesOf(rows, 'model list, warm index', 'model list, rescan of all logs')))
 
       // The same through the CLI (process start included: what a user waits for).
       const cli = (args: string[]) => {
@@ -149,7 +149,7 @@ export const marketBenchmark: Benchmark = {
         const rebuildCli = cli(['index', 'rebuild'])
         rows.push({ label: 'CLI model list, warm', value: warmCli, unit: 'ms', note: 'process start included' })
         rows.push({ label: 'CLI index rebuild', value: rebuildCli, unit: 'ms', note: 'process start included' })
-        ratios.push(ratio('CLI rebuild / CLI warm list (process start included)', rebuildCli / warmCli))
+        ratios.push(ratio('CLI rebuild / CLI warm list (process start included)', rebuildCli / warmCli, undefined, sidesOf(rows, 'CLI model list, warm', 'CLI index rebuild')))
       })
 
       // Gas per fill: one buy crossing all ten offers, cheapest first.

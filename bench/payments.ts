@@ -3,7 +3,7 @@
 import { recoverAddress, type Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { VoucherVerifier, signVoucher, voucherDigest, type Voucher } from '../src/core/payments/vouchers.js'
-import { ratio, type Benchmark } from './types.js'
+import { ratio, sidesOf, type Benchmark } from './types.js'
 
 const N = 4_000
 
@@ -28,12 +28,18 @@ export const paymentsBenchmark: Benchmark = {
     t = performance.now()
     for (const { v, sig } of sample) if ((await recoverAddress({ hash: voucherDigest(domain, v), signature: sig })) !== account.address) throw new Error('viem disagreed')
     const viemPerSecond = sample.length / ((performance.now() - t) / 1000)
+    const ours = `modeldao VoucherVerifier (${VoucherVerifier.native ? 'libsecp256k1' : 'viem fallback'})`
+    const rows = [
+      { label: ours, value: Math.round(fastPerSecond), unit: 'verifications/s' },
+      { label: 'viem hashTypedData + recoverAddress', value: Math.round(viemPerSecond), unit: 'verifications/s' },
+    ]
+    const mine = sidesOf(rows, ours, 'viem hashTypedData + recoverAddress')
     return {
-      rows: [
-        { label: `modeldao VoucherVerifier (${VoucherVerifier.native ? 'libsecp256k1' : 'viem fallback'})`, value: Math.round(fastPerSecond), unit: 'verifications/s' },
-        { label: 'viem hashTypedData + recoverAddress', value: Math.round(viemPerSecond), unit: 'verifications/s' },
+      rows,
+      ratios: [
+        ratio('modeldao / viem verifications per second', fastPerSecond / viemPerSecond, undefined, mine),
+        ratio('modeldao verifications per second / 10,000 (target)', fastPerSecond / 10_000, { op: '>=', value: 1 }, { modeldao: mine.modeldao, anchor: { label: 'budget', value: 10_000, unit: 'verifications/s' } }),
       ],
-      ratios: [ratio('modeldao / viem verifications per second', fastPerSecond / viemPerSecond), ratio('modeldao verifications per second / 10,000 (target)', fastPerSecond / 10_000, { op: '>=', value: 1 })],
     }
   },
 }

@@ -10,7 +10,8 @@ import autocannon from 'autocannon'
 import { writeDevModel } from '../src/core/models/devModel.js'
 import type { DevModelPreset } from '../src/core/models/devModel.js'
 import { startCli } from '../test/helpers/cli.js'
-import { attempt, ratio, type Benchmark, type BenchRatio, type BenchRow } from './types.js'
+import { lineChartSvg } from './plot.js'
+import { attempt, ratio, sidesOf, type Benchmark, type BenchRatio, type BenchRow } from './types.js'
 
 const argv = process.argv.slice(2)
 const flag = (name: string) => {
@@ -150,8 +151,8 @@ export const serveBenchmark: Benchmark = {
           rows.push({ label: 'node-llama-cpp directly (sequence.evaluate)', value: d, unit: 'tok/s' })
           rows.push({ label: 'node over HTTP, JSON response (receipt capture on)', value: h, unit: 'tok/s' })
           rows.push({ label: 'node over HTTP, SSE stream (receipt capture on)', value: s, unit: 'tok/s' })
-          ratios.push(ratio('HTTP JSON / direct (target ≥ 0.97: overhead ≤ 3%)', h / d, { op: '>=', value: 0.97 }))
-          ratios.push(ratio('HTTP stream / direct (target ≥ 0.97)', s / d, { op: '>=', value: 0.97 }))
+          ratios.push(ratio('HTTP JSON / direct (target ≥ 0.97: overhead ≤ 3%)', h / d, { op: '>=', value: 0.97 }, sidesOf(rows, 'node over HTTP, JSON response (receipt capture on)', 'node-llama-cpp directly (sequence.evaluate)')))
+          ratios.push(ratio('HTTP stream / direct (target ≥ 0.97)', s / d, { op: '>=', value: 0.97 }, sidesOf(rows, 'node over HTTP, SSE stream (receipt capture on)', 'node-llama-cpp directly (sequence.evaluate)')))
         } finally {
           await node.stop()
           await direct.close()
@@ -170,8 +171,8 @@ export const serveBenchmark: Benchmark = {
             aggregate[clients] = done.reduce((n, r) => n + r.tokens, 0) / ((performance.now() - started) / 1000)
             rows.push({ label: `aggregate, ${clients} concurrent client(s) on --parallel 8`, value: aggregate[clients], unit: 'tok/s' })
           }
-          ratios.push(ratio('aggregate 4 clients / 1 client', aggregate[4]! / aggregate[1]!))
-          ratios.push(ratio(`aggregate 8 clients / 1 client${GPU === 'cuda' ? ' (GPU target ≥ 8 at 16 sequences)' : ''}`, aggregate[8]! / aggregate[1]!))
+          ratios.push(ratio('aggregate 4 clients / 1 client', aggregate[4]! / aggregate[1]!, undefined, sidesOf(rows, 'aggregate, 4 concurrent client(s) on --parallel 8', 'aggregate, 1 concurrent client(s) on --parallel 8')))
+          ratios.push(ratio(`aggregate 8 clients / 1 client${GPU === 'cuda' ? ' (GPU target ≥ 8 at 16 sequences)' : ''}`, aggregate[8]! / aggregate[1]!, undefined, sidesOf(rows, 'aggregate, 8 concurrent client(s) on --parallel 8', 'aggregate, 1 concurrent client(s) on --parallel 8')))
 
           // (c) 16 streaming clients for LOAD_SECONDS: 8 generate, 8 wait in the queue.
           const ttft: number[] = []
@@ -213,6 +214,21 @@ export const serveBenchmark: Benchmark = {
     } finally {
       await rm(dir, { recursive: true, force: true })
     }
-    return { rows, ratios, environment: { preset: PRESET, gpu: GPU, cpus: `${cpus().length}` } }
+    const scaling = [1, 4, 8].map((clients) => [clients, rows.find((r) => r.label === `aggregate, ${clients} concurrent client(s) on --parallel 8`)?.value ?? Number.NaN] as const)
+    const plots = Number.isFinite(scaling[0]![1])
+      ? [{
+          name: 'serve-scaling',
+          svg: lineChartSvg({
+            title: `Serving: aggregate tokens/s (${PRESET}, ${GPU === 'off' ? `CPU, ${cpus().length} cores` : GPU})`,
+            xLabel: 'concurrent clients (node --parallel 8)',
+            yLabel: 'tokens per second, all clients',
+            series: [
+              { name: 'measured', points: scaling },
+              { name: 'linear from 1 client', points: scaling.map(([c]) => [c, c * scaling[0]![1]] as const), dashed: true },
+            ],
+          }),
+        }]
+      : []
+    return { rows, ratios, plots, environment: { preset: PRESET, gpu: GPU, cpus: `${cpus().length}` } }
   },
 }

@@ -15,7 +15,7 @@ import { propose } from '../src/core/actions/dao/propose.js'
 import { registerModel } from '../src/core/actions/models/registerModel.js'
 import { findFreePort } from '../src/core/chain/local/ports.js'
 import { createModeldao } from '../src/core/context/context.js'
-import { attempt, medianMs, ratio, type Benchmark, type BenchRatio, type BenchRow } from './types.js'
+import { attempt, medianMs, ratio, sidesOf, type Benchmark, type BenchRatio, type BenchRow } from './types.js'
 
 const PROPOSALS = 50
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -79,7 +79,7 @@ export const tuiBenchmark: Benchmark = {
       times.sort((a, b) => a - b)
       const warm = times[Math.floor(times.length / 2)] ?? Number.NaN
       rows.push({ label: `first frame, ${PROPOSALS} proposals, median of ${times.length} (80×24 tmux)`, value: warm, unit: 'ms' })
-      ratios.push(ratio('first frame (50 proposals) / 1,500 ms', warm / 1500, { op: '<=', value: 1 }))
+      ratios.push(ratio('first frame (50 proposals) / 1,500 ms', warm / 1500, { op: '<=', value: 1 }, { modeldao: rows.find((r) => r.label.startsWith('first frame,') && r.label.includes('median')), anchor: { label: 'budget', value: 1500, unit: 'ms' } }))
     } finally {
       await chainDown(creator).catch(() => undefined)
       await creator.dispose()
@@ -100,7 +100,7 @@ export const tuiBenchmark: Benchmark = {
         withoutTui += await medianMs(version(bare), 5)
       }
       rows.push({ label: 'modeldao --version, TUI code present', value: withTui / 3, unit: 'ms' }, { label: 'modeldao --version, TUI code removed', value: withoutTui / 3, unit: 'ms' })
-      ratios.push(ratio('--version with TUI / without', withTui / withoutTui, { op: '<=', value: 1.05 }))
+      ratios.push(ratio('--version with TUI / without', withTui / withoutTui, { op: '<=', value: 1.05 }, sidesOf(rows, 'modeldao --version, TUI code present', 'modeldao --version, TUI code removed')))
     } finally {
       rmSync(bare, { recursive: true, force: true })
     }

@@ -1,14 +1,27 @@
 /** One measured quantity; `error` says why it could not be measured (the value is then NaN). */
 export type BenchRow = { label: string; value: number; unit: string; note?: string; error?: string }
-/** A ratio of two rows measured in the same run, optionally against a target. */
-export type BenchRatio = { label: string; value: number; target?: { op: '<=' | '>='; value: number }; pass?: boolean }
-export type BenchResult = { rows: BenchRow[]; ratios: BenchRatio[]; environment?: Record<string, string> }
+/** One side of a ratio: what modeldao measured, or the anchor it is compared with in the same run. */
+export type BenchSide = { label: string; value: number; unit: string }
+/** A ratio of two rows measured in the same run, optionally against a target; `modeldao`/`anchor` name its two sides. */
+export type BenchRatio = { label: string; value: number; target?: { op: '<=' | '>='; value: number }; pass?: boolean; modeldao?: BenchSide; anchor?: BenchSide }
+/** A chart written next to the results (SVG). */
+export type BenchPlot = { name: string; svg: string }
+export type BenchResult = { rows: BenchRow[]; ratios: BenchRatio[]; environment?: Record<string, string>; plots?: BenchPlot[] }
 export type Benchmark = { name: string; description: string; run: () => Promise<BenchResult> }
 
 /** Checks a ratio against its target and records pass/fail; a ratio of a failed row (NaN) fails its target. */
-export function ratio(label: string, value: number, target?: BenchRatio['target']): BenchRatio {
+export function ratio(label: string, value: number, target?: BenchRatio['target'], sides?: { modeldao: BenchSide | undefined; anchor: BenchSide | undefined }): BenchRatio {
   const pass = target ? Number.isFinite(value) && (target.op === '<=' ? value <= target.value : value >= target.value) : undefined
-  return { label, value, ...(target ? { target } : {}), ...(pass === undefined ? {} : { pass }) }
+  return { label, value, ...(target ? { target } : {}), ...(pass === undefined ? {} : { pass }), ...(sides?.modeldao ? { modeldao: sides.modeldao } : {}), ...(sides?.anchor ? { anchor: sides.anchor } : {}) }
+}
+
+/** The two sides of a ratio, taken from rows already measured (by label): `modeldao` and the `anchor`. */
+export function sidesOf(rows: readonly BenchRow[], modeldao: string, anchor: string): { modeldao: BenchSide | undefined; anchor: BenchSide | undefined } {
+  const side = (label: string): BenchSide | undefined => {
+    const row = rows.find((r) => r.label === label)
+    return row ? { label: row.label, value: row.value, unit: row.unit } : undefined
+  }
+  return { modeldao: side(modeldao), anchor: side(anchor) }
 }
 
 /**

@@ -8,7 +8,9 @@ import { writeDevModel, type DevModelOptions } from '../src/core/models/devModel
 import { InferenceEngine, SAMPLING_TOP_K } from '../src/core/serving/engine.js'
 import { hashTokens } from '../src/core/serving/receipts.js'
 import { replayReceipt, type ReplayableReceipt } from '../src/core/verify/replay.js'
-import { attempt, ratio, type Benchmark, type BenchRatio, type BenchRow } from './types.js'
+import { detectionProbability } from '../src/core/verify/economics.js'
+import { lineChartSvg } from './plot.js'
+import { attempt, ratio, sidesOf, type Benchmark, type BenchPlot, type BenchRatio, type BenchRow } from './types.js'
 
 const RECEIPTS = Number(process.env.MODELDAO_BENCH_VERIFY_RECEIPTS ?? 16)
 const TOKENS = Number(process.env.MODELDAO_BENCH_VERIFY_TOKENS ?? 64)
@@ -110,10 +112,10 @@ export const verifyBenchmark: Benchmark = {
           const checked = await replay(registered, honest.served)
           rows.push({ label: `${preset} f32: generation, ${RECEIPTS} receipts`, value: honest.ms, unit: 'ms' }, { label: `${preset} f32: replay of the same receipts`, value: checked.ms, unit: 'ms' })
           rows.push({ label: `${preset} f32: honest receipts flagged`, value: checked.flagged, unit: `of ${RECEIPTS}` })
-          ratios.push(ratio(`${preset}: replay / generation time (CPU, one receipt at a time)`, checked.ms / honest.ms))
+          ratios.push(ratio(`${preset}: replay / generation time (CPU, one receipt at a time)`, checked.ms / honest.ms, undefined, sidesOf(rows, `${preset} f32: replay of the same receipts`, `${preset} f32: generation, ${RECEIPTS} receipts`)))
           const batched = await replayBatched(registered, honest.served)
           rows.push({ label: `${preset} f32: replay, 4 receipts per batch`, value: batched.ms, unit: 'ms' }, { label: `${preset} f32: honest receipts flagged, batched`, value: batched.flagged, unit: `of ${RECEIPTS}` })
-          ratios.push(ratio(`${preset}: batched replay / generation time (CPU)`, batched.ms / honest.ms, { op: '<=', value: 0.25 }))
+          ratios.push(ratio(`${preset}: batched replay / generation time (CPU)`, batched.ms / honest.ms, { op: '<=', value: 0.25 }, sidesOf(rows, `${preset} f32: replay, 4 receipts per batch`, `${preset} f32: generation, ${RECEIPTS} receipts`)))
           ratios.push(ratio(`${preset}: honest receipts flagged (false challenges)`, checked.flagged / RECEIPTS, { op: '<=', value: 0 }))
           const substitutes: [string, DevModelOptions][] = [
             ['one layer fewer', { preset, seed: 1, type: 'f32', layers: preset === 'small' ? 2 : 1 }],
@@ -135,6 +137,22 @@ export const verifyBenchmark: Benchmark = {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
-    return { rows, ratios }
+    return { rows, ratios, plots: detectionPlot(ratios) }
   },
+}
+
+/**
+ * The detection curve 1 − (1 − p·f)^n of a node cheating on every request, for three probe rates p, with f the
+ * detection per probed receipt measured above (peaked model: one layer fewer, and Q4_0 served for F32).
+ */
+function detectionPlot(ratios: readonly BenchRatio[]): BenchPlot[] {
+  const measured = (label: string) => ratios.find((r) => r.label === `peaked: ${label}: detection per receipt`)?.value ?? Number.NaN
+  const layers = measured('one layer fewer')
+  const q4 = measured('Q4_0 served for F32')
+  if (!Number.isFinite(layers)) return []
+  const requests = Array.from({ length: 61 }, (_, i) => i * 5)
+  const curve = (p: number, f: number) => requests.map((n) => [n, detectionProbability(p, Math.min(1, f), n)] as const)
+  const series = [0.01, 0.05, 0.1].map((p) => ({ name: `probe ${p * 100}%, fewer layers`, points: curve(p, layers) }))
+  if (Number.isFinite(q4)) series.push({ name: `probe 5%, Q4_0 (f=${q4.toFixed(2)})`, points: curve(0.05, q4), dashed: true } as (typeof series)[number])
+  return [{ name: 'detection-curve', svg: lineChartSvg({ title: 'Chance a cheating node is caught', xLabel: 'requests served', yLabel: 'P(caught)', yMax: 1, series }) }]
 }

@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
-import { runBenchmarks } from '../bench/runner.js'
+import { runBenchmarks, summarize, summaryMarkdown, summaryText } from '../bench/runner.js'
 import type { Benchmark } from '../bench/types.js'
 import { gasBenchmark } from '../bench/gas.js'
 import { governanceBenchmark } from '../bench/governance.js'
@@ -16,8 +16,9 @@ import { fetchBenchmark, fetchSoakBenchmark } from '../bench/fetch.js'
 import { marketBenchmark } from '../bench/market.js'
 import { serveBenchmark } from '../bench/serve.js'
 import { paymentsBenchmark } from '../bench/payments.js'
+import { demoBenchmark } from '../bench/demo.js'
 
-const all: Benchmark[] = [gasBenchmark, governanceBenchmark, tuiBenchmark, verifyBenchmark, verifyFloorBenchmark, paymentsBenchmark, marketBenchmark, serveBenchmark, publishBenchmark, fetchBenchmark, keystoreBenchmark, fetchSoakBenchmark]
+const all: Benchmark[] = [demoBenchmark, gasBenchmark, governanceBenchmark, tuiBenchmark, verifyBenchmark, verifyFloorBenchmark, paymentsBenchmark, marketBenchmark, serveBenchmark, publishBenchmark, fetchBenchmark, keystoreBenchmark, fetchSoakBenchmark]
 // The soak runs ten 1 GiB fetches, the honest floor a thousand requests: only when named.
 const byDefault = all.filter((b) => b !== fetchSoakBenchmark && b !== verifyFloorBenchmark)
 
@@ -35,7 +36,16 @@ const { results, failedTargets, failedRows } = await runBenchmarks(selected, (li
 
 const dir = join(new URL('..', import.meta.url).pathname, 'bench-results')
 mkdirSync(dir, { recursive: true })
-const file = join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
-const environment = { node: process.version, cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`, platform: `${process.platform}-${process.arch}` }
-writeFileSync(file, `${JSON.stringify({ environment, results }, null, 2)}\n`)
-console.log(`\nResults: ${file}${failedTargets ? `\n${failedTargets} target(s) missed` : ''}${failedRows ? `\n${failedRows} measurement(s) failed (see FAILED above)` : ''}`)
+const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+const file = join(dir, `bench-${stamp}.json`)
+const environment = { date: new Date().toISOString().slice(0, 10), node: process.version, cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`, platform: `${process.platform}-${process.arch}` }
+const summary = summarize(results)
+console.log('\n# summary: every ratio, measured side by side in this run')
+for (const line of summaryText(summary)) console.log(`  ${line}`)
+const withoutPlots = Object.fromEntries(Object.entries(results).map(([name, { plots: _plots, ...result }]) => [name, result]))
+writeFileSync(file, `${JSON.stringify({ environment, summary, results: withoutPlots }, null, 2)}\n`)
+// The latest table and charts keep fixed names, for the README to show.
+writeFileSync(join(dir, 'latest.md'), summaryMarkdown(summary, environment))
+const plots = Object.values(results).flatMap((r) => r.plots ?? [])
+for (const plot of plots) writeFileSync(join(dir, `${plot.name}.svg`), plot.svg)
+console.log(`\nResults: ${file}, table ${join(dir, 'latest.md')}${plots.length ? `, charts ${plots.map((p) => `${p.name}.svg`).join(', ')}` : ''}${failedTargets ? `\n${failedTargets} target(s) missed` : ''}${failedRows ? `\n${failedRows} measurement(s) failed (see FAILED above)` : ''}`)
