@@ -88,6 +88,7 @@ export { writeDevGguf, type WriteDevGgufParams, type WriteDevGgufReturnType, typ
 export { devModelPresets, DEV_CHAT_TEMPLATE, type DevModelPreset, type DevModelOptions } from './core/models/devModel.js'
 export { validateGguf, type GgufLayout } from './core/models/ggufValidate.js'
 export { startServingNode, ServingNode, DEFAULT_NODE_PORT, type ServingNodeParams, type ServingNodeInfo, type ServingNodeErrorType } from './core/actions/node/startServingNode.js'
+export { registerNode, type RegisterNodeParams, type RegisterNodeReturnType, type RegisterNodeErrorType } from './core/actions/node/registerNode.js'
 export { resolveServedWeights, verifyAgainstManifest, type ServedWeights, type ResolveWeightsParams } from './core/serving/weights.js'
 export { InferenceEngine, type EngineOptions, type EngineInfo, type GpuChoice, type GenerateRequest, type GenerateResult, type ServedToken } from './core/serving/engine.js'
 export { hashTokens, type ReceiptDraft } from './core/serving/receipts.js'

@@ -97,9 +97,17 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return super.finally(error)
   }
 
-  /** Starts a long-running service, renders its ready info, and stops it on Ctrl-C or SIGTERM. */
-  protected async serve<Info>(service: Service<Info>, render: (info: Info) => void): Promise<Info> {
-    const info = await service.start()
+  /** Starts a long-running service (then `afterStart`, e.g. registering it), renders its ready info, and stops it on Ctrl-C or SIGTERM. */
+  protected async serve<Info>(service: Service<Info>, render: (info: Info) => void, afterStart?: (info: Info) => Promise<Info>): Promise<Info> {
+    let info = await service.start()
+    if (afterStart) {
+      try {
+        info = await afterStart(info)
+      } catch (error) {
+        await service.stop()
+        throw error
+      }
+    }
     if (this.jsonEnabled()) process.stdout.write(`${JSON.stringify(this.toSuccessJson({ ...info, ready: true }))}\n`)
     render(info)
     // `on` until stopped (see interruptSignal): a spent `once` listener lets signal-exit kill the process mid-stop.

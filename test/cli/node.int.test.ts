@@ -52,6 +52,33 @@ describe('node serve (CLI, chain, IPFS, llama.cpp)', () => {
     }
   })
 
+  it('--price-per-request and --register: a paid node listed in NodeRegistry; unpaid requests get a 402; a second start updates the listing', async () => {
+    await cli(['token', 'faucet', '--amount', '10', '--dev-account', '1'])
+    const args = ['node', 'serve', '--model', modelId, '--weights', weights, '--port', '0', '--price-per-request', '0.001', '--price-per-token', '0.0001', '--register', '--dev-account', '1', '--json']
+    const node = await startCli(args, { home: chain.root })
+    try {
+      expect(node.ready.payments.prices).toEqual({ perRequest: '1000', perOutputToken: '100' })
+      expect(node.ready.registered).toMatchObject({ url: node.ready.url, stake: '1000000', updated: false })
+      const unpaid = await fetch(`${node.ready.url}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: 'Hi', max_tokens: 4 }) })
+      expect(unpaid.status).toBe(402)
+      expect(unpaid.headers.get('payment-required')).toBeTruthy()
+    } finally {
+      expect(await node.stop()).toBe(0)
+    }
+    const listed = await cli(['node', 'list', '--model', modelId])
+    expect(listed.result.nodes).toEqual([expect.objectContaining({ endpoint: node.ready.url })])
+    // Started again (another port): the listing follows, the stake stays.
+    const again = await startCli(args, { home: chain.root })
+    try {
+      expect(again.ready.registered).toMatchObject({ url: again.ready.url, stake: '1000000', updated: true })
+    } finally {
+      expect(await again.stop()).toBe(0)
+    }
+    // Bad prices are refused before anything starts.
+    const refused = await cli(['node', 'serve', '--model', modelId, '--price-per-request', 'free', '--dev-account', '1'], 2)
+    expect(refused.error.message).toContain('--price-per-request')
+  })
+
   it('refuses tampered weights, naming the file and both hashes', async () => {
     const tampered = join(chain.root, 'tampered.gguf')
     const bytes = await readFile(join(weights, 'model.gguf'))

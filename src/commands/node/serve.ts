@@ -1,7 +1,10 @@
 import { Flags } from '@oclif/core'
-import { BaseCommand } from '../../cli/baseCommand.js'
+import { BaseCommand, signerFlags } from '../../cli/baseCommand.js'
 import { formatBytes, getProgress, interruptSignal, TransferProgress } from '../../cli/progress.js'
+import { registerNode, type RegisterNodeReturnType } from '../../core/actions/node/registerNode.js'
 import { DEFAULT_NODE_PORT, ServingNode, type ServingNodeInfo } from '../../core/actions/node/startServingNode.js'
+import type { PriceList } from '../../core/payments/prices.js'
+import { parseTokenAmount, readToken } from '../../core/shares/market.js'
 
 export default class NodeServe extends BaseCommand<typeof NodeServe> {
   static override summary = 'Serve a model over an OpenAI-compatible HTTP API, after checking its weights against the on-chain manifest.'
@@ -18,14 +21,20 @@ receipt draft (model, weights CID, prompt token hash, sampling parameters and se
 log-probabilities and logit gaps) in the node's database, readable at GET /v1/receipts/<id> (the x-modeldao-receipt
 header names it). --parallel N decodes N requests together in one batch; up to --queue more wait, beyond that the
 node answers 429 with Retry-After. A client that disconnects stops its generation and frees its sequence.
+With --price-per-request (and --price-per-token) requests are paid over x402: an unpaid one gets a 402 offering
+channel vouchers and the standard exact (EIP-3009) scheme; the fee share goes to the model's holders when the node
+settles (every 10 minutes, and when a payer starts a withdrawal). --register stakes the minimum in NodeRegistry and
+lists the node (endpoint and prices) so clients and validators find it; a proven cheat loses that stake.
 Binds 127.0.0.1 unless --host says otherwise. Runs until Ctrl-C.`
   static override examples = [
     '<%= config.bin %> <%= command.id %> --model 1 --gateway http://127.0.0.1:8080',
     '<%= config.bin %> <%= command.id %> --model 1 --weights ./model --parallel 4 --port 8000',
+    '<%= config.bin %> <%= command.id %> --model 1 --price-per-request 0.001 --price-per-token 0.0001 --register --account operator  # paid over x402, listed for validators',
     '<%= config.bin %> <%= command.id %> --model ./tiny.gguf --port 0 --json',
     '<%= config.bin %> <%= command.id %> --model bafkrei… --gpu cuda --context-size 4096 --parallel 8',
   ]
   static override flags = {
+    ...signerFlags,
     model: Flags.string({ summary: 'Model id on chain, manifest CID, or a local .gguf file or folder.', required: true }),
     weights: Flags.string({ summary: "A local copy of the model's files (folder or .gguf), verified against the manifest instead of fetched." }),
     file: Flags.string({ summary: 'Which GGUF of the manifest to serve, when it has several.' }),
@@ -39,6 +48,10 @@ Binds 127.0.0.1 unless --host says otherwise. Runs until Ctrl-C.`
     'max-tokens': Flags.integer({ summary: 'Largest max_tokens a request may ask for (also the default).', default: 1024, min: 1 }),
     host: Flags.string({ summary: 'Bind address.', default: '127.0.0.1' }),
     port: Flags.integer({ summary: 'HTTP port (0 = any free port).', default: DEFAULT_NODE_PORT, min: 0, max: 65535 }),
+    'price-per-request': Flags.string({ summary: 'Charge per request over x402, in payment-token units ("0.001"); with --price-per-token. Needs --model <id> and a signing account (the operator).' }),
+    'price-per-token': Flags.string({ summary: 'Charge per output token, in payment-token units ("0.0001").', dependsOn: ['price-per-request'] }),
+    register: Flags.boolean({ summary: 'List this node in NodeRegistry for the model (stakes the minimum, slashable; updates endpoint and prices if listed already).', dependsOn: ['price-per-request'] }),
+    'public-url': Flags.string({ summary: 'The URL clients reach this node at, for --register (default: the bound address).' }),
     // A cheating node for validators to catch: local chains only, hidden from --help.
     'dev-substitute-weights': Flags.string({ summary: 'Local chains only: load this GGUF while receipts name the registered weights.', hidden: true }),
   }
@@ -46,6 +59,7 @@ Binds 127.0.0.1 unless --host says otherwise. Runs until Ctrl-C.`
   async run(): Promise<ServingNodeInfo> {
     using interrupt = interruptSignal()
     const fetching = getProgress(new TransferProgress(!this.jsonEnabled()))
+    const prices = await this.prices()
     const node = new ServingNode(this.ctx, {
       model: this.flags.model,
       weights: this.flags.weights,
@@ -63,17 +77,40 @@ Binds 127.0.0.1 unless --host says otherwise. Runs until Ctrl-C.`
       devSubstituteWeights: this.flags['dev-substitute-weights'],
       host: this.flags.host,
       port: this.flags.port,
+      payments: prices ? { prices } : undefined,
     })
+    let registered: RegisterNodeReturnType | undefined
+    const register = async (ready: ServingNodeInfo) => {
+      if (!this.flags.register || !prices) return ready
+      this.progress('Registering the node in NodeRegistry')
+      registered = await registerNode(this.ctx, { modelId: ready.model, url: this.flags['public-url'] ?? ready.url, prices })
+      this.progressDone()
+      return { ...ready, registered }
+    }
     const info = await this.serve(node, (ready) => {
       this.progressDone()
       const w = ready.weights
       this.log(`Serving ${ready.model} ("${w.name}") at ${ready.url}/v1`)
       this.log(`  weights  ${w.file} ${formatBytes(w.size)} ${w.weightsCid} ${w.verified ? '(verified against the manifest)' : '(local file, not verified)'}`)
       this.log(`  engine   ${ready.engine.gpu || 'cpu'}, ${ready.engine.threads} thread(s), ${ready.engine.parallel} sequence(s) of ${ready.engine.contextSize} tokens, queue ${ready.queue}`)
+      if (ready.payments) this.log(`  payments x402 (channel vouchers, exact): ${ready.payments.prices.perRequest} + ${ready.payments.prices.perOutputToken}/token base units, to ${ready.payments.operator}`)
+      if (registered) this.log(`  registry ${registered.updated ? 'updated' : 'registered'} for model ${registered.modelId} at ${registered.url}, stake ${registered.stake} base units`)
       if (ready.host !== '127.0.0.1' && ready.host !== 'localhost' && ready.host !== '::1') this.warn(`Listening on ${ready.host}: reachable from other machines.`)
       this.log('Ctrl-C to stop.')
-    })
+    }, register)
     this.log('Stopped.')
     return info
+  }
+
+  /** --price-per-request/--price-per-token in the payment token's units, as base units. */
+  private async prices(): Promise<PriceList | undefined> {
+    const perRequest = this.flags['price-per-request']
+    if (perRequest === undefined) return undefined
+    const [connection, deployments] = await Promise.all([this.ctx.chain(), this.ctx.deployments()])
+    const token = await readToken(connection, deployments.paymentToken)
+    return {
+      perRequest: parseTokenAmount(perRequest, token.decimals, '--price-per-request', { allowZero: true }),
+      perOutputToken: parseTokenAmount(this.flags['price-per-token'] ?? '0', token.decimals, '--price-per-token', { allowZero: true }),
+    }
   }
 }

@@ -12,7 +12,6 @@ import { NODE_MIN_STAKE } from '../../chain/protocol/registry.js'
 import { cidProfile, DEFAULT_CID_PROFILE } from '../../ipfs/formats/cidProfiles.js'
 import { importFile } from '../../ipfs/formats/importFile.js'
 import { createPayingFetch } from '../../payments/payingFetch.js'
-import { ensureAllowance } from '../../shares/approvals.js'
 import { readToken, type TokenInfo } from '../../shares/market.js'
 import { createKeystore } from '../../wallet/store.js'
 import { DemoHomeUsedError } from '../../demo/errors.js'
@@ -22,7 +21,6 @@ import { advanceTime } from '../chain/advanceTime.js'
 import { chainDown } from '../chain/chainDown.js'
 import { chainUp } from '../chain/chainUp.js'
 import { mineBlocks } from '../chain/mineBlocks.js'
-import { writeProtocol } from '../chain/writeProtocol.js'
 import { openChannel } from '../channel/openChannel.js'
 import { castVote } from '../dao/castVote.js'
 import { createDao } from '../dao/createDao.js'
@@ -34,6 +32,7 @@ import { writeDevGguf } from '../dev/writeDevGguf.js'
 import { claimFees } from '../fees/claimFees.js'
 import { IpfsDaemon } from '../ipfs/startIpfsDaemon.js'
 import { publishModel } from '../models/publishModel.js'
+import { registerNode } from '../node/registerNode.js'
 import { ServingNode } from '../node/startServingNode.js'
 import { buyShares } from '../shares/buyShares.js'
 import { createOffer } from '../shares/createOffer.js'
@@ -484,10 +483,7 @@ export async function runDemo(ctx: ModeldaoContext, params: RunDemoParams = {}):
     }
     /** Stakes the minimum in NodeRegistry and registers the node's endpoint for the model. */
     async function stakeAndRegister(md: ModeldaoContext, url: string): Promise<Hash[]> {
-      const [registry, account] = await Promise.all([md.contract('NodeRegistry'), md.signer()])
-      const approval = await ensureAllowance(connection, account, { token, spender: registry.address, amount: NODE_MIN_STAKE })
-      const { hash } = await writeProtocol(md, { contract: 'NodeRegistry', functionName: 'register', args: [id, url, { perRequest: PRICES.perRequest, perOutputToken: PRICES.perOutputToken }, NODE_MIN_STAKE] })
-      return [approval, hash].filter((h): h is Hash => typeof h === 'string')
+      return (await registerNode(md, { modelId, url, prices: PRICES, stake: NODE_MIN_STAKE })).transactions
     }
   } catch (error) {
     await stopAll()
