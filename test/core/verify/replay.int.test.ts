@@ -105,11 +105,7 @@ describe('replayReceipt (real node-llama-cpp on generated GGUFs)', () => {
       expect(worst(results).logprob).toBeLessThan(tolerance)
       expect(worst(results).gap).toBeLessThan(tolerance)
     }
-
-    // Cost: one evaluation pass against one decode per token (measured 5-6x cheaper on this preset).
-    const replayMs = (await replayAll(reference, solo)).reduce((sum, r) => sum + r.replayMs, 0)
-    const generationMs = solo.reduce((sum, s) => sum + s.generationMs, 0)
-    expect(replayMs).toBeLessThan(generationMs)
+    // Its cost against generation is measured side by side by `npm run bench -- verify`, not timed here.
   })
 
   it('replays honest sampled receipts as a match: seeded redraws flip rarely, well under the rule', async () => {
