@@ -23,15 +23,17 @@ export const gasBenchmark: Benchmark = {
   async run() {
     const { rows, get } = forgeGas('GasBenchmark')
     const claims = ['claim_1_holder', 'claim_100_holders', 'claim_1000_holders'].map(get)
-    const perVoucher = get('settle_many_50_per_voucher')
+    // The first settlement of each channel (fresh storage) is the worst case; steady state is cheaper.
+    const perVoucher = get('settle_many_50_fresh_per_voucher')
+    const perRequest = get('settle_many_50_fresh_per_request_100_per_voucher')
     return {
       rows,
       ratios: [
         ratio('transfer (fees+votes) / bare OZ transfer', get('transfer_existing_holders') / get('oz_erc1155_transfer_existing'), { op: '<=', value: 2 }, sidesOf(rows, 'transfer_existing_holders', 'oz_erc1155_transfer_existing')),
         ratio('transfer to new holder / bare OZ', get('transfer_new_holder') / get('oz_erc1155_transfer_new'), undefined, sidesOf(rows, 'transfer_new_holder', 'oz_erc1155_transfer_new')),
         ratio('claim gas spread, 1 vs 1000 holders', Math.max(...claims) / Math.min(...claims), { op: '<=', value: 1.05 }, sidesOf(rows, 'claim_1000_holders', 'claim_1_holder')),
-        ratio('settleMany per voucher / 60k', perVoucher / 60_000, { op: '<=', value: 1 }, { modeldao: sidesOf(rows, 'settle_many_50_per_voucher', '').modeldao, anchor: { label: 'budget', value: 60_000, unit: 'gas' } }),
-        ratio('per request (100 requests/voucher) / 600 gas', perVoucher / 100 / 600, { op: '<=', value: 1 }),
+        ratio('settleMany per voucher / 60k', perVoucher / 60_000, { op: '<=', value: 1 }, { modeldao: sidesOf(rows, 'settle_many_50_fresh_per_voucher', '').modeldao, anchor: { label: 'budget', value: 60_000, unit: 'gas' } }),
+        ratio('per request (100 requests/voucher, tx base cost shared) / 600 gas', perRequest / 600, { op: '<=', value: 1 }, { modeldao: sidesOf(rows, 'settle_many_50_fresh_per_request_100_per_voucher', '').modeldao, anchor: { label: 'budget', value: 600, unit: 'gas' } }),
       ],
     }
   },

@@ -30,6 +30,13 @@ describe('README', () => {
     for (const [, name] of readme.matchAll(/npm run ([a-z:]+)/g)) expect(scripts, `npm run ${name}`).toContain(name)
     expect(firstScreen).toMatch(/npm ci && npm run demo/)
     expect(firstScreen).toMatch(/npm ci && npm test/)
-    expect(firstScreen).toMatch(/model get/)
+  })
+
+  it('explains the flow in a diagram, has a quick start for each kind of user, and shows the benchmark table', () => {
+    expect(firstScreen).toMatch(/```mermaid\nflowchart/)
+    for (const role of ['Model creator', 'Investor', 'Token holder', 'Operator', 'Client', 'Validator']) expect(firstScreen).toMatch(new RegExp(`### ${role}`))
+    expect(readme).toMatch(/## Beyond one machine/)
+    expect(readme).toMatch(/## Security notes/)
+    expect(readme).toMatch(/\| benchmark \| metric \| modeldao \| anchor \(same run\) \| ratio \| target \|/)
   })
 })
