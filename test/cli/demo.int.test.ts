@@ -87,6 +87,20 @@ describe('modeldao demo', () => {
     }
   }, 180_000)
 
+  it('refuses a --home that holds keystores already, before starting anything', async () => {
+    const home = await tempHome()
+    try {
+      await runCli(['wallet', 'create', 'alice', '--kdf', 'light'], { home: home.root, env: { MODELDAO_PASSWORD: 'pw' } })
+      const refused = await runCli(['demo', '--home', home.root, '--json'], { home: home.root })
+      expect(refused.code).toBe(2)
+      expect(refused.json.error).toMatchObject({ code: 'DEMO_HOME_USED' })
+      expect(refused.json.error.message).toContain('1 keystore(s)')
+      expect(refused.json.error.hints[0]).toContain('without --home')
+    } finally {
+      await home.cleanup()
+    }
+  })
+
   it('--step waits for Enter before each step; Ctrl-C mid-story stops the chain and removes the temporary home', async () => {
     const demo = startDemo(['--step'])
     await demo.waitFor(/next: 1\. chain/)
