@@ -4,6 +4,7 @@ import { ModeldaoError, describeCause } from '../core/errors/base.js'
 import type { TransactionProgress } from '../core/chain/protocol/write.js'
 import type { Service } from '../core/service/service.js'
 import { getPassword } from './password.js'
+import { interruptSignal, whenAborted } from './progress.js'
 import { closestMatch } from './suggest.js'
 
 /** Flags of commands that sign transactions, beside the global --account. */
@@ -99,6 +100,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** Starts a long-running service (then `afterStart`, e.g. registering it), renders its ready info, and stops it on Ctrl-C or SIGTERM. */
   protected async serve<Info>(service: Service<Info>, render: (info: Info) => void, afterStart?: (info: Info) => Promise<Info>): Promise<Info> {
+    // Registered from the start until the service has stopped: see interruptSignal.
+    using interrupt = interruptSignal()
     let info = await service.start()
     if (afterStart) {
       try {
@@ -110,19 +113,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
     if (this.jsonEnabled()) process.stdout.write(`${JSON.stringify(this.toSuccessJson({ ...info, ready: true }))}\n`)
     render(info)
-    // `on` until stopped (see interruptSignal): a spent `once` listener lets signal-exit kill the process mid-stop.
-    let onSignal = () => {}
-    await new Promise<void>((resolve) => {
-      onSignal = resolve
-      process.on('SIGINT', onSignal)
-      process.on('SIGTERM', onSignal)
-    })
-    try {
-      await service.stop()
-    } finally {
-      process.off('SIGINT', onSignal)
-      process.off('SIGTERM', onSignal)
-    }
+    await whenAborted(interrupt.signal)
+    await service.stop()
     return info
   }
 

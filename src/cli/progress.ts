@@ -115,3 +115,8 @@ export function getProgress(progress: TransferProgress) {
     } else if (event.stage === 'file-done') progress.finishItem(`${event.path} ${event.reused ? 'already there' : 'verified'}`)
   }
 }
+
+/** Resolves once `signal` has fired (at once if it already has). */
+export function whenAborted(signal: AbortSignal): Promise<void> {
+  return signal.aborted ? Promise.resolve() : new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))
+}

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline/promises'
 import { Flags } from '@oclif/core'
 import { formatUnits } from 'viem'
 import { BaseCommand } from '../cli/baseCommand.js'
-import { interruptSignal } from '../cli/progress.js'
+import { interruptSignal, whenAborted } from '../cli/progress.js'
 import { runDemo, type DemoStep, type RunDemoReturnType } from '../core/actions/demo/runDemo.js'
 import { createModeldao } from '../core/context/context.js'
 import { InterruptedError } from '../core/errors/base.js'
@@ -90,7 +90,7 @@ and chat with the node. --step waits for Enter before each step. Ctrl-C stops ev
     if (result.kept) {
       if (this.jsonEnabled()) process.stdout.write(`${JSON.stringify(this.toSuccessJson({ ...json, ready: true }))}\n`)
       else this.log(keepInstructions(root, result))
-      await new Promise<void>((resolve) => interrupt.signal.addEventListener('abort', () => resolve(), { once: true }))
+      await whenAborted(interrupt.signal)
       await result.kept.stop()
       if (fresh) await rm(root, { recursive: true, force: true })
       if (!this.jsonEnabled()) this.log('Stopped the chain, the IPFS daemon and the node.')

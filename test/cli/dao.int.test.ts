@@ -6,18 +6,14 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeTinyGguf } from '../../src/core/models/syntheticModel.js'
 import { chainHome, type ChainHome } from '../helpers/chainHome.js'
-import { runCli } from '../helpers/cli.js'
+import { jsonCli, runCli } from '../helpers/cli.js'
 
 const [CREATOR, ALICE, BOB, CAROL] = ['0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266', '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC', '0x90F79bf6EB2c4f870365E785982E1f101E93b906']
 const DATASET_CID = 'bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku'
 
 describe('dao, stake and datasets commands (real anvil)', () => {
   let chain: ChainHome
-  const cli = async (args: string[], expectCode = 0) => {
-    const result = await runCli([...args, '--json'], { home: chain.root })
-    expect(result.code, `${args.join(' ')}: ${result.stdout}${result.stderr}`).toBe(expectCode)
-    return result.json
-  }
+  const cli = jsonCli(() => chain.root)
   let modelId: string
 
   beforeAll(async () => {

@@ -8,7 +8,7 @@ import { findFreePort } from '../../src/core/chain/local/ports.js'
 import { devModelLayout } from '../../src/core/models/devModel.js'
 import { encodeGguf } from '../../src/core/models/ggufWriter.js'
 import { chainHome, homeOnChain, type ChainHome } from '../helpers/chainHome.js'
-import { runCli, startCli } from '../helpers/cli.js'
+import { jsonCli, runCli, startCli } from '../helpers/cli.js'
 
 /** Greedy completions of a few prompts from a running node. */
 async function greedy(url: string, model: string): Promise<string[]> {
@@ -21,11 +21,7 @@ describe('node serve (CLI, chain, IPFS, llama.cpp)', () => {
   let chain: ChainHome
   let weights: string
   let modelId: string
-  const cli = async (args: string[], expectCode = 0) => {
-    const result = await runCli([...args, '--json'], { home: chain.root })
-    expect(result.code, `${args.join(' ')}: ${result.stdout}${result.stderr}`).toBe(expectCode)
-    return result.json
-  }
+  const cli = jsonCli(() => chain.root)
 
   beforeAll(async () => {
     chain = await chainHome()

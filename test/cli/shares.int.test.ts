@@ -4,18 +4,14 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeTinyGguf } from '../../src/core/models/syntheticModel.js'
 import { chainHome, type ChainHome } from '../helpers/chainHome.js'
-import { runCli } from '../helpers/cli.js'
+import { jsonCli, runCli } from '../helpers/cli.js'
 
 const ALICE = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
 const BOB = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC'
 
 describe('shares, portfolio, fees and token commands (real anvil)', () => {
   let chain: ChainHome
-  const cli = async (args: string[], expectCode = 0) => {
-    const result = await runCli([...args, '--json'], { home: chain.root })
-    expect(result.code, `${args.join(' ')}: ${result.stdout}${result.stderr}`).toBe(expectCode)
-    return result.json
-  }
+  const cli = jsonCli(() => chain.root)
   let modelId: string
 
   beforeAll(async () => {

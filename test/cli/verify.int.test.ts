@@ -5,7 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chainHome, type ChainHome } from '../helpers/chainHome.js'
-import { runCli, startCli } from '../helpers/cli.js'
+import { jsonCli, startCli } from '../helpers/cli.js'
 
 /** One greedy completion from a running node, and the receipt it left. */
 async function servedReceipt(url: string, model: string, prompt: string): Promise<Record<string, unknown>> {
@@ -19,11 +19,7 @@ async function servedReceipt(url: string, model: string, prompt: string): Promis
 describe('verify receipt (CLI, chain, IPFS, llama.cpp)', () => {
   let chain: ChainHome
   let modelId: string
-  const cli = async (args: string[], expectCode = 0) => {
-    const result = await runCli([...args, '--json'], { home: chain.root })
-    expect(result.code, `${args.join(' ')}: ${result.stdout}${result.stderr}`).toBe(expectCode)
-    return result.json
-  }
+  const cli = jsonCli(() => chain.root)
 
   beforeAll(async () => {
     chain = await chainHome()

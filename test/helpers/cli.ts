@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { expect } from 'vitest'
 
 const runJs = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
 
@@ -69,4 +70,16 @@ export function startCli(args: string[], options: { home: string; env?: Record<s
       if (!ready) reject(Object.assign(new Error(`exited with ${code} before ready: ${stdout}${stderr}`), { code, stdout, stderr }))
     })
   })
+}
+
+/**
+ * `--json` runs of the CLI in one home, each checked for its exit code (0 unless told), returning the parsed JSON.
+ * The home is read at each call: suites create it in `beforeAll`.
+ */
+export function jsonCli(home: () => string): (args: string[], expectCode?: number) => Promise<any> {
+  return async (args, expectCode = 0) => {
+    const result = await runCli([...args, '--json'], { home: home() })
+    expect(result.code, `${args.join(' ')}: ${result.stdout}${result.stderr}`).toBe(expectCode)
+    return result.json
+  }
 }

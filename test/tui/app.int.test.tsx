@@ -19,6 +19,7 @@ import { fundWallet } from '../../src/core/actions/wallet/fundWallet.js'
 import { createTuiClient } from '../../src/tui/client.js'
 import { markdownLines, wrap } from '../../src/tui/components/markdown.js'
 import { TallyBar } from '../../src/tui/components/TallyBar.js'
+import { devContexts } from '../helpers/contexts.js'
 import { chainHome, type ChainHome } from '../helpers/chainHome.js'
 
 const address = (i: number): Address => devAccount(i, 31337).address
@@ -38,12 +39,7 @@ async function waitFor(frame: () => string | undefined, text: string | RegExp, t
 
 describe('voting TUI components (real anvil, real core)', () => {
   let chain: ChainHome
-  const contexts: ModeldaoContext[] = []
-  const as = (devIndex: number) => {
-    const md = createModeldao({ home: chain.root, devAccount: devIndex })
-    contexts.push(md)
-    return md
-  }
+  const { as, track, disposeAll } = devContexts(() => chain.root)
   let modelId: number
 
   beforeAll(async () => {
@@ -61,7 +57,7 @@ describe('voting TUI components (real anvil, real core)', () => {
     await mineBlocks(creator, { blocks: 2 })
   })
   afterAll(async () => {
-    for (const md of contexts) await md.dispose()
+    await disposeAll()
     await chain?.stop()
   })
 
@@ -155,8 +151,7 @@ describe('voting TUI components (real anvil, real core)', () => {
   })
 
   it('asks a keystore password in a masked prompt inside the TUI, then votes with it', async () => {
-    const setup = createModeldao({ home: chain.root, getPassword: async () => 'correct horse' })
-    contexts.push(setup)
+    const setup = track(createModeldao({ home: chain.root, getPassword: async () => 'correct horse' }))
     const wallet = await createWallet(setup, { name: 'holder', kdf: 'light' })
     await fundWallet(as(0), { who: 'holder', eth: '1', tokens: '0' })
     // Shares before the next proposal's snapshot, then a proposal to vote on.
@@ -164,8 +159,7 @@ describe('voting TUI components (real anvil, real core)', () => {
     const third = await propose(as(0), { modelId, content: { kind: 'params', change: { votingDelay: 2 } } })
     await mineBlocks(as(0), { blocks: 2 })
     const passwords = new PasswordBroker()
-    const holder = createModeldao({ home: chain.root, account: 'holder', getPassword: ({ purpose }) => passwords.request(purpose) })
-    contexts.push(holder)
+    const holder = track(createModeldao({ home: chain.root, account: 'holder', getPassword: ({ purpose }) => passwords.request(purpose) }))
     const ui = render(<App client={createTuiClient(holder)} passwords={passwords} pollMs={200} initial={{ modelId, proposalId: third.proposalId }} />)
     try {
       await waitFor(ui.lastFrame, 'you: 50 votes at the snapshot · not voted')

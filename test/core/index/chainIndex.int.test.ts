@@ -19,6 +19,7 @@ import { testClientFor } from '../../../src/core/chain/rpc/connection.js'
 import { createModeldao, type ModeldaoContext } from '../../../src/core/context/context.js'
 import { ChainIndex } from '../../../src/core/index/chainIndex.js'
 import { indexContents } from '../../../src/core/index/queries.js'
+import { devContexts } from '../../helpers/contexts.js'
 import { tempHome } from '../../helpers/tempHome.js'
 
 const terms = { supply: 500n, royaltyBps: 250n, feeShareBps: 2000, pricePerRequest: 1000n, paymentTokenSymbol: 'tUSD', paymentTokenDecimals: 6 }
@@ -26,12 +27,7 @@ const terms = { supply: 500n, royaltyBps: 250n, feeShareBps: 2000, pricePerReque
 describe('chain index: incremental sync equals a rebuild (real anvil)', () => {
   let home: Awaited<ReturnType<typeof tempHome>>
   let scratch: string
-  const contexts: ModeldaoContext[] = []
-  const as = (devIndex: number) => {
-    const md = createModeldao({ home: home.root, devAccount: devIndex })
-    contexts.push(md)
-    return md
-  }
+  const { as, disposeAll } = devContexts(() => home.root)
   let creator: ModeldaoContext, investor: ModeldaoContext, other: ModeldaoContext
 
   /** A fresh index of the same chain in another folder, synced from the first block. */
@@ -55,7 +51,7 @@ describe('chain index: incremental sync equals a rebuild (real anvil)', () => {
     for (const md of [investor, other]) await mintTestTokens(md, { amount: '2000' })
   })
   afterAll(async () => {
-    for (const md of contexts) await md.dispose()
+    await disposeAll()
     await chainDown(createModeldao({ home: home.root }))
     await home.cleanup()
     await rm(scratch, { recursive: true, force: true })
@@ -115,8 +111,7 @@ describe('chain index: incremental sync equals a rebuild (real anvil)', () => {
 
   it('detects a reset chain by its genesis block and rebuilds instead of mixing chains', async () => {
     await syncIndex(creator)
-    for (const md of contexts) await md.dispose()
-    contexts.length = 0
+    await disposeAll()
     await chainDown(createModeldao({ home: home.root }))
     // anvil stamps its genesis block with the start second: a chain reset within the same second would be the same
     // chain, block for block (and rolled back as a reorg, which is right). Make it another chain.

@@ -18,7 +18,7 @@ import { recoverReceiptSigner } from '../../../src/core/payments/receiptSigning.
 import { receiptCommitment } from '../../../src/core/verify/receiptCodec.js'
 import type { ReceiptDraft } from '../../../src/core/serving/receipts.js'
 import { signVoucher, voucherDigest } from '../../../src/core/payments/vouchers.js'
-import { runCli } from '../../helpers/cli.js'
+import { jsonCli } from '../../helpers/cli.js'
 import { chainHome, type ChainHome } from '../../helpers/chainHome.js'
 
 const loose = (value: unknown): any => value
@@ -39,11 +39,7 @@ describe('paid serving node (x402: channel vouchers and exact; real anvil, SQLit
     chain = await chainHome()
     const weights = join(chain.root, 'weights')
     await mkdir(weights)
-    const cli = async (args: string[]) => {
-      const r = await runCli([...args, '--json'], { home: chain.root })
-      expect(r.code, r.stdout + r.stderr).toBe(0)
-      return r.json
-    }
+    const cli = jsonCli(() => chain.root)
     await cli(['dev', 'gguf', '--preset', 'tiny', '--seed', '3', '--out', join(weights, 'model.gguf')])
     modelId = (await cli(['model', 'publish', weights, '--name', 'paid', '--dev-account', '0', '--yes'])).result.model.modelId
     operatorCtx = createModeldao({ home: chain.root, devAccount: 1 })

@@ -4,15 +4,15 @@ import { join } from 'node:path'
 import { wrapFetchWithPaymentFromConfig } from '@x402/fetch'
 import { ExactEvmScheme } from '@x402/evm/exact/client'
 import OpenAI from 'openai'
-import { erc20Abi, formatUnits, parseAbi, parseUnits, type Address, type Hash, type Hex, type LocalAccount } from 'viem'
+import { erc20Abi, formatUnits, parseUnits, type Address, type Hash, type Hex, type LocalAccount } from 'viem'
 import type { ModeldaoContext } from '../../context/context.js'
 import { createModeldao } from '../../context/context.js'
 import { findFreePort } from '../../chain/local/ports.js'
-import { NODE_MIN_STAKE } from '../../chain/protocol/registry.js'
+import { NODE_MIN_STAKE, protocolArtifacts } from '../../chain/protocol/registry.js'
 import { cidProfile, DEFAULT_CID_PROFILE } from '../../ipfs/formats/cidProfiles.js'
 import { importFile } from '../../ipfs/formats/importFile.js'
 import { createPayingFetch } from '../../payments/payingFetch.js'
-import { readToken, type TokenInfo } from '../../shares/market.js'
+import { formatToken, readToken, type TokenInfo } from '../../shares/market.js'
 import { createKeystore } from '../../wallet/store.js'
 import { DemoHomeUsedError } from '../../demo/errors.js'
 import { demoLedger, type DemoLedger, type DemoMoney } from '../../demo/ledger.js'
@@ -86,7 +86,6 @@ export type RunDemoErrorType = Error
 const PRICES = { perRequest: 1_000n, perOutputToken: 100n }
 const DAO_SETTINGS = { votingDelay: 1, votingPeriod: 20, quorumPercent: 4, superQuorumPercent: 51, timelockDelay: 3600 }
 const FUNDING: Record<DemoRole, string> = { creator: '10', 'investor-a': '1000', 'investor-b': '1000', operator: '10', client: '50', validator: '100', 'operator-2': '10' }
-const earningsAbi = parseAbi(['function earnings() view returns (uint256)'])
 
 /**
  * The whole story on a fresh local chain and IPFS repo in `ctx`'s home: accounts, a generated GGUF published and
@@ -108,18 +107,17 @@ export async function runDemo(ctx: ModeldaoContext, params: RunDemoParams = {}):
     if (chainStarted) await chainDown(ctx).catch(() => undefined)
   }
 
-  let lastMark = performance.now()
   const step = async <T>(name: string, run: () => Promise<{ line: string; transactions?: (Hash | undefined)[]; cids?: string[]; value: T }>): Promise<T> => {
     params.signal?.throwIfAborted()
     await params.beforeStep?.(name, steps.length + 1)
     params.signal?.throwIfAborted()
-    lastMark = performance.now()
+    const stepStarted = performance.now()
     const done = await run()
     const record: DemoStep = {
       step: steps.length + 1,
       name,
       line: done.line,
-      seconds: Number(((performance.now() - lastMark) / 1000).toFixed(2)),
+      seconds: Number(((performance.now() - stepStarted) / 1000).toFixed(2)),
       transactions: (done.transactions ?? []).filter((h): h is Hash => h !== undefined),
       cids: done.cids ?? [],
     }
@@ -244,7 +242,7 @@ export async function runDemo(ctx: ModeldaoContext, params: RunDemoParams = {}):
       const bought = await buyShares(investorB, { modelId, amount: 100, offeringId: offer.offeringId })
       const [creatorAfter, sellerAfter] = await Promise.all([balance(accounts.creator), balance(accounts['investor-a'])])
       return {
-        line: `investor A resold 100 shares to investor B at 1.5 ${token.symbol}; the creator's 5% royalty: ${formatUnits(creatorAfter - creatorBefore, token.decimals)} ${token.symbol}`,
+        line: `investor A resold 100 shares to investor B at 1.5 ${token.symbol}; the creator's 5% royalty: ${formatToken(creatorAfter - creatorBefore, token)}`,
         transactions: [offer.transactionHash, ...bought.bought.map((f) => f.transactionHash)],
         value: { paid: BigInt(bought.totalCost), received: sellerAfter - sellerBefore, royalty: creatorAfter - creatorBefore },
       }
@@ -298,7 +296,7 @@ export async function runDemo(ctx: ModeldaoContext, params: RunDemoParams = {}):
         await stakeOnVersion(validator, { modelId, proposalId: proposed.proposalId, side: 'against', amount: formatUnits(stakeAgainst, token.decimals) }),
       ]
       return {
-        line: `published v2 (manifest ${published.manifestCid}); investor B proposed promoting it (proposal ${proposed.proposalId}) and staked ${formatUnits(stakeFor, token.decimals)} ${token.symbol} for, the validator ${formatUnits(stakeAgainst, token.decimals)} against`,
+        line: `published v2 (manifest ${published.manifestCid}); investor B proposed promoting it (proposal ${proposed.proposalId}) and staked ${formatToken(stakeFor, token)} for, the validator ${formatUnits(stakeAgainst, token.decimals)} against`,
         transactions: [proposed.transactionHash, ...staked.map((s) => s.transactionHash)],
         cids: [published.manifestCid],
         value: { proposalId: proposed.proposalId, manifestCid: published.manifestCid, poolBefore, stakerBefore },
@@ -315,7 +313,7 @@ export async function runDemo(ctx: ModeldaoContext, params: RunDemoParams = {}):
       const after = await Promise.all([balance(accounts['investor-b']), balance(accounts.validator)])
       const paidBack = after[0] - version.stakerBefore[0] + stakeFor + (after[1] - version.stakerBefore[1] + stakeAgainst)
       return {
-        line: `creator and investor A voted for; executed: v2 is canonical. Investor B claimed ${formatUnits(BigInt(claimed.total), token.decimals)} ${token.symbol} (stake + the validator's, less the holders' 5% cut)`,
+        line: `creator and investor A voted for; executed: v2 is canonical. Investor B claimed ${formatToken(BigInt(claimed.total), token)} (stake + the validator's, less the holders' 5% cut)`,
         transactions: [...votes.map((v) => v.transactionHash), queued.transactionHash, executed.transactionHash, ...claimed.claims.map((c) => c.transactionHash)],
         value: { staked: stakeFor + stakeAgainst, paidBack, toFeePool: (await poolDeposited()) - version.poolBefore },
       }
@@ -326,9 +324,9 @@ export async function runDemo(ctx: ModeldaoContext, params: RunDemoParams = {}):
       const serving = new ServingNode(operator, { model: String(modelId), weights: weights.v2, port: 0, contextSize: 512, maxTokens: 64, payments: { prices: PRICES, exactMaxTokens: 16, settleEveryMs: 0 } })
       services.push(serving)
       const info = await serving.start()
-      const transactions = await stakeAndRegister(operator, info.url)
+      const { transactions } = await registerNode(operator, { modelId, url: info.url, prices: PRICES, stake: NODE_MIN_STAKE })
       return {
-        line: `the operator staked ${formatUnits(NODE_MIN_STAKE, token.decimals)} ${token.symbol}, registered and started a paid node at ${info.url} (v2 weights verified against the manifest)`,
+        line: `the operator staked ${formatToken(NODE_MIN_STAKE, token)}, registered and started a paid node at ${info.url} (v2 weights verified against the manifest)`,
         transactions,
         value: { serving, info },
       }
@@ -368,7 +366,7 @@ export async function runDemo(ctx: ModeldaoContext, params: RunDemoParams = {}):
       }
       const total = costs.reduce((a, b) => a + b, 0n)
       return {
-        line: `the client made ${costs.length} paid streaming requests (2 with modeldao's paying fetch, 2 with the openai client, 2 with a stock x402 client) for ${formatUnits(total, token.decimals)} ${token.symbol}`,
+        line: `the client made ${costs.length} paid streaming requests (2 with modeldao's paying fetch, 2 with the openai client, 2 with a stock x402 client) for ${formatToken(total, token)}`,
         transactions: channel.transactions,
         value: { costs: total, count: costs.length, channelId: channel.channelId, spentBefore, poolBefore },
       }
@@ -379,14 +377,14 @@ export async function runDemo(ctx: ModeldaoContext, params: RunDemoParams = {}):
       const receiver = node.info.payments!.exactReceiver as Address
       const [channelEarnings, exactEarnings, clientAfter, channelState, poolAfter] = await Promise.all([
         read.readContract({ address: channels.address, abi: channels.abi, functionName: 'earnings', args: [accounts.operator] }),
-        read.readContract({ address: receiver, abi: earningsAbi, functionName: 'earnings' }),
+        read.readContract({ address: receiver, abi: protocolArtifacts.ExactReceiver.abi, functionName: 'earnings' }),
         balance(accounts.client),
         read.readContract({ address: channels.address, abi: channels.abi, functionName: 'channel', args: [requests.channelId] }),
         poolDeposited(),
       ])
       const operatorIncome = channelEarnings + exactEarnings
       return {
-        line: `the node settled ${settled?.vouchers ?? 0} voucher(s) on chain (${formatUnits(settled?.claimed ?? 0n, token.decimals)} ${token.symbol}; exact payments settled as served): operator's income ${formatUnits(operatorIncome, token.decimals)} ${token.symbol}, holders' fees ${formatUnits(poolAfter - requests.poolBefore, token.decimals)} ${token.symbol}`,
+        line: `the node settled ${settled?.vouchers ?? 0} voucher(s) on chain (${formatToken(settled?.claimed ?? 0n, token)}; exact payments settled as served): operator's income ${formatToken(operatorIncome, token)}, holders' fees ${formatToken(poolAfter - requests.poolBefore, token)}`,
         transactions: settled?.transactions ?? [],
         value: { operatorIncome, toFeePool: poolAfter - requests.poolBefore, clientsSpent: requests.spentBefore - clientAfter - channelState[4] },
       }
@@ -408,7 +406,7 @@ export async function runDemo(ctx: ModeldaoContext, params: RunDemoParams = {}):
       const serving = new ServingNode(operator2, { model: String(modelId), weights: weights.v2, devSubstituteWeights: weights.cheap, port: 0, contextSize: 512, maxTokens: 64, payments: { prices: PRICES, settleEveryMs: 0 } })
       services.push(serving)
       const info = await serving.start()
-      const transactions = await stakeAndRegister(operator2, info.url)
+      const { transactions } = await registerNode(operator2, { modelId, url: info.url, prices: PRICES, stake: NODE_MIN_STAKE })
       return {
         line: `operator 2 registered a node at ${info.url} that names the v2 weights but secretly runs the 1-layer copy; investor A registered as a validator`,
         transactions: [guard.transactionHash, ...transactions],
@@ -420,7 +418,7 @@ export async function runDemo(ctx: ModeldaoContext, params: RunDemoParams = {}):
       const checked = await spotCheck(validator, { url: cheat.info.url, modelId, channelId: channel.channelId, prompts: ['Tell me a story', 'What are weights?', 'Hello there'], maxTokens: 16, challenge: true })
       if (!checked.challenge) throw new Error(`The spot checks found ${checked.mismatches} mismatch(es) and filed no challenge.`)
       return {
-        line: `the validator paid ${checked.probes.length} probe requests like any client, replayed the signed receipts on the registered weights: ${checked.mismatches} of ${checked.probes.length} mismatch; challenge ${checked.challenge.challengeId.slice(0, 18)}… filed with a ${formatUnits(BigInt(checked.challenge.bond), token.decimals)} ${token.symbol} bond`,
+        line: `the validator paid ${checked.probes.length} probe requests like any client, replayed the signed receipts on the registered weights: ${checked.mismatches} of ${checked.probes.length} mismatch; challenge ${checked.challenge.challengeId.slice(0, 18)}… filed with a ${formatToken(BigInt(checked.challenge.bond), token)} bond`,
         transactions: [...channel.transactions, checked.challenge.transactionHash],
         value: checked.challenge,
       }
@@ -436,7 +434,7 @@ export async function runDemo(ctx: ModeldaoContext, params: RunDemoParams = {}):
       const [stakeAfter, poolAfter] = await Promise.all([stakeOf(), poolDeposited()])
       await cheat.serving.stop()
       return {
-        line: `no answer within the hour; investor A voted "cheat": upheld, operator 2's stake of ${formatUnits(stakeBefore - stakeAfter, token.decimals)} ${token.symbol} slashed (${formatUnits(BigInt(voted.resolution.toChallenger) - BigInt(caught.bond), token.decimals)} to the challenger, ${formatUnits(poolAfter - poolBefore, token.decimals)} to the holders' fee pool)`,
+        line: `no answer within the hour; investor A voted "cheat": upheld, operator 2's stake of ${formatToken(stakeBefore - stakeAfter, token)} slashed (${formatUnits(BigInt(voted.resolution.toChallenger) - BigInt(caught.bond), token.decimals)} to the challenger, ${formatUnits(poolAfter - poolBefore, token.decimals)} to the holders' fee pool)`,
         transactions: [voted.transactionHash],
         value: { slashed: stakeBefore - stakeAfter, bond: BigInt(caught.bond), toChallenger: BigInt(voted.resolution.toChallenger), toFeePool: poolAfter - poolBefore },
       }
@@ -480,10 +478,6 @@ export async function runDemo(ctx: ModeldaoContext, params: RunDemoParams = {}):
     async function poolDeposited(): Promise<bigint> {
       const [total] = await read.readContract({ address: shares.address, abi: shares.abi, functionName: 'feePool', args: [id] })
       return total
-    }
-    /** Stakes the minimum in NodeRegistry and registers the node's endpoint for the model. */
-    async function stakeAndRegister(md: ModeldaoContext, url: string): Promise<Hash[]> {
-      return (await registerNode(md, { modelId, url, prices: PRICES, stake: NODE_MIN_STAKE })).transactions
     }
   } catch (error) {
     await stopAll()

@@ -20,7 +20,8 @@ import { claimStakes } from '../../../../src/core/actions/staking/claimStakes.js
 import { stakeOnVersion } from '../../../../src/core/actions/staking/stakeOnVersion.js'
 import { mintTestTokens } from '../../../../src/core/actions/token/mintTestTokens.js'
 import { devAccount } from '../../../../src/core/chain/local/devAccounts.js'
-import { createModeldao, type ModeldaoContext } from '../../../../src/core/context/context.js'
+import type { ModeldaoContext } from '../../../../src/core/context/context.js'
+import { devContexts } from '../../../helpers/contexts.js'
 import { chainHome, type ChainHome } from '../../../helpers/chainHome.js'
 
 const usd = (text: string) => parseUnits(text, 6)
@@ -29,12 +30,7 @@ const V2 = 'bafkreiversiontwomanifestcid'
 
 describe('model DAO lifecycle (real anvil)', () => {
   let chain: ChainHome
-  const contexts: ModeldaoContext[] = []
-  const as = (devIndex: number) => {
-    const md = createModeldao({ home: chain.root, devAccount: devIndex })
-    contexts.push(md)
-    return md
-  }
+  const { as, disposeAll } = devContexts(() => chain.root)
   const address = (i: number): Address => devAccount(i, 31337).address
   let creator: ModeldaoContext, alice: ModeldaoContext, bob: ModeldaoContext, carol: ModeldaoContext, stranger: ModeldaoContext
   let stakerFor: ModeldaoContext, stakerAgainst: ModeldaoContext, stakerFor2: ModeldaoContext
@@ -60,7 +56,7 @@ describe('model DAO lifecycle (real anvil)', () => {
     for (const md of [stakerFor, stakerAgainst, stakerFor2]) await mintTestTokens(md, { amount: '1000' })
   })
   afterAll(async () => {
-    for (const md of contexts) await md.dispose()
+    await disposeAll()
     await chain?.stop()
   })
 

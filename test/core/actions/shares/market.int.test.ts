@@ -18,9 +18,10 @@ import { quoteBuy } from '../../../../src/core/actions/shares/quoteBuy.js'
 import { transferShares } from '../../../../src/core/actions/shares/transferShares.js'
 import { mintTestTokens } from '../../../../src/core/actions/token/mintTestTokens.js'
 import { devAccount } from '../../../../src/core/chain/local/devAccounts.js'
-import { createModeldao, type ModeldaoContext } from '../../../../src/core/context/context.js'
+import type { ModeldaoContext } from '../../../../src/core/context/context.js'
 import { ensureAllowance } from '../../../../src/core/shares/approvals.js'
 import { readToken } from '../../../../src/core/shares/market.js'
+import { devContexts } from '../../../helpers/contexts.js'
 import { chainHome, type ChainHome } from '../../../helpers/chainHome.js'
 
 const usd = (text: string) => parseUnits(text, 6)
@@ -28,12 +29,7 @@ const MANIFEST = 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy'
 
 describe('share market, portfolio and fee claims (real anvil)', () => {
   let chain: ChainHome
-  const contexts: ModeldaoContext[] = []
-  const as = (devIndex: number) => {
-    const md = createModeldao({ home: chain.root, devAccount: devIndex })
-    contexts.push(md)
-    return md
-  }
+  const { as, disposeAll } = devContexts(() => chain.root)
   let creator: ModeldaoContext, alice: ModeldaoContext, bob: ModeldaoContext, carol: ModeldaoContext, payer: ModeldaoContext
   const address = (i: number): Address => devAccount(i, 31337).address
   let modelId: number
@@ -59,7 +55,7 @@ describe('share market, portfolio and fee claims (real anvil)', () => {
     modelId = Number(registered.modelId)
   })
   afterAll(async () => {
-    for (const md of contexts) await md.dispose()
+    await disposeAll()
     await chain?.stop()
   })
 

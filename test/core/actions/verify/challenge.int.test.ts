@@ -12,13 +12,14 @@ import { fileChallenge } from '../../../../src/core/actions/verify/fileChallenge
 import { registerValidator } from '../../../../src/core/actions/verify/registerValidator.js'
 import { settleChallenge } from '../../../../src/core/actions/verify/settleChallenge.js'
 import { NODE_MIN_STAKE } from '../../../../src/core/chain/protocol/registry.js'
-import { createModeldao, type ModeldaoContext } from '../../../../src/core/context/context.js'
+import type { ModeldaoContext } from '../../../../src/core/context/context.js'
 import { signReceipt } from '../../../../src/core/payments/receiptSigning.js'
 import type { ReceiptDraft } from '../../../../src/core/serving/receipts.js'
 import { ensureAllowance } from '../../../../src/core/shares/approvals.js'
 import { readToken } from '../../../../src/core/shares/market.js'
 import { receiptCommitment } from '../../../../src/core/verify/receiptCodec.js'
 import type { SignedReceipt } from '../../../../src/core/verify/signedReceipt.js'
+import { devContexts } from '../../../helpers/contexts.js'
 import { chainHome, type ChainHome } from '../../../helpers/chainHome.js'
 import { runCli } from '../../../helpers/cli.js'
 import { writeFile } from 'node:fs/promises'
@@ -26,12 +27,7 @@ import { join } from 'node:path'
 
 describe('receipt challenges (real anvil)', () => {
   let chain: ChainHome
-  const contexts: ModeldaoContext[] = []
-  const as = (devIndex: number) => {
-    const md = createModeldao({ home: chain.root, devAccount: devIndex })
-    contexts.push(md)
-    return md
-  }
+  const { as, disposeAll } = devContexts(() => chain.root)
   let creator: ModeldaoContext, operator: ModeldaoContext, challenger: ModeldaoContext, validator: ModeldaoContext
   let modelId: bigint
   let evidence: SignedReceipt
@@ -84,7 +80,7 @@ describe('receipt challenges (real anvil)', () => {
     evidence = { draft, operator: operatorAccount.address, signature, cost: '1030', voucher: { ...voucher, modelId: modelId.toString(), cumulativeAmount: '1030' } }
   })
   afterAll(async () => {
-    for (const md of contexts) await md.dispose()
+    await disposeAll()
     await chain?.stop()
   })
 

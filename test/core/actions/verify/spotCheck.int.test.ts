@@ -5,18 +5,17 @@ import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { advanceTime } from '../../../../src/core/actions/chain/advanceTime.js'
-import { writeProtocol } from '../../../../src/core/actions/chain/writeProtocol.js'
 import { openChannel } from '../../../../src/core/actions/channel/openChannel.js'
+import { registerNode } from '../../../../src/core/actions/node/registerNode.js'
 import { ServingNode } from '../../../../src/core/actions/node/startServingNode.js'
 import { mintTestTokens } from '../../../../src/core/actions/token/mintTestTokens.js'
 import { registerValidator } from '../../../../src/core/actions/verify/registerValidator.js'
 import { spotCheck } from '../../../../src/core/actions/verify/spotCheck.js'
 import { NODE_MIN_STAKE } from '../../../../src/core/chain/protocol/registry.js'
-import { createModeldao, type ModeldaoContext } from '../../../../src/core/context/context.js'
-import { ensureAllowance } from '../../../../src/core/shares/approvals.js'
-import { readToken } from '../../../../src/core/shares/market.js'
+import type { ModeldaoContext } from '../../../../src/core/context/context.js'
+import { devContexts } from '../../../helpers/contexts.js'
 import { chainHome, type ChainHome } from '../../../helpers/chainHome.js'
-import { runCli } from '../../../helpers/cli.js'
+import { jsonCli, runCli } from '../../../helpers/cli.js'
 
 const PRICES = { perRequest: 1_000n, perOutputToken: 100n }
 const PROMPTS = ['Tell me a story', 'What are weights?', 'Hello there', 'Count to five']
@@ -24,13 +23,8 @@ const PROMPTS = ['Tell me a story', 'What are weights?', 'Hello there', 'Count t
 describe('spot checks catch a cheating node and it is slashed (real anvil, paid nodes, llama.cpp)', () => {
   let chain: ChainHome
   let modelId: string
-  const contexts: ModeldaoContext[] = []
   const nodes: ServingNode[] = []
-  const as = (devIndex: number) => {
-    const md = createModeldao({ home: chain.root, devAccount: devIndex })
-    contexts.push(md)
-    return md
-  }
+  const { as, disposeAll } = devContexts(() => chain.root)
   let runner: ModeldaoContext
   let honest: { url: string; channelId: `0x${string}`; operator: `0x${string}` }
   let cheat: { url: string; channelId: `0x${string}`; operator: `0x${string}` }
@@ -39,12 +33,11 @@ describe('spot checks catch a cheating node and it is slashed (real anvil, paid 
   async function operatorNode(devIndex: number, substitute?: string) {
     const operator = as(devIndex)
     await mintTestTokens(operator, { amount: '10' })
-    const [connection, registry, deployments, account] = await Promise.all([operator.chain(), operator.contract('NodeRegistry'), operator.deployments(), operator.signer()])
-    await ensureAllowance(connection, account, { token: await readToken(connection, deployments.paymentToken), spender: registry.address, amount: NODE_MIN_STAKE })
+    const account = await operator.signer()
     const node = new ServingNode(operator, { model: modelId, port: 0, contextSize: 256, maxTokens: 64, payments: { prices: PRICES, settleEveryMs: 0 }, devSubstituteWeights: substitute })
     nodes.push(node)
     const { url } = await node.start()
-    await writeProtocol(operator, { contract: 'NodeRegistry', functionName: 'register', args: [BigInt(modelId), url, { perRequest: PRICES.perRequest, perOutputToken: PRICES.perOutputToken }, NODE_MIN_STAKE] })
+    await registerNode(operator, { modelId, url, prices: PRICES, stake: NODE_MIN_STAKE })
     const { channelId } = await openChannel(runner, { operator: account.address, amount: 1_000_000n })
     return { url, channelId, operator: account.address }
   }
@@ -53,11 +46,7 @@ describe('spot checks catch a cheating node and it is slashed (real anvil, paid 
     chain = await chainHome()
     const weights = join(chain.root, 'weights')
     await mkdir(weights)
-    const cli = async (args: string[]) => {
-      const r = await runCli([...args, '--json'], { home: chain.root })
-      expect(r.code, r.stdout + r.stderr).toBe(0)
-      return r.json
-    }
+    const cli = jsonCli(() => chain.root)
     await cli(['dev', 'gguf', '--preset', 'tiny', '--seed', '3', '--out', join(weights, 'model.gguf')])
     await cli(['dev', 'gguf', '--preset', 'tiny', '--seed', '3', '--layers', '1', '--out', join(chain.root, 'cheap.gguf')])
     modelId = String((await cli(['model', 'publish', weights, '--name', 'spot-checked', '--dev-account', '0', '--yes'])).result.model.modelId)
@@ -71,7 +60,7 @@ describe('spot checks catch a cheating node and it is slashed (real anvil, paid 
   })
   afterAll(async () => {
     for (const node of nodes) await node.stop()
-    for (const md of contexts) await md.dispose()
+    await disposeAll()
     await chain?.stop()
   })
 
