@@ -1,10 +1,10 @@
 import { Flags } from '@oclif/core'
-import { BaseCommand, signerFlags } from '../../../cli/baseCommand.js'
-import { descriptionEditor, proposeFlags, proposedLines } from '../../../cli/governance.js'
-import { propose, type ProposeReturnType } from '../../../core/actions/dao/propose.js'
-import { readDescriptionFile } from '../../../core/governance/description.js'
+import { signerFlags } from '../../../cli/baseCommand.js'
+import { ProposeCommand } from '../../../cli/proposeCommand.js'
+import { proposeFlags } from '../../../cli/governance.js'
+import type { ProposeReturnType } from '../../../core/actions/dao/propose.js'
 
-export default class DaoProposeDataset extends BaseCommand<typeof DaoProposeDataset> {
+export default class DaoProposeDataset extends ProposeCommand<typeof DaoProposeDataset> {
   static override summary = "Propose including a dataset in a model's next training run (or removing one)."
   static override description = 'The description is templates/proposals/dataset.md filled in, unless --description-file is given.'
   static override examples = [
@@ -27,19 +27,10 @@ export default class DaoProposeDataset extends BaseCommand<typeof DaoProposeData
     const { flags } = this
     if (!/^\d+$/.test(flags.size)) this.error('--size must be a whole number of bytes.', { exit: 2 })
     if (!flags.remove && !flags.name) this.error('--name is required (the dataset\'s name).', { exit: 2 })
-    const description = flags['description-file'] ? await readDescriptionFile(flags['description-file']) : undefined
-    const result = await propose(this.ctx, {
-      modelId: flags.model,
-      content: flags.remove
+    return this.proposeContent(
+      flags.remove
         ? { kind: 'dataset-removal', cid: flags.cid }
         : { kind: 'dataset', dataset: { cid: flags.cid, name: flags.name!, license: flags.license, sizeBytes: BigInt(flags.size), descriptionCid: flags['description-cid'] } },
-      description,
-      rationale: flags.rationale,
-      edit: descriptionEditor(flags.edit, this.jsonEnabled()),
-      onProgress: (e) => this.transactionProgress(e),
-    })
-    for (const line of proposedLines(result)) this.log(line)
-    for (const warning of result.warnings ?? []) this.note(warning)
-    return result
+    )
   }
 }

@@ -1,9 +1,9 @@
 import { Flags } from '@oclif/core'
-import { BaseCommand, signerFlags } from '../../../cli/baseCommand.js'
+import { signerFlags } from '../../../cli/baseCommand.js'
+import { ProposeCommand } from '../../../cli/proposeCommand.js'
 import { addressFlag } from '../../../cli/flags.js'
-import { descriptionEditor, proposeFlags, proposedLines } from '../../../cli/governance.js'
-import { propose, type ProposeReturnType } from '../../../core/actions/dao/propose.js'
-import { readDescriptionFile } from '../../../core/governance/description.js'
+import { proposeFlags } from '../../../cli/governance.js'
+import type { ProposeReturnType } from '../../../core/actions/dao/propose.js'
 import { parseTokenAmount, readToken } from '../../../core/shares/market.js'
 
 const bps = (text: string | undefined, flag: string): number | undefined => {
@@ -13,7 +13,7 @@ const bps = (text: string | undefined, flag: string): number | undefined => {
   return Math.round(value * 100)
 }
 
-export default class DaoProposeParams extends BaseCommand<typeof DaoProposeParams> {
+export default class DaoProposeParams extends ProposeCommand<typeof DaoProposeParams> {
   static override summary = "Propose changing a model's parameters: price, fee share, royalty receiver, governor settings, staking cut."
   static override examples = [
     '<%= config.bin %> <%= command.id %> --model 1 --price 0.002',
@@ -51,10 +51,7 @@ export default class DaoProposeParams extends BaseCommand<typeof DaoProposeParam
       const token = await readToken(connection, deployments.paymentToken)
       pricePerRequest = parseTokenAmount(flags.price, token.decimals, '--price', { allowZero: true })
     }
-    const description = flags['description-file'] ? await readDescriptionFile(flags['description-file']) : undefined
-    const result = await propose(this.ctx, {
-      modelId: flags.model,
-      content: {
+    return this.proposeContent({
         kind: 'params',
         change: {
           pricePerRequest,
@@ -67,14 +64,6 @@ export default class DaoProposeParams extends BaseCommand<typeof DaoProposeParam
           superQuorumPercent: flags['super-quorum'],
           stakingCutBps,
         },
-      },
-      description,
-      rationale: flags.rationale,
-      edit: descriptionEditor(flags.edit, this.jsonEnabled()),
-      onProgress: (e) => this.transactionProgress(e),
-    })
-    for (const line of proposedLines(result)) this.log(line)
-    for (const warning of result.warnings ?? []) this.note(warning)
-    return result
+      })
   }
 }
