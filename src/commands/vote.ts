@@ -32,7 +32,7 @@ export default class Vote extends BaseCommand<typeof Vote> {
       })
     }
     // Loaded only here: no other command pays for React and Ink at start-up.
-    const [{ runVoteTui }, { createTuiClient }, { PasswordBroker }] = await Promise.all([import('../tui/run.js'), import('../tui/client.js'), import('../tui/passwordBroker.js')])
+    const { runVoteTui, createTuiClient, PasswordBroker } = await (await import('../tui/load.js')).loadVoteTui()
     const passwords = new PasswordBroker()
     const common = { home: flags.home, rpcUrl: flags['rpc-url'], chainId: flags['chain-id'] }
     const ctx = createModeldao({ ...common, account: flags.account, devAccount: flags['dev-account'], privateKey: process.env.MODELDAO_PRIVATE_KEY, getPassword: ({ purpose }) => passwords.request(purpose) })

@@ -64,7 +64,8 @@ describe('modeldao vote in tmux (real anvil)', () => {
   })
 
   it('navigates, votes against with a reason, and the vote is counted on chain', async () => {
-    const command = `MODELDAO_HOME='${chain.root}' '${process.execPath}' '${runJs}' vote --dev-account 1`
+    // CI=true as on a CI runner: Ink would draw nothing until exit if it believed it ran in CI (the TUI must not).
+    const command = `CI=true MODELDAO_HOME='${chain.root}' '${process.execPath}' '${runJs}' vote --dev-account 1`
     tmux('new-session', '-d', '-s', 'vote', '-x', '80', '-y', '24', command)
     const list = await waitForScreen('ACTIVE (1)')
     expect(list).toContain(`M${modelId} #1`)
