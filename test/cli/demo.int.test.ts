@@ -3,6 +3,7 @@
 // stops everything mid-story, and --keep leaves the chain and the node up until told to stop.
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { runCli } from '../helpers/cli.js'
@@ -132,6 +133,12 @@ describe('modeldao demo', () => {
     expect(unpaid.status).toBe(402)
     expect(ready.kept.gateway).toMatch(/^http:\/\/127\.0\.0\.1:\d+/)
     expect(existsSync(ready.kept.passwordFile)).toBe(true)
+    // The chat line the demo prints works against what it left running: the client pays through a new channel.
+    const password = (await readFile(ready.kept.passwordFile, 'utf8')).trim()
+    const chatted = await runCli(['chat', 'Hello', '--node', ready.kept.nodeUrl, '--account', 'client', '--deposit', '1', '--json'], { home: ready.home, env: { MODELDAO_PASSWORD: password } })
+    expect(chatted.code, chatted.stdout + chatted.stderr).toBe(0)
+    expect(chatted.json.result.payment).toMatchObject({ scheme: 'channel', channelOpened: true })
+    expect(chatted.json.result.text.length).toBeGreaterThan(0)
     demo.child.kill('SIGINT')
     expect(await demo.exited).toBe(0)
     expect(await rpcAnswers(ready.kept.rpcUrl)).toBe(false)

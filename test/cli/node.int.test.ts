@@ -9,6 +9,7 @@ import { devModelLayout } from '../../src/core/models/devModel.js'
 import { encodeGguf } from '../../src/core/models/ggufWriter.js'
 import { chainHome, homeOnChain, type ChainHome } from '../helpers/chainHome.js'
 import { jsonCli, runCli, startCli } from '../helpers/cli.js'
+import { publishTinyModel } from '../helpers/models.js'
 
 /** Greedy completions of a few prompts from a running node. */
 async function greedy(url: string, model: string): Promise<string[]> {
@@ -25,11 +26,7 @@ describe('node serve (CLI, chain, IPFS, llama.cpp)', () => {
 
   beforeAll(async () => {
     chain = await chainHome()
-    weights = join(chain.root, 'weights')
-    await mkdir(weights)
-    const written = await cli(['dev', 'gguf', '--preset', 'tiny', '--seed', '9', '--out', join(weights, 'model.gguf')])
-    expect(written.result).toMatchObject({ layers: 2, parameters: 127552 })
-    modelId = (await cli(['model', 'publish', weights, '--name', 'tiny-served', '--dev-account', '0', '--yes'])).result.model.modelId
+    ;({ weights, modelId } = await publishTinyModel(cli, chain.root, { seed: 9, name: 'tiny-served' }))
   })
   afterAll(async () => chain?.stop())
 

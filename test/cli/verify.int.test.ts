@@ -1,11 +1,12 @@
 // `modeldao verify receipt` end to end: a real node serves a tokenized model, its receipt replays as a match against
 // the registered weights; a node that served a cheaper GGUF (fewer layers) is caught whether it names its real weights
 // or lies about them.
-import { mkdir, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chainHome, type ChainHome } from '../helpers/chainHome.js'
 import { jsonCli, startCli } from '../helpers/cli.js'
+import { publishTinyModel } from '../helpers/models.js'
 
 /** One greedy completion from a running node, and the receipt it left. */
 async function servedReceipt(url: string, model: string, prompt: string): Promise<Record<string, unknown>> {
@@ -23,11 +24,8 @@ describe('verify receipt (CLI, chain, IPFS, llama.cpp)', () => {
 
   beforeAll(async () => {
     chain = await chainHome()
-    const weights = join(chain.root, 'weights')
-    await mkdir(weights)
-    await cli(['dev', 'gguf', '--preset', 'tiny', '--seed', '9', '--out', join(weights, 'model.gguf')])
     await cli(['dev', 'gguf', '--preset', 'tiny', '--seed', '9', '--layers', '1', '--out', join(chain.root, 'cheap.gguf')])
-    modelId = String((await cli(['model', 'publish', weights, '--name', 'tiny-verified', '--dev-account', '0', '--yes'])).result.model.modelId)
+    ;({ modelId } = await publishTinyModel(cli, chain.root, { seed: 9, name: 'tiny-verified' }))
   })
   afterAll(async () => chain?.stop())
 

@@ -13,14 +13,16 @@ export default class VerifyReceipt extends BaseCommand<typeof VerifyReceipt> {
     'curl -s localhost:8000/v1/receipts/<id> > receipt.json && <%= config.bin %> <%= command.id %> receipt.json --json',
     '<%= config.bin %> <%= command.id %> receipt.json --prompt-tokens prompt.json --weights ./weights',
   ]
-  static override args = { file: Args.string({ description: "The receipt (JSON, as the node's GET /v1/receipts/<id> returns it).", required: true }) }
+  static override args = { file: Args.string({ description: "The receipt (JSON, as the node's GET /v1/receipts/<id> returns it, or a signed receipt from `chat --receipt`).", required: true }) }
   static override flags = {
     'prompt-tokens': Flags.string({ summary: "JSON array of the prompt's token ids, when the receipt does not carry them." }),
     weights: Flags.string({ summary: 'A local copy of the registered weights (checked against the manifest) instead of fetching.' }),
   }
 
   async run(): Promise<VerifyReceiptReturnType> {
-    const receipt = (await readJsonFile(this.args.file, 'The receipt')) as ReceiptDraft
+    // A bare receipt, or a signed one (`chat --receipt`, a spot check's evidence) that carries it as `draft`.
+    const read = (await readJsonFile(this.args.file, 'The receipt')) as ReceiptDraft | { draft: ReceiptDraft }
+    const receipt = typeof read === 'object' && read !== null && 'draft' in read ? read.draft : read
     const promptTokens = this.flags['prompt-tokens'] ? ((await readJsonFile(this.flags['prompt-tokens'], 'The prompt tokens')) as number[]) : undefined
     const stages = { weights: 'fetching and checking the registered weights', loading: 'loading them', replaying: 'replaying the receipt' }
     const result = await verifyReceipt(this.ctx, { receipt, promptTokens, weights: this.flags.weights, onProgress: (e) => this.progress(stages[e.stage]) })

@@ -140,6 +140,13 @@ export const errorCatalogue = {
   ENGINE_LOAD_FAILED: { exitCode: invalidInput, meaning: 'llama.cpp could not load the model or create its context.' },
   NODE_LISTEN_FAILED: { exitCode: unavailable, meaning: "The serving node's HTTP port is taken or cannot be bound." },
   NODE_OPTIONS_INVALID: { exitCode: usage, meaning: 'A serving node option is out of range (parallel, context size, limits).' },
+  // paying clients
+  NODE_UNREACHABLE: { exitCode: unavailable, meaning: 'Nothing answers at a serving node URL, or what answers is not a modeldao node.' },
+  NODE_REQUEST_FAILED: { exitCode: invalidInput, meaning: 'A serving node refused a request for a reason other than payment (too long, busy, a bad parameter).' },
+  PAYMENT_REFUSED: { exitCode: invalidInput, meaning: "A serving node refused the client's payment; its reason (e.g. insufficient_channel_balance) is named." },
+  COST_ABOVE_LIMIT: { exitCode: invalidInput, meaning: "A node's price ceiling for a request is above the client's --max-cost." },
+  PAYMENT_TERMS_UNUSABLE: { exitCode: invalidInput, meaning: "A node takes payment on another chain or through other contracts than the home's deployment." },
+  CHANNEL_UNUSABLE: { exitCode: invalidInput, meaning: "A payment channel cannot pay this node: unknown, another payer or operator, or being withdrawn." },
   // verification (replaying receipts)
   REPLAY_PROMPT_MISMATCH: { exitCode: invalidInput, meaning: "The prompt tokens given to a replay do not hash to the receipt's promptHash." },
   RECEIPT_MALFORMED: { exitCode: invalidInput, meaning: "A receipt's output tokens, log-probabilities and logit gaps do not line up, or name tokens outside the model's vocabulary." },

@@ -19,6 +19,8 @@ export type HomeLayout = {
   serving: string
   /** A validator's own record: the spot checks it ran and their verdicts (SQLite). */
   validator: string
+  /** A paying client's own record: the payment channels it opened, so later requests reuse them (JSON). */
+  client: string
 }
 
 /** The home folder: explicit value, else `MODELDAO_HOME`, else `~/.modeldao`. */
@@ -38,5 +40,6 @@ export function homeLayout(root: string): HomeLayout {
     models: join(root, 'models'),
     serving: join(root, 'serving'),
     validator: join(root, 'validator'),
+    client: join(root, 'client'),
   }
 }

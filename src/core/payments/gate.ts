@@ -219,10 +219,11 @@ export class PaymentGate {
     this.refuse('unsupported_scheme', `The scheme ${JSON.stringify(accepted.scheme)} is not taken here; pay with ${CHANNEL_SCHEME} or ${EXACT_SCHEME}.`, url, maxTokens)
   }
 
-  private async channel(channelId: Hex): Promise<ChannelView | undefined> {
+  /** The channel's on-chain state, cached a few seconds unless `fresh`. */
+  private async channel(channelId: Hex, fresh = false): Promise<ChannelView | undefined> {
     const cached = this.channelsCache.get(channelId)
     // Channel state changes only by deposits, settlements and withdrawal requests: re-read it every few seconds.
-    if (cached && Date.now() - cached.readAt < 5_000) return cached
+    if (!fresh && cached && Date.now() - cached.readAt < 5_000) return cached
     const [payer, operator, authorizer, , balance, thawAmount, thawEnd] = await this.config.connection.publicClient.readContract({
       address: this.config.addresses.channels,
       abi: protocolArtifacts.PaymentChannels.abi,
@@ -243,7 +244,7 @@ export class PaymentGate {
     }
     const channelId = p.channelId.toLowerCase() as Hex
     if (BigInt(p.modelId) !== modelId) this.refuse('wrong_model', `The voucher is for model ${p.modelId}; this node serves model ${modelId}.`, url, maxTokens)
-    const view = await this.channel(channelId)
+    let view = await this.channel(channelId)
     if (!view) this.refuse('unknown_channel', `There is no channel ${channelId} on chain ${this.config.connection.chainId} at ${this.config.addresses.channels}.`, url, maxTokens)
     if (getAddress(view.operator) !== getAddress(this.config.operator.address)) this.refuse('wrong_operator', `Channel ${channelId} pays ${view.operator}, not this node (${this.config.operator.address}).`, url, maxTokens)
     const voucher = { channelId, modelId, cumulativeAmount: BigInt(p.cumulativeAmount), feeShareBps: Number(p.feeShareBps) }
@@ -268,7 +269,10 @@ export class PaymentGate {
     }
     // Everything consumed and not yet settled, plus this request's ceiling, must stay in the channel net of the thaw.
     const owed = vouchers.reduce((sum, v) => sum + (v.consumed - v.settled), 0n)
-    const available = view.balance - (thawing ? view.thawAmount : 0n)
+    const availableIn = (v: ChannelView) => v.balance - (v.thawEnd !== 0 ? v.thawAmount : 0n)
+    // A cached balance may predate the deposit the client just made to cover this request: look again before refusing.
+    if (owed + reserved + ceiling > availableIn(view)) view = (await this.channel(channelId, true)) ?? view
+    const available = availableIn(view)
     if (owed + reserved + ceiling > available) {
       this.refuse('insufficient_channel_balance', `Channel ${channelId} holds ${available} free; ${owed + reserved} is owed or reserved and this request may cost ${ceiling}. Deposit more.`, url, maxTokens, state())
     }

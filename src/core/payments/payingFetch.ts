@@ -65,8 +65,10 @@ export type PayingFetchOptions = {
   account: LocalAccount
   /** Pay with channel vouchers through this channel lookup; without it only `exact` is offered. */
   channelFor?: ((requirements: PaymentRequirements) => Hex | Promise<Hex>) | undefined
-  /** Which scheme to use when the node offers both (default: channel when a channel lookup is given). */
-  prefer?: 'channel' | 'exact' | undefined
+  /** Which scheme to use when the node offers both (default: channel when a channel lookup is given); a function decides per offer. */
+  prefer?: 'channel' | 'exact' | ((offered: readonly PaymentRequirements[]) => 'channel' | 'exact') | undefined
+  /** Sees what the node offers before any filtering (e.g. to report its price ceiling when --max-cost refuses it). */
+  onOffer?: ((offered: readonly PaymentRequirements[]) => void) | undefined
   /** Refuse to pay more than this (base units) for one request. */
   maxCost?: bigint | undefined
   /** The fetch to wrap (default: global fetch). */
@@ -87,9 +89,12 @@ export function createPayingFetch(options: PayingFetchOptions): typeof fetch & {
     schemes,
     spendControls: false,
     policies: [
-      (_version, requirements) => requirements.filter((r) => options.maxCost === undefined || BigInt(r.amount) <= options.maxCost),
       (_version, requirements) => {
-        const wanted = prefer === 'channel' ? CHANNEL_SCHEME : EXACT_SCHEME
+        options.onOffer?.(requirements)
+        return requirements.filter((r) => options.maxCost === undefined || BigInt(r.amount) <= options.maxCost)
+      },
+      (_version, requirements) => {
+        const wanted = (typeof prefer === 'function' ? prefer(requirements) : prefer) === 'channel' ? CHANNEL_SCHEME : EXACT_SCHEME
         const first = requirements.filter((r) => r.scheme === wanted)
         return first.length > 0 ? first : requirements
       },

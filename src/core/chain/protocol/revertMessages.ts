@@ -75,8 +75,8 @@ export const revertMessages: Record<ProtocolErrorName, RevertMessage> = {
   ExactNotModelAdmin: { message: (a) => `${a.caller} is not the admin of model ${a.modelId}`, hint: "Sign with the model's admin account." },
   // NodeRegistry
   NodeRegistryUnknownModel: { message: (a) => `There is no model ${a.modelId}`, hint: 'Check the model id (`modeldao model info <id>`).' },
-  NodeRegistryAlreadyRegistered: { message: (a) => `${a.operator} is registered for model ${a.modelId} already (or still unbonding)`, hint: 'Update the registration instead (`modeldao node register --update`).' },
-  NodeRegistryNotRegistered: { message: (a) => `${a.operator} is not registered for model ${a.modelId}`, hint: 'Register first (`modeldao node register`).' },
+  NodeRegistryAlreadyRegistered: { message: (a) => `${a.operator} is registered for model ${a.modelId} already (or still unbonding)`, hint: 'Start the node with `modeldao node serve --register` again: it updates the existing listing.' },
+  NodeRegistryNotRegistered: { message: (a) => `${a.operator} is not registered for model ${a.modelId}`, hint: 'Register first (`modeldao node serve --register`).' },
   NodeRegistryStakeTooLow: { message: (a) => `A stake of ${a.stake} is below the minimum of ${a.minStake}`, hint: 'Stake at least the minimum (--stake).' },
   NodeRegistryInvalidEndpoint: { message: (a) => `An endpoint of ${a.length} bytes is not accepted (1 to 256)`, hint: 'Pass the node URL (--endpoint).' },
   NodeRegistryNotUnbonded: { message: (a) => `The stake of ${a.operator} for model ${a.modelId} is not unbonded${Number(a.unbondingEnd) ? ` until ${time(a.unbondingEnd)}` : ' (unregister first)'}`, hint: 'Unregister, wait out the unbonding period, then withdraw.' },

@@ -1,23 +1,28 @@
 // Reads an OpenAI-style server-sent event stream (a chat completion with stream: true) into its text and the usage the
 // node puts in the final chunk.
 
-export type StreamedCompletion = { text: string; chunks: number; usage: Record<string, unknown> | undefined }
+export type StreamedCompletion = { text: string; chunks: number; finishReason: string | null; usage: Record<string, unknown> | undefined }
 
-/** Collects a streamed chat completion from a fetch Response. */
-export async function readChatStream(response: Response): Promise<StreamedCompletion> {
+/** Collects a streamed chat completion from a fetch Response, handing each piece of text to `onText` as it arrives. */
+export async function readChatStream(response: Response, onText?: (delta: string) => void): Promise<StreamedCompletion> {
   if (!response.body) throw new Error('The node answered without a body.')
   const decoder = new TextDecoder()
   let buffer = ''
-  const result: StreamedCompletion = { text: '', chunks: 0, usage: undefined }
+  const result: StreamedCompletion = { text: '', chunks: 0, finishReason: null, usage: undefined }
   const take = (event: string) => {
     for (const line of event.split('\n')) {
       if (!line.startsWith('data:')) continue
       const data = line.slice(5).trim()
       if (data === '' || data === '[DONE]') continue
-      const chunk = JSON.parse(data) as { choices?: { delta?: { content?: string } }[]; usage?: Record<string, unknown>; error?: { message?: string } }
+      const chunk = JSON.parse(data) as { choices?: { delta?: { content?: string }; finish_reason?: string | null }[]; usage?: Record<string, unknown>; error?: { message?: string } }
       if (chunk.error) throw new Error(`The node ended the stream with an error: ${chunk.error.message ?? 'unknown'}`)
       result.chunks++
-      result.text += chunk.choices?.[0]?.delta?.content ?? ''
+      const delta = chunk.choices?.[0]?.delta?.content ?? ''
+      if (delta) {
+        result.text += delta
+        onText?.(delta)
+      }
+      result.finishReason = chunk.choices?.[0]?.finish_reason ?? result.finishReason
       if (chunk.usage) result.usage = chunk.usage
     }
   }

@@ -1,0 +1,93 @@
+import { Args, Flags } from '@oclif/core'
+import { text as readStdin } from 'node:stream/consumers'
+import type { Hex } from 'viem'
+import { BaseCommand, signerFlags } from '../cli/baseCommand.js'
+import { chat, type ChatMessage, type ChatReturnType } from '../core/actions/client/chat.js'
+import { ModeldaoError } from '../core/errors/base.js'
+import { atomicWriteFile } from '../core/home/atomicWrite.js'
+import { parseTokenAmount, readToken } from '../core/shares/market.js'
+
+export default class Chat extends BaseCommand<typeof Chat> {
+  static override summary = 'Ask a serving node a question and pay for the answer over x402 (channel vouchers or one exact payment).'
+  static override description = `Streams the answer to stdout as it is generated; what it cost, how it was paid and the receipt id go to stderr (or all of it to --json).
+
+Paying: --deposit funds a payment channel to the node's operator (opening one the first time, recorded in the home so later chats reuse it); each request then costs one signed voucher and no transaction. Without a channel it pays per request with an exact (EIP-3009) authorization the node settles on chain. --max-cost refuses a node whose price ceiling is higher.
+
+--receipt keeps the node's signed receipt: \`modeldao verify receipt <file>\` replays it, \`modeldao verify challenge <file>\` disputes it.`
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> "What is a GGUF file?" --node http://127.0.0.1:8000 --deposit 5',
+    '<%= config.bin %> <%= command.id %> "And who owns this model?" --node http://127.0.0.1:8000',
+    'echo "Summarise: …" | <%= config.bin %> <%= command.id %> - --node http://127.0.0.1:8000 --max-tokens 200 --max-cost 0.05',
+    '<%= config.bin %> <%= command.id %> "Hello" --node http://127.0.0.1:8000 --pay exact --json',
+    '<%= config.bin %> <%= command.id %> "Hello" --node http://127.0.0.1:8000 --temperature 0 --receipt answer.receipt.json',
+  ]
+  static override args = { prompt: Args.string({ description: 'What to ask; "-" (or nothing, with input piped) reads it from stdin.' }) }
+  static override flags = {
+    ...signerFlags,
+    node: Flags.string({ summary: "The serving node's URL (`modeldao node list --model <id>` shows them).", required: true }),
+    model: Flags.string({ summary: "Model id to ask for (default: the node's model)." }),
+    system: Flags.string({ summary: 'A system message before the prompt.' }),
+    'max-tokens': Flags.integer({ summary: "Most tokens to generate (default: the node's limit; the price ceiling grows with it).", min: 1 }),
+    temperature: Flags.string({ summary: 'Sampling temperature; 0 is greedy (replayable exactly).' }),
+    seed: Flags.integer({ summary: 'Sampling seed (the receipt records it either way).', min: 0 }),
+    pay: Flags.option({ summary: 'channel: vouchers; exact: one on-chain payment per request; auto: channel when one is known or funded.', options: ['auto', 'channel', 'exact'] as const, default: 'auto' as const })(),
+    deposit: Flags.string({ summary: "Add this much to your channel to the node's operator first (opens one when there is none)." }),
+    channel: Flags.string({ summary: 'Pay through this channel id instead of the recorded one.' }),
+    'new-channel': Flags.boolean({ summary: 'Open a new channel (with --deposit) even when one is recorded.', default: false }),
+    'max-cost': Flags.string({ summary: 'Refuse if the node asks more than this for the request (e.g. 0.05).' }),
+    receipt: Flags.string({ summary: "Write the node's signed receipt to this file (for `verify receipt` / `verify challenge`)." }),
+  }
+
+  async run(): Promise<ChatReturnType> {
+    const { flags } = this
+    const prompt = await this.prompt()
+    if (flags['new-channel'] && flags.deposit === undefined) throw new ModeldaoError('USAGE', '--new-channel needs --deposit: a new channel starts with a deposit.', { hints: ['Add --deposit <amount>, e.g. --deposit 5.'] })
+    if (flags.channel !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(flags.channel)) throw new ModeldaoError('USAGE', `--channel "${flags.channel}" is not a channel id (0x and 64 hex digits).`, { hints: ['The id is printed when a channel opens, and in `modeldao chat --json` as payment.channelId.'] })
+    const temperature = flags.temperature === undefined ? undefined : Number(flags.temperature)
+    if (temperature !== undefined && !(Number.isFinite(temperature) && temperature >= 0 && temperature <= 2)) throw new ModeldaoError('USAGE', `--temperature "${flags.temperature}" is not a temperature between 0 and 2.`)
+    const needsToken = flags.deposit !== undefined || flags['max-cost'] !== undefined
+    const token = needsToken ? await readToken(await this.ctx.chain(), (await this.ctx.deployments()).paymentToken) : undefined
+    const deposit = flags.deposit === undefined ? undefined : parseTokenAmount(flags.deposit, token!.decimals, '--deposit')
+    const maxCost = flags['max-cost'] === undefined ? undefined : parseTokenAmount(flags['max-cost'], token!.decimals, '--max-cost')
+    const messages: ChatMessage[] = [...(flags.system ? [{ role: 'system' as const, content: flags.system }] : []), { role: 'user', content: prompt }]
+
+    const streaming = !this.jsonEnabled()
+    const result = await chat(this.ctx, {
+      url: flags.node,
+      model: flags.model,
+      messages,
+      maxTokens: flags['max-tokens'],
+      temperature,
+      seed: flags.seed,
+      pay: flags.pay,
+      channelId: flags.channel as Hex | undefined,
+      deposit,
+      newChannel: flags['new-channel'],
+      maxCost,
+      keepReceipt: flags.receipt !== undefined,
+      onChannel: (event) => this.progress(`${event.stage === 'opening' ? 'opening a payment channel' : 'adding to the payment channel'} to operator ${event.operator} with ${event.amount}`),
+      onText: (delta) => {
+        this.progressDone()
+        if (streaming) process.stdout.write(delta)
+      },
+    })
+    this.progressDone()
+    if (flags.receipt && result.signedReceipt) await atomicWriteFile(flags.receipt, `${JSON.stringify(result.signedReceipt, null, 2)}\n`)
+    if (streaming) {
+      if (!result.text.endsWith('\n')) process.stdout.write('\n')
+      const paid = result.payment.scheme === 'channel' ? `channel ${result.payment.channelId}${result.payment.channelOpened ? ' (opened now)' : ''}` : `an exact payment (the node's fixed price per request)${result.payment.settlement ? ` settled in ${result.payment.settlement}` : ''}`
+      process.stderr.write(`— ${result.usage.completionTokens} tokens, ${result.costText} paid through ${paid}; receipt ${result.receipt?.id ?? 'none'}${flags.receipt ? ` written to ${flags.receipt}` : ''}\n`)
+    }
+    return result
+  }
+
+  /** The prompt argument, or stdin for "-" (or no argument with input piped). */
+  private async prompt(): Promise<string> {
+    const given = this.args.prompt
+    if (given !== undefined && given !== '-') return given
+    if (given === undefined && process.stdin.isTTY) throw new ModeldaoError('USAGE', 'No prompt: give it as an argument, or pipe it in with "-".', { hints: ['modeldao chat "What is a GGUF file?" --node <url>'] })
+    const text = (await readStdin(process.stdin)).trim()
+    if (!text) throw new ModeldaoError('USAGE', 'The prompt read from stdin is empty.')
+    return text
+  }
+}

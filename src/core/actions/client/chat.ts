@@ -1,0 +1,249 @@
+import { decodePaymentResponseHeader } from '@x402/core/http'
+import type { PaymentRequirements } from '@x402/core/types'
+import { getAddress, type Address, type Hash, type Hex, type LocalAccount } from 'viem'
+import { ChannelBook, type ChannelBookKey } from '../../payments/channelBook.js'
+import { readChatStream } from '../../client/chatStream.js'
+import { ChannelUnusableError, CostAboveLimitError, NodeRequestFailedError, NodeUnreachableError, PaymentRefusedError, PaymentTermsUnusableError } from '../../client/errors.js'
+import type { ModeldaoContext } from '../../context/context.js'
+import type { ModeldaoError } from '../../errors/base.js'
+import { createPayingFetch } from '../../payments/payingFetch.js'
+import { CHANNEL_SCHEME, type ChannelExtra, type ChannelSettlementExtra } from '../../payments/scheme.js'
+import { formatToken, readToken } from '../../shares/market.js'
+import type { ReceiptDraft } from '../../serving/receipts.js'
+import type { SignedReceipt } from '../../verify/signedReceipt.js'
+import { depositChannel } from '../channel/depositChannel.js'
+import { getChannel } from '../channel/getChannel.js'
+import { openChannel } from '../channel/openChannel.js'
+
+export type ChatMessage = { role: 'system' | 'user' | 'assistant'; content: string }
+
+export type ChatParams = {
+  /** The serving node's base URL (as `node list` shows it). */
+  url: string
+  /** The model id to ask for (default: the node's model). */
+  model?: string | undefined
+  messages: readonly ChatMessage[]
+  maxTokens?: number | undefined
+  temperature?: number | undefined
+  seed?: number | undefined
+  /**
+   * channel: vouchers through a payment channel (cheap per request, one deposit up front); exact: one EIP-3009
+   * authorization per request, settled on chain by the node; auto (default): channel when one is known, given or
+   * funded now, else exact.
+   */
+  pay?: 'auto' | 'channel' | 'exact' | undefined
+  /** Pay through this channel instead of the one recorded for the node's operator. */
+  channelId?: Hex | undefined
+  /** Add this much (base units) to the channel first, opening one when there is none. */
+  deposit?: bigint | undefined
+  /** Open a new channel (with `deposit`) even when one is recorded for this operator. */
+  newChannel?: boolean | undefined
+  /** Refuse a request whose price ceiling is above this (base units). */
+  maxCost?: bigint | undefined
+  /** Each piece of the answer as it streams in. */
+  onText?: ((delta: string) => void) | undefined
+  /** Also fetch the node's receipt and return it as evidence a validator can replay or challenge with. */
+  keepReceipt?: boolean | undefined
+  /** Channel transactions as they happen (opening, deposit). */
+  onChannel?: ((event: { stage: 'opening' | 'depositing'; operator: Address; amount: string }) => void) | undefined
+}
+
+export type ChatReturnType = {
+  node: string
+  model: string
+  text: string
+  finishReason: string | null
+  usage: { promptTokens: number; completionTokens: number }
+  /** What the request cost (base units) and the same in words. */
+  cost: string
+  costText: string
+  payment: {
+    scheme: 'channel' | 'exact'
+    operator: Address
+    /** The channel that paid (channel scheme), and the cumulative amount its voucher now authorizes. */
+    channelId?: Hex | undefined
+    cumulativeAmount?: string | undefined
+    /** The node's on-chain settlement of an exact payment. */
+    settlement?: Hash | undefined
+    /** Channel transactions this call made (opening, approval, deposit). */
+    transactions: Hash[]
+    channelOpened: boolean
+  }
+  /** The node's signed receipt: its id at the node (GET /v1/receipts/<id>) and the operator's signature. */
+  receipt: { id: string; signature: Hex } | null
+  /** With `keepReceipt`: the receipt as the node stored it, with the operator's signature, the cost and (channel) the voucher that paid. */
+  signedReceipt?: (Omit<SignedReceipt, 'voucher'> & { voucher: SignedReceipt['voucher'] | null }) | undefined
+}
+/** NODE_UNREACHABLE, NODE_REQUEST_FAILED, PAYMENT_REFUSED, COST_ABOVE_LIMIT, PAYMENT_TERMS_UNUSABLE, CHANNEL_UNUSABLE, TOKEN_BALANCE_INSUFFICIENT, signer and chain errors. */
+export type ChatErrorType = ModeldaoError
+
+/**
+ * Asks a serving node for a chat completion and pays for it over x402, streaming the answer through `onText`. With
+ * the channel scheme it reuses the channel recorded in the home for the node's operator (or `channelId`), funding or
+ * opening one when `deposit` is given; otherwise it pays per request with an exact authorization.
+ * @example const { text, cost } = await chat(md, { url: 'http://127.0.0.1:8000', messages: [{ role: 'user', content: 'Hi' }] })
+ */
+export async function chat(ctx: ModeldaoContext, params: ChatParams): Promise<ChatReturnType> {
+  const base = params.url.replace(/\/+$/, '')
+  const model = params.model ?? (await nodeModel(base))
+  const [connection, account, deployments, channels] = await Promise.all([ctx.chain(), ctx.signer(), ctx.deployments(), ctx.contract('PaymentChannels')])
+  const token = await readToken(connection, deployments.paymentToken)
+  const book = new ChannelBook(ctx.home.client)
+  const recorded = await book.list()
+  const keyFor = (operator: Address): ChannelBookKey => ({ chainId: connection.chainId, channels: channels.address, payer: account.address, operator })
+
+  const pay = params.pay ?? 'auto'
+  const wantsChannel = (offered: readonly PaymentRequirements[]): 'channel' | 'exact' => {
+    if (pay !== 'auto') return pay
+    if (params.channelId || params.deposit !== undefined) return 'channel'
+    const channelOffer = offered.find((r) => r.scheme === CHANNEL_SCHEME)
+    return channelOffer && recorded.some((entry) => ChannelBook.sameKey(entry, keyFor(getAddress(channelOffer.payTo)))) ? 'channel' : 'exact'
+  }
+
+  const payment: ChatReturnType['payment'] = { scheme: 'exact', operator: '0x0000000000000000000000000000000000000000', transactions: [], channelOpened: false }
+  let offered: readonly PaymentRequirements[] = []
+  // The x402 client wraps a failing channel lookup in a plain Error: keep ours to rethrow as it was.
+  let channelFailure: unknown
+  const channelFor = async (requirements: PaymentRequirements): Promise<Hex> => {
+    try {
+      return await payingChannel(requirements)
+    } catch (error) {
+      channelFailure = error
+      throw error
+    }
+  }
+  const payingChannel = async (requirements: PaymentRequirements): Promise<Hex> => {
+    const extra = requirements.extra as unknown as ChannelExtra
+    if (requirements.network !== `eip155:${connection.chainId}`) throw new PaymentTermsUnusableError(`it takes payment on ${requirements.network}, this home's chain is eip155:${connection.chainId}`)
+    if (getAddress(extra.channels) !== getAddress(channels.address)) throw new PaymentTermsUnusableError(`its PaymentChannels contract is ${extra.channels}, this home's is ${channels.address}`)
+    const operator = getAddress(requirements.payTo)
+    payment.operator = operator
+    const known = params.newChannel ? undefined : (params.channelId ?? (await book.find(keyFor(operator))))
+    if (known) {
+      const state = await getChannel(ctx, { channelId: known })
+      if (!state.open) throw new ChannelUnusableError(known, 'there is no such channel on this chain')
+      if (getAddress(state.operator) !== operator) throw new ChannelUnusableError(known, `it pays operator ${state.operator}, this node's operator is ${operator}`)
+      if (getAddress(state.authorizer) !== getAddress(account.address)) throw new ChannelUnusableError(known, `its vouchers are signed by ${state.authorizer}, not by ${account.address}`)
+      if (params.deposit !== undefined) {
+        params.onChannel?.({ stage: 'depositing', operator, amount: formatToken(params.deposit, token) })
+        payment.transactions.push(...(await depositChannel(ctx, { channelId: known, amount: params.deposit })).transactions)
+      }
+      return known
+    }
+    if (params.deposit === undefined) throw new ChannelUnusableError(undefined, `none to operator ${operator} is recorded in this home`)
+    params.onChannel?.({ stage: 'opening', operator, amount: formatToken(params.deposit, token) })
+    const opened = await openChannel(ctx, { operator, amount: params.deposit })
+    // Recorded as soon as it exists on chain: a crash after this line loses nothing.
+    await book.remember(keyFor(operator), opened.channelId)
+    payment.transactions.push(...opened.transactions)
+    payment.channelOpened = true
+    return opened.channelId
+  }
+
+  const paying = createPayingFetch({ account: account as LocalAccount, channelFor, prefer: wantsChannel, maxCost: params.maxCost, onOffer: (requirements) => (offered = requirements) })
+  const body = JSON.stringify({
+    model,
+    messages: params.messages,
+    stream: true,
+    ...(params.maxTokens === undefined ? {} : { max_tokens: params.maxTokens }),
+    ...(params.temperature === undefined ? {} : { temperature: params.temperature }),
+    ...(params.seed === undefined ? {} : { seed: params.seed }),
+  })
+  let response: Response
+  try {
+    response = await paying(`${base}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+  } catch (error) {
+    if (channelFailure) throw channelFailure
+    if (/filtered out by policies/.test((error as Error).message) && params.maxCost !== undefined) {
+      const cheapest = offered.map((r) => BigInt(r.amount)).reduce((a, b) => (b < a ? b : a), BigInt(offered[0]?.amount ?? 0))
+      throw new CostAboveLimitError(formatToken(cheapest, token), formatToken(params.maxCost, token))
+    }
+    throw new NodeUnreachableError(base, error)
+  }
+  if (response.status !== 200) {
+    const refusal = await errorBody(response)
+    if (response.status === 402) throw new PaymentRefusedError(base, refusal.code ?? 'payment_required', refusal.message)
+    throw new NodeRequestFailedError(base, response.status, refusal.message)
+  }
+
+  const settlement = paymentResponse(response)
+  const streamed = await readChatStream(response, params.onText)
+  const usage = streamed.usage ?? {}
+  if (settlement?.extra && (settlement.extra as ChannelSettlementExtra).channelId) {
+    payment.scheme = 'channel'
+    payment.channelId = (settlement.extra as ChannelSettlementExtra).channelId
+    payment.cumulativeAmount = paying.channelClient?.lastVoucher?.cumulativeAmount.toString()
+  } else if (settlement) {
+    payment.scheme = 'exact'
+    payment.operator = getAddress(offered.find((r) => r.scheme !== CHANNEL_SCHEME)?.payTo ?? payment.operator)
+    if (/^0x[0-9a-f]{64}$/i.test(settlement.transaction)) payment.settlement = settlement.transaction as Hash
+  }
+  const cost = String(usage.cost ?? '0')
+  const receipt = usage.receipt as { id: string; signature: Hex } | undefined
+  const voucher = paying.channelClient?.lastVoucher
+  const signedReceipt =
+    params.keepReceipt && receipt
+      ? {
+          draft: await nodeReceipt(base, receipt.id),
+          operator: payment.operator,
+          signature: receipt.signature,
+          cost,
+          voucher: payment.scheme === 'channel' && voucher ? { channelId: voucher.channelId, modelId: voucher.modelId.toString(), cumulativeAmount: voucher.cumulativeAmount.toString(), feeShareBps: voucher.feeShareBps } : null,
+        }
+      : undefined
+  return {
+    node: base,
+    model,
+    text: streamed.text,
+    finishReason: streamed.finishReason,
+    usage: { promptTokens: Number(usage.prompt_tokens ?? 0), completionTokens: Number(usage.completion_tokens ?? 0) },
+    cost,
+    costText: formatToken(cost, token),
+    payment,
+    receipt: receipt ?? null,
+    ...(signedReceipt ? { signedReceipt } : {}),
+  }
+}
+
+/** The receipt a node keeps for a request (GET /v1/receipts/<id>). */
+async function nodeReceipt(base: string, id: string): Promise<ReceiptDraft> {
+  const response = await fetch(`${base}/v1/receipts/${id}`)
+  if (!response.ok) throw new NodeRequestFailedError(base, response.status, `no receipt ${id} (${(await errorBody(response)).message})`)
+  return (await response.json()) as ReceiptDraft
+}
+
+/** The model a node serves, from its /v1/models; also proves a modeldao node answers there. */
+async function nodeModel(base: string): Promise<string> {
+  let listed: { data?: { id?: string }[] }
+  try {
+    const response = await fetch(`${base}/v1/models`)
+    if (!response.ok) throw new Error(`GET /v1/models answered ${response.status}`)
+    listed = (await response.json()) as typeof listed
+  } catch (error) {
+    throw new NodeUnreachableError(base, error)
+  }
+  const id = listed.data?.[0]?.id
+  if (!id) throw new NodeUnreachableError(base, new Error('its /v1/models lists no model'))
+  return id
+}
+
+/** The OpenAI-shaped error of a refused request. */
+async function errorBody(response: Response): Promise<{ code: string | undefined; message: string }> {
+  const text = await response.text()
+  try {
+    const parsed = JSON.parse(text) as { error?: { code?: string; message?: string } }
+    return { code: parsed.error?.code ?? undefined, message: parsed.error?.message ?? text }
+  } catch {
+    return { code: undefined, message: text.slice(0, 200) || response.statusText }
+  }
+}
+
+function paymentResponse(response: Response) {
+  const header = response.headers.get('payment-response') ?? response.headers.get('x-payment-response')
+  if (!header) return undefined
+  try {
+    return decodePaymentResponseHeader(header)
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,106 @@
+// `modeldao chat` against a real paid node (anvil, the local IPFS repo, a generated GGUF through llama.cpp): a channel
+// opened once and reused, exact payments, the receipt a validator can replay, and every refusal named.
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { createPublicClient, http, type Hash } from 'viem'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { findFreePort } from '../../src/core/chain/local/ports.js'
+import { chainHome, type ChainHome } from '../helpers/chainHome.js'
+import { jsonCli, runCli, startCli, type RunningCli } from '../helpers/cli.js'
+import { publishTinyModel } from '../helpers/models.js'
+
+// The node's prices (base units of the 6-decimal tUSD): 0.001 per request, 0.0001 per output token.
+const PER_REQUEST = 1000n
+const PER_TOKEN = 100n
+
+describe('modeldao chat (paid node, CLI)', () => {
+  let chain: ChainHome
+  let node: RunningCli
+  let url: string
+  const cli = jsonCli(() => chain.root)
+
+  beforeAll(async () => {
+    chain = await chainHome()
+    const { weights, modelId } = await publishTinyModel(cli, chain.root, { seed: 4, name: 'chat-served' })
+    for (const account of ['2', '3']) await cli(['token', 'faucet', '--amount', '10', '--dev-account', account])
+    node = await startCli(['node', 'serve', '--model', modelId, '--weights', weights, '--port', '0', '--price-per-request', '0.001', '--price-per-token', '0.0001', '--dev-account', '1', '--json'], { home: chain.root })
+    url = node.ready.url
+  })
+  afterAll(async () => {
+    await node?.stop()
+    await chain?.stop()
+  })
+
+  it('--deposit opens a channel and records it; the next chat reuses it with no transaction; the receipt replays as a match', async () => {
+    const first = (await cli(['chat', 'Tell me about weights', '--node', url, '--deposit', '2', '--temperature', '0', '--max-tokens', '16', '--dev-account', '2'])).result
+    expect(first.payment).toMatchObject({ scheme: 'channel', channelOpened: true, operator: node.ready.payments.operator })
+    expect(first.payment.transactions.length).toBeGreaterThanOrEqual(2) // approval + open
+    expect(first.usage.completionTokens).toBeGreaterThan(0)
+    expect(first.text.length).toBeGreaterThan(0)
+    expect(BigInt(first.cost)).toBe(PER_REQUEST + PER_TOKEN * BigInt(first.usage.completionTokens))
+    expect(first.costText).toBe(`${Number(first.cost) / 1e6} tUSD`)
+
+    // A new process knows the channel from the home, and learns what it already consumed from the node.
+    const second = (await cli(['chat', 'Tell me about weights', '--node', url, '--temperature', '0', '--max-tokens', '16', '--receipt', join(chain.root, 'answer.json'), '--dev-account', '2'])).result
+    expect(second.payment).toMatchObject({ scheme: 'channel', channelOpened: false, channelId: first.payment.channelId, transactions: [] })
+    expect(second.text).toBe(first.text) // greedy: the same answer
+    // The voucher authorizes what was consumed plus this request's ceiling (price per request + per token × max tokens).
+    expect(BigInt(second.payment.cumulativeAmount)).toBe(BigInt(first.cost) + PER_REQUEST + PER_TOKEN * 16n)
+
+    const evidence = JSON.parse(await readFile(join(chain.root, 'answer.json'), 'utf8'))
+    expect(evidence).toMatchObject({ operator: node.ready.payments.operator, signature: second.receipt.signature, cost: second.cost, voucher: { channelId: first.payment.channelId } })
+    expect(evidence.draft.id).toBe(second.receipt.id)
+    const verified = (await cli(['verify', 'receipt', join(chain.root, 'answer.json')])).result
+    expect(verified).toMatchObject({ verdict: 'match', reasons: [] })
+  })
+
+  it('streams the answer to stdout and says what it paid on stderr', async () => {
+    const json = (await cli(['chat', 'Count with me', '--node', url, '--temperature', '0', '--max-tokens', '12', '--dev-account', '2'])).result
+    const text = await runCli(['chat', 'Count with me', '--node', url, '--temperature', '0', '--max-tokens', '12', '--dev-account', '2'], { home: chain.root })
+    expect(text.code).toBe(0)
+    expect(text.stdout).toBe(json.text.endsWith('\n') ? json.text : `${json.text}\n`)
+    expect(text.stderr).toMatch(new RegExp(`— ${json.usage.completionTokens} tokens, [0-9.]+ tUSD paid through channel ${json.payment.channelId}; receipt [0-9a-f]{24}`))
+    // The prompt from stdin.
+    const piped = await runCli(['chat', '-', '--node', url, '--temperature', '0', '--max-tokens', '12', '--dev-account', '2', '--json'], { home: chain.root, input: 'Count with me\n' })
+    expect(piped.json.result.text).toBe(json.text)
+  })
+
+  it('--pay exact pays one request on chain, without a channel', async () => {
+    const { result } = await cli(['chat', 'Hello', '--node', url, '--pay', 'exact', '--max-tokens', '8', '--dev-account', '3'])
+    expect(result.payment).toMatchObject({ scheme: 'exact', channelOpened: false, transactions: [] })
+    expect(result.payment.channelId).toBeUndefined()
+    const client = createPublicClient({ transport: http(chain.rpcUrl) })
+    const mined = await client.getTransactionReceipt({ hash: result.payment.settlement as Hash })
+    expect(mined.status).toBe('success')
+    // An exact payment is one fixed amount: the price of the node's exact-scheme token cap, whatever was generated.
+    expect(BigInt(result.cost)).toBe(PER_REQUEST + PER_TOKEN * BigInt(node.ready.payments.exactMaxTokens))
+  })
+
+  it('names every refusal: no channel, a price above --max-cost, a channel too small (then topped up), no node', async () => {
+    const none = await cli(['chat', 'Hi', '--node', url, '--pay', 'channel', '--dev-account', '3'], 3)
+    expect(none.error).toMatchObject({ code: 'CHANNEL_UNUSABLE' })
+    expect(none.error.message).toContain(`none to operator ${node.ready.payments.operator}`)
+    expect(none.error.hints[0]).toContain('--deposit')
+
+    const dear = await cli(['chat', 'Hi', '--node', url, '--max-tokens', '64', '--max-cost', '0.001', '--dev-account', '3'], 3)
+    expect(dear.error.code).toBe('COST_ABOVE_LIMIT')
+    expect(dear.error.message).toBe('The node asks up to 0.0074 tUSD for this request, above --max-cost 0.001 tUSD.')
+
+    // A channel of 0.002 tUSD cannot cover a 64-token ceiling of 0.0074: the node refuses, nothing is charged.
+    const small = await cli(['chat', 'Hi', '--node', url, '--max-tokens', '64', '--deposit', '0.002', '--dev-account', '3'], 3)
+    expect(small.error.code).toBe('PAYMENT_REFUSED')
+    expect(small.error.message).toContain('(insufficient_channel_balance)')
+    expect(small.error.hints[0]).toContain('--deposit')
+    const topped = (await cli(['chat', 'Hi', '--node', url, '--max-tokens', '64', '--deposit', '1', '--dev-account', '3'])).result
+    expect(topped.payment).toMatchObject({ scheme: 'channel', channelOpened: false })
+    expect(topped.payment.transactions.length).toBeGreaterThanOrEqual(1) // the deposit
+
+    const port = await findFreePort()
+    const gone = await cli(['chat', 'Hi', '--node', `http://127.0.0.1:${port}`, '--dev-account', '3'], 4)
+    expect(gone.error.code).toBe('NODE_UNREACHABLE')
+    expect(gone.error.message).toBe(`No modeldao serving node answers at http://127.0.0.1:${port}.`)
+
+    const bad = await cli(['chat', 'Hi', '--node', url, '--channel', '0x12', '--dev-account', '3'], 2)
+    expect(bad.error.message).toContain('--channel "0x12" is not a channel id')
+  })
+})
