@@ -3,6 +3,7 @@ import { createModeldao, type ModeldaoContext } from '../core/context/context.js
 import { ModeldaoError, describeCause } from '../core/errors/base.js'
 import type { TransactionProgress } from '../core/chain/protocol/write.js'
 import type { Service } from '../core/service/service.js'
+import { readToken, type TokenInfo } from '../core/shares/market.js'
 import { getPassword } from './password.js'
 import { interruptSignal, whenAborted } from './progress.js'
 import { closestMatch } from './suggest.js'
@@ -92,6 +93,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   private context: ModeldaoContext | undefined
+
+  /** The deployment's payment token (symbol, decimals), for parsing and printing amounts. */
+  protected async paymentToken(): Promise<TokenInfo> {
+    return readToken(await this.ctx.chain(), (await this.ctx.deployments()).paymentToken)
+  }
 
   public override async finally(error: Error | undefined): Promise<unknown> {
     await this.context?.dispose()

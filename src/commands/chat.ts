@@ -1,11 +1,11 @@
 import { Args, Flags } from '@oclif/core'
 import { text as readStdin } from 'node:stream/consumers'
-import type { Hex } from 'viem'
 import { BaseCommand, signerFlags } from '../cli/baseCommand.js'
 import { chat, type ChatMessage, type ChatReturnType } from '../core/actions/client/chat.js'
 import { ModeldaoError } from '../core/errors/base.js'
 import { atomicWriteFile } from '../core/home/atomicWrite.js'
-import { parseTokenAmount, readToken } from '../core/shares/market.js'
+import { parseTokenAmount } from '../core/shares/market.js'
+import { parseChannelId } from '../core/units/channelId.js'
 
 export default class Chat extends BaseCommand<typeof Chat> {
   static override summary = 'Ask a serving node a question and pay for the answer over x402 (channel vouchers or one exact payment).'
@@ -42,11 +42,11 @@ Paying: --deposit funds a payment channel to the node's operator (opening one th
     const { flags } = this
     const prompt = await this.prompt()
     if (flags['new-channel'] && flags.deposit === undefined) throw new ModeldaoError('USAGE', '--new-channel needs --deposit: a new channel starts with a deposit.', { hints: ['Add --deposit <amount>, e.g. --deposit 5.'] })
-    if (flags.channel !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(flags.channel)) throw new ModeldaoError('USAGE', `--channel "${flags.channel}" is not a channel id (0x and 64 hex digits).`, { hints: ['The id is printed when a channel opens, and in `modeldao chat --json` as payment.channelId.'] })
+    const channelId = flags.channel === undefined ? undefined : parseChannelId(flags.channel, '--channel')
     const temperature = flags.temperature === undefined ? undefined : Number(flags.temperature)
     if (temperature !== undefined && !(Number.isFinite(temperature) && temperature >= 0 && temperature <= 2)) throw new ModeldaoError('USAGE', `--temperature "${flags.temperature}" is not a temperature between 0 and 2.`)
     const needsToken = flags.deposit !== undefined || flags['max-cost'] !== undefined
-    const token = needsToken ? await readToken(await this.ctx.chain(), (await this.ctx.deployments()).paymentToken) : undefined
+    const token = needsToken ? await this.paymentToken() : undefined
     const deposit = flags.deposit === undefined ? undefined : parseTokenAmount(flags.deposit, token!.decimals, '--deposit')
     const maxCost = flags['max-cost'] === undefined ? undefined : parseTokenAmount(flags['max-cost'], token!.decimals, '--max-cost')
     const messages: ChatMessage[] = [...(flags.system ? [{ role: 'system' as const, content: flags.system }] : []), { role: 'user', content: prompt }]
@@ -60,7 +60,7 @@ Paying: --deposit funds a payment channel to the node's operator (opening one th
       temperature,
       seed: flags.seed,
       pay: flags.pay,
-      channelId: flags.channel as Hex | undefined,
+      channelId,
       deposit,
       newChannel: flags['new-channel'],
       maxCost,

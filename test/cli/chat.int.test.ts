@@ -17,6 +17,9 @@ describe('modeldao chat (paid node, CLI)', () => {
   let chain: ChainHome
   let node: RunningCli
   let url: string
+  // What clients paid through channels, request by request: the node must settle exactly this.
+  let channelCosts = 0n
+  let exactCosts = 0n
   const cli = jsonCli(() => chain.root)
 
   beforeAll(async () => {
@@ -39,11 +42,13 @@ describe('modeldao chat (paid node, CLI)', () => {
     expect(first.text.length).toBeGreaterThan(0)
     expect(BigInt(first.cost)).toBe(PER_REQUEST + PER_TOKEN * BigInt(first.usage.completionTokens))
     expect(first.costText).toBe(`${Number(first.cost) / 1e6} tUSD`)
+    channelCosts += BigInt(first.cost)
 
     // A new process knows the channel from the home, and learns what it already consumed from the node.
     const second = (await cli(['chat', 'Tell me about weights', '--node', url, '--temperature', '0', '--max-tokens', '16', '--receipt', join(chain.root, 'answer.json'), '--dev-account', '2'])).result
     expect(second.payment).toMatchObject({ scheme: 'channel', channelOpened: false, channelId: first.payment.channelId, transactions: [] })
     expect(second.text).toBe(first.text) // greedy: the same answer
+    channelCosts += BigInt(second.cost)
     // The voucher authorizes what was consumed plus this request's ceiling (price per request + per token × max tokens).
     expect(BigInt(second.payment.cumulativeAmount)).toBe(BigInt(first.cost) + PER_REQUEST + PER_TOKEN * 16n)
 
@@ -63,6 +68,7 @@ describe('modeldao chat (paid node, CLI)', () => {
     // The prompt from stdin.
     const piped = await runCli(['chat', '-', '--node', url, '--temperature', '0', '--max-tokens', '12', '--dev-account', '2', '--json'], { home: chain.root, input: 'Count with me\n' })
     expect(piped.json.result.text).toBe(json.text)
+    channelCosts += 3n * BigInt(json.cost) // the same greedy answer three times
   })
 
   it('--pay exact pays one request on chain, without a channel', async () => {
@@ -74,6 +80,7 @@ describe('modeldao chat (paid node, CLI)', () => {
     expect(mined.status).toBe('success')
     // An exact payment is one fixed amount: the price of the node's exact-scheme token cap, whatever was generated.
     expect(BigInt(result.cost)).toBe(PER_REQUEST + PER_TOKEN * BigInt(node.ready.payments.exactMaxTokens))
+    exactCosts += BigInt(result.cost)
   })
 
   it('names every refusal: no channel, a price above --max-cost, a channel too small (then topped up), no node', async () => {
@@ -94,6 +101,7 @@ describe('modeldao chat (paid node, CLI)', () => {
     const topped = (await cli(['chat', 'Hi', '--node', url, '--max-tokens', '64', '--deposit', '1', '--dev-account', '3'])).result
     expect(topped.payment).toMatchObject({ scheme: 'channel', channelOpened: false })
     expect(topped.payment.transactions.length).toBeGreaterThanOrEqual(1) // the deposit
+    channelCosts += BigInt(topped.cost)
 
     const port = await findFreePort()
     const gone = await cli(['chat', 'Hi', '--node', `http://127.0.0.1:${port}`, '--dev-account', '3'], 4)
@@ -102,5 +110,30 @@ describe('modeldao chat (paid node, CLI)', () => {
 
     const bad = await cli(['chat', 'Hi', '--node', url, '--channel', '0x12', '--dev-account', '3'], 2)
     expect(bad.error.message).toContain('--channel "0x12" is not a channel id')
+  })
+
+  it("the operator's earnings: exact payments at once, channel vouchers settled when the node stops; --withdraw pays both out", async () => {
+    const before = (await cli(['node', 'earnings', '--dev-account', '1'])).result
+    expect(before).toMatchObject({ operator: node.ready.payments.operator, channels: '0' })
+    // The exact payment was settled on chain with the request: the operator's part is there already.
+    expect(BigInt(before.exact)).toBeGreaterThan(0n)
+    expect(BigInt(before.exact)).toBeLessThan(exactCosts)
+
+    expect(await node.stop()).toBe(0)
+    const settled = /Settled (\d+) voucher\(s\): (\d+) base units, (\d+) of them to the holders/.exec(node.stderr())
+    expect(settled, node.stderr()).not.toBeNull()
+    expect(BigInt(settled![2]!)).toBe(channelCosts)
+    const after = (await cli(['node', 'earnings', '--operator', node.ready.payments.operator])).result
+    expect(BigInt(after.channels)).toBe(channelCosts - BigInt(settled![3]!))
+    expect(after.exact).toBe(before.exact)
+
+    const client = createPublicClient({ transport: http(chain.rpcUrl) })
+    const token = (await cli(['token', 'balance', '--dev-account', '1'])).result
+    const paid = (await cli(['node', 'earnings', '--withdraw', '--dev-account', '1'])).result
+    expect(paid).toMatchObject({ channels: after.channels, exact: after.exact, total: after.total })
+    for (const hash of paid.transactions) expect((await client.getTransactionReceipt({ hash })).status).toBe('success')
+    expect(BigInt((await cli(['token', 'balance', '--dev-account', '1'])).result.balance)).toBe(BigInt(token.balance) + BigInt(after.total))
+    const again = await cli(['node', 'earnings', '--withdraw', '--dev-account', '1'], 3)
+    expect(again.error.code).toBe('NOTHING_TO_WITHDRAW')
   })
 })

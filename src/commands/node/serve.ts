@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand, signerFlags } from '../../cli/baseCommand.js'
+import { describeCause } from '../../core/errors/base.js'
 import { formatBytes, getProgress, interruptSignal, TransferProgress } from '../../cli/progress.js'
 import { registerNode, type RegisterNodeReturnType } from '../../core/actions/node/registerNode.js'
 import { DEFAULT_NODE_PORT, ServingNode, type ServingNodeInfo } from '../../core/actions/node/startServingNode.js'
@@ -77,7 +78,16 @@ Binds 127.0.0.1 unless --host says otherwise. Runs until Ctrl-C.`
       devSubstituteWeights: this.flags['dev-substitute-weights'],
       host: this.flags.host,
       port: this.flags.port,
-      payments: prices ? { prices } : undefined,
+      payments: prices
+        ? {
+            prices,
+            // On stderr: stdout carries the --json ready line only.
+            onSettled: (result, error) => {
+              if (error) process.stderr.write(`Settlement failed (the vouchers are kept and retried): ${describeCause(error)}\n`)
+              else if (result?.vouchers) process.stderr.write(`Settled ${result.vouchers} voucher(s): ${result.claimed} base units, ${result.fees} of them to the holders\n`)
+            },
+          }
+        : undefined,
     })
     let registered: RegisterNodeReturnType | undefined
     const register = async (ready: ServingNodeInfo) => {

@@ -147,6 +147,8 @@ export const errorCatalogue = {
   COST_ABOVE_LIMIT: { exitCode: invalidInput, meaning: "A node's price ceiling for a request is above the client's --max-cost." },
   PAYMENT_TERMS_UNUSABLE: { exitCode: invalidInput, meaning: "A node takes payment on another chain or through other contracts than the home's deployment." },
   CHANNEL_UNUSABLE: { exitCode: invalidInput, meaning: "A payment channel cannot pay this node: unknown, another payer or operator, or being withdrawn." },
+  CHANNEL_EMPTY: { exitCode: invalidInput, meaning: 'A withdrawal was asked of a payment channel that holds nothing.' },
+  NOTHING_TO_WITHDRAW: { exitCode: invalidInput, meaning: 'An operator has no earnings to withdraw (channel settlements or exact payments).' },
   // verification (replaying receipts)
   REPLAY_PROMPT_MISMATCH: { exitCode: invalidInput, meaning: "The prompt tokens given to a replay do not hash to the receipt's promptHash." },
   RECEIPT_MALFORMED: { exitCode: invalidInput, meaning: "A receipt's output tokens, log-probabilities and logit gaps do not line up, or name tokens outside the model's vocabulary." },

@@ -4,6 +4,7 @@ import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
 import { readToken } from '../../shares/market.js'
 import { ensureAllowance } from '../../shares/approvals.js'
+import { ChannelBook } from '../../payments/channelBook.js'
 import { writeProtocol } from '../chain/writeProtocol.js'
 
 export type OpenChannelParams = {
@@ -35,7 +36,8 @@ export function channelIdOf(key: { payer: Address; operator: Address; token: Add
 }
 
 /**
- * Opens a payment channel from the signer to a node operator and deposits into it (approving the exact amount).
+ * Opens a payment channel from the signer to a node operator and deposits into it (approving the exact amount), and
+ * records it in the home's channel book.
  * @example const { channelId } = await openChannel(md, { operator: '0x…', amount: 5_000_000n })
  */
 export async function openChannel(ctx: ModeldaoContext, params: OpenChannelParams): Promise<OpenChannelReturnType> {
@@ -56,5 +58,9 @@ export async function openChannel(ctx: ModeldaoContext, params: OpenChannelParam
   const authorizer = getAddress(params.authorizer ?? account.address)
   const { hash } = await writeProtocol(ctx, { contract: 'PaymentChannels', functionName: 'open', args: [key, authorizer, params.amount] })
   transactions.push(hash)
-  return { channelId: channelIdOf(key), payer: account.address, operator: key.operator, authorizer, amount: params.amount.toString(), transactions }
+  const channelId = channelIdOf(key)
+  // Recorded as soon as it exists on chain, so `chat` reuses it and `channel list` shows it (a crash after the
+  // transaction loses only this convenience: the channel is on chain, and `--channel` names it).
+  await new ChannelBook(ctx.home.client).remember({ chainId: connection.chainId, channels: channels.address, payer: account.address, operator: key.operator }, channelId)
+  return { channelId, payer: account.address, operator: key.operator, authorizer, amount: params.amount.toString(), transactions }
 }

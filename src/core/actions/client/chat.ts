@@ -132,9 +132,8 @@ export async function chat(ctx: ModeldaoContext, params: ChatParams): Promise<Ch
     }
     if (params.deposit === undefined) throw new ChannelUnusableError(undefined, `none to operator ${operator} is recorded in this home`)
     params.onChannel?.({ stage: 'opening', operator, amount: formatToken(params.deposit, token) })
+    // openChannel records it in the home's channel book: the next chat finds it there.
     const opened = await openChannel(ctx, { operator, amount: params.deposit })
-    // Recorded as soon as it exists on chain: a crash after this line loses nothing.
-    await book.remember(keyFor(operator), opened.channelId)
     payment.transactions.push(...opened.transactions)
     payment.channelOpened = true
     return opened.channelId

@@ -206,6 +206,22 @@ export class ServingNode extends Service<ServingNodeInfo> {
     }
   }
 
+  private async settleOnStop() {
+    const onSettled = this.params.payments?.onSettled
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('the chain did not confirm the settlement within 30 s; the vouchers stay in the store')), 30_000)
+    })
+    try {
+      const result = await Promise.race([this.settle(), timeout])
+      if (result?.vouchers) onSettled?.(result)
+    } catch (error) {
+      onSettled?.(undefined, error)
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
   private async autoSettle() {
     const options = this.params.payments
     try {
@@ -240,6 +256,9 @@ export class ServingNode extends Service<ServingNodeInfo> {
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
     }
+    // What clients paid for is settled before the node goes away: a payer could otherwise withdraw it while the
+    // node is down. Bounded: a chain that does not answer leaves the vouchers in the store for the next start.
+    if (this.gate && this.paymentStore) await this.settleOnStop()
     await this.engine?.close()
     this.engine = undefined
     this.receipts?.close()

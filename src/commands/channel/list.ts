@@ -1,0 +1,19 @@
+import { BaseCommand } from '../../cli/baseCommand.js'
+import { listChannels, type ListChannelsReturnType } from '../../core/actions/channel/listChannels.js'
+import { formatToken } from '../../core/shares/market.js'
+
+export default class ChannelList extends BaseCommand<typeof ChannelList> {
+  static override summary = 'The payment channels recorded in this home, with their balances and withdrawals.'
+  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
+
+  async run(): Promise<ListChannelsReturnType> {
+    const result = await listChannels(this.ctx)
+    const token = await this.paymentToken()
+    if (result.channels.length === 0) this.log('No channels recorded in this home: `modeldao channel open` or `modeldao chat --deposit` opens one.')
+    for (const c of result.channels) {
+      const withdrawal = c.withdrawal ? `, withdrawing ${formatToken(c.withdrawal.amount, token)} (thaws ${c.withdrawal.thawEnd})` : ''
+      this.log(`${c.channelId}  ${formatToken(c.balance, token)}  payer ${c.payer} → operator ${c.operator}${withdrawal}`)
+    }
+    return result
+  }
+}
