@@ -116,8 +116,8 @@ In another terminal (every keystore has the password in ${kept.passwordFile}):
   ${env} modeldao vote --account investor-a          vote in the TUI as investor A
   ${env} modeldao portfolio --account investor-b     investor B's shares and fees
   ${env} modeldao node list --model ${result.modelId}                 the nodes and their records
-  ${env} modeldao chat "Hello" --node ${kept.nodeUrl} --account client --deposit 1
-                                                     chat with the node, paying through a channel (reused next time)
+  ${env} modeldao chat "Hello" --node ${kept.nodeUrl} --account client
+                                                     chat with the node as the client, paying through its channel
   curl -s ${kept.nodeUrl}/v1/models                  the node (paid requests answer 402 with x402 terms)
 From code: new OpenAI({ baseURL: '${kept.nodeUrl}/v1', fetch: createPayingFetch({ account, channelFor }) })`
 }

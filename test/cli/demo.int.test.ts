@@ -73,8 +73,14 @@ describe('modeldao demo', () => {
       expect(m.stakes).toEqual({ staked: usd('70'), paidBack: usd('69'), toFeePool: usd('1') })
       // The node's whole stake (1 tUSD): 25% and the 1 tUSD bond to the challenger, the rest to the pool.
       expect(m.slash).toEqual({ slashed: usd('1'), bond: usd('1'), toChallenger: usd('1.25'), toFeePool: usd('0.75') })
+      // The validator's 3 greedy probes of at most 16 tokens, paid to the cheat and settled when its node stopped.
+      expect(m.probes!.count).toBe(3)
+      expect(m.probes!.costs).toBeGreaterThanOrEqual(3n * usd('0.0011'))
+      expect(m.probes!.costs).toBeLessThanOrEqual(3n * usd('0.0026'))
+      expect(m.probes!.toFeePool).toBe((m.probes!.costs! * 7000n) / 10_000n)
+      expect(m.probes!.operatorIncome! + m.probes!.toFeePool!).toBe(m.probes!.costs)
       const pool = m.feePool!
-      expect(pool.deposited).toBe(m.requests!.toFeePool! + m.stakes!.toFeePool! + m.slash!.toFeePool!)
+      expect(pool.deposited).toBe(m.requests!.toFeePool! + m.probes!.toFeePool! + m.stakes!.toFeePool! + m.slash!.toFeePool!)
       const dust = pool.deposited! - pool.claimed! - pool.claimable!
       expect(dust >= 0n && dust < BigInt(pool.holders!)).toBe(true)
       expect(pool.claimable).toBeGreaterThanOrEqual(m.slash!.toFeePool!)
@@ -133,11 +139,14 @@ describe('modeldao demo', () => {
     expect(unpaid.status).toBe(402)
     expect(ready.kept.gateway).toMatch(/^http:\/\/127\.0\.0\.1:\d+/)
     expect(existsSync(ready.kept.passwordFile)).toBe(true)
-    // The chat line the demo prints works against what it left running: the client pays through a new channel.
+    // The chat line the demo prints works against what it left running: the client pays through the channel the
+    // demo opened for it (recorded in the home), with no transaction.
     const password = (await readFile(ready.kept.passwordFile, 'utf8')).trim()
-    const chatted = await runCli(['chat', 'Hello', '--node', ready.kept.nodeUrl, '--account', 'client', '--deposit', '1', '--json'], { home: ready.home, env: { MODELDAO_PASSWORD: password } })
+    const chatted = await runCli(['chat', 'Hello', '--node', ready.kept.nodeUrl, '--account', 'client', '--json'], { home: ready.home, env: { MODELDAO_PASSWORD: password } })
     expect(chatted.code, chatted.stdout + chatted.stderr).toBe(0)
-    expect(chatted.json.result.payment).toMatchObject({ scheme: 'channel', channelOpened: true })
+    expect(chatted.json.result.payment).toMatchObject({ scheme: 'channel', channelOpened: false, transactions: [] })
+    const channels = await runCli(['channel', 'list', '--json'], { home: ready.home })
+    expect(channels.json.result.channels.map((c: { channelId: string }) => c.channelId)).toContain(chatted.json.result.payment.channelId)
     expect(chatted.json.result.text.length).toBeGreaterThan(0)
     demo.child.kill('SIGINT')
     expect(await demo.exited).toBe(0)

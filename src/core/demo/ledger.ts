@@ -13,6 +13,8 @@ export type DemoMoney = {
    * received, and the clients' token spending (balance change less what their channels still hold).
    */
   requests: { count: number; costs: bigint; clientsSpent: bigint; operatorIncome: bigint; toFeePool: bigint }
+  /** The validator's paid probes of the cheating node: their costs, that operator's earnings and the pool's share, settled when its node stopped. */
+  probes: { count: number; costs: bigint; operatorIncome: bigint; toFeePool: bigint }
   /** The slash: the stake taken and the challenger's bond in; what was credited to the challenger and the pool's change. */
   slash: { slashed: bigint; bond: bigint; toChallenger: bigint; toFeePool: bigint }
   /** The model's fee pool at the end: deposited in its life, claimed by holders, still claimable, and by how many holders. */
@@ -27,7 +29,7 @@ const check = (equation: string, left: bigint, right: bigint): LedgerCheck => ({
 
 /** The summary table and the equations it must satisfy. */
 export function demoLedger(money: DemoMoney): DemoLedger {
-  const { shares, stakes, requests, slash, feePool } = money
+  const { shares, stakes, requests, probes, slash, feePool } = money
   const dust = feePool.deposited - feePool.claimed - feePool.claimable
   const rows: LedgerRow[] = [
     { label: 'share purchases paid by buyers', amount: shares.paidByBuyers, indent: 0 },
@@ -36,6 +38,9 @@ export function demoLedger(money: DemoMoney): DemoLedger {
     { label: `fees paid by clients (${requests.count} requests)`, amount: requests.costs, indent: 0 },
     { label: "operator's income", amount: requests.operatorIncome, indent: 1 },
     { label: "into the holders' fee pool", amount: requests.toFeePool, indent: 1 },
+    { label: `probes paid by the validator (${probes.count} requests)`, amount: probes.costs, indent: 0 },
+    { label: "cheating operator's income", amount: probes.operatorIncome, indent: 1 },
+    { label: "into the holders' fee pool", amount: probes.toFeePool, indent: 1 },
     { label: 'quality stakes placed', amount: stakes.staked, indent: 0 },
     { label: 'paid back to stakers', amount: stakes.paidBack, indent: 1 },
     { label: "cut into the holders' fee pool", amount: stakes.toFeePool, indent: 1 },
@@ -51,9 +56,10 @@ export function demoLedger(money: DemoMoney): DemoLedger {
     check('buyers paid = sellers received + royalties', shares.paidByBuyers, shares.receivedBySellers + shares.royalties),
     check('clients were charged = clients spent on chain', requests.costs, requests.clientsSpent),
     check("fees paid by clients = operator's income + fee pool's share", requests.costs, requests.operatorIncome + requests.toFeePool),
+    check("probes paid = cheating operator's income + fee pool's share", probes.costs, probes.operatorIncome + probes.toFeePool),
     check('stakes placed = paid back + cut to the fee pool', stakes.staked, stakes.paidBack + stakes.toFeePool),
     check('slashed + bond = to the challenger + to the fee pool', slash.slashed + slash.bond, slash.toChallenger + slash.toFeePool),
-    check('fee pool deposited = requests + staking cut + slash', feePool.deposited, requests.toFeePool + stakes.toFeePool + slash.toFeePool),
+    check('fee pool deposited = requests + probes + staking cut + slash', feePool.deposited, requests.toFeePool + probes.toFeePool + stakes.toFeePool + slash.toFeePool),
   ]
   // claimed + claimable can only fall short of the deposits by the per-holder flooring of the pool's accumulator.
   const dustBounded = dust >= 0n && dust < BigInt(Math.max(feePool.holders, 1))

@@ -420,7 +420,7 @@ export async function runDemo(ctx: ModeldaoContext, params: RunDemoParams = {}):
       return {
         line: `the validator paid ${checked.probes.length} probe requests like any client, replayed the signed receipts on the registered weights: ${checked.mismatches} of ${checked.probes.length} mismatch; challenge ${checked.challenge.challengeId.slice(0, 18)}… filed with a ${formatToken(BigInt(checked.challenge.bond), token)} bond`,
         transactions: [...channel.transactions, checked.challenge.transactionHash],
-        value: checked.challenge,
+        value: { ...checked.challenge, probes: { count: checked.probes.length, costs: checked.probes.reduce((sum, p) => sum + BigInt(p.cost), 0n) } },
       }
     })
     const slash = await step('slash', async () => {
@@ -432,11 +432,17 @@ export async function runDemo(ctx: ModeldaoContext, params: RunDemoParams = {}):
       const voted = await settleChallenge(investorA, { challengeId: caught.challengeId, cheat: true })
       if (voted.status !== 'upheld' || !voted.resolution) throw new Error(`The challenge ended ${voted.status}, not upheld.`)
       const [stakeAfter, poolAfter] = await Promise.all([stakeOf(), poolDeposited()])
+      // The cheat's node stops, and like any node settles the probes it was paid for: the fees still reach the holders.
       await cheat.serving.stop()
+      const channels = await creator.contract('PaymentChannels')
+      const [poolAfterStop, cheatIncome] = await Promise.all([poolDeposited(), read.readContract({ address: channels.address, abi: channels.abi, functionName: 'earnings', args: [accounts['operator-2']] })])
       return {
-        line: `no answer within the hour; investor A voted "cheat": upheld, operator 2's stake of ${formatToken(stakeBefore - stakeAfter, token)} slashed (${formatUnits(BigInt(voted.resolution.toChallenger) - BigInt(caught.bond), token.decimals)} to the challenger, ${formatUnits(poolAfter - poolBefore, token.decimals)} to the holders' fee pool)`,
+        line: `no answer within the hour; investor A voted "cheat": upheld, operator 2's stake of ${formatToken(stakeBefore - stakeAfter, token)} slashed (${formatUnits(BigInt(voted.resolution.toChallenger) - BigInt(caught.bond), token.decimals)} to the challenger, ${formatUnits(poolAfter - poolBefore, token.decimals)} to the holders' fee pool); its node stopped and settled the ${caught.probes.count} probes it was paid ${formatToken(caught.probes.costs, token)} for`,
         transactions: [voted.transactionHash],
-        value: { slashed: stakeBefore - stakeAfter, bond: BigInt(caught.bond), toChallenger: BigInt(voted.resolution.toChallenger), toFeePool: poolAfter - poolBefore },
+        value: {
+          slash: { slashed: stakeBefore - stakeAfter, bond: BigInt(caught.bond), toChallenger: BigInt(voted.resolution.toChallenger), toFeePool: poolAfter - poolBefore },
+          probes: { ...caught.probes, operatorIncome: cheatIncome, toFeePool: poolAfterStop - poolAfter },
+        },
       }
     })
 
@@ -451,7 +457,8 @@ export async function runDemo(ctx: ModeldaoContext, params: RunDemoParams = {}):
       shares: { paidByBuyers: market.paid + resale.paid, receivedBySellers: market.received + resale.received, royalties: resale.royalty },
       stakes,
       requests: { count: requests.count, costs: requests.costs, clientsSpent: served.clientsSpent, operatorIncome: served.operatorIncome, toFeePool: served.toFeePool },
-      slash,
+      probes: slash.probes,
+      slash: slash.slash,
       feePool: { deposited, claimed, claimable, holders: holders.length },
     }
     const ledger = demoLedger(money)
