@@ -41,6 +41,9 @@ Paying: --deposit funds a payment channel to the node's operator (opening one th
   async run(): Promise<ChatReturnType> {
     const { flags } = this
     const prompt = await this.prompt()
+    if (flags.pay === 'exact' && (flags.deposit !== undefined || flags.channel !== undefined || flags['new-channel'])) {
+      throw new ModeldaoError('USAGE', '--pay exact pays each request on its own: --deposit, --channel and --new-channel are for channel payments.', { hints: ['Drop --pay exact to pay through a channel, or drop the channel flags.'] })
+    }
     if (flags['new-channel'] && flags.deposit === undefined) throw new ModeldaoError('USAGE', '--new-channel needs --deposit: a new channel starts with a deposit.', { hints: ['Add --deposit <amount>, e.g. --deposit 5.'] })
     const channelId = flags.channel === undefined ? undefined : parseChannelId(flags.channel, '--channel')
     const temperature = flags.temperature === undefined ? undefined : Number(flags.temperature)

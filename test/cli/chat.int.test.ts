@@ -73,7 +73,7 @@ describe('modeldao chat (paid node, CLI)', () => {
 
   it('--pay exact pays one request on chain, without a channel', async () => {
     const { result } = await cli(['chat', 'Hello', '--node', url, '--pay', 'exact', '--max-tokens', '8', '--dev-account', '3'])
-    expect(result.payment).toMatchObject({ scheme: 'exact', channelOpened: false, transactions: [] })
+    expect(result.payment).toMatchObject({ scheme: 'exact', channelOpened: false, transactions: [], operator: node.ready.payments.operator })
     expect(result.payment.channelId).toBeUndefined()
     const client = createPublicClient({ transport: http(chain.rpcUrl) })
     const mined = await client.getTransactionReceipt({ hash: result.payment.settlement as Hash })
@@ -108,6 +108,8 @@ describe('modeldao chat (paid node, CLI)', () => {
     expect(gone.error.code).toBe('NODE_UNREACHABLE')
     expect(gone.error.message).toBe(`No modeldao serving node answers at http://127.0.0.1:${port}.`)
 
+    const mixed = await cli(['chat', 'Hi', '--node', url, '--pay', 'exact', '--deposit', '1', '--dev-account', '3'], 2)
+    expect(mixed.error.message).toContain('--pay exact pays each request on its own')
     const bad = await cli(['chat', 'Hi', '--node', url, '--channel', '0x12', '--dev-account', '3'], 2)
     expect(bad.error.message).toContain('--channel "0x12" is not a channel id')
   })

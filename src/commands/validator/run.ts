@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises'
 import { Flags } from '@oclif/core'
 import { BaseCommand, signerFlags, toModeldaoError } from '../../cli/baseCommand.js'
 import { openChannel } from '../../core/actions/channel/openChannel.js'
+import { parseTokenAmount } from '../../core/shares/market.js'
+import { parseChannelId } from '../../core/units/channelId.js'
 import { listNodes } from '../../core/actions/node/listNodes.js'
 import { spotCheck, type SpotCheckReturnType } from '../../core/actions/verify/spotCheck.js'
 import { ModeldaoError } from '../../core/errors/base.js'
@@ -30,7 +32,7 @@ export default class ValidatorRun extends BaseCommand<typeof ValidatorRun> {
     model: Flags.string({ summary: 'Model id.', required: true }),
     node: Flags.string({ summary: "One node's URL (default: every node registered for the model)." }),
     channel: Flags.string({ summary: "An open channel to the node's operator (default: open one with --deposit)." }),
-    deposit: Flags.string({ summary: 'Base units deposited into each new channel.', default: '1000000' }),
+    deposit: Flags.string({ summary: 'Deposited into each new channel, in payment-token units (as `chat` and `channel open` take).', default: '1' }),
     probes: Flags.integer({ summary: 'Probe requests per node.', default: 4, min: 1 }),
     'max-tokens': Flags.integer({ summary: 'Output tokens per probe.', default: 32, min: 1 }),
     'replay-fraction': Flags.string({ summary: 'Fraction of probes replayed.', default: '1' }),
@@ -45,7 +47,7 @@ export default class ValidatorRun extends BaseCommand<typeof ValidatorRun> {
     const prompts = flags['prompts-file'] ? await readPrompts(flags['prompts-file']) : DEFAULT_PROMPTS
     const fraction = Number(flags['replay-fraction'])
     if (!(fraction > 0 && fraction <= 1)) throw new ModeldaoError('USAGE', `--replay-fraction must be in (0, 1], got "${flags['replay-fraction']}".`)
-    if (!/^\d+$/.test(flags.deposit)) throw new ModeldaoError('USAGE', `--deposit must be a whole number of base units, got "${flags.deposit}".`)
+    const deposit = parseTokenAmount(flags.deposit, (await this.paymentToken()).decimals, '--deposit')
     if (flags.channel && !flags.node) throw new ModeldaoError('USAGE', '--channel pays one operator: name its node with --node.', { hints: ['Without --node, a channel is opened to each registered operator.'] })
     const targets = flags.node
       ? [{ url: flags.node, operator: undefined as `0x${string}` | undefined }]
@@ -54,7 +56,7 @@ export default class ValidatorRun extends BaseCommand<typeof ValidatorRun> {
     const nodes: Awaited<ReturnType<ValidatorRun['run']>>['nodes'] = []
     for (const target of targets) {
       try {
-        nodes.push(await this.check(target, prompts, fraction))
+        nodes.push(await this.check(target, prompts, fraction, deposit))
       } catch (error) {
         // One node down or refusing must not stop the checks of the others.
         const known = toModeldaoError(error)
@@ -66,12 +68,12 @@ export default class ValidatorRun extends BaseCommand<typeof ValidatorRun> {
     return { modelId: flags.model, nodes }
   }
 
-  private async check(target: { url: string; operator: `0x${string}` | undefined }, prompts: readonly string[], fraction: number): Promise<SpotCheckReturnType & { url: string }> {
+  private async check(target: { url: string; operator: `0x${string}` | undefined }, prompts: readonly string[], fraction: number, deposit: bigint): Promise<SpotCheckReturnType & { url: string }> {
     const { flags } = this
-    let channelId = flags.channel as `0x${string}` | undefined
+    let channelId = flags.channel === undefined ? undefined : parseChannelId(flags.channel, '--channel')
     if (!channelId) {
       if (!target.operator) throw new ModeldaoError('USAGE', 'With --node, name your channel to its operator (--channel).')
-      channelId = (await openChannel(this.ctx, { operator: target.operator, amount: BigInt(flags.deposit) })).channelId
+      channelId = (await openChannel(this.ctx, { operator: target.operator, amount: deposit })).channelId
     }
     const chosen = Array.from({ length: flags.probes }, (_, i) => prompts[(i + Math.floor(Math.random() * prompts.length)) % prompts.length]!)
     const result = await spotCheck(this.ctx, {

@@ -174,7 +174,8 @@ export async function chat(ctx: ModeldaoContext, params: ChatParams): Promise<Ch
     payment.cumulativeAmount = paying.channelClient?.lastVoucher?.cumulativeAmount.toString()
   } else if (settlement) {
     payment.scheme = 'exact'
-    payment.operator = getAddress(offered.find((r) => r.scheme !== CHANNEL_SCHEME)?.payTo ?? payment.operator)
+    // An exact offer pays the operator's ExactReceiver contract; the operator itself is the channel offer's payTo.
+    payment.operator = getAddress(offered.find((r) => r.scheme === CHANNEL_SCHEME)?.payTo ?? payment.operator)
     if (/^0x[0-9a-f]{64}$/i.test(settlement.transaction)) payment.settlement = settlement.transaction as Hash
   }
   const cost = String(usage.cost ?? '0')
