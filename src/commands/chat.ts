@@ -34,7 +34,7 @@ Paying: --deposit funds a payment channel to the node's operator (opening one th
     deposit: Flags.string({ summary: "Add this much to your channel to the node's operator first (opens one when there is none)." }),
     channel: Flags.string({ summary: 'Pay through this channel id instead of the recorded one.' }),
     'new-channel': Flags.boolean({ summary: 'Open a new channel (with --deposit) even when one is recorded.', default: false }),
-    'max-cost': Flags.string({ summary: 'Refuse if the node asks more than this for the request (e.g. 0.05).' }),
+    'max-cost': Flags.string({ summary: 'Refuse if the node asks more than this for one request, in payment-token units.', default: '1' }),
     receipt: Flags.string({ summary: "Write the node's signed receipt to this file (for `verify receipt` / `verify challenge`)." }),
   }
 
@@ -48,10 +48,9 @@ Paying: --deposit funds a payment channel to the node's operator (opening one th
     const channelId = flags.channel === undefined ? undefined : parseChannelId(flags.channel, '--channel')
     const temperature = flags.temperature === undefined ? undefined : Number(flags.temperature)
     if (temperature !== undefined && !(Number.isFinite(temperature) && temperature >= 0 && temperature <= 2)) throw new ModeldaoError('USAGE', `--temperature "${flags.temperature}" is not a temperature between 0 and 2.`)
-    const needsToken = flags.deposit !== undefined || flags['max-cost'] !== undefined
-    const token = needsToken ? await this.paymentToken() : undefined
-    const deposit = flags.deposit === undefined ? undefined : parseTokenAmount(flags.deposit, token!.decimals, '--deposit')
-    const maxCost = flags['max-cost'] === undefined ? undefined : parseTokenAmount(flags['max-cost'], token!.decimals, '--max-cost')
+    const token = await this.paymentToken()
+    const deposit = flags.deposit === undefined ? undefined : parseTokenAmount(flags.deposit, token.decimals, '--deposit')
+    const maxCost = parseTokenAmount(flags['max-cost'], token.decimals, '--max-cost')
     const messages: ChatMessage[] = [...(flags.system ? [{ role: 'system' as const, content: flags.system }] : []), { role: 'user', content: prompt }]
 
     const streaming = !this.jsonEnabled()
@@ -68,6 +67,7 @@ Paying: --deposit funds a payment channel to the node's operator (opening one th
       newChannel: flags['new-channel'],
       maxCost,
       keepReceipt: flags.receipt !== undefined,
+      onWarning: (message) => this.note(message),
       onChannel: (event) => this.progress(`${event.stage === 'opening' ? 'opening a payment channel' : 'adding to the payment channel'} to operator ${event.operator} with ${event.amount}`),
       onText: (delta) => {
         this.progressDone()

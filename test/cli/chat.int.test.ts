@@ -52,6 +52,14 @@ describe('modeldao chat (paid node, CLI)', () => {
     // The voucher authorizes what was consumed plus this request's ceiling (price per request + per token × max tokens).
     expect(BigInt(second.payment.cumulativeAmount)).toBe(BigInt(first.cost) + PER_REQUEST + PER_TOKEN * 16n)
 
+    // Topping up a used channel from a new process: the node corrects the fresh client's first voucher and the x402
+    // client asks for the channel again; the deposit is still made once.
+    const balanceBefore = BigInt((await cli(['channel', 'status', first.payment.channelId])).result.balance)
+    const topped = (await cli(['chat', 'Tell me about weights', '--node', url, '--temperature', '0', '--max-tokens', '16', '--deposit', '0.5', '--dev-account', '2'])).result
+    channelCosts += BigInt(topped.cost)
+    expect(topped.payment).toMatchObject({ channelId: first.payment.channelId, channelOpened: false })
+    expect(BigInt((await cli(['channel', 'status', first.payment.channelId])).result.balance)).toBe(balanceBefore + 500_000n)
+
     const evidence = JSON.parse(await readFile(join(chain.root, 'answer.json'), 'utf8'))
     expect(evidence).toMatchObject({ operator: node.ready.payments.operator, signature: second.receipt.signature, cost: second.cost, voucher: { channelId: first.payment.channelId } })
     expect(evidence.draft.id).toBe(second.receipt.id)
@@ -91,7 +99,8 @@ describe('modeldao chat (paid node, CLI)', () => {
 
     const dear = await cli(['chat', 'Hi', '--node', url, '--max-tokens', '64', '--max-cost', '0.001', '--dev-account', '3'], 3)
     expect(dear.error.code).toBe('COST_ABOVE_LIMIT')
-    expect(dear.error.message).toBe('The node asks up to 0.0074 tUSD for this request, above --max-cost 0.001 tUSD.')
+    // No channel, so auto pays exact: the node's fixed price for its exact token cap (0.001 + 1024 × 0.0001).
+    expect(dear.error.message).toBe('The node asks up to 0.1034 tUSD for this request, above --max-cost 0.001 tUSD.')
 
     // A channel of 0.002 tUSD cannot cover a 64-token ceiling of 0.0074: the node refuses, nothing is charged.
     const small = await cli(['chat', 'Hi', '--node', url, '--max-tokens', '64', '--deposit', '0.002', '--dev-account', '3'], 3)

@@ -26,6 +26,7 @@ export default class ChannelOpen extends BaseCommand<typeof ChannelOpen> {
     const opened = await openChannel(this.ctx, { operator, amount, withdrawalDelay })
     this.progressDone()
     this.log(`Opened channel ${opened.channelId} to ${opened.operator} with ${formatToken(amount, token)} (transaction ${opened.transactions.at(-1)}).`)
+    if (!opened.recorded) this.note(`The home's channel book could not record channel ${opened.channelId}: keep its id and pass it to chat with --channel.`)
     return opened
   }
 }

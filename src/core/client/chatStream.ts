@@ -3,8 +3,16 @@
 
 export type StreamedCompletion = { text: string; chunks: number; finishReason: string | null; usage: Record<string, unknown> | undefined }
 
+export type ReadChatStreamOptions = {
+  /** Each piece of text as it arrives. */
+  onText?: ((delta: string) => void) | undefined
+  /** Any bytes arrived (a watchdog resets its timer). */
+  onData?: (() => void) | undefined
+}
+
 /** Collects a streamed chat completion from a fetch Response, handing each piece of text to `onText` as it arrives. */
-export async function readChatStream(response: Response, onText?: (delta: string) => void): Promise<StreamedCompletion> {
+export async function readChatStream(response: Response, options: ReadChatStreamOptions = {}): Promise<StreamedCompletion> {
+  const { onText, onData } = options
   if (!response.body) throw new Error('The node answered without a body.')
   const decoder = new TextDecoder()
   let buffer = ''
@@ -27,6 +35,7 @@ export async function readChatStream(response: Response, onText?: (delta: string
     }
   }
   for await (const bytes of response.body) {
+    onData?.()
     buffer += decoder.decode(bytes as Uint8Array, { stream: true })
     let end: number
     while ((end = buffer.indexOf('\n\n')) >= 0) {

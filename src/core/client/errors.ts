@@ -66,3 +66,12 @@ export class ChannelUnusableError extends ModeldaoError {
     })
   }
 }
+
+export class NodeOverclaimedError extends ModeldaoError {
+  override name = 'NodeOverclaimedError'
+  constructor(url: string, why: string) {
+    super('NODE_OVERCLAIMED', `The node at ${url} claims more than this client paid for: ${why}`, {
+      hints: ['Stop using this node: withdraw the channel (`modeldao channel withdraw <id>`), and report the operator (`modeldao node list` shows its record).'],
+    })
+  }
+}

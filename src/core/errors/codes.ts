@@ -146,6 +146,7 @@ export const errorCatalogue = {
   PAYMENT_REFUSED: { exitCode: invalidInput, meaning: "A serving node refused the client's payment; its reason (e.g. insufficient_channel_balance) is named." },
   COST_ABOVE_LIMIT: { exitCode: invalidInput, meaning: "A node's price ceiling for a request is above the client's --max-cost." },
   PAYMENT_TERMS_UNUSABLE: { exitCode: invalidInput, meaning: "A node takes payment on another chain or through other contracts than the home's deployment." },
+  NODE_OVERCLAIMED: { exitCode: invalidInput, meaning: 'A node reported more consumed on a channel than the client ever signed for; the client refuses to sign more.' },
   CHANNEL_UNUSABLE: { exitCode: invalidInput, meaning: "A payment channel cannot pay this node: unknown, another payer or operator, or being withdrawn." },
   CHANNEL_EMPTY: { exitCode: invalidInput, meaning: 'A withdrawal was asked of a payment channel that holds nothing.' },
   NOTHING_TO_WITHDRAW: { exitCode: invalidInput, meaning: 'An operator has no earnings to withdraw (channel settlements or exact payments).' },

@@ -258,7 +258,7 @@ export class PaymentGate {
     const consumed = held?.consumed ?? 0n
     const reserved = this.inflight.get(key) ?? 0n
     const ceiling = priceCeiling(prices, maxTokens)
-    const state = () => ({ channelId, consumed: (consumed + reserved).toString(), cumulativeAmount: (held?.cumulativeAmount ?? 0n).toString(), signature: held?.signature ?? null })
+    const state = () => ({ channelId, consumed: (consumed + reserved).toString(), cumulativeAmount: (held?.cumulativeAmount ?? 0n).toString(), signature: held?.signature ?? null, feeShareBps: held?.feeShareBps })
     if (voucher.feeShareBps !== this.feeShareBps) this.refuse('wrong_fee_share', `The voucher quotes a ${voucher.feeShareBps} bps fee share; the model's is ${this.feeShareBps} bps.`, url, maxTokens, state())
     if (voucher.cumulativeAmount < consumed + reserved + ceiling) {
       this.refuse('stale_cumulative', `The voucher covers ${voucher.cumulativeAmount}; this request needs ${consumed + reserved + ceiling} (${consumed + reserved} consumed or reserved + ${ceiling} ceiling).`, url, maxTokens, state())

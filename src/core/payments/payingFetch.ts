@@ -1,9 +1,9 @@
 import { wrapFetchWithPaymentFromConfig } from '@x402/fetch'
 import { ExactEvmScheme as ExactEvmClientScheme } from '@x402/evm/exact/client'
 import type { PaymentPayloadResult, PaymentRequirements, SchemeNetworkClient } from '@x402/core/types'
-import type { Hex, LocalAccount } from 'viem'
+import { recoverAddress, type Hex, type LocalAccount } from 'viem'
 import { CHANNEL_SCHEME, EXACT_SCHEME, type ChannelExtra, type ChannelPayload, type ChannelSettlementExtra } from './scheme.js'
-import { signVoucher, type Voucher } from './vouchers.js'
+import { signVoucher, voucherDigest, type Voucher } from './vouchers.js'
 
 type ResponseHookContext = {
   requirements: PaymentRequirements
@@ -14,12 +14,18 @@ type ResponseHookContext = {
 /**
  * The client half of modeldao's channel scheme, for any x402 v2 client (`x402Client.register('eip155:*', …)`): signs
  * one cumulative voucher per request, covering what was consumed so far plus this request's price ceiling. It learns
- * the consumed total from each PAYMENT-RESPONSE, and from a corrective 402's channel state after either side crashed.
+ * the consumed total from each PAYMENT-RESPONSE, and from a corrective 402's channel state after either side crashed,
+ * but never believes more than it authorized: a consumed total above the highest voucher it signed (or, after a
+ * restart, above the node's latest voucher carrying its own signature) is disputed and nothing more is signed.
  */
 export class ChannelSchemeClient implements SchemeNetworkClient {
   readonly scheme = CHANNEL_SCHEME
   /** Consumed per `${channelId}:${modelId}`, as the node last reported it (or pessimistically more). */
   readonly consumed = new Map<string, bigint>()
+  /** The highest cumulative amount per `${channelId}:${modelId}` this authorizer is known to have signed. */
+  readonly authorized = new Map<string, bigint>()
+  /** Channels whose node claimed more than was authorized: why, per `${channelId}:${modelId}`. */
+  readonly disputes = new Map<string, string>()
   /** The last voucher signed: what paid the latest request (a validator keeps it as evidence with the receipt). */
   lastVoucher: Voucher | undefined
 
@@ -33,30 +39,64 @@ export class ChannelSchemeClient implements SchemeNetworkClient {
     const extra = requirements.extra as unknown as ChannelExtra
     const channelId = (await this.channelFor(requirements)).toLowerCase() as Hex
     const chainId = Number(/^eip155:(\d+)$/.exec(requirements.network)?.[1])
-    const consumed = this.consumed.get(`${channelId}:${extra.modelId}`) ?? 0n
+    const key = `${channelId}:${extra.modelId}`
+    const disputed = this.disputes.get(key)
+    if (disputed) throw new Error(disputed)
+    const consumed = this.consumed.get(key) ?? 0n
     const voucher = { channelId, modelId: BigInt(extra.modelId), cumulativeAmount: consumed + BigInt(requirements.amount), feeShareBps: extra.feeShareBps }
     const signature = await signVoucher(this.authorizer, { chainId, verifyingContract: extra.channels }, voucher)
     this.lastVoucher = voucher
+    if (voucher.cumulativeAmount > (this.authorized.get(key) ?? 0n)) this.authorized.set(key, voucher.cumulativeAmount)
     const payload: ChannelPayload = { channelId, modelId: extra.modelId, cumulativeAmount: voucher.cumulativeAmount.toString(), feeShareBps: voucher.feeShareBps, signature }
     return { x402Version, payload: payload as unknown as Record<string, unknown> }
   }
 
   readonly schemeHooks = {
     onPaymentResponse: async (ctx: ResponseHookContext): Promise<{ recovered: true } | void> => {
-      const modelId = (ctx.requirements.extra as unknown as ChannelExtra).modelId
+      const requirements = ctx.requirements
+      const modelId = (requirements.extra as unknown as ChannelExtra).modelId
       const settled = ctx.settleResponse?.extra as ChannelSettlementExtra | undefined
       if (settled?.channelId) {
+        const key = `${settled.channelId.toLowerCase()}:${modelId}`
         // A stream's header is sent before its cost is known: count the whole ceiling until told otherwise.
-        const pending = settled.cost === undefined ? BigInt(ctx.requirements.amount) : 0n
-        this.consumed.set(`${settled.channelId.toLowerCase()}:${modelId}`, BigInt(settled.consumed) + pending)
+        const pending = settled.cost === undefined ? BigInt(requirements.amount) : 0n
+        const reported = BigInt(settled.consumed) + pending
+        if (reported > (this.authorized.get(key) ?? 0n)) {
+          this.disputes.set(key, `The node reports ${reported} consumed on channel ${settled.channelId}, more than the ${this.authorized.get(key) ?? 0n} this client authorized; nothing more is signed on it.`)
+          return
+        }
+        this.consumed.set(key, reported)
         return
       }
       const corrective = ctx.paymentRequired?.accepts.find((r) => r.scheme === CHANNEL_SCHEME)?.extra as unknown as ChannelExtra | undefined
-      if (corrective?.channelState) {
-        this.consumed.set(`${corrective.channelState.channelId.toLowerCase()}:${corrective.modelId}`, BigInt(corrective.channelState.consumed))
-        return { recovered: true }
+      const state = corrective?.channelState
+      if (!state) return
+      const key = `${state.channelId.toLowerCase()}:${corrective.modelId}`
+      const claimed = BigInt(state.consumed)
+      const proven = await this.provenAuthorized(requirements, corrective, state)
+      if (claimed > proven) {
+        this.disputes.set(key, `The node claims ${claimed} consumed on channel ${state.channelId}, but the highest voucher this client can be shown to have signed covers ${proven}; nothing more is signed on it.`)
+        return
       }
+      if (proven > (this.authorized.get(key) ?? 0n)) this.authorized.set(key, proven)
+      this.consumed.set(key, claimed)
+      return { recovered: true }
     },
+  }
+
+  /** What the node's latest voucher proves this authorizer signed: its amount if the signature is ours, else what this client signed itself. */
+  private async provenAuthorized(requirements: PaymentRequirements, extra: ChannelExtra, state: NonNullable<ChannelExtra['channelState']>): Promise<bigint> {
+    const key = `${state.channelId.toLowerCase()}:${extra.modelId}`
+    const known = this.authorized.get(key) ?? 0n
+    if (!state.signature || !/^\d+$/.test(state.cumulativeAmount)) return known
+    const chainId = Number(/^eip155:(\d+)$/.exec(requirements.network)?.[1])
+    const voucher = { channelId: state.channelId, modelId: BigInt(extra.modelId), cumulativeAmount: BigInt(state.cumulativeAmount), feeShareBps: state.feeShareBps ?? extra.feeShareBps }
+    try {
+      const signer = await recoverAddress({ hash: voucherDigest({ chainId, verifyingContract: extra.channels }, voucher), signature: state.signature })
+      return signer.toLowerCase() === this.authorizer.address.toLowerCase() && voucher.cumulativeAmount > known ? voucher.cumulativeAmount : known
+    } catch {
+      return known
+    }
   }
 }
 
@@ -69,6 +109,14 @@ export type PayingFetchOptions = {
   prefer?: 'channel' | 'exact' | ((offered: readonly PaymentRequirements[]) => 'channel' | 'exact') | undefined
   /** Sees what the node offers before any filtering (e.g. to report its price ceiling when --max-cost refuses it). */
   onOffer?: ((offered: readonly PaymentRequirements[]) => void) | undefined
+  /** Pay only with the preferred scheme: never fall back to the other one when it is not offered (or costs too much). */
+  strict?: boolean | undefined
+  /**
+   * Checked before an `exact` authorization is signed; throw to refuse it. An exact authorization is a token transfer
+   * the node settles itself: whoever uses this fetch against nodes it does not trust should check the offer's
+   * network, asset and payTo here (`chat` does).
+   */
+  checkExact?: ((requirements: PaymentRequirements) => void | Promise<void>) | undefined
   /** Refuse to pay more than this (base units) for one request. */
   maxCost?: bigint | undefined
   /** The fetch to wrap (default: global fetch). */
@@ -83,7 +131,17 @@ export function createPayingFetch(options: PayingFetchOptions): typeof fetch & {
   const channelClient = options.channelFor ? new ChannelSchemeClient(options.account, options.channelFor) : undefined
   const prefer = options.prefer ?? (channelClient ? 'channel' : 'exact')
   // One network key for both schemes: an exact key would hide the wildcard.
-  const schemes: { network: `${string}:${string}`; client: SchemeNetworkClient }[] = [{ network: 'eip155:*', client: new ExactEvmClientScheme(options.account) }]
+  const exact = new ExactEvmClientScheme(options.account)
+  const exactClient: SchemeNetworkClient = options.checkExact
+    ? {
+        scheme: exact.scheme,
+        createPaymentPayload: async (x402Version, requirements, ...rest) => {
+          await options.checkExact!(requirements)
+          return exact.createPaymentPayload(x402Version, requirements, ...rest)
+        },
+      }
+    : exact
+  const schemes: { network: `${string}:${string}`; client: SchemeNetworkClient }[] = [{ network: 'eip155:*', client: exactClient }]
   if (channelClient) schemes.push({ network: 'eip155:*', client: channelClient })
   const wrapped = wrapFetchWithPaymentFromConfig(options.fetch ?? fetch, {
     schemes,
@@ -96,7 +154,7 @@ export function createPayingFetch(options: PayingFetchOptions): typeof fetch & {
       (_version, requirements) => {
         const wanted = (typeof prefer === 'function' ? prefer(requirements) : prefer) === 'channel' ? CHANNEL_SCHEME : EXACT_SCHEME
         const first = requirements.filter((r) => r.scheme === wanted)
-        return first.length > 0 ? first : requirements
+        return first.length > 0 || options.strict ? first : requirements
       },
     ],
   })

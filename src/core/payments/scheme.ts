@@ -15,7 +15,8 @@ export type ChannelExtra = {
   perOutputToken: string
   maxTokens: number
   /** Only in a corrective 402: the node's view of the channel, to resynchronise a client after a crash. */
-  channelState?: { channelId: Hex; consumed: string; cumulativeAmount: string; signature: Hex | null } | undefined
+  /** `signature` and `feeShareBps` are those of the latest voucher the node holds: the client checks it signed it. */
+  channelState?: { channelId: Hex; consumed: string; cumulativeAmount: string; signature: Hex | null; feeShareBps?: number | undefined } | undefined
 }
 
 /** The scheme-specific payload of a channel payment. */

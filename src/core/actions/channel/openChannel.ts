@@ -19,7 +19,16 @@ export type OpenChannelParams = {
   /** Distinguishes several channels to one operator (default random). */
   salt?: Hex | undefined
 }
-export type OpenChannelReturnType = { channelId: Hex; payer: Address; operator: Address; authorizer: Address; amount: string; transactions: Hash[] }
+export type OpenChannelReturnType = {
+  channelId: Hex
+  payer: Address
+  operator: Address
+  authorizer: Address
+  amount: string
+  transactions: Hash[]
+  /** Whether the home's channel book recorded it (false: keep the id, pass it as `--channel`). */
+  recorded: boolean
+}
 /** TOKEN_BALANCE_INSUFFICIENT, REVERT_Channel* (decoded), signer and chain errors. */
 export type OpenChannelErrorType = ModeldaoError
 
@@ -61,6 +70,13 @@ export async function openChannel(ctx: ModeldaoContext, params: OpenChannelParam
   const channelId = channelIdOf(key)
   // Recorded as soon as it exists on chain, so `chat` reuses it and `channel list` shows it (a crash after the
   // transaction loses only this convenience: the channel is on chain, and `--channel` names it).
-  await new ChannelBook(ctx.home.client).remember({ chainId: connection.chainId, channels: channels.address, payer: account.address, operator: key.operator }, channelId)
-  return { channelId, payer: account.address, operator: key.operator, authorizer, amount: params.amount.toString(), transactions }
+  let recorded = true
+  try {
+    await new ChannelBook(ctx.home.client).remember({ chainId: connection.chainId, channels: channels.address, payer: account.address, operator: key.operator }, channelId)
+  } catch {
+    // The money is in the channel already: return its id rather than an error (callers say it is not recorded).
+    recorded = false
+  }
+  return {
+    recorded, channelId, payer: account.address, operator: key.operator, authorizer, amount: params.amount.toString(), transactions }
 }

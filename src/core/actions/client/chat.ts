@@ -3,17 +3,20 @@ import type { PaymentRequirements } from '@x402/core/types'
 import { getAddress, type Address, type Hash, type Hex, type LocalAccount } from 'viem'
 import { ChannelBook, type ChannelBookKey } from '../../payments/channelBook.js'
 import { readChatStream } from '../../client/chatStream.js'
-import { ChannelUnusableError, CostAboveLimitError, NodeRequestFailedError, NodeUnreachableError, PaymentRefusedError, PaymentTermsUnusableError } from '../../client/errors.js'
+import { ChannelUnusableError, CostAboveLimitError, NodeOverclaimedError, NodeRequestFailedError, NodeUnreachableError, PaymentRefusedError, PaymentTermsUnusableError } from '../../client/errors.js'
 import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
 import { createPayingFetch } from '../../payments/payingFetch.js'
-import { CHANNEL_SCHEME, type ChannelExtra, type ChannelSettlementExtra } from '../../payments/scheme.js'
+import { CHANNEL_SCHEME, EXACT_SCHEME, type ChannelExtra, type ChannelSettlementExtra } from '../../payments/scheme.js'
 import { formatToken, readToken } from '../../shares/market.js'
 import type { ReceiptDraft } from '../../serving/receipts.js'
 import type { SignedReceipt } from '../../verify/signedReceipt.js'
 import { depositChannel } from '../channel/depositChannel.js'
 import { getChannel } from '../channel/getChannel.js'
 import { openChannel } from '../channel/openChannel.js'
+
+/** The longest an exact authorization may stay valid (the node widens its offer by how far a dev chain's clock runs ahead). */
+export const MAX_EXACT_VALIDITY_SECONDS = 7 * 24 * 60 * 60
 
 export type ChatMessage = { role: 'system' | 'user' | 'assistant'; content: string }
 
@@ -44,6 +47,10 @@ export type ChatParams = {
   onText?: ((delta: string) => void) | undefined
   /** Also fetch the node's receipt and return it as evidence a validator can replay or challenge with. */
   keepReceipt?: boolean | undefined
+  /** Give up when the node sends nothing for this long (default 120 s): before the first token, or mid-stream. */
+  idleTimeoutMs?: number | undefined
+  /** Something the caller should tell the user (e.g. a channel that could not be recorded). */
+  onWarning?: ((message: string) => void) | undefined
   /** Channel transactions as they happen (opening, deposit). */
   onChannel?: ((event: { stage: 'opening' | 'depositing'; operator: Address; amount: string }) => void) | undefined
 }
@@ -104,9 +111,15 @@ export async function chat(ctx: ModeldaoContext, params: ChatParams): Promise<Ch
   let offered: readonly PaymentRequirements[] = []
   // The x402 client wraps a failing channel lookup in a plain Error: keep ours to rethrow as it was.
   let channelFailure: unknown
+  // After a corrective 402 the x402 client asks for the channel again: one lookup per chat, so a deposit or an
+  // opening happens once.
+  let resolvedChannel: Promise<Hex> | undefined
   const channelFor = async (requirements: PaymentRequirements): Promise<Hex> => {
     try {
-      return await payingChannel(requirements)
+      const channelId = await (resolvedChannel ??= payingChannel(requirements))
+      // Opening or topping up a channel waits for the chain: not the node's silence.
+      watchdog.reset()
+      return channelId
     } catch (error) {
       channelFailure = error
       throw error
@@ -116,6 +129,7 @@ export async function chat(ctx: ModeldaoContext, params: ChatParams): Promise<Ch
     const extra = requirements.extra as unknown as ChannelExtra
     if (requirements.network !== `eip155:${connection.chainId}`) throw new PaymentTermsUnusableError(`it takes payment on ${requirements.network}, this home's chain is eip155:${connection.chainId}`)
     if (getAddress(extra.channels) !== getAddress(channels.address)) throw new PaymentTermsUnusableError(`its PaymentChannels contract is ${extra.channels}, this home's is ${channels.address}`)
+    if (/^\d+$/.test(model) && extra.modelId !== model) throw new PaymentTermsUnusableError(`its vouchers would pay model ${extra.modelId}'s holders, but model ${model} was asked for`)
     const operator = getAddress(requirements.payTo)
     payment.operator = operator
     const known = params.newChannel ? undefined : (params.channelId ?? (await book.find(keyFor(operator))))
@@ -136,10 +150,48 @@ export async function chat(ctx: ModeldaoContext, params: ChatParams): Promise<Ch
     const opened = await openChannel(ctx, { operator, amount: params.deposit })
     payment.transactions.push(...opened.transactions)
     payment.channelOpened = true
+    if (!opened.recorded) params.onWarning?.(`The home's channel book could not record channel ${opened.channelId}: pass it to the next chat with --channel.`)
     return opened.channelId
   }
 
-  const paying = createPayingFetch({ account: account as LocalAccount, channelFor, prefer: wantsChannel, maxCost: params.maxCost, onOffer: (requirements) => (offered = requirements) })
+  // An exact authorization is a token transfer the node settles itself: sign one only for this home's chain and
+  // payment token, payable to the ExactReceiver of the operator the channel offer names, for a bounded time.
+  let exactFailure: unknown
+  const checkExact = async (requirements: PaymentRequirements) => {
+    try {
+      await checkExactTerms(requirements)
+    } catch (error) {
+      exactFailure = error
+      throw error
+    }
+  }
+  const checkExactTerms = async (requirements: PaymentRequirements) => {
+    if (requirements.network !== `eip155:${connection.chainId}`) throw new PaymentTermsUnusableError(`its exact offer is on ${requirements.network}, this home's chain is eip155:${connection.chainId}`)
+    if (getAddress(requirements.asset) !== getAddress(deployments.paymentToken)) throw new PaymentTermsUnusableError(`its exact offer asks for token ${requirements.asset}, this deployment pays in ${deployments.paymentToken}`)
+    const method = (requirements.extra as { assetTransferMethod?: string } | undefined)?.assetTransferMethod
+    if (method !== undefined && method !== 'eip3009') throw new PaymentTermsUnusableError(`its exact offer asks for a ${method} transfer; modeldao nodes take EIP-3009 authorizations`)
+    if (requirements.maxTimeoutSeconds > MAX_EXACT_VALIDITY_SECONDS) throw new PaymentTermsUnusableError(`its exact offer asks for an authorization valid ${requirements.maxTimeoutSeconds} s, more than ${MAX_EXACT_VALIDITY_SECONDS} s`)
+    const channelOffer = offered.find((r) => r.scheme === CHANNEL_SCHEME)
+    if (!channelOffer) throw new PaymentTermsUnusableError('it names no operator (no channel offer), so its exact payee cannot be checked')
+    const exactPayments = await ctx.contract('ExactPayments')
+    const receiver = await connection.publicClient.readContract({ address: exactPayments.address, abi: exactPayments.abi, functionName: 'receiverOf', args: [getAddress(channelOffer.payTo)] })
+    if (getAddress(requirements.payTo) !== getAddress(receiver)) throw new PaymentTermsUnusableError(`its exact offer pays ${requirements.payTo}, not the ExactReceiver ${receiver} of its operator ${channelOffer.payTo}`)
+    payment.operator = getAddress(channelOffer.payTo)
+  }
+  const paying = createPayingFetch({
+    account: account as LocalAccount,
+    channelFor,
+    prefer: wantsChannel,
+    // The scheme chosen is the scheme paid: no quiet fallback (e.g. to exact when the channel offer is above --max-cost).
+    strict: true,
+    checkExact,
+    maxCost: params.maxCost,
+    onOffer: (requirements) => (offered = requirements),
+  })
+  const overclaimed = () => {
+    const [key, why] = [...(paying.channelClient?.disputes ?? [])][0] ?? []
+    return key && why ? new NodeOverclaimedError(base, why) : undefined
+  }
   const body = JSON.stringify({
     model,
     messages: params.messages,
@@ -148,25 +200,49 @@ export async function chat(ctx: ModeldaoContext, params: ChatParams): Promise<Ch
     ...(params.temperature === undefined ? {} : { temperature: params.temperature }),
     ...(params.seed === undefined ? {} : { seed: params.seed }),
   })
+  // A node that accepts the request and then goes silent must not hang the client: abort after idleMs without data.
+  const idleMs = params.idleTimeoutMs ?? 120_000
+  const watchdog = idleWatchdog(idleMs)
   let response: Response
   try {
-    response = await paying(`${base}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+    response = await paying(`${base}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: watchdog.signal })
   } catch (error) {
+    watchdog.stop()
+    if (watchdog.fired) throw new NodeUnreachableError(base, new Error(`no answer within ${idleMs / 1000} s`))
     if (channelFailure) throw channelFailure
-    if (/filtered out by policies/.test((error as Error).message) && params.maxCost !== undefined) {
-      const cheapest = offered.map((r) => BigInt(r.amount)).reduce((a, b) => (b < a ? b : a), BigInt(offered[0]?.amount ?? 0))
-      throw new CostAboveLimitError(formatToken(cheapest, token), formatToken(params.maxCost, token))
+    if (exactFailure) throw exactFailure
+    const disputed = overclaimed()
+    if (disputed) throw disputed
+    if (/filtered out by policies/.test((error as Error).message)) {
+      const chosen = wantsChannel(offered)
+      const wanted = offered.filter((r) => r.scheme === (chosen === 'channel' ? CHANNEL_SCHEME : EXACT_SCHEME))
+      if (wanted.length === 0) throw new PaymentTermsUnusableError(`it does not offer the ${chosen} scheme (it offers ${offered.map((r) => r.scheme).join(', ') || 'nothing'})`)
+      const cheapest = wanted.map((r) => BigInt(r.amount)).reduce((a, b) => (b < a ? b : a))
+      throw new CostAboveLimitError(formatToken(cheapest, token), formatToken(params.maxCost ?? 0n, token))
     }
     throw new NodeUnreachableError(base, error)
   }
+  const disputed = overclaimed()
+  if (disputed) {
+    watchdog.stop()
+    throw disputed
+  }
   if (response.status !== 200) {
+    watchdog.stop()
     const refusal = await errorBody(response)
     if (response.status === 402) throw new PaymentRefusedError(base, refusal.code ?? 'payment_required', refusal.message)
     throw new NodeRequestFailedError(base, response.status, refusal.message)
   }
 
   const settlement = paymentResponse(response)
-  const streamed = await readChatStream(response, params.onText)
+  let streamed: Awaited<ReturnType<typeof readChatStream>>
+  try {
+    streamed = await readChatStream(response, { onText: params.onText, onData: watchdog.reset })
+  } catch (error) {
+    throw watchdog.fired ? new NodeRequestFailedError(base, 504, `no data for ${idleMs / 1000} s; the answer stopped part-way`) : error
+  } finally {
+    watchdog.stop()
+  }
   const usage = streamed.usage ?? {}
   if (settlement?.extra && (settlement.extra as ChannelSettlementExtra).channelId) {
     payment.scheme = 'channel'
@@ -212,11 +288,31 @@ async function nodeReceipt(base: string, id: string): Promise<ReceiptDraft> {
   return (await response.json()) as ReceiptDraft
 }
 
+/** An abort signal that fires after `ms` without a `reset`. */
+function idleWatchdog(ms: number) {
+  const controller = new AbortController()
+  let timer: NodeJS.Timeout | undefined
+  const watchdog = {
+    signal: controller.signal,
+    fired: false,
+    reset: () => {
+      clearTimeout(timer)
+      timer = setTimeout(() => {
+        watchdog.fired = true
+        controller.abort(new Error(`no data for ${ms} ms`))
+      }, ms)
+    },
+    stop: () => clearTimeout(timer),
+  }
+  watchdog.reset()
+  return watchdog
+}
+
 /** The model a node serves, from its /v1/models; also proves a modeldao node answers there. */
 async function nodeModel(base: string): Promise<string> {
   let listed: { data?: { id?: string }[] }
   try {
-    const response = await fetch(`${base}/v1/models`)
+    const response = await fetch(`${base}/v1/models`, { signal: AbortSignal.timeout(15_000) })
     if (!response.ok) throw new Error(`GET /v1/models answered ${response.status}`)
     listed = (await response.json()) as typeof listed
   } catch (error) {

@@ -249,7 +249,6 @@ export class ServingNode extends Service<ServingNodeInfo> {
 
   protected async close(): Promise<void> {
     clearInterval(this.settleTimer)
-    await this.settling.catch(() => undefined)
     const server = this.server
     this.server = undefined
     if (server) {
@@ -257,14 +256,18 @@ export class ServingNode extends Service<ServingNodeInfo> {
       await new Promise<void>((resolve) => server.close(() => resolve()))
     }
     // What clients paid for is settled before the node goes away: a payer could otherwise withdraw it while the
-    // node is down. Bounded: a chain that does not answer leaves the vouchers in the store for the next start.
+    // node is down. It queues behind a settlement already running; both are bounded together: a chain that does not
+    // answer leaves the vouchers in the store for the next start.
     if (this.gate && this.paymentStore) await this.settleOnStop()
+    else await this.settling.catch(() => undefined)
     await this.engine?.close()
     this.engine = undefined
     this.receipts?.close()
     this.receipts = undefined
-    this.paymentStore?.close()
+    // A settlement still running past the bound records its result before the store closes.
+    const store = this.paymentStore
     this.paymentStore = undefined
+    if (store) void this.settling.catch(() => undefined).then(() => store.close()).catch(() => undefined)
     this.gate = undefined
   }
 }
