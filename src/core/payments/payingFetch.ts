@@ -109,7 +109,10 @@ export type PayingFetchOptions = {
   prefer?: 'channel' | 'exact' | ((offered: readonly PaymentRequirements[]) => 'channel' | 'exact') | undefined
   /** Sees what the node offers before any filtering (e.g. to report its price ceiling when --max-cost refuses it). */
   onOffer?: ((offered: readonly PaymentRequirements[]) => void) | undefined
-  /** Pay only with the preferred scheme: never fall back to the other one when it is not offered (or costs too much). */
+  /**
+   * Pay only with the preferred scheme: never fall back to the other one when it is not offered (or costs too much).
+   * Default: strict when a channel lookup is given, so a node cannot steer a channel client into signing `exact`.
+   */
   strict?: boolean | undefined
   /**
    * Checked before an `exact` authorization is signed; throw to refuse it. An exact authorization is a token transfer
@@ -154,7 +157,7 @@ export function createPayingFetch(options: PayingFetchOptions): typeof fetch & {
       (_version, requirements) => {
         const wanted = (typeof prefer === 'function' ? prefer(requirements) : prefer) === 'channel' ? CHANNEL_SCHEME : EXACT_SCHEME
         const first = requirements.filter((r) => r.scheme === wanted)
-        return first.length > 0 || options.strict ? first : requirements
+        return first.length > 0 || (options.strict ?? Boolean(channelClient)) ? first : requirements
       },
     ],
   })

@@ -6,13 +6,14 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { encodePaymentRequiredHeader, decodePaymentSignatureHeader } from '@x402/core/http'
 import type { PaymentRequirements } from '@x402/core/types'
-import { parseUnits, type Address } from 'viem'
+import { parseUnits, type Address, type LocalAccount } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chat } from '../../../src/core/actions/client/chat.js'
 import { openChannel } from '../../../src/core/actions/channel/openChannel.js'
 import { mintTestTokens } from '../../../src/core/actions/token/mintTestTokens.js'
 import { devAccount } from '../../../src/core/chain/local/devAccounts.js'
 import { createModeldao, type ModeldaoContext } from '../../../src/core/context/context.js'
+import { createPayingFetch } from '../../../src/core/payments/payingFetch.js'
 import { CHANNEL_SCHEME, EXACT_SCHEME } from '../../../src/core/payments/scheme.js'
 import { chainHome, type ChainHome } from '../../helpers/chainHome.js'
 
@@ -93,6 +94,17 @@ describe('chat refuses a hostile node before signing', () => {
       // One voucher was sent (for the ceiling, before the claim); none for the claimed total.
       const amounts = node.payments.map((p) => BigInt(((p as { payload: { cumulativeAmount: string } }).payload).cumulativeAmount))
       expect(amounts).toEqual([5000n])
+    } finally {
+      await node.close()
+    }
+  })
+
+  it('the library paying fetch with a channel never falls back to signing exact when a node offers only exact', async () => {
+    const node = await hostileNode((o) => [{ ...o.exact, payTo: devAccount(7, 31337).address }], addresses)
+    try {
+      const paying = createPayingFetch({ account: (await client.signer()) as LocalAccount, channelFor: () => `0x${'11'.repeat(32)}` })
+      await expect(paying(`${node.url}/v1/chat/completions`, { method: 'POST', body: '{}' })).rejects.toThrow(/filtered out by policies/)
+      expect(node.payments).toEqual([])
     } finally {
       await node.close()
     }
