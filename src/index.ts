@@ -56,6 +56,7 @@ export type { Pin as RemotePin, PinStatus, PinStatusName, PinResults, PinQuery, 
 export * as pinningErrors from './core/ipfs/pinning/errors.js'
 export { collectGarbage, type CollectGarbageReturnType } from './core/actions/ipfs/collectGarbage.js'
 export { unpin, type UnpinParams, type UnpinReturnType, type UnpinErrorType } from './core/actions/ipfs/unpin.js'
+export { addFile, type AddFileParams, type AddFileReturnType, type AddFileErrorType } from './core/actions/ipfs/addFile.js'
 export { listPins, type ListPinsReturnType } from './core/actions/ipfs/listPins.js'
 export { exportCar, type ExportCarParams, type ExportCarReturnType } from './core/actions/ipfs/exportCar.js'
 export { importCar, type ImportCarParams, type ImportCarReturnType } from './core/actions/ipfs/importCar.js'

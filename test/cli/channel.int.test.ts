@@ -65,5 +65,8 @@ describe('channel open|list|status|deposit|withdraw (CLI, real anvil)', () => {
     expect(unknown.error.message).toBe(`There is no channel 0x${'ab'.repeat(32)} on this chain.`)
     const delay = await cli(['channel', 'open', operator, '--amount', '1', '--withdrawal-delay', '1m', '--dev-account', '2'], 3)
     expect(delay.error.code).toBe('REVERT_CHANNEL_INVALID_DELAY')
+    // Found by a newcomer: these were "Unexpected error … report it".
+    expect((await cli(['validator', 'vote', '0x1234', 'cheat', '--dev-account', '2'], 2)).error.message).toBe('The challenge id "0x1234" is not a challenge id (0x and 64 hex digits).')
+    expect((await cli(['verify', 'receipt', './no-such-receipt.json'], 2)).error.message).toBe('The receipt ./no-such-receipt.json does not exist.')
   })
 })

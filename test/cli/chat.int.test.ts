@@ -2,7 +2,7 @@
 // opened once and reused, exact payments, the receipt a validator can replay, and every refusal named.
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { createPublicClient, http, type Hash } from 'viem'
+import { createPublicClient, http, parseUnits, type Hash } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { findFreePort } from '../../src/core/chain/local/ports.js'
 import { chainHome, type ChainHome } from '../helpers/chainHome.js'
@@ -131,11 +131,11 @@ describe('modeldao chat (paid node, CLI)', () => {
     expect(BigInt(before.exact)).toBeLessThan(exactCosts)
 
     expect(await node.stop()).toBe(0)
-    const settled = /Settled (\d+) voucher\(s\): (\d+) base units, (\d+) of them to the holders/.exec(node.stderr())
+    const settled = /Settled (\d+) voucher\(s\): ([\d.]+) tUSD, ([\d.]+) tUSD of them to the holders/.exec(node.stderr())
     expect(settled, node.stderr()).not.toBeNull()
-    expect(BigInt(settled![2]!)).toBe(channelCosts)
+    expect(parseUnits(settled![2]!, 6)).toBe(channelCosts)
     const after = (await cli(['node', 'earnings', '--operator', node.ready.payments.operator])).result
-    expect(BigInt(after.channels)).toBe(channelCosts - BigInt(settled![3]!))
+    expect(BigInt(after.channels)).toBe(channelCosts - parseUnits(settled![3]!, 6))
     expect(after.exact).toBe(before.exact)
 
     const client = createPublicClient({ transport: http(chain.rpcUrl) })

@@ -1,7 +1,7 @@
 // The DAO commands end to end through the built CLI with --json, on a real anvil with time travel: create a DAO,
 // propose a dataset, three holders vote (one by signature through a relayer), queue, advance, execute, and
 // `datasets list` shows it; a version proposal with stakes on both sides resolves and `stake claim` pays exactly.
-import { mkdir } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeTinyGguf } from '../../src/core/models/syntheticModel.js'
@@ -9,6 +9,7 @@ import { chainHome, type ChainHome } from '../helpers/chainHome.js'
 import { jsonCli, runCli } from '../helpers/cli.js'
 
 const [CREATOR, ALICE, BOB, CAROL] = ['0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266', '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC', '0x90F79bf6EB2c4f870365E785982E1f101E93b906']
+// What kubo's `ipfs add --cid-version 1` gives an empty file: `ipfs add` must give the same.
 const DATASET_CID = 'bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku'
 
 describe('dao, stake and datasets commands (real anvil)', () => {
@@ -33,7 +34,18 @@ describe('dao, stake and datasets commands (real anvil)', () => {
     const dao = (await cli(['dao', 'create', modelId, '--voting-delay', '1', '--voting-period', '15', '--quorum', '20', '--super-quorum', '95', '--timelock-delay', '1h', '--dev-account', '0'])).result
     expect(dao.settings).toMatchObject({ votingDelay: 1, votingPeriod: 15, quorumPercent: 20, timelockDelay: 3600, proposalThreshold: '1' })
 
-    const proposed = (await cli(['dao', 'propose', 'dataset', '--model', modelId, '--cid', DATASET_CID, '--name', 'empty sample', '--license', 'CC0-1.0', '--size', '0', '--rationale', 'A test', '--dev-account', '1'])).result
+    // A placeholder (as in the examples) or a typo never reaches the chain.
+    const placeholder = await cli(['dao', 'propose', 'dataset', '--model', modelId, '--cid', 'bafkrei…', '--name', 'x', '--dev-account', '1'], 2)
+    expect(placeholder.error).toMatchObject({ code: 'CID_INVALID', message: '"bafkrei…" is not a valid CID.' })
+    expect((await cli(['dao', 'propose', 'version', '--model', modelId, '--manifest', 'bafyrei…', '--dev-account', '1'], 2)).error.code).toBe('CID_INVALID')
+
+    await writeFile(join(chain.root, 'empty.jsonl'), '')
+    const added = (await cli(['ipfs', 'add', join(chain.root, 'empty.jsonl'), '--label', 'empty sample'])).result
+    expect(added).toMatchObject({ cid: DATASET_CID, size: 0 })
+    expect((await cli(['ipfs', 'pins'])).result.pins).toEqual(expect.arrayContaining([expect.objectContaining({ cid: DATASET_CID, label: 'empty sample' })]))
+    expect((await cli(['ipfs', 'add', chain.root], 3)).error.code).toBe('PUBLISH_NOT_A_FILE')
+
+    const proposed = (await cli(['dao', 'propose', 'dataset', '--model', modelId, '--cid', added.cid, '--name', 'empty sample', '--license', 'CC0-1.0', '--size', '0', '--rationale', 'A test', '--dev-account', '1'])).result
     expect(proposed).toMatchObject({ proposalId: 1, title: `Include dataset "empty sample" in the next training run of model ${modelId}` })
 
     const early = await cli(['dao', 'vote', '1', 'for', '--dev-account', '1'], 3)
@@ -69,7 +81,7 @@ describe('dao, stake and datasets commands (real anvil)', () => {
 
   it('version: stakes on both sides, the DAO rejects it, `stake claim` pays the "against" side exactly', async () => {
     for (const dev of ['4', '5']) await cli(['token', 'faucet', '--dev-account', dev, '--amount', '100'])
-    const proposed = (await cli(['dao', 'propose', 'version', '--model', modelId, '--manifest', 'bafkreicandidateversion', '--dev-account', '1'])).result
+    const proposed = (await cli(['dao', 'propose', 'version', '--model', modelId, '--manifest', 'bafkreicqtwvzlywo6gxfuujlqhguwfgo46xtpdspkgjsxoyuwcgms26plq', '--dev-account', '1'])).result
     expect(proposed.stakingRound).toBeDefined()
     await cli(['chain', 'mine', '--blocks', '2'])
     await cli(['stake', 'for', String(proposed.proposalId), '--model', modelId, '--amount', '30', '--dev-account', '4'])

@@ -21,7 +21,7 @@ export default class ChannelWithdraw extends BaseCommand<typeof ChannelWithdraw>
     const token = await this.paymentToken()
     const amount = this.flags.amount === undefined ? undefined : parseTokenAmount(this.flags.amount, token.decimals, '--amount')
     const result = await withdrawChannel(this.ctx, { channelId, amount, cancel: this.flags.cancel })
-    if (result.stage === 'requested') this.log(`Asked to withdraw ${formatToken(result.amount, token)} from channel ${channelId}; it thaws until ${result.thawEnd}. Run this again after that to take it.`)
+    if (result.stage === 'requested') this.log(`Asked to withdraw up to ${formatToken(result.amount, token)} from channel ${channelId} (less what the operator settles for requests already served); it thaws until ${result.thawEnd}. Run this again after that to take it.`)
     else if (result.stage === 'cancelled') this.log(`Called off the withdrawal request of channel ${channelId}.`)
     else this.log(`Withdrew ${formatToken(result.amount, token)} from channel ${channelId} (transaction ${result.transactions[0]}).`)
     return result

@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand, signerFlags } from '../../cli/baseCommand.js'
 import { answerChallenge, type AnswerChallengeReturnType } from '../../core/actions/verify/answerChallenge.js'
+import { parseChallengeId } from '../../core/units/channelId.js'
 
 export default class NodeAnswer extends BaseCommand<typeof NodeAnswer> {
   static override summary = "Answer a challenge of one of your node's receipts (operator only, within the answer window); voting opens at once."
@@ -9,7 +10,7 @@ export default class NodeAnswer extends BaseCommand<typeof NodeAnswer> {
   static override flags = { ...signerFlags, answer: Flags.string({ summary: 'Your evidence (e.g. the CID of your own replay); its hash goes on chain.', required: true }) }
 
   async run(): Promise<AnswerChallengeReturnType> {
-    const result = await answerChallenge(this.ctx, { challengeId: this.args.challengeId as `0x${string}`, answer: this.flags.answer, onProgress: (e) => this.transactionProgress(e) })
+    const result = await answerChallenge(this.ctx, { challengeId: parseChallengeId(this.args.challengeId, 'The challenge id'), answer: this.flags.answer, onProgress: (e) => this.transactionProgress(e) })
     this.log(`Answered challenge ${result.challengeId} (answer hash ${result.answerHash}); validators may vote now.`)
     return result
   }

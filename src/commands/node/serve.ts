@@ -5,7 +5,7 @@ import { formatBytes, getProgress, interruptSignal, TransferProgress } from '../
 import { registerNode, type RegisterNodeReturnType } from '../../core/actions/node/registerNode.js'
 import { DEFAULT_NODE_PORT, ServingNode, type ServingNodeInfo } from '../../core/actions/node/startServingNode.js'
 import type { PriceList } from '../../core/payments/prices.js'
-import { parseTokenAmount, readToken } from '../../core/shares/market.js'
+import { formatToken, parseTokenAmount, type TokenInfo } from '../../core/shares/market.js'
 
 export default class NodeServe extends BaseCommand<typeof NodeServe> {
   static override summary = 'Serve a model over an OpenAI-compatible HTTP API, after checking its weights against the on-chain manifest.'
@@ -57,6 +57,9 @@ Binds 127.0.0.1 unless --host says otherwise. Runs until Ctrl-C.`
     'dev-substitute-weights': Flags.string({ summary: 'Local chains only: load this GGUF while receipts name the registered weights.', hidden: true }),
   }
 
+  /** The payment token, read with the prices: amounts are printed in it. */
+  private token: TokenInfo | undefined
+
   async run(): Promise<ServingNodeInfo> {
     using interrupt = interruptSignal()
     const fetching = getProgress(new TransferProgress(!this.jsonEnabled()))
@@ -84,7 +87,7 @@ Binds 127.0.0.1 unless --host says otherwise. Runs until Ctrl-C.`
             // On stderr: stdout carries the --json ready line only.
             onSettled: (result, error) => {
               if (error) process.stderr.write(`Settlement failed (the vouchers are kept and retried): ${describeCause(error)}\n`)
-              else if (result?.vouchers) process.stderr.write(`Settled ${result.vouchers} voucher(s): ${result.claimed} base units, ${result.fees} of them to the holders\n`)
+              else if (result?.vouchers) process.stderr.write(`Settled ${result.vouchers} voucher(s): ${this.amount(result.claimed)}, ${this.amount(result.fees)} of them to the holders\n`)
             },
           }
         : undefined,
@@ -103,8 +106,8 @@ Binds 127.0.0.1 unless --host says otherwise. Runs until Ctrl-C.`
       this.log(`Serving ${ready.model} ("${w.name}") at ${ready.url}/v1`)
       this.log(`  weights  ${w.file} ${formatBytes(w.size)} ${w.weightsCid} ${w.verified ? '(verified against the manifest)' : '(local file, not verified)'}`)
       this.log(`  engine   ${ready.engine.gpu || 'cpu'}, ${ready.engine.threads} thread(s), ${ready.engine.parallel} sequence(s) of ${ready.engine.contextSize} tokens, queue ${ready.queue}`)
-      if (ready.payments) this.log(`  payments x402 (channel vouchers, exact): ${ready.payments.prices.perRequest} + ${ready.payments.prices.perOutputToken}/token base units, to ${ready.payments.operator}`)
-      if (registered) this.log(`  registry ${registered.updated ? 'updated' : 'registered'} for model ${registered.modelId} at ${registered.url}, stake ${registered.stake} base units`)
+      if (ready.payments) this.log(`  payments x402 (channel vouchers, exact): ${this.amount(ready.payments.prices.perRequest)} per request + ${this.amount(ready.payments.prices.perOutputToken)} per output token, to ${ready.payments.operator}`)
+      if (registered) this.log(`  registry ${registered.updated ? 'updated' : 'registered'} for model ${registered.modelId} at ${registered.url}, stake ${this.amount(registered.stake)}`)
       if (ready.host !== '127.0.0.1' && ready.host !== 'localhost' && ready.host !== '::1') this.warn(`Listening on ${ready.host}: reachable from other machines.`)
       this.log('Ctrl-C to stop.')
     }, register)
@@ -112,12 +115,16 @@ Binds 127.0.0.1 unless --host says otherwise. Runs until Ctrl-C.`
     return info
   }
 
+  /** An amount of base units in the payment token ("0.0001 tUSD"). */
+  private amount(units: bigint | string): string {
+    return this.token ? formatToken(units, this.token) : `${units} base units`
+  }
+
   /** --price-per-request/--price-per-token in the payment token's units, as base units. */
   private async prices(): Promise<PriceList | undefined> {
     const perRequest = this.flags['price-per-request']
     if (perRequest === undefined) return undefined
-    const [connection, deployments] = await Promise.all([this.ctx.chain(), this.ctx.deployments()])
-    const token = await readToken(connection, deployments.paymentToken)
+    const token = (this.token = await this.paymentToken())
     return {
       perRequest: parseTokenAmount(perRequest, token.decimals, '--price-per-request', { allowZero: true }),
       perOutputToken: parseTokenAmount(this.flags['price-per-token'] ?? '0', token.decimals, '--price-per-token', { allowZero: true }),

@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand, signerFlags } from '../../cli/baseCommand.js'
 import { registerValidator, type RegisterValidatorReturnType } from '../../core/actions/verify/registerValidator.js'
+import { formatToken } from '../../core/shares/market.js'
 
 export default class ValidatorRegister extends BaseCommand<typeof ValidatorRegister> {
   static override summary = 'Register as a validator with a stake: vote on receipt challenges filed after this.'
@@ -9,7 +10,7 @@ export default class ValidatorRegister extends BaseCommand<typeof ValidatorRegis
 
   async run(): Promise<RegisterValidatorReturnType> {
     const result = await registerValidator(this.ctx, { stake: this.flags.stake, onProgress: (e) => this.transactionProgress(e) })
-    this.log(`${result.validator} is a validator with a stake of ${result.stake} base units (transaction ${result.transactionHash}).`)
+    this.log(`${result.validator} is a validator with a stake of ${formatToken(result.stake, await this.paymentToken())} (transaction ${result.transactionHash}).`)
     return result
   }
 }

@@ -1,6 +1,7 @@
 import { Args } from '@oclif/core'
 import { BaseCommand, signerFlags } from '../../cli/baseCommand.js'
 import { settleChallenge, type SettleChallengeReturnType } from '../../core/actions/verify/settleChallenge.js'
+import { parseChallengeId } from '../../core/units/channelId.js'
 
 export default class ValidatorResolve extends BaseCommand<typeof ValidatorResolve> {
   static override summary = 'Resolve a receipt challenge whose voting ended without a quorum (it fails: the bond goes to the operator).'
@@ -9,7 +10,7 @@ export default class ValidatorResolve extends BaseCommand<typeof ValidatorResolv
   static override flags = { ...signerFlags }
 
   async run(): Promise<SettleChallengeReturnType> {
-    const result = await settleChallenge(this.ctx, { challengeId: this.args.challengeId as `0x${string}`, onProgress: (e) => this.transactionProgress(e) })
+    const result = await settleChallenge(this.ctx, { challengeId: parseChallengeId(this.args.challengeId, 'The challenge id'), onProgress: (e) => this.transactionProgress(e) })
     this.log(`The challenge is ${result.status} (${result.cheatVotes} cheat, ${result.honestVotes} honest).`)
     return result
   }

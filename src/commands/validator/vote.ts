@@ -1,6 +1,7 @@
 import { Args } from '@oclif/core'
 import { BaseCommand, signerFlags } from '../../cli/baseCommand.js'
 import { settleChallenge, type SettleChallengeReturnType } from '../../core/actions/verify/settleChallenge.js'
+import { parseChallengeId } from '../../core/units/channelId.js'
 
 export default class ValidatorVote extends BaseCommand<typeof ValidatorVote> {
   static override summary = "Vote on a receipt challenge: cheat (the node served other weights) or honest. Replay it first: `modeldao verify receipt`."
@@ -12,7 +13,7 @@ export default class ValidatorVote extends BaseCommand<typeof ValidatorVote> {
   static override flags = { ...signerFlags }
 
   async run(): Promise<SettleChallengeReturnType> {
-    const result = await settleChallenge(this.ctx, { challengeId: this.args.challengeId as `0x${string}`, cheat: this.args.verdict === 'cheat', onProgress: (e) => this.transactionProgress(e) })
+    const result = await settleChallenge(this.ctx, { challengeId: parseChallengeId(this.args.challengeId, 'The challenge id'), cheat: this.args.verdict === 'cheat', onProgress: (e) => this.transactionProgress(e) })
     this.log(`Voted ${this.args.verdict}: ${result.cheatVotes} cheat, ${result.honestVotes} honest; the challenge is ${result.status}.`)
     if (result.resolution) this.log(`Slashed ${result.resolution.slashed}: ${result.resolution.toChallenger} to the challenger (with the bond), ${result.resolution.toFeePool} to the model's holders.`)
     return result

@@ -95,7 +95,7 @@ export const errorCatalogue = {
   // models
   PUBLISH_NO_INPUT: { exitCode: invalidInput, meaning: 'publish was given no path.' },
   PUBLISH_PATH_MISSING: { exitCode: invalidInput, meaning: 'A path to publish does not exist.' },
-  PUBLISH_NOT_A_FILE: { exitCode: invalidInput, meaning: 'A path to publish is neither a file nor a directory.' },
+  PUBLISH_NOT_A_FILE: { exitCode: invalidInput, meaning: 'A path to publish is neither a file nor a directory (or, for `ipfs add`, not a file).' },
   PUBLISH_EMPTY_DIR: { exitCode: invalidInput, meaning: 'A directory to publish holds no file.' },
   PUBLISH_SYMLINK_LOOP: { exitCode: invalidInput, meaning: 'Symbolic links to publish form a loop.' },
   PUBLISH_BROKEN_LINK: { exitCode: invalidInput, meaning: 'A symbolic link to publish points nowhere.' },

@@ -1,4 +1,5 @@
-import { open, rename, rm } from 'node:fs/promises'
+import { mkdir, open, rename, rm } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import { f32ToF16Bits } from './float16.js'
 
 /** A GGUF metadata value with its explicit type (GGUF v3 type ids). */
@@ -229,6 +230,7 @@ export async function writeGgufStreaming(
   onTensor?: (done: number, total: number) => void,
 ): Promise<{ bytes: number }> {
   const partial = `${path}.partial`
+  await mkdir(dirname(path), { recursive: true })
   const handle = await open(partial, 'w')
   let bytes = 0
   try {

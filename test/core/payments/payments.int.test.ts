@@ -14,6 +14,7 @@ import { mintTestTokens } from '../../../src/core/actions/token/mintTestTokens.j
 import { createModeldao, type ModeldaoContext } from '../../../src/core/context/context.js'
 import { devAccount } from '../../../src/core/chain/local/devAccounts.js'
 import { createPayingFetch } from '../../../src/core/payments/payingFetch.js'
+import { withdrawChannel } from '../../../src/core/actions/channel/withdrawChannel.js'
 import { recoverReceiptSigner } from '../../../src/core/payments/receiptSigning.js'
 import { receiptCommitment } from '../../../src/core/verify/receiptCodec.js'
 import type { ReceiptDraft } from '../../../src/core/serving/receipts.js'
@@ -45,7 +46,7 @@ describe('paid serving node (x402: channel vouchers and exact; real anvil, SQLit
     operatorCtx = createModeldao({ home: chain.root, devAccount: 1 })
     payerCtx = createModeldao({ home: chain.root, devAccount: 2 })
     await mintTestTokens(payerCtx, { amount: '100' })
-    node = new ServingNode(operatorCtx, { model: modelId, port: 0, contextSize: 256, maxTokens: 64, parallel: 2, payments: { prices: PRICES, exactMaxTokens: 16, settleEveryMs: 0 } })
+    node = new ServingNode(operatorCtx, { model: modelId, port: 0, contextSize: 256, maxTokens: 64, parallel: 2, payments: { prices: PRICES, exactMaxTokens: 16, settleEveryMs: 0, withdrawalCheckMs: 200 } })
     url = (await node.start()).url
     channelId = (await openChannel(payerCtx, { operator: operator.address, amount: 1_000_000n })).channelId
   })
@@ -171,5 +172,44 @@ describe('paid serving node (x402: channel vouchers and exact; real anvil, SQLit
     const response = await pay(`${url}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: 'later', max_tokens: 4 }) })
     expect(response.status, await response.clone().text()).toBe(200)
     expect(response.headers.get('payment-response')).toBeTruthy()
+  })
+
+  // Found by a newcomer: the node noticed a withdrawal only on the payer's next request, and a payer who leaves sends none.
+  it('settles what a channel owes as soon as its payer asks to withdraw, with no further request', async () => {
+    const leaving = (await openChannel(payerCtx, { operator: operator.address, amount: 500_000n })).channelId
+    const paying = createPayingFetch({ account: payer, channelFor: () => leaving })
+    expect((await paying(`${url}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: 'bye', max_tokens: 3 }) })).status).toBe(200)
+    const channels = await operatorCtx.contract('PaymentChannels')
+    const read = (await operatorCtx.chain()).publicClient
+    const settled = () => read.readContract({ address: channels.address, abi: channels.abi, functionName: 'settled', args: [leaving, BigInt(modelId)] })
+    expect(await settled()).toBe(0n)
+    await withdrawChannel(payerCtx, { channelId: leaving })
+    const deadline = Date.now() + 15_000
+    while ((await settled()) === 0n) {
+      if (Date.now() > deadline) throw new Error('the node did not settle the channel after its payer asked to withdraw')
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    expect(await settled()).toBeGreaterThanOrEqual(PRICES.perRequest)
+  })
+
+  // Found with the test above: `onSettled?.(await this.settle())` skipped the settlement when no callback was given,
+  // so a library node with no onSettled never settled on its timer.
+  it('settles on its timer with no onSettled callback', async () => {
+    const timed = new ServingNode(operatorCtx, { model: modelId, port: 0, contextSize: 256, maxTokens: 16, payments: { prices: PRICES, settleEveryMs: 300 } })
+    try {
+      const timedUrl = (await timed.start()).url
+      const channel = (await openChannel(payerCtx, { operator: operator.address, amount: 200_000n })).channelId
+      const paying = createPayingFetch({ account: payer, channelFor: () => channel })
+      expect((await paying(`${timedUrl}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: 'tick', max_tokens: 2 }) })).status).toBe(200)
+      const channels = await operatorCtx.contract('PaymentChannels')
+      const read = (await operatorCtx.chain()).publicClient
+      const deadline = Date.now() + 15_000
+      while ((await read.readContract({ address: channels.address, abi: channels.abi, functionName: 'settled', args: [channel, BigInt(modelId)] })) === 0n) {
+        if (Date.now() > deadline) throw new Error('the node did not settle on its timer')
+        await new Promise((r) => setTimeout(r, 100))
+      }
+    } finally {
+      await timed.stop()
+    }
   })
 })

@@ -1,4 +1,5 @@
 import { Flags } from '@oclif/core'
+import { parseCid } from '../../../core/ipfs/formats/verify.js'
 import { signerFlags } from '../../../cli/baseCommand.js'
 import { ProposeCommand } from '../../../cli/proposeCommand.js'
 import { proposeFlags } from '../../../cli/governance.js'
@@ -27,10 +28,13 @@ export default class DaoProposeDataset extends ProposeCommand<typeof DaoProposeD
     const { flags } = this
     if (!/^\d+$/.test(flags.size)) this.error('--size must be a whole number of bytes.', { exit: 2 })
     if (!flags.remove && !flags.name) this.error('--name is required (the dataset\'s name).', { exit: 2 })
+    // Recorded on chain for good: a typo or a placeholder must not get there. Canonical form (the string parsed).
+    const cid = parseCid(flags.cid).toString()
+    const descriptionCid = flags['description-cid'] ? parseCid(flags['description-cid']).toString() : ''
     return this.proposeContent(
       flags.remove
-        ? { kind: 'dataset-removal', cid: flags.cid }
-        : { kind: 'dataset', dataset: { cid: flags.cid, name: flags.name!, license: flags.license, sizeBytes: BigInt(flags.size), descriptionCid: flags['description-cid'] } },
+        ? { kind: 'dataset-removal', cid }
+        : { kind: 'dataset', dataset: { cid, name: flags.name!, license: flags.license, sizeBytes: BigInt(flags.size), descriptionCid } },
     )
   }
 }

@@ -1,4 +1,5 @@
 import { Flags } from '@oclif/core'
+import { parseCid } from '../../../core/ipfs/formats/verify.js'
 import { signerFlags } from '../../../cli/baseCommand.js'
 import { ProposeCommand } from '../../../cli/proposeCommand.js'
 import { proposeFlags } from '../../../cli/governance.js'
@@ -12,6 +13,6 @@ export default class DaoProposeVersion extends ProposeCommand<typeof DaoProposeV
 
   async run(): Promise<ProposeReturnType> {
     const { flags } = this
-    return this.proposeContent({ kind: 'version', manifestCid: flags.manifest })
+    return this.proposeContent({ kind: 'version', manifestCid: parseCid(flags.manifest).toString() })
   }
 }

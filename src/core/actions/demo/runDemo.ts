@@ -9,8 +9,7 @@ import type { ModeldaoContext } from '../../context/context.js'
 import { createModeldao } from '../../context/context.js'
 import { findFreePort } from '../../chain/local/ports.js'
 import { NODE_MIN_STAKE, protocolArtifacts } from '../../chain/protocol/registry.js'
-import { cidProfile, DEFAULT_CID_PROFILE } from '../../ipfs/formats/cidProfiles.js'
-import { importFile } from '../../ipfs/formats/importFile.js'
+import { addFile } from '../ipfs/addFile.js'
 import { createPayingFetch } from '../../payments/payingFetch.js'
 import { formatToken, readToken, type TokenInfo } from '../../shares/market.js'
 import { createKeystore } from '../../wallet/store.js'
@@ -252,12 +251,10 @@ export async function runDemo(ctx: ModeldaoContext, params: RunDemoParams = {}):
     const dataset = await step('dataset', async () => {
       const path = join(folder, 'stories.jsonl')
       await writeFile(path, datasetLines(200))
-      const repo = creator.repo()
-      const imported = await importFile(repo.blockstore, path, cidProfile(DEFAULT_CID_PROFILE))
-      await repo.pin(imported.cid, 'dataset: modeldao demo stories')
+      const imported = await addFile(creator, { path, label: 'dataset: modeldao demo stories' })
       const proposed = await propose(investorA, {
         modelId,
-        content: { kind: 'dataset', dataset: { cid: imported.cid.toString(), name: 'modeldao demo stories', license: 'CC-BY-4.0', sizeBytes: BigInt(imported.size), descriptionCid: '' } },
+        content: { kind: 'dataset', dataset: { cid: imported.cid, name: 'modeldao demo stories', license: 'CC-BY-4.0', sizeBytes: BigInt(imported.size), descriptionCid: '' } },
         rationale: 'Short, clean, licensed stories: a good first dataset.',
       })
       return {

@@ -16,6 +16,9 @@ import { PaymentGate } from '../../payments/gate.js'
 import type { PriceList } from '../../payments/prices.js'
 import { settleVouchers, type SettleVouchersResult } from '../../payments/settlement.js'
 import { PaymentStore } from '../../payments/store.js'
+import type { Address } from 'viem'
+import type { ChainConnection } from '../../chain/rpc/connection.js'
+import { protocolArtifacts } from '../../chain/protocol/generated/contracts.js'
 
 export type ServingNodeParams = ResolveWeightsParams & {
   gpu?: GpuChoice | undefined
@@ -53,6 +56,8 @@ export type NodePaymentOptions = {
   settleEveryMs?: number | undefined
   /** Settle as soon as this much is owed (default: never on amount alone). */
   settleAbove?: bigint | undefined
+  /** How often to look for withdrawal requests on channels that owe the node (default 15 s). */
+  withdrawalCheckMs?: number | undefined
   /** Called after each automatic settlement, or with its error. */
   onSettled?: ((result: SettleVouchersResult | undefined, error?: unknown) => void) | undefined
 }
@@ -103,6 +108,10 @@ export class ServingNode extends Service<ServingNodeInfo> {
   private paymentStore: PaymentStore | undefined
   private gate: PaymentGate | undefined
   private settleTimer: NodeJS.Timeout | undefined
+  private withdrawalTimer: NodeJS.Timeout | undefined
+  /** The first block whose withdrawal requests have not been looked at yet. */
+  private withdrawalsFrom = 0n
+  private watching = false
   private settling: Promise<SettleVouchersResult | undefined> = Promise.resolve(undefined)
   readonly metrics = new NodeMetrics()
 
@@ -197,12 +206,43 @@ export class ServingNode extends Service<ServingNodeInfo> {
       this.settleTimer = setInterval(() => void this.autoSettle(), options.settleEveryMs ?? 10 * 60_000)
       this.settleTimer.unref()
     }
+    // A payer may start a withdrawal and send no more requests: watch the chain for it too, so the node settles what
+    // that channel owes inside the thaw (at least 15 minutes) rather than at the next timer or not at all.
+    this.withdrawalsFrom = (await connection.publicClient.getBlockNumber({ cacheTime: 0 })) + 1n
+    this.withdrawalTimer = setInterval(() => void this.watchWithdrawals(connection, channels).catch(() => {}), options.withdrawalCheckMs ?? 15_000)
+    this.withdrawalTimer.unref()
     return {
       operator: operator.address,
       prices: { perRequest: options.prices.perRequest.toString(), perOutputToken: options.prices.perOutputToken.toString() },
       exactMaxTokens,
       exactReceiver: this.gate.exactReceiver,
       channels,
+    }
+  }
+
+  /** Settles now if a withdrawal was requested, since the last look, on a channel that owes this node money. */
+  private async watchWithdrawals(connection: ChainConnection, channels: Address) {
+    const store = this.paymentStore
+    if (this.watching || !store) return
+    this.watching = true
+    try {
+      const latest = await connection.publicClient.getBlockNumber({ cacheTime: 0 })
+      if (latest < this.withdrawalsFrom) return
+      const requested = await connection.publicClient.getContractEvents({ address: channels, abi: protocolArtifacts.PaymentChannels.abi, eventName: 'WithdrawalRequested', fromBlock: this.withdrawalsFrom, toBlock: latest })
+      this.withdrawalsFrom = latest + 1n
+      const owing = new Set(store.vouchers().filter((v) => v.consumed > v.settled).map((v) => v.channelId.toLowerCase()))
+      if (requested.some((log) => owing.has(String(log.args.channelId).toLowerCase()))) {
+        const onSettled = this.params.payments?.onSettled
+        try {
+          // Settle first: `onSettled?.(await …)` would skip the settlement itself when no callback is given.
+          const result = await this.settle()
+          onSettled?.(result)
+        } catch (error) {
+          onSettled?.(undefined, error)
+        }
+      }
+    } finally {
+      this.watching = false
     }
   }
 
@@ -225,7 +265,8 @@ export class ServingNode extends Service<ServingNodeInfo> {
   private async autoSettle() {
     const options = this.params.payments
     try {
-      options?.onSettled?.(await this.settle(options.settleAbove))
+      const result = await this.settle(options?.settleAbove)
+      options?.onSettled?.(result)
     } catch (error) {
       options?.onSettled?.(undefined, error)
     }
@@ -249,6 +290,7 @@ export class ServingNode extends Service<ServingNodeInfo> {
 
   protected async close(): Promise<void> {
     clearInterval(this.settleTimer)
+    clearInterval(this.withdrawalTimer)
     const server = this.server
     this.server = undefined
     if (server) {
