@@ -133,7 +133,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** `name  address` lines for deployed contracts. */
   protected logContracts(contracts: Partial<Record<string, { address: string }>>) {
-    for (const [name, contract] of Object.entries(contracts)) if (contract) this.log(`  ${name.padEnd(16)} ${contract.address}`)
+    const width = Math.max(...Object.keys(contracts).map((name) => name.length))
+    for (const [name, contract] of Object.entries(contracts)) if (contract) this.log(`  ${name.padEnd(width)}  ${contract.address}`)
   }
 
   /** A warning: printed to stderr in text mode, carried in the JSON envelope otherwise. */

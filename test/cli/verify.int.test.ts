@@ -5,7 +5,7 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chainHome, type ChainHome } from '../helpers/chainHome.js'
-import { jsonCli, startCli } from '../helpers/cli.js'
+import { jsonCli, runCli, startCli } from '../helpers/cli.js'
 import { publishTinyModel } from '../helpers/models.js'
 
 /** One greedy completion from a running node, and the receipt it left. */
@@ -89,5 +89,8 @@ describe('verify receipt (CLI, chain, IPFS, llama.cpp)', () => {
     expect(explained.curve.find((c: { requests: number }) => c.requests === 50).detection).toBeCloseTo(1 - 0.9 ** 50, 10)
     expect(explained.economics).toMatchObject({ expectedLossPerRequest: 10, pays: false, minProbeRate: 0.05 })
     expect((await cli(['verify'], 2)).error.message).toContain('pass --explain')
+    // At the README's figures (5% × 100 = 5 = the gain) a cheat breaks even: said so, not "PAYS".
+    const even = await runCli(['verify', '--explain', '--probe-rate', '0.05', '--stake', '100', '--gain', '5'], { home: chain.root })
+    expect(even.stdout).toContain('cheating BREAKS EVEN (it must lose) — raise the probe rate or the stake.')
   })
 })

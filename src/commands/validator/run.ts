@@ -74,6 +74,7 @@ export default class ValidatorRun extends BaseCommand<typeof ValidatorRun> {
     if (!channelId) {
       if (!target.operator) throw new ModeldaoError('USAGE', 'With --node, name your channel to its operator (--channel).')
       channelId = (await openChannel(this.ctx, { operator: target.operator, amount: deposit })).channelId
+      this.log(`Opened channel ${channelId} to ${target.operator} to pay the probes (\`modeldao channel withdraw\` takes back what is left).`)
     }
     const chosen = Array.from({ length: flags.probes }, (_, i) => prompts[(i + Math.floor(Math.random() * prompts.length)) % prompts.length]!)
     const result = await spotCheck(this.ctx, {

@@ -51,7 +51,7 @@ export default class Verify extends BaseCommand<typeof Verify> {
     this.log(`${(confidence * 100).toFixed(2)}% detection after ${result.requestsFor.requests} requests.`)
     const e = result.economics
     if (e) {
-      this.log(`Expected loss per cheated request: p × stake = ${e.expectedLossPerRequest}; gain ${e.gainPerRequest}: cheating ${e.pays ? 'PAYS — raise the probe rate or the stake' : 'does not pay'}.`)
+      this.log(`Expected loss per cheated request: p × stake = ${e.expectedLossPerRequest}; gain ${e.gainPerRequest}: cheating ${!e.pays ? 'does not pay' : e.expectedLossPerRequest === e.gainPerRequest ? 'BREAKS EVEN (it must lose) — raise the probe rate or the stake' : 'PAYS — raise the probe rate or the stake'}.`)
       this.log(`Break-even probe rate: gain / stake = ${e.minProbeRate}.`)
     } else this.log('Add --stake and --gain for the break-even condition (p × stake > gain).')
     this.log('Assumes a replay catches every cheated response: true for other weights and fewer layers; lower precision is measured separately.')

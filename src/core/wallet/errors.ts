@@ -60,7 +60,7 @@ export class NoAccountError extends ModeldaoError {
   override name = 'NoAccountError'
   constructor(message = 'This command needs an account to sign with.') {
     super('NO_ACCOUNT', message, {
-      hints: ['Pass --account <keystore name> (see `modeldao wallet list`),', 'or on the local chain --dev-account 0.'],
+      hints: ['Pass --account <keystore name> (see `modeldao wallet list`), or on the local chain --dev-account 0.'],
     })
   }
 }
