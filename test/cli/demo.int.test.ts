@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { runCli } from '../helpers/cli.js'
 import { tempHome } from '../helpers/tempHome.js'
 
@@ -14,9 +14,23 @@ const usd = (text: string) => BigInt(Math.round(Number(text) * 1e6))
 const answers = async (url: string) => fetch(url).then(() => true, () => false)
 const rpcAnswers = (rpcUrl: string) => fetch(rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' }).then(() => true, () => false)
 
+/** Demos still running: a failed assertion must not leave one (and its chain and node) behind. */
+const running = new Set<ReturnType<typeof spawn>>()
+afterEach(async () => {
+  for (const child of running) {
+    const gone = new Promise((done) => child.once('close', done))
+    child.kill('SIGINT')
+    await Promise.race([gone, new Promise((r) => setTimeout(r, 10_000))])
+    child.kill('SIGKILL')
+  }
+  running.clear()
+})
+
 /** Starts the demo as a real process; `waitFor` resolves when its stdout or stderr matches. */
 function startDemo(args: string[]) {
   const child = spawn(process.execPath, [runJs, 'demo', ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'] })
+  running.add(child)
+  child.once('close', () => running.delete(child))
   let out = ''
   const watchers: { pattern: RegExp; resolve: (m: RegExpMatchArray) => void }[] = []
   const feed = (chunk: Buffer) => {

@@ -1,4 +1,5 @@
 import { Flags } from '@oclif/core'
+import { formatUnits } from 'viem'
 import { BaseCommand } from '../../cli/baseCommand.js'
 import { table } from '../../cli/table.js'
 import { listNodes, type ListNodesReturnType } from '../../core/actions/node/listNodes.js'
@@ -15,8 +16,10 @@ export default class NodeList extends BaseCommand<typeof NodeList> {
       return result
     }
     const passRate = (p: { probes: number; passed: number }) => (p.probes ? `${((p.passed / p.probes) * 100).toFixed(0)}% of ${p.probes}` : '-')
-    const rows = result.nodes.map((n) => [n.operator, n.endpoint, n.prices.perRequest, n.prices.perOutputToken, n.stake, `${n.challenges.upheld}/${n.challenges.rejected}/${n.challenges.open}`, passRate(n.probes)])
-    for (const line of table(['OPERATOR', 'ENDPOINT', 'PER REQUEST', 'PER TOKEN', 'STAKE', 'CHEATS/CLEARED/OPEN', 'PROBES PASSED'], rows, [2, 3, 4])) this.log(line)
+    const token = await this.paymentToken()
+    const amount = (units: string) => formatUnits(BigInt(units), token.decimals)
+    const rows = result.nodes.map((n) => [n.operator, n.endpoint, amount(n.prices.perRequest), amount(n.prices.perOutputToken), amount(n.stake), `${n.challenges.upheld}/${n.challenges.rejected}/${n.challenges.open}`, passRate(n.probes)])
+    for (const line of table(['OPERATOR', 'ENDPOINT', `PER REQUEST (${token.symbol})`, 'PER TOKEN', 'STAKE', 'CHEATS/CLEARED/OPEN', 'PROBES PASSED'], rows, [2, 3, 4])) this.log(line)
     return result
   }
 }

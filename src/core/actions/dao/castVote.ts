@@ -59,7 +59,9 @@ export async function castVote(ctx: ModeldaoContext, params: CastVoteParams): Pr
     )
   }
   if (status.state !== 'active') {
-    throw new ProposalStateError(`Voting on proposal ${ref} is over (it ended at block ${proposal.voteEnd}); the proposal is ${status.state}.`, 'See where it stands: `modeldao dao show`.')
+    // A super quorum ends the vote before its last block: say so rather than name a block still to come.
+    const when = status.state === 'canceled' ? 'it was canceled' : status.block < proposal.voteEnd ? 'early: the votes for reached the super quorum' : `it ended at block ${proposal.voteEnd}`
+    throw new ProposalStateError(`Voting on proposal ${ref} is over (${when}); the proposal is ${status.state}.`, 'See where it stands: `modeldao dao show`.')
   }
   if (status.account?.hasVoted) {
     const cast = indexedVotes(index, proposal.modelId, proposal.proposalId).find((v) => v.voter.toLowerCase() === account.address.toLowerCase())
