@@ -60,10 +60,14 @@ describe('node serve (CLI, chain, IPFS, llama.cpp)', () => {
     }
     const listed = await cli(['node', 'list', '--model', modelId])
     expect(listed.result.nodes).toEqual([expect.objectContaining({ endpoint: node.ready.url })])
+    expect(listed.result.nodes[0].health).toBeUndefined()
+    // A registration outlives its node: --check asks the endpoint (found by a newcomer).
+    expect((await cli(['node', 'list', '--model', modelId, '--check'])).result.nodes).toEqual([expect.objectContaining({ endpoint: node.ready.url, health: 'down' })])
     // Started again (another port): the listing follows, the stake stays.
     const again = await startCli(args, { home: chain.root })
     try {
       expect(again.ready.registered).toMatchObject({ url: again.ready.url, stake: '1000000', updated: true })
+      expect((await cli(['node', 'list', '--model', modelId, '--check'])).result.nodes).toEqual([expect.objectContaining({ endpoint: again.ready.url, health: 'up' })])
     } finally {
       expect(await again.stop()).toBe(0)
     }

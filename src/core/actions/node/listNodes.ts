@@ -5,7 +5,11 @@ import { requireModel } from '../shares/requireModel.js'
 import { CHALLENGE_STATUS } from '../verify/settleChallenge.js'
 import { ProbeLog, type ProbeRecord } from '../../verify/probeLog.js'
 
-export type ListNodesParams = { modelId: number | string }
+export type ListNodesParams = {
+  modelId: number | string
+  /** Also ask each node's /health (2 s each, in parallel): a registration says nothing about whether it is up. */
+  checkHealth?: boolean | undefined
+}
 export type ListedNode = {
   operator: Address
   endpoint: string
@@ -15,6 +19,8 @@ export type ListedNode = {
   challenges: { upheld: number; rejected: number; open: number }
   /** This home's own spot checks of the node (validator run): probes replayed, passed, failed, unverifiable. */
   probes: ProbeRecord
+  /** With `checkHealth`: whether the endpoint answered its /health as a node serving this model. */
+  health?: 'up' | 'down' | undefined
 }
 export type ListNodesReturnType = { modelId: number; nodes: ListedNode[] }
 /** MODEL_UNKNOWN, chain errors. */
@@ -47,8 +53,20 @@ export async function listNodes(ctx: ModeldaoContext, params: ListNodesParams): 
         if (status === 'upheld' || status === 'rejected' || status === 'open') counts[status]++
       })
       const probes = log.record(connection.chainId, String(modelId), operator)
-      return { operator, endpoint: r.endpoint, prices: { perRequest: r.prices.perRequest.toString(), perOutputToken: r.prices.perOutputToken.toString() }, stake: r.stake.toString(), challenges: counts, probes }
+      const health = params.checkHealth ? await nodeHealth(r.endpoint, modelId) : undefined
+      return { operator, endpoint: r.endpoint, prices: { perRequest: r.prices.perRequest.toString(), perOutputToken: r.prices.perOutputToken.toString() }, stake: r.stake.toString(), challenges: counts, probes, ...(health ? { health } : {}) }
     }),
   ).finally(() => log.close())
   return { modelId, nodes }
+}
+
+/** Whether a node answers its /health for `modelId` within 2 s. */
+async function nodeHealth(endpoint: string, modelId: number): Promise<'up' | 'down'> {
+  try {
+    const response = await fetch(`${endpoint.replace(/\/+$/, '')}/health`, { signal: AbortSignal.timeout(2_000) })
+    const body = (await response.json()) as { status?: string; model?: string }
+    return response.ok && body.status === 'ok' && body.model === String(modelId) ? 'up' : 'down'
+  } catch {
+    return 'down'
+  }
 }
