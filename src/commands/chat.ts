@@ -5,7 +5,7 @@ import { chat, type ChatMessage, type ChatReturnType } from '../core/actions/cli
 import { ModeldaoError } from '../core/errors/base.js'
 import { atomicWriteFile } from '../core/home/atomicWrite.js'
 import { parseTokenAmount } from '../core/shares/market.js'
-import { parseChannelId } from '../core/units/channelId.js'
+import { parseChannelId } from '../core/units/ids.js'
 
 export default class Chat extends BaseCommand<typeof Chat> {
   static override summary = 'Ask a serving node a question and pay for the answer over x402 (channel vouchers or one exact payment).'

@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core'
 import { BaseCommand, signerFlags } from '../../cli/baseCommand.js'
 import { depositChannel, type DepositChannelReturnType } from '../../core/actions/channel/depositChannel.js'
 import { formatToken, parseTokenAmount } from '../../core/shares/market.js'
-import { parseChannelId } from '../../core/units/channelId.js'
+import { parseChannelId } from '../../core/units/ids.js'
 
 export default class ChannelDeposit extends BaseCommand<typeof ChannelDeposit> {
   static override summary = 'Add money to a payment channel.'

@@ -3,7 +3,7 @@ import { BaseCommand } from '../../cli/baseCommand.js'
 import { getChannel, type GetChannelReturnType } from '../../core/actions/channel/getChannel.js'
 import { ModeldaoError } from '../../core/errors/base.js'
 import { formatToken } from '../../core/shares/market.js'
-import { parseChannelId } from '../../core/units/channelId.js'
+import { parseChannelId } from '../../core/units/ids.js'
 
 export default class ChannelStatus extends BaseCommand<typeof ChannelStatus> {
   static override summary = "A payment channel's parties, balance and pending withdrawal, read on chain."

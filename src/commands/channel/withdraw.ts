@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core'
 import { BaseCommand, signerFlags } from '../../cli/baseCommand.js'
 import { withdrawChannel, type WithdrawChannelReturnType } from '../../core/actions/channel/withdrawChannel.js'
 import { formatToken, parseTokenAmount } from '../../core/shares/market.js'
-import { parseChannelId } from '../../core/units/channelId.js'
+import { parseChannelId } from '../../core/units/ids.js'
 
 export default class ChannelWithdraw extends BaseCommand<typeof ChannelWithdraw> {
   static override summary = "Take your unused money back out of a payment channel: ask, wait out the thaw, then take it."

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand, signerFlags } from '../../cli/baseCommand.js'
 import { answerChallenge, type AnswerChallengeReturnType } from '../../core/actions/verify/answerChallenge.js'
-import { parseChallengeId } from '../../core/units/channelId.js'
+import { parseChallengeId } from '../../core/units/ids.js'
 
 export default class NodeAnswer extends BaseCommand<typeof NodeAnswer> {
   static override summary = "Answer a challenge of one of your node's receipts (operator only, within the answer window); voting opens at once."

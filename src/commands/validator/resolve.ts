@@ -1,7 +1,7 @@
 import { Args } from '@oclif/core'
 import { BaseCommand, signerFlags } from '../../cli/baseCommand.js'
 import { settleChallenge, type SettleChallengeReturnType } from '../../core/actions/verify/settleChallenge.js'
-import { parseChallengeId } from '../../core/units/channelId.js'
+import { parseChallengeId } from '../../core/units/ids.js'
 
 export default class ValidatorResolve extends BaseCommand<typeof ValidatorResolve> {
   static override summary = 'Resolve a receipt challenge whose voting ended without a quorum (it fails: the bond goes to the operator).'

@@ -1,7 +1,7 @@
 import { Args } from '@oclif/core'
 import { BaseCommand, signerFlags } from '../../cli/baseCommand.js'
 import { settleChallenge, type SettleChallengeReturnType } from '../../core/actions/verify/settleChallenge.js'
-import { parseChallengeId } from '../../core/units/channelId.js'
+import { parseChallengeId } from '../../core/units/ids.js'
 
 export default class ValidatorVote extends BaseCommand<typeof ValidatorVote> {
   static override summary = "Vote on a receipt challenge: cheat (the node served other weights) or honest. Replay it first: `modeldao verify receipt`."

@@ -30,7 +30,12 @@ export class ChannelBook {
 
   /** The latest channel recorded for the slot. */
   async find(key: ChannelBookKey): Promise<Hex | undefined> {
-    return (await this.entries()).filter((entry) => ChannelBook.sameKey(entry, key)).at(-1)?.channelId
+    return ChannelBook.latest(await this.entries(), key)
+  }
+
+  /** The latest channel of the slot among entries already read (`list()`). */
+  static latest(entries: readonly ChannelBookEntry[], key: ChannelBookKey): Hex | undefined {
+    return entries.filter((entry) => ChannelBook.sameKey(entry, key)).at(-1)?.channelId
   }
 
   /** Whether two keys name the same channel slot (addresses compared case-insensitively). */

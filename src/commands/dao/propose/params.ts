@@ -4,7 +4,7 @@ import { ProposeCommand } from '../../../cli/proposeCommand.js'
 import { addressFlag } from '../../../cli/flags.js'
 import { proposeFlags } from '../../../cli/governance.js'
 import type { ProposeReturnType } from '../../../core/actions/dao/propose.js'
-import { parseTokenAmount, readToken } from '../../../core/shares/market.js'
+import { parseTokenAmount } from '../../../core/shares/market.js'
 
 const bps = (text: string | undefined, flag: string): number | undefined => {
   if (text === undefined) return undefined
@@ -47,9 +47,7 @@ export default class DaoProposeParams extends ProposeCommand<typeof DaoProposePa
     if (flags.threshold !== undefined && !/^\d+$/.test(flags.threshold.trim())) this.error('--threshold must be a whole number of shares.', { exit: 2 })
     let pricePerRequest: bigint | undefined
     if (flags.price !== undefined) {
-      const [connection, deployments] = await Promise.all([this.ctx.chain(), this.ctx.deployments()])
-      const token = await readToken(connection, deployments.paymentToken)
-      pricePerRequest = parseTokenAmount(flags.price, token.decimals, '--price', { allowZero: true })
+      pricePerRequest = parseTokenAmount(flags.price, (await this.paymentToken()).decimals, '--price', { allowZero: true })
     }
     return this.proposeContent({
         kind: 'params',

@@ -15,12 +15,19 @@ export type DepositChannelErrorType = ModeldaoError
  * @example await depositChannel(md, { channelId, amount: 5_000_000n })
  */
 export async function depositChannel(ctx: ModeldaoContext, params: DepositChannelParams): Promise<DepositChannelReturnType> {
-  const [connection, account, deployments, channels] = await Promise.all([ctx.chain(), ctx.signer(), ctx.deployments(), ctx.contract('PaymentChannels')])
-  const token = await readToken(connection, deployments.paymentToken)
   const transactions: Hash[] = []
-  const approval = await ensureAllowance(connection, account, { token, spender: channels.address, amount: params.amount })
+  const approval = await approveChannels(ctx, params.amount)
   if (approval) transactions.push(approval)
   const { hash } = await writeProtocol(ctx, { contract: 'PaymentChannels', functionName: 'deposit', args: [params.channelId, params.amount] })
   transactions.push(hash)
   return { channelId: params.channelId, amount: params.amount.toString(), transactions }
+}
+
+/**
+ * Lets PaymentChannels pull `amount` of the payment token from the signer for a deposit (checks the balance; approves
+ * exactly what is missing). @returns the approval transaction, when one was needed.
+ */
+export async function approveChannels(ctx: ModeldaoContext, amount: bigint): Promise<Hash | undefined> {
+  const [connection, account, deployments, channels] = await Promise.all([ctx.chain(), ctx.signer(), ctx.deployments(), ctx.contract('PaymentChannels')])
+  return ensureAllowance(connection, account, { token: await readToken(connection, deployments.paymentToken), spender: channels.address, amount })
 }

@@ -2,8 +2,7 @@ import { type Address, type Hash, type Hex, getAddress, keccak256, encodeAbiPara
 import { randomBytes } from 'node:crypto'
 import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
-import { readToken } from '../../shares/market.js'
-import { ensureAllowance } from '../../shares/approvals.js'
+import { approveChannels } from './depositChannel.js'
 import { ChannelBook } from '../../payments/channelBook.js'
 import { writeProtocol } from '../chain/writeProtocol.js'
 
@@ -53,8 +52,7 @@ export async function openChannel(ctx: ModeldaoContext, params: OpenChannelParam
   const [connection, account, deployments, channels] = await Promise.all([ctx.chain(), ctx.signer(), ctx.deployments(), ctx.contract('PaymentChannels')])
   const transactions: Hash[] = []
   if (params.amount > 0n) {
-    const token = await readToken(connection, deployments.paymentToken)
-    const approval = await ensureAllowance(connection, account, { token, spender: channels.address, amount: params.amount })
+    const approval = await approveChannels(ctx, params.amount)
     if (approval) transactions.push(approval)
   }
   const key = {

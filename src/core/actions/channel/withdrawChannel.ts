@@ -26,11 +26,11 @@ export type WithdrawChannelErrorType = ModeldaoError
  */
 export async function withdrawChannel(ctx: ModeldaoContext, params: WithdrawChannelParams): Promise<WithdrawChannelReturnType> {
   const { channelId } = params
-  const state = await getChannel(ctx, { channelId })
   if (params.cancel) {
     const { hash } = await writeProtocol(ctx, { contract: 'PaymentChannels', functionName: 'requestWithdrawal', args: [channelId, 0n] })
     return { stage: 'cancelled', channelId, transactions: [hash] }
   }
+  const state = await getChannel(ctx, { channelId })
   if (params.amount !== undefined || (state.open && state.withdrawal === null)) {
     const amount = params.amount ?? BigInt(state.balance)
     if (amount === 0n) throw new ModeldaoError('CHANNEL_EMPTY', `Channel ${channelId} holds nothing to withdraw.`, { hints: ['See its balance with `modeldao channel status <id>`.'] })

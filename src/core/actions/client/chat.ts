@@ -1,15 +1,15 @@
 import { decodePaymentResponseHeader } from '@x402/core/http'
 import type { PaymentRequirements } from '@x402/core/types'
-import { getAddress, type Address, type Hash, type Hex, type LocalAccount } from 'viem'
+import { getAddress, zeroAddress, type Address, type Hash, type Hex, type LocalAccount } from 'viem'
 import { ChannelBook, type ChannelBookKey } from '../../payments/channelBook.js'
 import { readChatStream } from '../../client/chatStream.js'
+import { errorBody, nodeModel, nodeReceipt } from '../../client/nodeApi.js'
 import { ChannelUnusableError, CostAboveLimitError, NodeOverclaimedError, NodeRequestFailedError, NodeUnreachableError, PaymentRefusedError, PaymentTermsUnusableError } from '../../client/errors.js'
 import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
 import { createPayingFetch } from '../../payments/payingFetch.js'
 import { CHANNEL_SCHEME, EXACT_SCHEME, type ChannelExtra, type ChannelSettlementExtra } from '../../payments/scheme.js'
 import { formatToken, readToken } from '../../shares/market.js'
-import type { ReceiptDraft } from '../../serving/receipts.js'
 import type { SignedReceipt } from '../../verify/signedReceipt.js'
 import { depositChannel } from '../channel/depositChannel.js'
 import { getChannel } from '../channel/getChannel.js'
@@ -95,8 +95,8 @@ export async function chat(ctx: ModeldaoContext, params: ChatParams): Promise<Ch
   const model = params.model ?? (await nodeModel(base))
   const [connection, account, deployments, channels] = await Promise.all([ctx.chain(), ctx.signer(), ctx.deployments(), ctx.contract('PaymentChannels')])
   const token = await readToken(connection, deployments.paymentToken)
-  const book = new ChannelBook(ctx.home.client)
-  const recorded = await book.list()
+  // Read once: the scheme choice and the channel lookup both use it (openChannel records new channels itself).
+  const recorded = await new ChannelBook(ctx.home.client).list()
   const keyFor = (operator: Address): ChannelBookKey => ({ chainId: connection.chainId, channels: channels.address, payer: account.address, operator })
 
   const pay = params.pay ?? 'auto'
@@ -104,35 +104,39 @@ export async function chat(ctx: ModeldaoContext, params: ChatParams): Promise<Ch
     if (pay !== 'auto') return pay
     if (params.channelId || params.deposit !== undefined) return 'channel'
     const channelOffer = offered.find((r) => r.scheme === CHANNEL_SCHEME)
-    return channelOffer && recorded.some((entry) => ChannelBook.sameKey(entry, keyFor(getAddress(channelOffer.payTo)))) ? 'channel' : 'exact'
+    return channelOffer && ChannelBook.latest(recorded, keyFor(getAddress(channelOffer.payTo))) ? 'channel' : 'exact'
   }
 
-  const payment: ChatReturnType['payment'] = { scheme: 'exact', operator: '0x0000000000000000000000000000000000000000', transactions: [], channelOpened: false }
+  const payment: ChatReturnType['payment'] = { scheme: 'exact', operator: zeroAddress, transactions: [], channelOpened: false }
   let offered: readonly PaymentRequirements[] = []
-  // The x402 client wraps a failing channel lookup in a plain Error: keep ours to rethrow as it was.
-  let channelFailure: unknown
+  // The x402 client wraps a failing channel lookup or exact check in a plain Error: keep ours to rethrow as it was.
+  let paymentFailure: unknown
+  const remembered =
+    <A extends unknown[], R>(step: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await step(...args)
+      } catch (error) {
+        paymentFailure ??= error
+        throw error
+      }
+    }
   // After a corrective 402 the x402 client asks for the channel again: one lookup per chat, so a deposit or an
   // opening happens once.
   let resolvedChannel: Promise<Hex> | undefined
-  const channelFor = async (requirements: PaymentRequirements): Promise<Hex> => {
-    try {
-      const channelId = await (resolvedChannel ??= payingChannel(requirements))
-      // Opening or topping up a channel waits for the chain: not the node's silence.
-      watchdog.reset()
-      return channelId
-    } catch (error) {
-      channelFailure = error
-      throw error
-    }
-  }
+  const channelFor = remembered(async (requirements: PaymentRequirements): Promise<Hex> => {
+    const channelId = await (resolvedChannel ??= payingChannel(requirements))
+    // Opening or topping up a channel waits for the chain: not the node's silence.
+    watchdog.reset()
+    return channelId
+  })
   const payingChannel = async (requirements: PaymentRequirements): Promise<Hex> => {
     const extra = requirements.extra as unknown as ChannelExtra
     if (requirements.network !== `eip155:${connection.chainId}`) throw new PaymentTermsUnusableError(`it takes payment on ${requirements.network}, this home's chain is eip155:${connection.chainId}`)
     if (getAddress(extra.channels) !== getAddress(channels.address)) throw new PaymentTermsUnusableError(`its PaymentChannels contract is ${extra.channels}, this home's is ${channels.address}`)
     if (/^\d+$/.test(model) && extra.modelId !== model) throw new PaymentTermsUnusableError(`its vouchers would pay model ${extra.modelId}'s holders, but model ${model} was asked for`)
     const operator = getAddress(requirements.payTo)
-    payment.operator = operator
-    const known = params.newChannel ? undefined : (params.channelId ?? (await book.find(keyFor(operator))))
+    const known = params.newChannel ? undefined : (params.channelId ?? ChannelBook.latest(recorded, keyFor(operator)))
     if (known) {
       const state = await getChannel(ctx, { channelId: known })
       if (!state.open) throw new ChannelUnusableError(known, 'there is no such channel on this chain')
@@ -156,16 +160,7 @@ export async function chat(ctx: ModeldaoContext, params: ChatParams): Promise<Ch
 
   // An exact authorization is a token transfer the node settles itself: sign one only for this home's chain and
   // payment token, payable to the ExactReceiver of the operator the channel offer names, for a bounded time.
-  let exactFailure: unknown
-  const checkExact = async (requirements: PaymentRequirements) => {
-    try {
-      await checkExactTerms(requirements)
-    } catch (error) {
-      exactFailure = error
-      throw error
-    }
-  }
-  const checkExactTerms = async (requirements: PaymentRequirements) => {
+  const checkExact = remembered(async (requirements: PaymentRequirements) => {
     if (requirements.network !== `eip155:${connection.chainId}`) throw new PaymentTermsUnusableError(`its exact offer is on ${requirements.network}, this home's chain is eip155:${connection.chainId}`)
     if (getAddress(requirements.asset) !== getAddress(deployments.paymentToken)) throw new PaymentTermsUnusableError(`its exact offer asks for token ${requirements.asset}, this deployment pays in ${deployments.paymentToken}`)
     const method = (requirements.extra as { assetTransferMethod?: string } | undefined)?.assetTransferMethod
@@ -176,8 +171,7 @@ export async function chat(ctx: ModeldaoContext, params: ChatParams): Promise<Ch
     const exactPayments = await ctx.contract('ExactPayments')
     const receiver = await connection.publicClient.readContract({ address: exactPayments.address, abi: exactPayments.abi, functionName: 'receiverOf', args: [getAddress(channelOffer.payTo)] })
     if (getAddress(requirements.payTo) !== getAddress(receiver)) throw new PaymentTermsUnusableError(`its exact offer pays ${requirements.payTo}, not the ExactReceiver ${receiver} of its operator ${channelOffer.payTo}`)
-    payment.operator = getAddress(channelOffer.payTo)
-  }
+  })
   const paying = createPayingFetch({
     account: account as LocalAccount,
     channelFor,
@@ -209,8 +203,7 @@ export async function chat(ctx: ModeldaoContext, params: ChatParams): Promise<Ch
   } catch (error) {
     watchdog.stop()
     if (watchdog.fired) throw new NodeUnreachableError(base, new Error(`no answer within ${idleMs / 1000} s`))
-    if (channelFailure) throw channelFailure
-    if (exactFailure) throw exactFailure
+    if (paymentFailure) throw paymentFailure
     const disputed = overclaimed()
     if (disputed) throw disputed
     if (/filtered out by policies/.test((error as Error).message)) {
@@ -244,14 +237,15 @@ export async function chat(ctx: ModeldaoContext, params: ChatParams): Promise<Ch
     watchdog.stop()
   }
   const usage = streamed.usage ?? {}
+  // The operator is the channel offer's payTo (an exact offer pays the operator's ExactReceiver contract instead).
+  const channelOffer = offered.find((r) => r.scheme === CHANNEL_SCHEME)
+  if (channelOffer) payment.operator = getAddress(channelOffer.payTo)
   if (settlement?.extra && (settlement.extra as ChannelSettlementExtra).channelId) {
     payment.scheme = 'channel'
     payment.channelId = (settlement.extra as ChannelSettlementExtra).channelId
     payment.cumulativeAmount = paying.channelClient?.lastVoucher?.cumulativeAmount.toString()
   } else if (settlement) {
     payment.scheme = 'exact'
-    // An exact offer pays the operator's ExactReceiver contract; the operator itself is the channel offer's payTo.
-    payment.operator = getAddress(offered.find((r) => r.scheme === CHANNEL_SCHEME)?.payTo ?? payment.operator)
     if (/^0x[0-9a-f]{64}$/i.test(settlement.transaction)) payment.settlement = settlement.transaction as Hash
   }
   const cost = String(usage.cost ?? '0')
@@ -281,12 +275,6 @@ export async function chat(ctx: ModeldaoContext, params: ChatParams): Promise<Ch
   }
 }
 
-/** The receipt a node keeps for a request (GET /v1/receipts/<id>). */
-async function nodeReceipt(base: string, id: string): Promise<ReceiptDraft> {
-  const response = await fetch(`${base}/v1/receipts/${id}`)
-  if (!response.ok) throw new NodeRequestFailedError(base, response.status, `no receipt ${id} (${(await errorBody(response)).message})`)
-  return (await response.json()) as ReceiptDraft
-}
 
 /** An abort signal that fires after `ms` without a `reset`. */
 function idleWatchdog(ms: number) {
@@ -306,32 +294,6 @@ function idleWatchdog(ms: number) {
   }
   watchdog.reset()
   return watchdog
-}
-
-/** The model a node serves, from its /v1/models; also proves a modeldao node answers there. */
-async function nodeModel(base: string): Promise<string> {
-  let listed: { data?: { id?: string }[] }
-  try {
-    const response = await fetch(`${base}/v1/models`, { signal: AbortSignal.timeout(15_000) })
-    if (!response.ok) throw new Error(`GET /v1/models answered ${response.status}`)
-    listed = (await response.json()) as typeof listed
-  } catch (error) {
-    throw new NodeUnreachableError(base, error)
-  }
-  const id = listed.data?.[0]?.id
-  if (!id) throw new NodeUnreachableError(base, new Error('its /v1/models lists no model'))
-  return id
-}
-
-/** The OpenAI-shaped error of a refused request. */
-async function errorBody(response: Response): Promise<{ code: string | undefined; message: string }> {
-  const text = await response.text()
-  try {
-    const parsed = JSON.parse(text) as { error?: { code?: string; message?: string } }
-    return { code: parsed.error?.code ?? undefined, message: parsed.error?.message ?? text }
-  } catch {
-    return { code: undefined, message: text.slice(0, 200) || response.statusText }
-  }
 }
 
 function paymentResponse(response: Response) {

@@ -200,10 +200,10 @@ export class ServingNode extends Service<ServingNodeInfo> {
       exactMaxTokens,
       store: this.paymentStore,
       // A payer started a withdrawal: settle now, inside the thaw.
-      onWithdrawalSeen: () => void this.settle().catch(() => {}),
+      onWithdrawalSeen: () => void this.settleAndReport(this.settle()),
     })
     if (options.settleEveryMs !== 0) {
-      this.settleTimer = setInterval(() => void this.autoSettle(), options.settleEveryMs ?? 10 * 60_000)
+      this.settleTimer = setInterval(() => void this.settleAndReport(this.settle(options.settleAbove)), options.settleEveryMs ?? 10 * 60_000)
       this.settleTimer.unref()
     }
     // A payer may start a withdrawal and send no more requests: watch the chain for it too, so the node settles what
@@ -231,44 +231,31 @@ export class ServingNode extends Service<ServingNodeInfo> {
       const requested = await connection.publicClient.getContractEvents({ address: channels, abi: protocolArtifacts.PaymentChannels.abi, eventName: 'WithdrawalRequested', fromBlock: this.withdrawalsFrom, toBlock: latest })
       this.withdrawalsFrom = latest + 1n
       const owing = new Set(store.vouchers().filter((v) => v.consumed > v.settled).map((v) => v.channelId.toLowerCase()))
-      if (requested.some((log) => owing.has(String(log.args.channelId).toLowerCase()))) {
-        const onSettled = this.params.payments?.onSettled
-        try {
-          // Settle first: `onSettled?.(await …)` would skip the settlement itself when no callback is given.
-          const result = await this.settle()
-          onSettled?.(result)
-        } catch (error) {
-          onSettled?.(undefined, error)
-        }
-      }
+      if (requested.some((log) => owing.has(String(log.args.channelId).toLowerCase()))) await this.settleAndReport(this.settle())
     } finally {
       this.watching = false
     }
   }
 
+  /** Settles at most 30 s more, the settlement already running included: a chain that does not answer keeps the vouchers. */
   private async settleOnStop() {
-    const onSettled = this.params.payments?.onSettled
     let timer: NodeJS.Timeout | undefined
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('the chain did not confirm the settlement within 30 s; the vouchers stay in the store')), 30_000)
     })
-    try {
-      const result = await Promise.race([this.settle(), timeout])
-      if (result?.vouchers) onSettled?.(result)
-    } catch (error) {
-      onSettled?.(undefined, error)
-    } finally {
-      clearTimeout(timer)
-    }
+    await this.settleAndReport(Promise.race([this.settle(), timeout]))
+    clearTimeout(timer)
   }
 
-  private async autoSettle() {
-    const options = this.params.payments
+  /** Waits for a settlement and tells `onSettled` how it went; never throws (the vouchers stay for the next one). */
+  private async settleAndReport(settling: Promise<SettleVouchersResult | undefined>) {
+    const onSettled = this.params.payments?.onSettled
     try {
-      const result = await this.settle(options?.settleAbove)
-      options?.onSettled?.(result)
+      // Awaited first: `onSettled?.(await settling)` would skip the await, and leave a failure unhandled, with no callback.
+      const result = await settling
+      onSettled?.(result)
     } catch (error) {
-      options?.onSettled?.(undefined, error)
+      onSettled?.(undefined, error)
     }
   }
 

@@ -6,8 +6,8 @@ import { voucherDigest } from '../../payments/vouchers.js'
 import { ProbeLog } from '../../verify/probeLog.js'
 import { receiptCommitment } from '../../verify/receiptCodec.js'
 import { createPayingFetch } from '../../payments/payingFetch.js'
+import { nodeReceipt } from '../../client/nodeApi.js'
 import { InferenceEngine } from '../../serving/engine.js'
-import type { ReceiptDraft } from '../../serving/receipts.js'
 import { resolveServedWeights } from '../../serving/weights.js'
 import { replayReceipt } from '../../verify/replay.js'
 import type { SignedReceipt } from '../../verify/signedReceipt.js'
@@ -90,9 +90,7 @@ export async function spotCheck(ctx: ModeldaoContext, params: SpotCheckParams): 
       const probe: SpotCheckProbe = { prompt, receiptId: body.usage.receipt.id, replayed: false, cost: body.usage.cost }
       if (Math.random() < (params.replayFraction ?? 1)) {
         try {
-          const fetched = await fetch(`${params.url}/v1/receipts/${body.usage.receipt.id}`)
-          if (!fetched.ok) throw new Error(`the node answered ${fetched.status} for its receipt`)
-          const draft = (await fetched.json()) as ReceiptDraft
+          const draft = await nodeReceipt(params.url, body.usage.receipt.id)
           // The draft must be what the operator signed for this very payment: a node must not swap in another one.
           if (!voucher) throw new Error('no voucher paid this probe')
           const signer = await recoverReceiptSigner(domain, { ...receiptCommitment(draft), payment: voucherDigest(domain, voucher), cost: BigInt(body.usage.cost) }, body.usage.receipt.signature)
