@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { writeDevModel } from '../src/core/models/devModel.js'
 import { InferenceEngine, SAMPLING_TOP_K } from '../src/core/serving/engine.js'
-import { hashTokens } from '../src/core/serving/receipts.js'
+import { hashTokens } from '../src/core/receipts/draft.js'
 import { replayReceipt, type ReplayableReceipt } from '../src/core/verify/replay.js'
 import { ratio, type Benchmark, type BenchRow } from './types.js'
 

@@ -92,7 +92,7 @@ export { startServingNode, ServingNode, DEFAULT_NODE_PORT, type ServingNodeParam
 export { registerNode, type RegisterNodeParams, type RegisterNodeReturnType, type RegisterNodeErrorType } from './core/actions/node/registerNode.js'
 export { resolveServedWeights, verifyAgainstManifest, type ServedWeights, type ResolveWeightsParams } from './core/serving/weights.js'
 export { InferenceEngine, type EngineOptions, type EngineInfo, type GpuChoice, type GenerateRequest, type GenerateResult, type ServedToken } from './core/serving/engine.js'
-export { hashTokens, type ReceiptDraft } from './core/serving/receipts.js'
+export { hashTokens, type ReceiptDraft } from './core/receipts/draft.js'
 export * as servingErrors from './core/serving/errors.js'
 
 // payments: x402 on the node (channel vouchers and exact), channels, settlement, the paying fetch
@@ -112,8 +112,8 @@ export { PaymentGate, PaymentRequiredResponse, type PaymentRefusal, type Payment
 export { settleVouchers, type SettleVouchersResult } from './core/payments/settlement.js'
 export { PaymentStore, type HeldVoucher, type PaymentRecord } from './core/payments/store.js'
 export { VoucherVerifier, signVoucher, voucherDigest, VOUCHER_TYPES, type Voucher, type ChannelsDomain } from './core/payments/vouchers.js'
-export { signReceipt, recoverReceiptSigner, receiptDigest, RECEIPT_TYPES, type SignedReceiptFields } from './core/payments/receiptSigning.js'
-export { encodeReceiptBody, decodeReceiptBody, receiptCommitment, stopHash, RECEIPT_BODY_VERSION, RECEIPT_HEADER_BYTES, RECEIPT_BYTES_PER_TOKEN, RECEIPT_QUANTUM, type ReceiptBody, type ReceiptCommitment } from './core/verify/receiptCodec.js'
+export { signReceipt, recoverReceiptSigner, receiptDigest, RECEIPT_TYPES, type SignedReceiptFields } from './core/receipts/signing.js'
+export { encodeReceiptBody, decodeReceiptBody, receiptCommitment, stopHash, RECEIPT_BODY_VERSION, RECEIPT_HEADER_BYTES, RECEIPT_BYTES_PER_TOKEN, RECEIPT_QUANTUM, type ReceiptBody, type ReceiptCommitment } from './core/receipts/codec.js'
 export { priceCeiling, priceOf, holdersShare, type PriceList } from './core/payments/prices.js'
 export { CHANNEL_SCHEME, EXACT_SCHEME, type ChannelExtra, type ChannelPayload } from './core/payments/scheme.js'
 
@@ -157,7 +157,7 @@ export { verifyReceipt, type VerifyReceiptParams, type VerifyReceiptReturnType, 
 export { fileChallenge, type FileChallengeParams, type FileChallengeReturnType, type FileChallengeErrorType } from './core/actions/verify/fileChallenge.js'
 export { registerValidator, type RegisterValidatorParams, type RegisterValidatorReturnType, type RegisterValidatorErrorType } from './core/actions/verify/registerValidator.js'
 export { settleChallenge, type SettleChallengeParams, type SettleChallengeReturnType, type SettleChallengeErrorType, type ChallengeStatus } from './core/actions/verify/settleChallenge.js'
-export type { SignedReceipt } from './core/verify/signedReceipt.js'
+export type { SignedReceipt } from './core/receipts/signedReceipt.js'
 export { detectionProbability, requestsToDetect, cheatingPays } from './core/verify/economics.js'
 export { spotCheck, type SpotCheckParams, type SpotCheckReturnType, type SpotCheckProbe, type SpotCheckErrorType } from './core/actions/verify/spotCheck.js'
 export { listNodes, type ListNodesParams, type ListNodesReturnType, type ListedNode, type ListNodesErrorType } from './core/actions/node/listNodes.js'

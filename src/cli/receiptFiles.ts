@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { ModeldaoError } from '../core/errors/base.js'
-import { ReceiptMalformedError } from '../core/verify/errors.js'
+import { ReceiptMalformedError } from '../core/receipts/errors.js'
 
 /** A JSON file the verify commands read (a receipt, a signed receipt, prompt tokens). @throws {ReceiptMalformedError} */
 export async function readJsonFile(path: string, what: string): Promise<unknown> {

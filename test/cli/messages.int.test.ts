@@ -12,6 +12,7 @@ import * as ipfsErrors from '../../src/core/ipfs/errors.js'
 import * as pinningErrors from '../../src/core/ipfs/pinning/errors.js'
 import * as modelErrors from '../../src/core/models/errors.js'
 import * as servingErrors from '../../src/core/serving/errors.js'
+import * as receiptErrors from '../../src/core/receipts/errors.js'
 import * as verifyErrors from '../../src/core/verify/errors.js'
 import * as governanceErrors from '../../src/core/governance/errors.js'
 import * as shareErrors from '../../src/core/shares/errors.js'
@@ -121,7 +122,7 @@ const samples: ModeldaoError[] = [
   new servingErrors.NodeOptionsInvalidError('--parallel must be a whole number from 1 to 256, got 0.', 'Pass --parallel within range; see `modeldao node serve --help`.'),
   new servingErrors.DevModelOptionsInvalidError('--layers 9 is out of range: the tiny preset has 2 layers (use 1 to 2).'),
   new verifyErrors.PromptHashMismatchError('ab'.repeat(32), 'cd'.repeat(32), 17),
-  new verifyErrors.ReceiptMalformedError('48 output tokens but 47 log-probabilities and 48 logit gaps'),
+  new receiptErrors.ReceiptMalformedError('48 output tokens but 47 log-probabilities and 48 logit gaps'),
   new verifyErrors.ReplayContextTooSmallError(4100, 2048),
   new verifyErrors.ReplayNoSequenceError(1),
   new governanceErrors.DaoMissingError(3),

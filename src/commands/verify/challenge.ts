@@ -2,8 +2,8 @@ import { Args, Flags } from '@oclif/core'
 import { BaseCommand, signerFlags } from '../../cli/baseCommand.js'
 import { readJsonFile } from '../../cli/receiptFiles.js'
 import { fileChallenge, type FileChallengeReturnType } from '../../core/actions/verify/fileChallenge.js'
-import { ReceiptMalformedError } from '../../core/verify/errors.js'
-import type { SignedReceipt } from '../../core/verify/signedReceipt.js'
+import { ReceiptMalformedError } from '../../core/receipts/errors.js'
+import type { SignedReceipt } from '../../core/receipts/signedReceipt.js'
 
 export default class VerifyChallenge extends BaseCommand<typeof VerifyChallenge> {
   static override summary = 'Challenge a node over a signed receipt that fails replay: post the bond; validators vote, a proven cheat is slashed.'

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../../cli/baseCommand.js'
 import { verifyReceipt, type VerifyReceiptReturnType } from '../../core/actions/verify/verifyReceipt.js'
-import type { ReceiptDraft } from '../../core/serving/receipts.js'
+import type { ReceiptDraft } from '../../core/receipts/draft.js'
 import { readJsonFile } from '../../cli/receiptFiles.js'
 
 export default class VerifyReceipt extends BaseCommand<typeof VerifyReceipt> {

@@ -1,5 +1,5 @@
 // A modeldao serving node's HTTP API as a client sees it: which model it serves, its receipts, its errors.
-import type { ReceiptDraft } from '../serving/receipts.js'
+import type { ReceiptDraft } from '../receipts/draft.js'
 import { NodeRequestFailedError, NodeUnreachableError } from './errors.js'
 
 /** The model a node serves, from its /v1/models; also proves a modeldao node answers there. */

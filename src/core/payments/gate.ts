@@ -7,8 +7,8 @@ import type { ChainConnection } from '../chain/rpc/connection.js'
 import { protocolArtifacts } from '../chain/protocol/registry.js'
 import { sendTransaction } from '../chain/protocol/write.js'
 import { holdersShare, priceCeiling, priceOf, type PriceList } from './prices.js'
-import type { ReceiptCommitment } from '../verify/receiptCodec.js'
-import { signReceipt } from './receiptSigning.js'
+import type { ReceiptCommitment } from '../receipts/codec.js'
+import { signReceipt } from '../receipts/signing.js'
 import { CHANNEL_SCHEME, EXACT_SCHEME, type ChannelExtra, type ChannelPayload, type ChannelSettlementExtra } from './scheme.js'
 import type { PaymentStore } from './store.js'
 import { VoucherVerifier } from './vouchers.js'
@@ -280,27 +280,8 @@ export class PaymentGate {
     this.inflight.set(key, reserved + ceiling)
     const verifyMs = performance.now() - started
     const digest = toHex(this.verifier.digest(voucher))
-    return new PaidRequest(maxTokens, { 'payment-response': encodePaymentResponseHeader({ success: true, transaction: '', network: this.network, payer: view.payer, extra: { channelId, consumed: consumed.toString() } satisfies ChannelSettlementExtra }) }, verifyMs, async (outputTokens, receipt) => {
-      const t = performance.now()
-      const cost = priceOf(prices, outputTokens)
-      const latest = store.voucher(channelId, modelId)!
-      const next = latest.consumed + cost
-      const holders = holdersShare(latest.consumed, next, voucher.feeShareBps)
-      store.consume(channelId, modelId, next, { receiptId: receipt.id, scheme: 'channel', source: channelId, modelId, cost, holders, operator: cost - holders })
-      this.inflight.set(key, (this.inflight.get(key) ?? ceiling) - ceiling)
-      const recordMs = performance.now() - t
-      const signature = await signReceipt(this.config.operator, { chainId: this.config.connection.chainId, verifyingContract: this.config.addresses.channels }, { ...receipt.commitment, payment: digest, cost })
-      return {
-        cost,
-        holders,
-        operator: cost - holders,
-        recordMs,
-        receiptSignature: signature,
-        paymentResponse: encodePaymentResponseHeader({ success: true, transaction: '', network: this.network, payer: view.payer, extra: { channelId, consumed: next.toString(), cost: cost.toString(), holders: holders.toString(), operator: (cost - holders).toString() } satisfies ChannelSettlementExtra }),
-      }
-    }, () => {
-      this.inflight.set(key, (this.inflight.get(key) ?? ceiling) - ceiling)
-    })
+    const headers = { 'payment-response': encodePaymentResponseHeader({ success: true, transaction: '', network: this.network, payer: view.payer, extra: { channelId, consumed: consumed.toString() } satisfies ChannelSettlementExtra }) }
+    return new PaidRequest(this, maxTokens, headers, verifyMs, { scheme: 'channel', channelId, key, ceiling, feeShareBps: voucher.feeShareBps, digest, payer: view.payer })
   }
 
   private async authorizeExact(payload: PaymentPayload, maxTokens: number, url: string, started: number): Promise<PaidRequest> {
@@ -346,33 +327,83 @@ export class PaymentGate {
     const verifyMs = performance.now() - started
     const paymentRef = keccak256(`0x${authorization.from.slice(2)}${authorization.nonce.slice(2)}`)
     const settleResponse = { success: true, transaction: tx, network: this.network, payer: authorization.from, amount: price.toString() }
-    return new PaidRequest(capped, { 'payment-response': encodePaymentResponseHeader(settleResponse) }, verifyMs, async (_outputTokens, receipt) => {
-      const t = performance.now()
-      this.config.store.recordExact(authorization.from, authorization.nonce, { receiptId: receipt.id, scheme: 'exact', source: authorization.from, modelId: this.config.modelId, cost: price, holders: fee, operator: price - fee }, tx)
-      const recordMs = performance.now() - t
-      const receiptSignature = await signReceipt(this.config.operator, { chainId: this.config.connection.chainId, verifyingContract: this.config.addresses.channels }, { ...receipt.commitment, payment: paymentRef, cost: price })
-      return { cost: price, holders: fee, operator: price - fee, recordMs, receiptSignature, paymentResponse: encodePaymentResponseHeader(settleResponse) }
-    }, () => {})
+    return new PaidRequest(this, capped, { 'payment-response': encodePaymentResponseHeader(settleResponse) }, verifyMs, { scheme: 'exact', from: authorization.from, nonce: authorization.nonce, price, fee, tx, paymentRef, settleResponse })
+  }
+
+  /**
+   * Books a served request: its cost from the output tokens, durably, before the response says what it cost; then the
+   * operator signs the receipt, bound to the payment.
+   */
+  async commit(paid: PaidRequest, outputTokens: number, receipt: { id: string; commitment: ReceiptCommitment }): Promise<Completion> {
+    const hold = paid.hold
+    return hold.scheme === 'channel' ? this.commitChannel(hold, outputTokens, receipt) : this.commitExact(hold, receipt)
+  }
+
+  /** Gives back what a request reserved when nothing was served (cancelled or failed). */
+  release(paid: PaidRequest): void {
+    const hold = paid.hold
+    if (hold.scheme === 'channel') this.inflight.set(hold.key, (this.inflight.get(hold.key) ?? hold.ceiling) - hold.ceiling)
+  }
+
+  private receiptDomain() {
+    return { chainId: this.config.connection.chainId, verifyingContract: this.config.addresses.channels }
+  }
+
+  private async commitChannel(hold: ChannelHold, outputTokens: number, receipt: { id: string; commitment: ReceiptCommitment }): Promise<Completion> {
+    const { store, modelId, prices } = this.config
+    const { channelId, key, ceiling } = hold
+    const t = performance.now()
+    const cost = priceOf(prices, outputTokens)
+    const latest = store.voucher(channelId, modelId)!
+    const next = latest.consumed + cost
+    const holders = holdersShare(latest.consumed, next, hold.feeShareBps)
+    store.consume(channelId, modelId, next, { receiptId: receipt.id, scheme: 'channel', source: channelId, modelId, cost, holders, operator: cost - holders })
+    this.inflight.set(key, (this.inflight.get(key) ?? ceiling) - ceiling)
+    const recordMs = performance.now() - t
+    const signature = await signReceipt(this.config.operator, this.receiptDomain(), { ...receipt.commitment, payment: hold.digest, cost })
+    return {
+      cost,
+      holders,
+      operator: cost - holders,
+      recordMs,
+      receiptSignature: signature,
+      paymentResponse: encodePaymentResponseHeader({ success: true, transaction: '', network: this.network, payer: hold.payer, extra: { channelId, consumed: next.toString(), cost: cost.toString(), holders: holders.toString(), operator: (cost - holders).toString() } satisfies ChannelSettlementExtra }),
+    }
+  }
+
+  private async commitExact(hold: ExactHold, receipt: { id: string; commitment: ReceiptCommitment }): Promise<Completion> {
+    const { price, fee } = hold
+    const t = performance.now()
+    this.config.store.recordExact(hold.from, hold.nonce, { receiptId: receipt.id, scheme: 'exact', source: hold.from, modelId: this.config.modelId, cost: price, holders: fee, operator: price - fee }, hold.tx)
+    const recordMs = performance.now() - t
+    const receiptSignature = await signReceipt(this.config.operator, this.receiptDomain(), { ...receipt.commitment, payment: hold.paymentRef, cost: price })
+    return { cost: price, holders: fee, operator: price - fee, recordMs, receiptSignature, paymentResponse: encodePaymentResponseHeader(hold.settleResponse) }
   }
 }
+
+/** What an accepted channel voucher holds until the request completes. */
+type ChannelHold = { scheme: 'channel'; channelId: Hex; key: string; ceiling: bigint; feeShareBps: number; digest: Hex; payer: Address }
+/** An exact payment, settled on chain before serving. */
+type ExactHold = { scheme: 'exact'; from: Address; nonce: Hex; price: bigint; fee: bigint; tx: Hex; paymentRef: Hex; settleResponse: Parameters<typeof encodePaymentResponseHeader>[0] }
+export type PaymentHold = ChannelHold | ExactHold
 
 export type Completion = { cost: bigint; holders: bigint; operator: bigint; recordMs: number; receiptSignature: Hex; paymentResponse: string }
 
 /** A request whose payment was accepted: serve at most `maxTokens`, then `complete` (or `release` if nothing was served). */
 export class PaidRequest {
   constructor(
+    private readonly gate: PaymentGate,
     readonly maxTokens: number,
     readonly headers: Record<string, string>,
     readonly verifyMs: number,
-    private readonly onComplete: (outputTokens: number, receipt: { id: string; commitment: ReceiptCommitment }) => Promise<Completion>,
-    private readonly onRelease: () => void,
+    readonly hold: PaymentHold,
   ) {}
 
   complete(outputTokens: number, receipt: { id: string; commitment: ReceiptCommitment }): Promise<Completion> {
-    return this.onComplete(outputTokens, receipt)
+    return this.gate.commit(this, outputTokens, receipt)
   }
 
   release(): void {
-    this.onRelease()
+    this.gate.release(this)
   }
 }

@@ -1,7 +1,8 @@
 import type { ControlledEvaluateInputItem, LlamaContextSequence, Token } from 'node-llama-cpp'
 import { samplerOptions, type InferenceEngine } from '../serving/engine.js'
-import { hashTokens, type ReceiptDraft } from '../serving/receipts.js'
-import { PromptHashMismatchError, ReceiptMalformedError, ReplayContextTooSmallError, ReplayNoSequenceError } from './errors.js'
+import { hashTokens, type ReceiptDraft } from '../receipts/draft.js'
+import { PromptHashMismatchError, ReplayContextTooSmallError, ReplayNoSequenceError } from './errors.js'
+import { ReceiptMalformedError } from '../receipts/errors.js'
 
 /**
  * When a sampled receipt is a mismatch. A seeded draw replayed with the node's own seed picks the served token again

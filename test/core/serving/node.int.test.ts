@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ServingNode } from '../../../src/core/actions/node/startServingNode.js'
 import { createModeldao } from '../../../src/core/context/context.js'
 import { writeDevModel } from '../../../src/core/models/devModel.js'
-import { hashTokens } from '../../../src/core/serving/receipts.js'
+import { hashTokens } from '../../../src/core/receipts/draft.js'
 import { tempHome } from '../../helpers/tempHome.js'
 
 type Home = Awaited<ReturnType<typeof tempHome>>

@@ -4,8 +4,9 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeDevModel, type DevModelOptions } from '../../../src/core/models/devModel.js'
 import { InferenceEngine, SAMPLING_TOP_K } from '../../../src/core/serving/engine.js'
-import { hashTokens } from '../../../src/core/serving/receipts.js'
-import { PromptHashMismatchError, ReceiptMalformedError, ReplayContextTooSmallError } from '../../../src/core/verify/errors.js'
+import { hashTokens } from '../../../src/core/receipts/draft.js'
+import { PromptHashMismatchError, ReplayContextTooSmallError } from '../../../src/core/verify/errors.js'
+import { ReceiptMalformedError } from '../../../src/core/receipts/errors.js'
 import { REPLAY_THRESHOLDS, replayReceipt, type ReplayableReceipt, type ReplayReceiptReturnType } from '../../../src/core/verify/replay.js'
 
 type Served = { promptTokens: number[]; receipt: ReplayableReceipt; generationMs: number }

@@ -8,7 +8,7 @@ import { InferenceEngine, type EngineInfo, type GpuChoice } from '../../serving/
 import { NodeListenError, NodeOptionsInvalidError } from '../../serving/errors.js'
 import { HttpApi } from '../../serving/httpApi.js'
 import { NodeMetrics } from '../../serving/metrics.js'
-import { ReceiptStore } from '../../serving/receipts.js'
+import { ReceiptStore } from '../../receipts/store.js'
 import { SequenceScheduler } from '../../serving/scheduler.js'
 import { LOCAL_CHAIN_IDS } from '../../chain/local/devAccounts.js'
 import { resolveServedWeights, type ResolveWeightsParams, type ServedWeights } from '../../serving/weights.js'

@@ -4,8 +4,8 @@ import type { ModeldaoError } from '../../errors/base.js'
 import type { TransactionProgress } from '../../chain/protocol/write.js'
 import { ensureAllowance } from '../../shares/approvals.js'
 import { readToken } from '../../shares/market.js'
-import { receiptCommitment } from '../../verify/receiptCodec.js'
-import type { SignedReceipt } from '../../verify/signedReceipt.js'
+import { receiptCommitment } from '../../receipts/codec.js'
+import type { SignedReceipt } from '../../receipts/signedReceipt.js'
 import { writeProtocol } from '../chain/writeProtocol.js'
 
 export type FileChallengeParams = {

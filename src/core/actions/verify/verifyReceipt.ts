@@ -1,9 +1,9 @@
 import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
 import { InferenceEngine, type GpuChoice } from '../../serving/engine.js'
-import type { ReceiptDraft } from '../../serving/receipts.js'
+import type { ReceiptDraft } from '../../receipts/draft.js'
 import { resolveServedWeights } from '../../serving/weights.js'
-import { ReceiptMalformedError } from '../../verify/errors.js'
+import { ReceiptMalformedError } from '../../receipts/errors.js'
 import { replayReceipt, type ReplayReceiptReturnType } from '../../verify/replay.js'
 
 export type VerifyReceiptParams = {

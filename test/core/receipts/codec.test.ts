@@ -2,8 +2,8 @@
 // after a fixed header, every field bound by the hash, −∞ and huge values kept distinguishable.
 import { keccak256, stringToHex } from 'viem'
 import { describe, expect, it } from 'vitest'
-import type { ReceiptDraft } from '../../../src/core/serving/receipts.js'
-import { receiptDigest } from '../../../src/core/payments/receiptSigning.js'
+import type { ReceiptDraft } from '../../../src/core/receipts/draft.js'
+import { receiptDigest } from '../../../src/core/receipts/signing.js'
 import {
   decodeReceiptBody,
   encodeReceiptBody,
@@ -12,7 +12,7 @@ import {
   RECEIPT_HEADER_BYTES,
   RECEIPT_QUANTUM,
   stopHash,
-} from '../../../src/core/verify/receiptCodec.js'
+} from '../../../src/core/receipts/codec.js'
 
 const draft = (tokens = 64): ReceiptDraft => ({
   id: 'a'.repeat(24),

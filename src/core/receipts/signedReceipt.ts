@@ -1,5 +1,5 @@
 import type { Address, Hex } from 'viem'
-import type { ReceiptDraft } from '../serving/receipts.js'
+import type { ReceiptDraft } from './draft.js'
 
 /**
  * A receipt as evidence: the node's draft (as `GET /v1/receipts/<id>` returns it), the operator and its signature

@@ -1,5 +1,5 @@
 import { keccak256, stringToHex, toBytes, toHex, type Hex } from 'viem'
-import type { ReceiptDraft } from '../serving/receipts.js'
+import type { ReceiptDraft } from './draft.js'
 import { ReceiptMalformedError } from './errors.js'
 
 /**

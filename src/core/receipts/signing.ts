@@ -1,5 +1,5 @@
 import { type Account, type Address, type Hex, hashTypedData, recoverTypedDataAddress } from 'viem'
-import type { ReceiptCommitment } from '../verify/receiptCodec.js'
+import type { ReceiptCommitment } from './codec.js'
 
 /**
  * A receipt signature binds the work (model, weights, the receipt body's hash) to the payment that paid for it
