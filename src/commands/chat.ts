@@ -13,7 +13,9 @@ export default class Chat extends BaseCommand<typeof Chat> {
 
 Paying: --deposit funds a payment channel to the node's operator (opening one the first time, recorded in the home so later chats reuse it); each request then costs one signed voucher and no transaction. Without a channel it pays per request with an exact (EIP-3009) authorization the node settles on chain. --max-cost refuses a node whose price ceiling is higher.
 
---receipt keeps the node's signed receipt: \`modeldao verify receipt <file>\` replays it, \`modeldao verify challenge <file>\` disputes it.`
+Every paid answer comes with the operator's signed receipt, and chat checks it against what it sent and received (the request, the text, the token counts, the cost by the quoted terms, the signature over this payment). A node that withholds the receipt or sends one that does not fit is paid no more from this home: chat exits non-zero and keeps the evidence under <home>/client/faults/.
+
+--receipt keeps the node's signed receipt with the exchange: \`modeldao verify receipt <file>\` replays it, \`modeldao verify challenge <file>\` disputes it.`
   static override examples = [
     '<%= config.bin %> <%= command.id %> "What is a GGUF file?" --node http://127.0.0.1:8000 --deposit 5',
     '<%= config.bin %> <%= command.id %> "And who owns this model?" --node http://127.0.0.1:8000',
@@ -36,6 +38,7 @@ Paying: --deposit funds a payment channel to the node's operator (opening one th
     'new-channel': Flags.boolean({ summary: 'Open a new channel (with --deposit) even when one is recorded.', default: false }),
     'max-cost': Flags.string({ summary: 'Refuse if the node asks more than this for one request, in payment-token units.', default: '1' }),
     receipt: Flags.string({ summary: "Write the node's signed receipt to this file (for `verify receipt` / `verify challenge`)." }),
+    'allow-faulted': Flags.boolean({ summary: 'Pay an operator this home recorded a withheld or invalid receipt against.', default: false }),
   }
 
   async run(): Promise<ChatReturnType> {
@@ -66,7 +69,7 @@ Paying: --deposit funds a payment channel to the node's operator (opening one th
       deposit,
       newChannel: flags['new-channel'],
       maxCost,
-      keepReceipt: flags.receipt !== undefined,
+      allowFaulted: flags['allow-faulted'],
       onWarning: (message) => this.note(message),
       onChannel: (event) => this.progress(`${event.stage === 'opening' ? 'opening a payment channel' : 'adding to the payment channel'} to operator ${event.operator} with ${event.amount}`),
       onText: (delta) => {
@@ -75,7 +78,11 @@ Paying: --deposit funds a payment channel to the node's operator (opening one th
       },
     })
     this.progressDone()
-    if (flags.receipt && result.signedReceipt) await atomicWriteFile(flags.receipt, `${JSON.stringify(result.signedReceipt, null, 2)}\n`)
+    if (flags.receipt) {
+      // A node that serves for free signs nothing: say so rather than claim a file was written.
+      if (!result.signedReceipt) throw new ModeldaoError('NO_RECEIPT', `The node at ${flags.node} answered without payment, so it signed no receipt; nothing was written to ${flags.receipt}.`, { hints: ['Receipts come with paid answers: ask a paid node (`modeldao node list --model <id>`).'] })
+      await atomicWriteFile(flags.receipt, `${JSON.stringify(result.signedReceipt, null, 2)}\n`)
+    }
     if (streaming) {
       if (!result.text.endsWith('\n')) process.stdout.write('\n')
       const paid = result.payment.scheme === 'channel' ? `channel ${result.payment.channelId}${result.payment.channelOpened ? ' (opened now)' : ''}` : `an exact payment (the node's fixed price per request)${result.payment.settlement ? ` settled in ${result.payment.settlement}` : ''}`

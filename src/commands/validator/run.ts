@@ -1,15 +1,11 @@
 import { readFile } from 'node:fs/promises'
 import { Flags } from '@oclif/core'
 import { BaseCommand, signerFlags, toModeldaoError } from '../../cli/baseCommand.js'
-import { openChannel } from '../../core/actions/channel/openChannel.js'
+import { createModeldao } from '../../core/context/context.js'
 import { parseTokenAmount } from '../../core/shares/market.js'
-import { parseChannelId } from '../../core/units/ids.js'
 import { listNodes } from '../../core/actions/node/listNodes.js'
 import { spotCheck, type SpotCheckReturnType } from '../../core/actions/verify/spotCheck.js'
 import { ModeldaoError } from '../../core/errors/base.js'
-
-/** Prompts like a client's: varied, short, nothing that marks them as probes. */
-const DEFAULT_PROMPTS = ['Write a short note to a friend about the weekend.', 'What is a good name for a cat?', 'Explain rain to a child.', 'List three fruits.', 'Summarize: the meeting moved to Tuesday.', 'Translate "good morning" into French.', 'Give me a title for a story about the sea.', 'How do I boil an egg?']
 
 async function readPrompts(path: string): Promise<string[]> {
   let prompts: unknown
@@ -23,75 +19,83 @@ async function readPrompts(path: string): Promise<string[]> {
 }
 
 export default class ValidatorRun extends BaseCommand<typeof ValidatorRun> {
-  static override summary = "Spot-check a model's nodes: paid probe requests, each receipt replayed against the registered weights; challenge a cheat."
-  static override description =
-    'For each node registered for the model (or --node), opens a channel to its operator, sends --probes paid greedy requests at random times, replays each receipt on the verification profile and, with --challenge, files a challenge with the first mismatching signed receipt.'
-  static override examples = ['<%= config.bin %> <%= command.id %> --model 1 --probes 4 --dev-account 3', '<%= config.bin %> <%= command.id %> --model 1 --challenge --jitter 2000 --json']
+  static override summary = "Spot-check a model's nodes with requests no node can tell from a client's; replay each receipt against the registered weights; challenge a cheat."
+  static override description = `For each node registered for the model (or --node), sends --probes paid requests through the client's own code (\`chat\`): streamed chat completions with client-like prompts, temperatures and lengths, both payment schemes, at random times. Each receipt comes with its answer and is checked as a client checks it (request, text, token counts, cost, signature), then against the registered weights (prompt tokenization, output text) and replayed on the verification profile. A paid answer without its receipt is recorded as a fault.
+
+Probes are paid by the probe wallet (--probe-account / --probe-dev-account) when one is given, kept apart from the validator's registered identity; channels are opened once (--deposit) and reused across runs like a client's. What stays visible on chain: the probe wallet's funding and channel openings. Fund it from an address not linked to the validator.`
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> --model 1 --probes 4 --dev-account 3 --probe-dev-account 7',
+    '<%= config.bin %> <%= command.id %> --model 1 --challenge --probe-account probes --json',
+  ]
   static override flags = {
     ...signerFlags,
     model: Flags.string({ summary: 'Model id.', required: true }),
     node: Flags.string({ summary: "One node's URL (default: every node registered for the model)." }),
-    channel: Flags.string({ summary: "An open channel to the node's operator (default: open one with --deposit)." }),
-    deposit: Flags.string({ summary: 'Deposited into each new channel, in payment-token units (as `chat` and `channel open` take).', default: '1' }),
+    'probe-account': Flags.string({ summary: 'Keystore that pays the probes (default: the validator account, which a node can link to you).', exclusive: ['probe-dev-account'] }),
+    'probe-dev-account': Flags.integer({ summary: 'anvil dev account that pays the probes (local chains only).', min: 0, exclusive: ['probe-account'] }),
+    deposit: Flags.string({ summary: 'Deposited into a new channel when the probe wallet has none to an operator, in payment-token units.', default: '1' }),
     probes: Flags.integer({ summary: 'Probe requests per node.', default: 4, min: 1 }),
-    'max-tokens': Flags.integer({ summary: 'Output tokens per probe.', default: 32, min: 1 }),
+    'max-tokens': Flags.integer({ summary: 'Longest answer a probe asks for (client-like lengths are drawn up to it).', default: 256, min: 1 }),
     'replay-fraction': Flags.string({ summary: 'Fraction of probes replayed.', default: '1' }),
-    jitter: Flags.integer({ summary: 'Random wait before each probe, up to this many ms.', default: 0, min: 0 }),
-    'prompts-file': Flags.string({ summary: 'JSON array of prompts to probe with (default: built-in client-like prompts).' }),
+    jitter: Flags.integer({ summary: 'Random wait before each probe, up to this many ms.', default: 2000, min: 0 }),
+    'prompts-file': Flags.string({ summary: 'JSON array of prompts to draw from (default: the shipped corpus of 820 client-like requests).' }),
     challenge: Flags.boolean({ summary: 'File a challenge (bond) on the first mismatch.', default: false }),
     weights: Flags.string({ summary: 'A local copy of the registered weights instead of fetching them.' }),
   }
 
   async run(): Promise<{ modelId: string; nodes: ((SpotCheckReturnType & { url: string }) | { url: string; operator?: string | undefined; error: ReturnType<ModeldaoError['toJSON']> })[] }> {
     const { flags } = this
-    const prompts = flags['prompts-file'] ? await readPrompts(flags['prompts-file']) : DEFAULT_PROMPTS
+    const prompts = flags['prompts-file'] ? await readPrompts(flags['prompts-file']) : undefined
     const fraction = Number(flags['replay-fraction'])
     if (!(fraction > 0 && fraction <= 1)) throw new ModeldaoError('USAGE', `--replay-fraction must be in (0, 1], got "${flags['replay-fraction']}".`)
     const deposit = parseTokenAmount(flags.deposit, (await this.paymentToken()).decimals, '--deposit')
-    if (flags.channel && !flags.node) throw new ModeldaoError('USAGE', '--channel pays one operator: name its node with --node.', { hints: ['Without --node, a channel is opened to each registered operator.'] })
     const targets = flags.node
       ? [{ url: flags.node, operator: undefined as `0x${string}` | undefined }]
       : (await listNodes(this.ctx, { modelId: flags.model })).nodes.map((n) => ({ url: n.endpoint, operator: n.operator as `0x${string}` | undefined }))
     if (!targets.length) this.log(`No node serves model ${flags.model}.`)
+    const probeWallet = flags['probe-account'] !== undefined || flags['probe-dev-account'] !== undefined
+    if (!probeWallet) this.note('Probes are paid by the validator account itself: a node can link them to you. Pass --probe-account (or --probe-dev-account) for a separate probe wallet.')
+    const payer = probeWallet ? createModeldao({ ...this.ctx.options, account: flags['probe-account'], devAccount: flags['probe-dev-account'], privateKey: undefined }) : undefined
     const nodes: Awaited<ReturnType<ValidatorRun['run']>>['nodes'] = []
-    for (const target of targets) {
-      try {
-        nodes.push(await this.check(target, prompts, fraction, deposit))
-      } catch (error) {
-        // One node down or refusing must not stop the checks of the others.
-        const known = toModeldaoError(error)
-        this.progressDone('failed')
-        this.note(`${target.url}: ${known.shortMessage}`)
-        nodes.push({ url: target.url, operator: target.operator, error: known.toJSON() })
+    try {
+      for (const target of targets) {
+        try {
+          nodes.push(await this.check(target.url, prompts, fraction, deposit, payer))
+        } catch (error) {
+          // One node down or refusing must not stop the checks of the others.
+          const known = toModeldaoError(error)
+          this.progressDone('failed')
+          this.note(`${target.url}: ${known.shortMessage}`)
+          nodes.push({ url: target.url, operator: target.operator, error: known.toJSON() })
+        }
       }
+    } finally {
+      await payer?.dispose()
     }
     return { modelId: flags.model, nodes }
   }
 
-  private async check(target: { url: string; operator: `0x${string}` | undefined }, prompts: readonly string[], fraction: number, deposit: bigint): Promise<SpotCheckReturnType & { url: string }> {
+  private async check(url: string, prompts: readonly string[] | undefined, fraction: number, deposit: bigint, payer: ReturnType<typeof createModeldao> | undefined): Promise<SpotCheckReturnType & { url: string }> {
     const { flags } = this
-    let channelId = flags.channel === undefined ? undefined : parseChannelId(flags.channel, '--channel')
-    if (!channelId) {
-      if (!target.operator) throw new ModeldaoError('USAGE', 'With --node, name your channel to its operator (--channel).')
-      channelId = (await openChannel(this.ctx, { operator: target.operator, amount: deposit })).channelId
-      this.log(`Opened channel ${channelId} to ${target.operator} to pay the probes (\`modeldao channel withdraw\` takes back what is left).`)
-    }
-    const chosen = Array.from({ length: flags.probes }, (_, i) => prompts[(i + Math.floor(Math.random() * prompts.length)) % prompts.length]!)
     const result = await spotCheck(this.ctx, {
-      url: target.url,
+      url,
       modelId: flags.model,
-      channelId,
-      prompts: chosen,
+      payer,
+      probes: flags.probes,
+      prompts,
       maxTokens: flags['max-tokens'],
+      deposit,
       replayFraction: fraction,
       jitterMs: flags.jitter,
       challenge: flags.challenge,
       weights: flags.weights,
-      onProbe: (p) => this.progress(`${target.url}: probe ${p.receiptId} ${p.verdict ?? 'not replayed'}`),
+      onProbe: (p) => this.progress(`${url}: probe ${p.receiptId || '(no receipt)'} ${p.verdict ?? 'not replayed'}`),
     })
     this.progressDone()
-    const unverifiable = result.probes.filter((p) => p.verdict === 'unverifiable').length
-    this.log(`${target.url} (${result.operator}): ${result.probes.length} probes, ${result.probes.filter((p) => p.replayed).length} replayed, ${result.mismatches} mismatched${unverifiable ? `, ${unverifiable} unverifiable` : ''}${result.challenge ? `; challenge ${result.challenge.challengeId} filed` : ''}`)
-    return { ...result, url: target.url }
+    const count = (verdict: string) => result.probes.filter((p) => p.verdict === verdict).length
+    const extra = [count('withheld') ? `${count('withheld')} WITHHELD the receipt` : '', count('unverifiable') ? `${count('unverifiable')} unverifiable` : ''].filter(Boolean)
+    this.log(`${url} (${result.operator}): ${result.probes.length} probes, ${result.probes.filter((p) => p.replayed).length} replayed, ${result.mismatches} mismatched${extra.length ? `, ${extra.join(', ')}` : ''}${result.challenge ? `; challenge ${result.challenge.challengeId} filed` : ''}`)
+    for (const p of result.probes) if (p.evidenceFile) this.note(`${url}: evidence kept in ${p.evidenceFile}`)
+    return { ...result, url }
   }
 }

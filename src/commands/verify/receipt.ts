@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../../cli/baseCommand.js'
 import { verifyReceipt, type VerifyReceiptReturnType } from '../../core/actions/verify/verifyReceipt.js'
+import type { Exchange } from '../../core/receipts/check.js'
 import type { ReceiptDraft } from '../../core/receipts/draft.js'
 import { readJsonFile } from '../../cli/receiptFiles.js'
 
@@ -21,11 +22,13 @@ export default class VerifyReceipt extends BaseCommand<typeof VerifyReceipt> {
 
   async run(): Promise<VerifyReceiptReturnType> {
     // A bare receipt, or a signed one (`chat --receipt`, a spot check's evidence) that carries it as `draft`.
-    const read = (await readJsonFile(this.args.file, 'The receipt')) as ReceiptDraft | { draft: ReceiptDraft }
+    const read = (await readJsonFile(this.args.file, 'The receipt')) as ReceiptDraft | { draft: ReceiptDraft; exchange?: Exchange }
     const receipt = typeof read === 'object' && read !== null && 'draft' in read ? read.draft : read
+    // A signed receipt from `chat --receipt` keeps what was sent and received: the receipt must be that exchange's.
+    const exchange = typeof read === 'object' && read !== null && 'draft' in read ? read.exchange : undefined
     const promptTokens = this.flags['prompt-tokens'] ? ((await readJsonFile(this.flags['prompt-tokens'], 'The prompt tokens')) as number[]) : undefined
     const stages = { weights: 'fetching and checking the registered weights', loading: 'loading them', replaying: 'replaying the receipt' }
-    const result = await verifyReceipt(this.ctx, { receipt, promptTokens, weights: this.flags.weights, onProgress: (e) => this.progress(stages[e.stage]) })
+    const result = await verifyReceipt(this.ctx, { receipt, exchange, promptTokens, weights: this.flags.weights, onProgress: (e) => this.progress(stages[e.stage]) })
     this.progressDone()
     const r = result.replay
     this.log(`${result.verdict === 'match' ? 'MATCH' : 'MISMATCH'}: receipt of model ${result.modelId ?? '?'} (${r?.profile ?? '?'} profile)`)
@@ -33,6 +36,9 @@ export default class VerifyReceipt extends BaseCommand<typeof VerifyReceipt> {
     if (r?.firstDivergence) this.log(`  first divergence at output token ${r.firstDivergence.position}: served ${r.firstDivergence.served}, the weights pick ${r.firstDivergence.expected} (logit gap ${r.firstDivergence.gap.toFixed(4)})`)
     if (r) this.log(`  max |claimed − replayed| log p ${r.maxLogprobError.toExponential(2)}, logit gap ${r.maxGapError.toExponential(2)} (tolerance ${r.tolerance}); replay ${r.replayMs.toFixed(0)} ms`)
     if (r?.reasons.includes('claims')) this.log('  the log-probabilities or logit gaps the node claimed are not what these weights give')
+    if (r?.reasons.includes('stop')) this.log('  the answer ends where these weights would have gone on')
+    for (const fault of result.faults ?? []) this.log(`  ${fault.reason}: ${fault.detail}`)
+    if (!exchange) this.log('  (no exchange in the file: whether this receipt is the one of the request sent and the text received was not checked)')
     return result
   }
 }

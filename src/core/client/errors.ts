@@ -1,4 +1,6 @@
 import { describeCause, ModeldaoError } from '../errors/base.js'
+import type { ReceiptFault } from '../receipts/check.js'
+import type { FaultEvidence } from './faults.js'
 
 export class NodeUnreachableError extends ModeldaoError {
   override name = 'NodeUnreachableError'
@@ -72,6 +74,47 @@ export class NodeOverclaimedError extends ModeldaoError {
   constructor(url: string, why: string) {
     super('NODE_OVERCLAIMED', `The node at ${url} claims more than this client paid for: ${why}`, {
       hints: ['Stop using this node: withdraw the channel (`modeldao channel withdraw <id>`), and report the operator (`modeldao node list` shows its record).'],
+    })
+  }
+}
+
+export class ReceiptWithheldError extends ModeldaoError {
+  override name = 'ReceiptWithheldError'
+  constructor(
+    url: string,
+    readonly operator: `0x${string}`,
+    readonly evidenceFile: string,
+  ) {
+    const evidence = evidenceFile
+    super('RECEIPT_WITHHELD', `The node at ${url} (operator ${operator}) took payment for the answer and sent no signed receipt with it.`, {
+      details: `The evidence (the request, what was received, the payment signed) is kept in ${evidence}.`,
+      hints: ['This home signs nothing more to that operator. Report it: a validator can file a non-delivery challenge with the evidence.'],
+    })
+  }
+}
+
+export class ReceiptInvalidError extends ModeldaoError {
+  override name = 'ReceiptInvalidError'
+  constructor(
+    url: string,
+    readonly faults: readonly ReceiptFault[],
+    readonly evidenceFile: string,
+    /** The receipt as sent and the payment this client signed for it (what a challenge is filed with). */
+    readonly evidence: FaultEvidence,
+  ) {
+    super('RECEIPT_INVALID', `The receipt the node at ${url} sent is not the receipt of this answer (${[...new Set(faults.map((f) => f.reason))].join(', ')}).`, {
+      details: `${faults.map((f) => `${f.reason}: ${f.detail}`).join('\n')}\nThe evidence is kept in ${evidenceFile}.`,
+      hints: ['This home signs nothing more to that operator. The signed receipt is evidence: `modeldao verify challenge <file>` disputes it.'],
+    })
+  }
+}
+
+export class NodeFaultedError extends ModeldaoError {
+  override name = 'NodeFaultedError'
+  constructor(operator: string, evidence: readonly string[]) {
+    super('NODE_FAULTED', `This home recorded ${evidence.length === 1 ? 'a fault' : `${evidence.length} faults`} against operator ${operator}: nothing more is signed to it.`, {
+      details: `Evidence: ${evidence.join(', ')}`,
+      hints: ['Use another node (`modeldao node list --model <id>`), or pass --allow-faulted if you have settled it with the operator.'],
     })
   }
 }

@@ -2,13 +2,13 @@ import type { IncomingMessage } from 'node:http'
 import { decodePaymentSignatureHeader, encodePaymentRequiredHeader, encodePaymentResponseHeader } from '@x402/core/http'
 import type { PaymentPayload, PaymentRequired, PaymentRequirements } from '@x402/core/types'
 import { authorizationTypes } from '@x402/evm'
-import { type Account, type Address, type Hex, encodeFunctionData, getAddress, keccak256, parseEventLogs, toHex, verifyTypedData } from 'viem'
+import { type Account, type Address, type Hex, encodeFunctionData, getAddress, parseEventLogs, toHex, verifyTypedData } from 'viem'
 import type { ChainConnection } from '../chain/rpc/connection.js'
 import { protocolArtifacts } from '../chain/protocol/registry.js'
 import { sendTransaction } from '../chain/protocol/write.js'
 import { holdersShare, priceCeiling, priceOf, type PriceList } from './prices.js'
 import type { ReceiptCommitment } from '../receipts/codec.js'
-import { signReceipt } from '../receipts/signing.js'
+import { exactPaymentRef, signReceipt } from '../receipts/signing.js'
 import { CHANNEL_SCHEME, EXACT_SCHEME, type ChannelExtra, type ChannelPayload, type ChannelSettlementExtra } from './scheme.js'
 import type { PaymentStore } from './store.js'
 import { VoucherVerifier } from './vouchers.js'
@@ -325,7 +325,7 @@ export class PaymentGate {
       this.refuse('settlement_failed', `The authorization could not be settled: ${(error as Error).message.split('\n')[0]}`, url, maxTokens)
     }
     const verifyMs = performance.now() - started
-    const paymentRef = keccak256(`0x${authorization.from.slice(2)}${authorization.nonce.slice(2)}`)
+    const paymentRef = exactPaymentRef(authorization.from, authorization.nonce)
     const settleResponse = { success: true, transaction: tx, network: this.network, payer: authorization.from, amount: price.toString() }
     return new PaidRequest(this, capped, { 'payment-response': encodePaymentResponseHeader(settleResponse) }, verifyMs, { scheme: 'exact', from: authorization.from, nonce: authorization.nonce, price, fee, tx, paymentRef, settleResponse })
   }

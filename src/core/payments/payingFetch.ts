@@ -1,7 +1,7 @@
 import { wrapFetchWithPaymentFromConfig } from '@x402/fetch'
 import { ExactEvmScheme as ExactEvmClientScheme } from '@x402/evm/exact/client'
 import type { PaymentPayloadResult, PaymentRequirements, SchemeNetworkClient } from '@x402/core/types'
-import { recoverAddress, type Hex, type LocalAccount } from 'viem'
+import { recoverAddress, type Address, type Hex, type LocalAccount } from 'viem'
 import { CHANNEL_SCHEME, EXACT_SCHEME, type ChannelExtra, type ChannelPayload, type ChannelSettlementExtra } from './scheme.js'
 import { signVoucher, voucherDigest, type Voucher } from './vouchers.js'
 
@@ -28,6 +28,8 @@ export class ChannelSchemeClient implements SchemeNetworkClient {
   readonly disputes = new Map<string, string>()
   /** The last voucher signed: what paid the latest request (a validator keeps it as evidence with the receipt). */
   lastVoucher: Voucher | undefined
+  /** The payer's signature of `lastVoucher` (kept as evidence when a node withholds the receipt). */
+  lastVoucherSignature: Hex | undefined
 
   constructor(
     private readonly authorizer: LocalAccount,
@@ -46,6 +48,7 @@ export class ChannelSchemeClient implements SchemeNetworkClient {
     const voucher = { channelId, modelId: BigInt(extra.modelId), cumulativeAmount: consumed + BigInt(requirements.amount), feeShareBps: extra.feeShareBps }
     const signature = await signVoucher(this.authorizer, { chainId, verifyingContract: extra.channels }, voucher)
     this.lastVoucher = voucher
+    this.lastVoucherSignature = signature
     if (voucher.cumulativeAmount > (this.authorized.get(key) ?? 0n)) this.authorized.set(key, voucher.cumulativeAmount)
     const payload: ChannelPayload = { channelId, modelId: extra.modelId, cumulativeAmount: voucher.cumulativeAmount.toString(), feeShareBps: voucher.feeShareBps, signature }
     return { x402Version, payload: payload as unknown as Record<string, unknown> }
@@ -130,20 +133,30 @@ export type PayingFetchOptions = {
  * A `fetch` that pays modeldao nodes per request over x402, for the official `openai` client's `fetch` option:
  * `new OpenAI({ baseURL: `${node}/v1`, apiKey: 'unused', fetch: createPayingFetch({ account, channelFor }) })`.
  */
-export function createPayingFetch(options: PayingFetchOptions): typeof fetch & { channelClient?: ChannelSchemeClient | undefined } {
+/** The last exact authorization a paying fetch signed: its payer and nonce name the payment a receipt is bound to. */
+export type SignedExactAuthorization = { authorization: { from: Address; to: Address; value: string; validAfter: string; validBefore: string; nonce: Hex }; signature: Hex }
+
+export type PayingFetch = typeof fetch & {
+  channelClient?: ChannelSchemeClient | undefined
+  /** The last exact authorization signed, if any. */
+  lastExact: () => SignedExactAuthorization | undefined
+}
+
+export function createPayingFetch(options: PayingFetchOptions): PayingFetch {
   const channelClient = options.channelFor ? new ChannelSchemeClient(options.account, options.channelFor) : undefined
   const prefer = options.prefer ?? (channelClient ? 'channel' : 'exact')
   // One network key for both schemes: an exact key would hide the wildcard.
   const exact = new ExactEvmClientScheme(options.account)
-  const exactClient: SchemeNetworkClient = options.checkExact
-    ? {
-        scheme: exact.scheme,
-        createPaymentPayload: async (x402Version, requirements, ...rest) => {
-          await options.checkExact!(requirements)
-          return exact.createPaymentPayload(x402Version, requirements, ...rest)
-        },
-      }
-    : exact
+  let lastExact: SignedExactAuthorization | undefined
+  const exactClient: SchemeNetworkClient = {
+    scheme: exact.scheme,
+    createPaymentPayload: async (x402Version, requirements, ...rest) => {
+      await options.checkExact?.(requirements)
+      const created = await exact.createPaymentPayload(x402Version, requirements, ...rest)
+      lastExact = created.payload as unknown as SignedExactAuthorization
+      return created
+    },
+  }
   const schemes: { network: `${string}:${string}`; client: SchemeNetworkClient }[] = [{ network: 'eip155:*', client: exactClient }]
   if (channelClient) schemes.push({ network: 'eip155:*', client: channelClient })
   const wrapped = wrapFetchWithPaymentFromConfig(options.fetch ?? fetch, {
@@ -161,5 +174,5 @@ export function createPayingFetch(options: PayingFetchOptions): typeof fetch & {
       },
     ],
   })
-  return Object.assign(wrapped as typeof fetch, { channelClient })
+  return Object.assign(wrapped as typeof fetch, { channelClient, lastExact: () => lastExact })
 }

@@ -8,11 +8,12 @@ import { ReceiptMalformedError } from './errors.js'
  * −log p and the logit gap each quantized to 1/2048 nat (uint16). TOPLOC spends ~8 bytes a token; the target is ≤ 16.
  *
  * Header (big-endian): version u8 · endpoint u8 (0 chat, 1 completion) · finish reason u8 (0 stop, 1 length,
- * 2 cancelled) · prompt-token hash 32 B · prompt tokens u32 · temperature f32 · top-p f32 · top-k u16 · seed u32 ·
- * max tokens u32 · keccak256 of the stop strings (JSON) 32 B · output tokens u32.
+ * 2 cancelled) · request hash 32 B · text hash 32 B · prompt-token hash 32 B · prompt tokens u32 · temperature f32 ·
+ * top-p f32 · top-k u16 · seed u32 · max tokens u32 · keccak256 of the stop strings (JSON) 32 B · output tokens u32.
+ * Version 2 added the request and text hashes: a receipt binds what was asked and what was answered, not only tokens.
  */
-export const RECEIPT_BODY_VERSION = 1
-export const RECEIPT_HEADER_BYTES = 1 + 1 + 1 + 32 + 4 + 4 + 4 + 2 + 4 + 4 + 32 + 4
+export const RECEIPT_BODY_VERSION = 2
+export const RECEIPT_HEADER_BYTES = 1 + 1 + 1 + 32 + 32 + 32 + 4 + 4 + 4 + 2 + 4 + 4 + 32 + 4
 export const RECEIPT_BYTES_PER_TOKEN = 8
 /** Quantization step of −log p and of logit gaps, in nats: 4.9e-4, far under the replay tolerance (1e-2). */
 export const RECEIPT_QUANTUM = 1 / 2048
@@ -24,7 +25,7 @@ const ENDPOINTS = ['chat', 'completion'] as const
 const FINISH = ['stop', 'length', 'cancelled'] as const
 
 /** What a receipt body carries (the draft's replayable part). */
-export type ReceiptBody = Pick<ReceiptDraft, 'endpoint' | 'promptHash' | 'promptTokens' | 'outputTokens' | 'finishReason'> & {
+export type ReceiptBody = Pick<ReceiptDraft, 'endpoint' | 'requestHash' | 'textHash' | 'promptHash' | 'promptTokens' | 'outputTokens' | 'finishReason'> & {
   sampling: Omit<ReceiptDraft['sampling'], 'stop'> & { stopHash: Hex }
   /** Per token, log p (null: −∞), quantized. */
   logprobs: (number | null)[]
@@ -41,7 +42,7 @@ const dequantize = (q: number): number => (q === INFINITE ? Number.POSITIVE_INFI
 export const stopHash = (stop: readonly string[]): Hex => keccak256(stringToHex(JSON.stringify(stop)))
 
 /** The canonical bytes of a receipt draft. */
-export function encodeReceiptBody(draft: Pick<ReceiptDraft, 'endpoint' | 'promptHash' | 'promptTokens' | 'sampling' | 'outputTokens' | 'logprobs' | 'logitGaps' | 'finishReason'>): Uint8Array {
+export function encodeReceiptBody(draft: Pick<ReceiptDraft, 'endpoint' | 'requestHash' | 'textHash' | 'promptHash' | 'promptTokens' | 'sampling' | 'outputTokens' | 'logprobs' | 'logitGaps' | 'finishReason'>): Uint8Array {
   const n = draft.outputTokens.length
   if (draft.logprobs.length !== n || draft.logitGaps.length !== n) throw new ReceiptMalformedError(`${n} output tokens but ${draft.logprobs.length} log-probabilities and ${draft.logitGaps.length} logit gaps`)
   const bytes = new Uint8Array(RECEIPT_HEADER_BYTES + n * RECEIPT_BYTES_PER_TOKEN)
@@ -53,8 +54,11 @@ export function encodeReceiptBody(draft: Pick<ReceiptDraft, 'endpoint' | 'prompt
   if (finish < 0) throw new ReceiptMalformedError(`unknown finish reason "${draft.finishReason}"`)
   view.setUint8(o + 2, finish)
   o += 3
-  bytes.set(toBytes(`0x${draft.promptHash}`), o)
-  o += 32
+  for (const [name, hash] of [['request', draft.requestHash.replace(/^0x/, '')], ['text', draft.textHash], ['prompt', draft.promptHash]] as const) {
+    if (!/^[0-9a-f]{64}$/i.test(hash)) throw new ReceiptMalformedError(`its ${name} hash is not 32 bytes of hex`)
+    bytes.set(toBytes(`0x${hash}`), o)
+    o += 32
+  }
   const s = draft.sampling
   view.setUint32(o, draft.promptTokens)
   view.setFloat32(o + 4, s.temperature)
@@ -87,8 +91,10 @@ export function decodeReceiptBody(input: Uint8Array | Hex): ReceiptBody {
   const finishReason = FINISH[view.getUint8(2)]
   if (!endpoint || !finishReason) throw new ReceiptMalformedError('unknown endpoint or finish reason code')
   let o = 3
-  const promptHash = toHex(bytes.slice(o, o + 32)).slice(2)
-  o += 32
+  const requestHash = toHex(bytes.slice(o, o + 32))
+  const textHash = toHex(bytes.slice(o + 32, o + 64)).slice(2)
+  const promptHash = toHex(bytes.slice(o + 64, o + 96)).slice(2)
+  o += 96
   const sampling = {
     temperature: view.getFloat32(o + 4),
     topP: view.getFloat32(o + 8),
@@ -111,7 +117,7 @@ export function decodeReceiptBody(input: Uint8Array | Hex): ReceiptBody {
     logprobs.push(Number.isFinite(neg) ? -neg : null)
     logitGaps.push(dequantize(view.getUint16(o + 6)))
   }
-  return { endpoint, finishReason, promptHash, promptTokens, sampling, outputTokens, logprobs, logitGaps }
+  return { endpoint, finishReason, requestHash, textHash, promptHash, promptTokens, sampling, outputTokens, logprobs, logitGaps }
 }
 
 /** What the operator's receipt signature commits to about the work: the model, the weights and the body's hash. */

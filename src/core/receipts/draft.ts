@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto'
+import type { Hex } from 'viem'
+import type { ReceiptEndpoint } from './request.js'
 
 /**
  * What a node records of every completed request, to be signed (payments) and replayed (verification) later: enough to
@@ -12,7 +14,11 @@ export type ReceiptDraft = {
   manifestCid: string | null
   /** UnixFS CID of the GGUF that produced the tokens. */
   weightsCid: string
-  endpoint: 'chat' | 'completion'
+  endpoint: ReceiptEndpoint
+  /** keccak256 of the request as the client sent it (see requestHash): binds the receipt to one request. */
+  requestHash: Hex
+  /** sha256 of the answer's text as served (stop strings cut): binds the receipt to what the client received. */
+  textHash: string
   /** sha256 of the prompt token ids as little-endian uint32: the exact tokens the model saw, template applied. */
   promptHash: string
   promptTokens: number

@@ -1,4 +1,5 @@
 import type { Address, Hex } from 'viem'
+import type { Exchange } from './check.js'
 import type { ReceiptDraft } from './draft.js'
 
 /**
@@ -12,4 +13,9 @@ export type SignedReceipt = {
   /** Base units, decimal. */
   cost: string
   voucher: { channelId: Hex; modelId: string; cumulativeAmount: string; feeShareBps: number }
+  /**
+   * What the client sent and received, when it kept them: the receipt must be this exchange's (its request hash, text
+   * hash and token counts are checked against them, and with the weights its prompt and output tokens).
+   */
+  exchange?: Exchange | undefined
 }

@@ -1,4 +1,4 @@
-import { type Account, type Address, type Hex, hashTypedData, recoverTypedDataAddress } from 'viem'
+import { type Account, type Address, type Hex, hashTypedData, keccak256, recoverTypedDataAddress } from 'viem'
 import type { ReceiptCommitment } from './codec.js'
 
 /**
@@ -32,3 +32,6 @@ export function recoverReceiptSigner(domain: { chainId: number; verifyingContrac
 
 export const receiptDigest = (domain: { chainId: number; verifyingContract: Address }, fields: SignedReceiptFields): Hex =>
   hashTypedData({ domain: domainOf(domain), types: RECEIPT_TYPES, primaryType: 'Receipt', message: fields })
+
+/** The payment a receipt for an exact (EIP-3009) payment is bound to: keccak256(payer ‖ nonce). */
+export const exactPaymentRef = (from: Address, nonce: Hex): Hex => keccak256(`0x${from.slice(2)}${nonce.slice(2)}`)

@@ -5,6 +5,7 @@ import { SAMPLING_TOP_K, type GenerateResult, type InferenceEngine, type ServedT
 import type { NodeMetrics } from './metrics.js'
 import { ApiError, parseChatRequest, parseCompletionRequest, type CommonParams, type RequestLimits } from './openaiRequests.js'
 import { hashTokens, type ReceiptDraft } from '../receipts/draft.js'
+import { requestHash, textHash } from '../receipts/request.js'
 import { type ReceiptStore } from '../receipts/store.js'
 import { PaymentRequiredResponse, type PaidRequest, type PaymentGate } from '../payments/gate.js'
 import { receiptCommitment } from '../receipts/codec.js'
@@ -267,7 +268,7 @@ export class HttpApi {
     if (result.timeToFirstTokenMs !== null) metrics.timeToFirstToken.observe((queuedMs + result.timeToFirstTokenMs) / 1000)
     if (result.finishReason === 'cancelled') return paid?.release()
     const usage: Record<string, unknown> = { prompt_tokens: promptTokens.length, completion_tokens: result.tokens.length, total_tokens: promptTokens.length + result.tokens.length }
-    const draft = this.receipt(id, endpoint, promptTokens, { ...params, seed, maxTokens, stop }, result)
+    const draft = this.receipt(id, endpoint, requestHash(endpoint, body), promptTokens, { ...params, seed, maxTokens, stop }, result)
     this.deps.receipts.add(draft)
     if (paid) {
       // Booked (synchronously, on disk) before the response says what it cost.
@@ -275,7 +276,8 @@ export class HttpApi {
       this.deps.metrics.paymentOverhead.observe({ stage: 'record' }, done.recordMs / 1000)
       usage.cost = done.cost.toString()
       usage.cost_split = { holders: done.holders.toString(), operator: done.operator.toString() }
-      usage.receipt = { id, signature: done.receiptSignature }
+      // The receipt travels with the answer: a client (or a validator probing like one) checks it without asking again.
+      usage.receipt = { id, signature: done.receiptSignature, draft }
       headers['payment-response'] = done.paymentResponse
       headers['x-modeldao-receipt-signature'] = done.receiptSignature
     }
@@ -302,7 +304,7 @@ export class HttpApi {
     return `modeldao-${this.deps.weights.weightsCid.slice(-12)}`
   }
 
-  private receipt(id: string, endpoint: 'chat' | 'completion', promptTokens: readonly Token[], sampling: Omit<ReceiptDraft['sampling'], 'topK'>, result: GenerateResult): ReceiptDraft {
+  private receipt(id: string, endpoint: 'chat' | 'completion', request: `0x${string}`, promptTokens: readonly Token[], sampling: Omit<ReceiptDraft['sampling'], 'topK'>, result: GenerateResult): ReceiptDraft {
     const { weights, engine } = this.deps
     return {
       id,
@@ -311,6 +313,8 @@ export class HttpApi {
       manifestCid: weights.manifestCid,
       weightsCid: weights.weightsCid,
       endpoint,
+      requestHash: request,
+      textHash: textHash(result.text),
       promptHash: hashTokens(promptTokens),
       promptTokens: promptTokens.length,
       promptTokenIds: [...promptTokens],

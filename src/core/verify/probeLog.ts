@@ -3,7 +3,8 @@ import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 
 /** How one node fared in this validator's spot checks. */
-export type ProbeRecord = { probes: number; passed: number; failed: number; unverifiable: number }
+/** failed: the receipt did not fit or did not replay; withheld: a paid answer came without its receipt (a fault too). */
+export type ProbeRecord = { probes: number; passed: number; failed: number; withheld: number; unverifiable: number }
 
 /**
  * A validator's record of its spot checks in `<home>/validator/probes.sqlite`: one row per probe (chain, model,
@@ -20,7 +21,7 @@ export class ProbeLog {
       CREATE INDEX IF NOT EXISTS probes_node ON probes (chain_id, model_id, operator);`)
   }
 
-  add(chainId: number, modelId: string, operator: string, receiptId: string, verdict: 'match' | 'mismatch' | 'unverifiable') {
+  add(chainId: number, modelId: string, operator: string, receiptId: string, verdict: 'match' | 'mismatch' | 'withheld' | 'unverifiable') {
     this.db.prepare('INSERT INTO probes (chain_id, model_id, operator, receipt_id, verdict, at) VALUES (?, ?, ?, ?, ?, ?)').run(chainId, modelId, operator.toLowerCase(), receiptId, verdict, new Date().toISOString())
   }
 
@@ -29,8 +30,9 @@ export class ProbeLog {
     const count = (verdict: string) => Number(rows.find((r) => r.verdict === verdict)?.n ?? 0)
     const passed = count('match')
     const failed = count('mismatch')
+    const withheld = count('withheld')
     const unverifiable = count('unverifiable')
-    return { probes: passed + failed + unverifiable, passed, failed, unverifiable }
+    return { probes: passed + failed + withheld + unverifiable, passed, failed, withheld, unverifiable }
   }
 
   close() {

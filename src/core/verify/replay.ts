@@ -1,5 +1,6 @@
 import type { ControlledEvaluateInputItem, LlamaContextSequence, Token } from 'node-llama-cpp'
 import { samplerOptions, type InferenceEngine } from '../serving/engine.js'
+import { cutAtStop, type ReceiptTokenizer } from '../receipts/check.js'
 import { hashTokens, type ReceiptDraft } from '../receipts/draft.js'
 import { PromptHashMismatchError, ReplayContextTooSmallError, ReplayNoSequenceError } from './errors.js'
 import { ReceiptMalformedError } from '../receipts/errors.js'
@@ -52,7 +53,11 @@ export function replayThresholds(engine: InferenceEngine): ReplayThresholds {
 }
 
 /** What a replay reads from a receipt (a stored one may hold null for a log-probability of −∞: JSON has no infinity). */
-export type ReplayableReceipt = Pick<ReceiptDraft, 'promptHash' | 'sampling' | 'outputTokens' | 'logitGaps'> & { logprobs: readonly (number | null)[] }
+export type ReplayableReceipt = Pick<ReceiptDraft, 'promptHash' | 'sampling' | 'outputTokens' | 'logitGaps'> & {
+  logprobs: readonly (number | null)[]
+  /** With 'stop' and no stop string in the output, the model itself ended the answer: the replay checks it would have. */
+  finishReason?: string | undefined
+}
 
 export type ReplayReceiptParams = {
   /** The exact prompt tokens the node evaluated; they must hash to `receipt.promptHash`. */
@@ -88,6 +93,8 @@ export type ReplayMismatchReason =
   | 'claims'
   /** Sampled: more seeded draws disagree than an honest node would show (see SampledRule). */
   | 'sampling'
+  /** Greedy: the answer ended where the reference would have gone on (its pick after the last token is not an end token). */
+  | 'stop'
 
 export type SampledScore = {
   /** Served tokens the reference's seeded draw did not pick. */
@@ -115,6 +122,11 @@ export type ReplayReceiptReturnType = {
   maxGapError: number
   tolerance: number
   sampled?: SampledScore
+  /**
+   * When the model ended the answer (finish 'stop', no stop string): the reference's pick after the last served token.
+   * A receipt with no output tokens is judged here alone, so an empty answer is never a free match.
+   */
+  terminal?: { expected: number; agrees: boolean } | undefined
   /** Milliseconds of the one evaluation pass. */
   replayMs: number
 }
@@ -152,13 +164,18 @@ export async function replayReceipt(engine: InferenceEngine, params: ReplayRecei
   const sampling = { temperature: receipt.sampling.temperature, topP: receipt.sampling.topP, seed: receipt.sampling.seed }
   const profile = sampling.temperature > 0 ? 'sampled' : 'greedy'
 
+  // Did the model end the answer itself? Then one more position is evaluated: the reference must pick an end token.
+  const eos = engine.model.tokens.eos
+  const endsAtEog = receipt.finishReason === 'stop' && cutAtStop(engine.detokenize(served), receipt.sampling.stop ?? []) === undefined && eos !== null
+  const positions = served.length + (endsAtEog ? 1 : 0)
+
   // Position i asks for: the reference's pick (argmax, or the seeded draw), the served token's logit, the top logit
   // (greedy: the pick's; sampled: the first after sorting, cheap once top-k has cut the candidates) and Σ exp(l − max).
   const shape = (step: number) => ({
     generateNext: {
       token: true,
       totalLogitWeight: true,
-      logits: { filter: { tokens: [served[step]!], includeSelected: true, ...(profile === 'sampled' ? { includeTop: 1 } : {}) } },
+      logits: { filter: { tokens: [step < served.length ? served[step]! : (eos as Token)], includeSelected: true, ...(profile === 'sampled' ? { includeTop: 1 } : {}) } },
       options: profile === 'sampled' ? samplerOptions(sampling, step) : { temperature: 0 },
     },
   })
@@ -166,7 +183,7 @@ export async function replayReceipt(engine: InferenceEngine, params: ReplayRecei
   const items: ControlledEvaluateInputItem[] = [
     ...promptTokens.slice(0, last),
     [promptTokens[last]!, shape(0)],
-    ...served.slice(0, -1).map((token, i): ControlledEvaluateInputItem => [token, shape(i + 1)]),
+    ...served.slice(0, positions - 1).map((token, i): ControlledEvaluateInputItem => [token, shape(i + 1)]),
   ]
 
   const own = params.sequence === undefined
@@ -175,7 +192,7 @@ export async function replayReceipt(engine: InferenceEngine, params: ReplayRecei
   let replayMs = 0
   let results: Awaited<ReturnType<LlamaContextSequence['controlledEvaluate']>> = []
   try {
-    if (served.length > 0) {
+    if (positions > 0) {
       await sequence.clearHistory()
       const started = performance.now()
       results = await sequence.controlledEvaluate(items)
@@ -197,6 +214,15 @@ export async function replayReceipt(engine: InferenceEngine, params: ReplayRecei
     const agrees = expected === token || (profile === 'greedy' && gap <= tolerance)
     return { position, served: token, expected, agrees, logprob, gap, claimedLogprob: receipt.logprobs[position] ?? -Infinity, claimedGap: receipt.logitGaps[position]! }
   })
+  let terminal: ReplayReceiptReturnType['terminal']
+  if (endsAtEog) {
+    const next = results[last + served.length]?.next ?? {}
+    const expected = next.token ?? -1
+    const logits = next.logits ?? new Map<Token, number>()
+    const gap = (logits.get(expected as Token) ?? -Infinity) - (logits.get(eos as Token) ?? -Infinity)
+    const agrees = (expected !== -1 && engine.model.isEogToken(expected as Token)) || (profile === 'greedy' && gap <= tolerance)
+    terminal = { expected, agrees }
+  }
 
   let maxLogprobError = 0
   let maxGapError = 0
@@ -212,8 +238,9 @@ export async function replayReceipt(engine: InferenceEngine, params: ReplayRecei
   let sampled: SampledScore | undefined
   if (profile === 'greedy') {
     if (diverging) reasons.unshift('token')
+    if (terminal && !terminal.agrees) reasons.push('stop')
   } else {
-    sampled = sampledScore(tokens, rule)
+    sampled = sampledScore(tokens, rule, terminal)
     if (sampled.pValue < rule.alpha) reasons.push('sampling')
   }
   return {
@@ -226,20 +253,23 @@ export async function replayReceipt(engine: InferenceEngine, params: ReplayRecei
     maxGapError,
     tolerance,
     ...(sampled ? { sampled } : {}),
+    ...(terminal ? { terminal } : {}),
     replayMs,
   }
 }
 
-function sampledScore(tokens: readonly ReplayedToken[], rule: SampledRule): SampledScore {
+function sampledScore(tokens: readonly ReplayedToken[], rule: SampledRule, terminal: ReplayReceiptReturnType['terminal']): SampledScore {
   const inside = tokens.filter((t) => t.logprob > -Infinity)
   const mean = (values: number[]) => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length)
-  const disagreements = tokens.filter((t) => !t.agrees).length
+  // The end of the answer is one more seeded draw: an early end the reference would not draw counts against the node.
+  const disagreements = tokens.filter((t) => !t.agrees).length + (terminal && !terminal.agrees ? 1 : 0)
+  const trials = tokens.length + (terminal ? 1 : 0)
   return {
     disagreements,
     outsideTopK: tokens.length - inside.length,
     meanLogprob: mean(inside.map((t) => t.logprob)),
     meanClaimedLogprob: mean(inside.map((t) => t.claimedLogprob)),
-    pValue: binomialTail(tokens.length, disagreements, rule.honestFlipRate),
+    pValue: binomialTail(trials, disagreements, rule.honestFlipRate),
     rule,
   }
 }
@@ -282,3 +312,10 @@ function checkShape(receipt: ReplayableReceipt, promptTokens: readonly number[],
     throw new ReceiptMalformedError(`${where} ${at} (${[...promptTokens, ...receipt.outputTokens][bad]}) is not a token of this model's ${vocabulary}-token vocabulary`)
   }
 }
+
+/** The engine as a receipt checker's tokenizer: the registered weights' vocabulary and chat template. */
+export const tokenizerOf = (engine: InferenceEngine): ReceiptTokenizer => ({
+  tokenizePrompt: (text) => engine.tokenizePrompt(text),
+  tokenizeChat: (messages) => engine.tokenizeChat(messages),
+  detokenize: (tokens) => engine.detokenize(tokens as Token[]),
+})

@@ -21,6 +21,8 @@ const draft = (tokens = 64): ReceiptDraft => ({
   manifestCid: 'bafkreimanifest',
   weightsCid: 'bafkreiweights',
   endpoint: 'chat',
+  requestHash: `0x${'12'.repeat(32)}`,
+  textHash: '34'.repeat(32),
   promptHash: 'ab'.repeat(32),
   promptTokens: 12,
   sampling: { temperature: 0.7, topP: 0.9, topK: 40, seed: 4_000_000_001, maxTokens: 64, stop: ['\n\n'] },
@@ -41,7 +43,7 @@ describe('receipt body codec', () => {
   it('round-trips every field, log-probabilities and gaps to within half a quantum', () => {
     const d = draft()
     const back = decodeReceiptBody(encodeReceiptBody(d))
-    expect(back).toMatchObject({ endpoint: 'chat', finishReason: 'length', promptHash: d.promptHash, promptTokens: 12, outputTokens: d.outputTokens })
+    expect(back).toMatchObject({ endpoint: 'chat', finishReason: 'length', requestHash: d.requestHash, textHash: d.textHash, promptHash: d.promptHash, promptTokens: 12, outputTokens: d.outputTokens })
     expect(back.sampling).toMatchObject({ topK: 40, seed: 4_000_000_001, maxTokens: 64, stopHash: stopHash(['\n\n']) })
     expect(back.sampling.temperature).toBeCloseTo(0.7, 6)
     for (let i = 0; i < d.outputTokens.length; i++) {
@@ -67,6 +69,8 @@ describe('receipt body codec', () => {
       { endpoint: 'completion' },
       { finishReason: 'stop' },
       { promptHash: 'cd'.repeat(32) },
+      { requestHash: `0x${'56'.repeat(32)}` },
+      { textHash: '78'.repeat(32) },
       { promptTokens: 13 },
       { sampling: { ...draft().sampling, seed: 1 } },
       { sampling: { ...draft().sampling, temperature: 0 } },

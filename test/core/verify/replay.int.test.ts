@@ -37,6 +37,7 @@ async function serve(modelPath: string, prompts: readonly string[], sampling: Sa
               outputTokens: result.tokens.map((t) => t.id),
               logprobs: result.tokens.map((t) => t.logprob),
               logitGaps: result.tokens.map((t) => t.logitGap),
+              finishReason: result.finishReason,
             }
             return { promptTokens: [...promptTokens], receipt, generationMs: performance.now() - started }
           }),
@@ -184,6 +185,25 @@ describe('replayReceipt (real node-llama-cpp on generated GGUFs)', () => {
       expect(result).toMatchObject({ verdict: 'mismatch', reasons: ['claims'] })
       expect(result.firstDivergence).toBeUndefined()
       expect(field === 'logprobs' ? result.maxLogprobError : result.maxGapError).toBeCloseTo(Math.abs(delta), 2)
+    }
+  })
+
+  it('judges where the answer ended: an empty or cut-short answer that claims the model stopped is a mismatch', async () => {
+    for (const sampling of [GREEDY, SAMPLED]) {
+      const [served] = await serve(models.full, PROMPTS.slice(0, 1), { ...sampling, maxTokens: 16 })
+      const r = served!.receipt
+      expect((await replayReceipt(reference, served!)).verdict).toBe('match')
+      // No output tokens at all: before, nothing was evaluated and this replayed as a match.
+      const empty = await replayReceipt(reference, { ...served!, receipt: { ...r, outputTokens: [], logprobs: [], logitGaps: [], finishReason: 'stop' } })
+      expect(empty.terminal).toMatchObject({ agrees: false })
+      // Greedy: the end is the reference's choice or not. Sampled: one seeded draw that disagrees, counted with the
+      // rest (one receipt alone is not proof at the honest flip rate; a node that does it every time is caught over a few).
+      if (sampling.temperature === 0) expect(empty).toMatchObject({ verdict: 'mismatch', reasons: ['stop'] })
+      else expect(empty.sampled).toMatchObject({ disagreements: 1 })
+      // Cut after 3 tokens, "the model stopped": the reference would have gone on.
+      const cut = await replayReceipt(reference, { ...served!, receipt: { ...r, outputTokens: r.outputTokens.slice(0, 3), logprobs: r.logprobs.slice(0, 3), logitGaps: r.logitGaps.slice(0, 3), finishReason: 'stop' } })
+      expect(cut.terminal).toMatchObject({ agrees: false })
+      if (sampling.temperature === 0) expect(cut).toMatchObject({ verdict: 'mismatch', reasons: ['stop'] })
     }
   })
 

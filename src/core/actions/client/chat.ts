@@ -3,14 +3,19 @@ import type { PaymentRequirements } from '@x402/core/types'
 import { getAddress, zeroAddress, type Address, type Hash, type Hex, type LocalAccount } from 'viem'
 import { ChannelBook, type ChannelBookKey } from '../../payments/channelBook.js'
 import { readChatStream } from '../../client/chatStream.js'
-import { errorBody, nodeModel, nodeReceipt } from '../../client/nodeApi.js'
-import { ChannelUnusableError, CostAboveLimitError, NodeOverclaimedError, NodeRequestFailedError, NodeUnreachableError, PaymentRefusedError, PaymentTermsUnusableError } from '../../client/errors.js'
+import { errorBody, nodeModel } from '../../client/nodeApi.js'
+import { ChannelUnusableError, CostAboveLimitError, NodeFaultedError, NodeOverclaimedError, ReceiptInvalidError, ReceiptWithheldError, NodeRequestFailedError, NodeUnreachableError, PaymentRefusedError, PaymentTermsUnusableError } from '../../client/errors.js'
 import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
 import { createPayingFetch } from '../../payments/payingFetch.js'
 import { CHANNEL_SCHEME, EXACT_SCHEME, type ChannelExtra, type ChannelSettlementExtra } from '../../payments/scheme.js'
 import { formatToken, readToken } from '../../shares/market.js'
+import { checkExchange, checkSignature, type Exchange, type QuotedTerms, type ReceiptFault } from '../../receipts/check.js'
+import type { ReceiptDraft } from '../../receipts/draft.js'
+import { exactPaymentRef } from '../../receipts/signing.js'
 import type { SignedReceipt } from '../../receipts/signedReceipt.js'
+import { voucherDigest } from '../../payments/vouchers.js'
+import { FaultBook, type FaultEvidence } from '../../client/faults.js'
 import { depositChannel } from '../channel/depositChannel.js'
 import { getChannel } from '../channel/getChannel.js'
 import { openChannel } from '../channel/openChannel.js'
@@ -45,12 +50,12 @@ export type ChatParams = {
   maxCost?: bigint | undefined
   /** Each piece of the answer as it streams in. */
   onText?: ((delta: string) => void) | undefined
-  /** Also fetch the node's receipt and return it as evidence a validator can replay or challenge with. */
-  keepReceipt?: boolean | undefined
   /** Give up when the node sends nothing for this long (default 120 s): before the first token, or mid-stream. */
   idleTimeoutMs?: number | undefined
   /** Something the caller should tell the user (e.g. a channel that could not be recorded). */
   onWarning?: ((message: string) => void) | undefined
+  /** Pay an operator this home recorded a fault against (a withheld or invalid receipt). */
+  allowFaulted?: boolean | undefined
   /** Channel transactions as they happen (opening, deposit). */
   onChannel?: ((event: { stage: 'opening' | 'depositing'; operator: Address; amount: string }) => void) | undefined
 }
@@ -78,7 +83,7 @@ export type ChatReturnType = {
   }
   /** The node's signed receipt: its id at the node (GET /v1/receipts/<id>) and the operator's signature. */
   receipt: { id: string; signature: Hex } | null
-  /** With `keepReceipt`: the receipt as the node stored it, with the operator's signature, the cost and (channel) the voucher that paid. */
+  /** A paid answer's receipt, checked against this exchange: the draft, the operator's signature, the cost, the voucher (channel) and the exchange. */
   signedReceipt?: (Omit<SignedReceipt, 'voucher'> & { voucher: SignedReceipt['voucher'] | null }) | undefined
 }
 /** NODE_UNREACHABLE, NODE_REQUEST_FAILED, PAYMENT_REFUSED, COST_ABOVE_LIMIT, PAYMENT_TERMS_UNUSABLE, CHANNEL_UNUSABLE, TOKEN_BALANCE_INSUFFICIENT, signer and chain errors. */
@@ -98,6 +103,14 @@ export async function chat(ctx: ModeldaoContext, params: ChatParams): Promise<Ch
   // Read once: the scheme choice and the channel lookup both use it (openChannel records new channels itself).
   const recorded = await new ChannelBook(ctx.home.client).list()
   const keyFor = (operator: Address): ChannelBookKey => ({ chainId: connection.chainId, channels: channels.address, payer: account.address, operator })
+
+  const faultBook = new FaultBook(ctx.home.client)
+  // A node that withheld or falsified a receipt is paid no more from this home.
+  const refuseFaulted = async (operator: Address) => {
+    if (params.allowFaulted) return
+    const evidence = await faultBook.of(operator)
+    if (evidence.length > 0) throw new NodeFaultedError(operator, evidence)
+  }
 
   const pay = params.pay ?? 'auto'
   const wantsChannel = (offered: readonly PaymentRequirements[]): 'channel' | 'exact' => {
@@ -136,6 +149,7 @@ export async function chat(ctx: ModeldaoContext, params: ChatParams): Promise<Ch
     if (getAddress(extra.channels) !== getAddress(channels.address)) throw new PaymentTermsUnusableError(`its PaymentChannels contract is ${extra.channels}, this home's is ${channels.address}`)
     if (/^\d+$/.test(model) && extra.modelId !== model) throw new PaymentTermsUnusableError(`its vouchers would pay model ${extra.modelId}'s holders, but model ${model} was asked for`)
     const operator = getAddress(requirements.payTo)
+    await refuseFaulted(operator)
     const known = params.newChannel ? undefined : (params.channelId ?? ChannelBook.latest(recorded, keyFor(operator)))
     if (known) {
       const state = await getChannel(ctx, { channelId: known })
@@ -168,6 +182,7 @@ export async function chat(ctx: ModeldaoContext, params: ChatParams): Promise<Ch
     if (requirements.maxTimeoutSeconds > MAX_EXACT_VALIDITY_SECONDS) throw new PaymentTermsUnusableError(`its exact offer asks for an authorization valid ${requirements.maxTimeoutSeconds} s, more than ${MAX_EXACT_VALIDITY_SECONDS} s`)
     const channelOffer = offered.find((r) => r.scheme === CHANNEL_SCHEME)
     if (!channelOffer) throw new PaymentTermsUnusableError('it names no operator (no channel offer), so its exact payee cannot be checked')
+    await refuseFaulted(getAddress(channelOffer.payTo))
     const exactPayments = await ctx.contract('ExactPayments')
     const receiver = await connection.publicClient.readContract({ address: exactPayments.address, abi: exactPayments.abi, functionName: 'receiverOf', args: [getAddress(channelOffer.payTo)] })
     if (getAddress(requirements.payTo) !== getAddress(receiver)) throw new PaymentTermsUnusableError(`its exact offer pays ${requirements.payTo}, not the ExactReceiver ${receiver} of its operator ${channelOffer.payTo}`)
@@ -186,14 +201,15 @@ export async function chat(ctx: ModeldaoContext, params: ChatParams): Promise<Ch
     const [key, why] = [...(paying.channelClient?.disputes ?? [])][0] ?? []
     return key && why ? new NodeOverclaimedError(base, why) : undefined
   }
-  const body = JSON.stringify({
+  const request = {
     model,
     messages: params.messages,
     stream: true,
     ...(params.maxTokens === undefined ? {} : { max_tokens: params.maxTokens }),
     ...(params.temperature === undefined ? {} : { temperature: params.temperature }),
     ...(params.seed === undefined ? {} : { seed: params.seed }),
-  })
+  }
+  const body = JSON.stringify(request)
   // A node that accepts the request and then goes silent must not hang the client: abort after idleMs without data.
   const idleMs = params.idleTimeoutMs ?? 120_000
   const watchdog = idleWatchdog(idleMs)
@@ -239,6 +255,7 @@ export async function chat(ctx: ModeldaoContext, params: ChatParams): Promise<Ch
   const usage = streamed.usage ?? {}
   // The operator is the channel offer's payTo (an exact offer pays the operator's ExactReceiver contract instead).
   const channelOffer = offered.find((r) => r.scheme === CHANNEL_SCHEME)
+  const exactOffer = offered.find((r) => r.scheme === EXACT_SCHEME)
   if (channelOffer) payment.operator = getAddress(channelOffer.payTo)
   if (settlement?.extra && (settlement.extra as ChannelSettlementExtra).channelId) {
     payment.scheme = 'channel'
@@ -249,18 +266,62 @@ export async function chat(ctx: ModeldaoContext, params: ChatParams): Promise<Ch
     if (/^0x[0-9a-f]{64}$/i.test(settlement.transaction)) payment.settlement = settlement.transaction as Hash
   }
   const cost = String(usage.cost ?? '0')
-  const receipt = usage.receipt as { id: string; signature: Hex } | undefined
+  const sent = usage.receipt as { id?: unknown; signature?: unknown; draft?: unknown } | undefined
+  const receipt = sent && typeof sent.id === 'string' && typeof sent.signature === 'string' ? { id: sent.id, signature: sent.signature as Hex } : undefined
   const voucher = paying.channelClient?.lastVoucher
-  const signedReceipt =
-    params.keepReceipt && receipt
-      ? {
-          draft: await nodeReceipt(base, receipt.id),
-          operator: payment.operator,
-          signature: receipt.signature,
-          cost,
-          voucher: payment.scheme === 'channel' && voucher ? { channelId: voucher.channelId, modelId: voucher.modelId.toString(), cumulativeAmount: voucher.cumulativeAmount.toString(), feeShareBps: voucher.feeShareBps } : null,
-        }
-      : undefined
+  const exchange: Exchange = { endpoint: 'chat', request, text: streamed.text, usage }
+  let signedReceipt: ChatReturnType['signedReceipt']
+  if (settlement) {
+    // Paid: the answer must come with the operator's receipt for this very exchange, or the node is at fault.
+    const evidence = async (kind: FaultEvidence['kind'], faults: FaultEvidence['faults']) => {
+      const kept: FaultEvidence = {
+        kind,
+        at: new Date().toISOString(),
+        node: base,
+        operator: payment.operator,
+        chainId: connection.chainId,
+        request,
+        received: { text: streamed.text, usage },
+        payment:
+          payment.scheme === 'channel' && voucher
+            ? { scheme: 'channel', voucher: { ...voucher, modelId: voucher.modelId.toString(), cumulativeAmount: voucher.cumulativeAmount.toString() }, signature: paying.channelClient?.lastVoucherSignature }
+            : { scheme: 'exact', ...paying.lastExact(), settlement: payment.settlement },
+        receipt: sent ?? null,
+        faults,
+      }
+      return { file: await faultBook.record(kept), evidence: kept }
+    }
+    const draft = sent?.draft as ReceiptDraft | undefined
+    if (!receipt || !draft || typeof draft !== 'object') throw new ReceiptWithheldError(base, payment.operator, (await evidence('withheld', [{ reason: 'signature', detail: 'no signed receipt came with the paid answer' }])).file)
+    const terms: QuotedTerms | undefined =
+      payment.scheme === 'channel'
+        ? channelOffer && { perRequest: BigInt((channelOffer.extra as unknown as ChannelExtra).perRequest), perOutputToken: BigInt((channelOffer.extra as unknown as ChannelExtra).perOutputToken) }
+        : exactOffer && { fixed: BigInt(exactOffer.amount) }
+    const exact = paying.lastExact()
+    const paymentRef = payment.scheme === 'channel' ? (voucher ? voucherDigest({ chainId: connection.chainId, verifyingContract: channels.address }, voucher) : undefined) : exact && exactPaymentRef(getAddress(exact.authorization.from), exact.authorization.nonce)
+    let faults: ReceiptFault[]
+    try {
+      faults = checkExchange(draft, exchange, terms, /^\d+$/.test(cost) ? BigInt(cost) : -1n)
+      if (draft.id !== receipt.id) faults.push({ reason: 'request', detail: `the receipt's id ${draft.id} is not the answer's ${receipt.id}` })
+      if (/^\d+$/.test(model) && draft.modelId !== model) faults.push({ reason: 'request', detail: `the receipt is for model ${draft.modelId}, model ${model} was asked for` })
+      if (!paymentRef) faults.push({ reason: 'signature', detail: 'no payment of this client to bind the receipt to' })
+      else faults.push(...(await checkSignature(draft, { domain: { chainId: connection.chainId, verifyingContract: channels.address }, payment: paymentRef, cost: /^\d+$/.test(cost) ? BigInt(cost) : 0n, signature: receipt.signature, operator: payment.operator })))
+    } catch (error) {
+      faults = [{ reason: 'request', detail: `the receipt cannot be read: ${(error as Error).message.split('\n')[0]}` }]
+    }
+    if (faults.length > 0) {
+      const kept = await evidence('invalid', faults)
+      throw new ReceiptInvalidError(base, faults, kept.file, kept.evidence)
+    }
+    signedReceipt = {
+      draft,
+      operator: payment.operator,
+      signature: receipt.signature,
+      cost,
+      voucher: payment.scheme === 'channel' && voucher ? { channelId: voucher.channelId, modelId: voucher.modelId.toString(), cumulativeAmount: voucher.cumulativeAmount.toString(), feeShareBps: voucher.feeShareBps } : null,
+      exchange,
+    }
+  }
   return {
     node: base,
     model,

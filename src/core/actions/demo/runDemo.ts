@@ -412,7 +412,9 @@ export async function runDemo(ctx: ModeldaoContext, params: RunDemoParams = {}):
     })
     const caught = await step('spot-check', async () => {
       const channel = await openChannel(validator, { operator: accounts['operator-2'], amount: parseUnits('1', token.decimals) })
-      const checked = await spotCheck(validator, { url: cheat.info.url, modelId, channelId: channel.channelId, prompts: ['Tell me a story', 'What are weights?', 'Hello there'], maxTokens: 16, challenge: true })
+      // The probes go through the client's own code and the channel just recorded, like any client's requests.
+      const shapes = ['Tell me a story', 'What are weights?', 'Hello there'].map((prompt, i) => ({ prompt, temperature: i === 2 ? undefined : 0, maxTokens: 16, pay: 'channel' as const }))
+      const checked = await spotCheck(validator, { url: cheat.info.url, modelId, probes: shapes.length, shapes, jitterMs: 0, challenge: true })
       if (!checked.challenge) throw new Error(`The spot checks found ${checked.mismatches} mismatch(es) and filed no challenge.`)
       return {
         line: `the validator paid ${checked.probes.length} probe requests like any client, replayed the signed receipts on the registered weights: ${checked.mismatches} of ${checked.probes.length} mismatch; challenge ${checked.challenge.challengeId.slice(0, 18)}… filed with a ${formatToken(BigInt(checked.challenge.bond), token)} bond`,

@@ -1,16 +1,17 @@
 import type { Address, Hex } from 'viem'
 import type { ModeldaoContext } from '../../context/context.js'
 import { describeCause, type ModeldaoError } from '../../errors/base.js'
-import { recoverReceiptSigner } from '../../receipts/signing.js'
-import { voucherDigest } from '../../payments/vouchers.js'
-import { ProbeLog } from '../../verify/probeLog.js'
-import { receiptCommitment } from '../../receipts/codec.js'
-import { createPayingFetch } from '../../payments/payingFetch.js'
-import { nodeReceipt } from '../../client/nodeApi.js'
+import { ReceiptInvalidError, ReceiptWithheldError } from '../../client/errors.js'
+import type { FaultEvidence } from '../../client/faults.js'
+import { ChannelBook } from '../../payments/channelBook.js'
+import { checkTokens, describeFaults, type ReceiptFault } from '../../receipts/check.js'
+import type { SignedReceipt } from '../../receipts/signedReceipt.js'
 import { InferenceEngine } from '../../serving/engine.js'
 import { resolveServedWeights } from '../../serving/weights.js'
-import { replayReceipt } from '../../verify/replay.js'
-import type { SignedReceipt } from '../../receipts/signedReceipt.js'
+import { ProbeLog } from '../../verify/probeLog.js'
+import { drawProbeShape, secureRandom, type ProbeShape } from '../../verify/probes.js'
+import { replayReceipt, tokenizerOf } from '../../verify/replay.js'
+import { chat } from '../client/chat.js'
 import { fileChallenge, type FileChallengeReturnType } from './fileChallenge.js'
 
 export type SpotCheckParams = {
@@ -18,17 +19,28 @@ export type SpotCheckParams = {
   url: string
   /** The model the node serves (its on-chain id): probes are replayed against its registered weights. */
   modelId: number | string
-  /** The validator's channel to the node's operator: probes are paid like any client's. */
-  channelId: Hex
-  /** Prompts that look like client traffic; one probe each. */
-  prompts: readonly string[]
-  /** Output tokens per probe (default 32). */
+  /**
+   * Who pays the probes: a probe wallet's context, kept apart from the validator's registered identity (default: `ctx`,
+   * whose address a node can link to the validator). Its channels are recorded and reused like any client's.
+   */
+  payer?: ModeldaoContext | undefined
+  /** How many probes. */
+  probes: number
+  /** Prompts to draw from (default: the shipped client-like corpus). */
+  prompts?: readonly string[] | undefined
+  /** Most output tokens a probe asks for (client-like lengths are drawn up to this). */
   maxTokens?: number | undefined
+  /** Deposited into a new channel when the payer has none to the operator (base units). */
+  deposit?: bigint | undefined
+  /** The most one probe may cost (base units; default 1 token unit as `chat`). */
+  maxCost?: bigint | undefined
   /** Fraction of probes replayed (default 1). */
   replayFraction?: number | undefined
-  /** Random wait before each probe, up to this many ms (default 0): probes come at unpredictable times. */
+  /** Random wait before each probe, up to this many ms (default 2,000): probes come at unpredictable times. */
   jitterMs?: number | undefined
-  /** File a challenge (bond) on the first mismatching receipt. */
+  /** Fix the probe shapes (tests); default: drawn like client traffic. */
+  shapes?: readonly ProbeShape[] | undefined
+  /** File a challenge (bond) on the first mismatching channel-paid receipt. */
   challenge?: boolean | undefined
   /** A local copy of the registered weights instead of fetching them. */
   weights?: string | undefined
@@ -37,18 +49,26 @@ export type SpotCheckParams = {
 export type SpotCheckProbe = {
   prompt: string
   receiptId: string
+  shape: ProbeShape
   replayed: boolean
-  /** unverifiable: no receipt, a receipt the operator did not sign, or one that cannot be replayed (see `problem`). */
-  verdict?: 'match' | 'mismatch' | 'unverifiable' | undefined
+  /**
+   * withheld: a paid answer came without its receipt (a fault of the node); mismatch: the receipt is not this exchange's
+   * or does not replay; unverifiable: the probe could not be completed or checked (see `problem`).
+   */
+  verdict?: 'match' | 'mismatch' | 'withheld' | 'unverifiable' | undefined
+  faults?: ReceiptFault[] | undefined
   problem?: string | undefined
   firstDivergence?: number | undefined
   cost: string
+  /** Where the client side kept the evidence of a withheld or invalid receipt. */
+  evidenceFile?: string | undefined
 }
 export type SpotCheckReturnType = {
   operator: Address
   probes: SpotCheckProbe[]
   mismatches: number
-  /** The signed receipt of the first mismatch: evidence a challenge can be filed with. */
+  withheld: number
+  /** The signed receipt of the first channel-paid mismatch: evidence a challenge can be filed with. */
   evidence?: SignedReceipt | undefined
   challenge?: FileChallengeReturnType | undefined
 }
@@ -56,80 +76,104 @@ export type SpotCheckReturnType = {
 export type SpotCheckErrorType = ModeldaoError
 
 /**
- * A validator's spot check of one node: paid probe requests (greedy, so a replay is exact), each receipt fetched from
- * the node and replayed against the model's registered weights on the verification profile (CPU, one thread, one
- * sequence: a replay never shares a batch with paid traffic). The first mismatch's signed receipt is kept as
- * evidence and, with `challenge`, filed on chain.
- * @example const { mismatches } = await spotCheck(md, { url, modelId: 1, channelId, prompts: ['Hello'], challenge: true })
+ * A validator's spot check of one node. Each probe is a client request made by the client's own code (`chat`: a
+ * streamed chat completion, client-like sampling and length, both payment schemes, the receipt taken from the response,
+ * channels kept and reused), paid from `payer`, at a random time. The receipt is then checked as the client checks it
+ * (request, text, usage, cost, signature), against the registered weights' tokenizer (prompt and output tokens), and
+ * replayed on the verification profile (CPU, one thread, one sequence). A paid answer without a receipt is a fault.
+ * @example const { mismatches } = await spotCheck(md, { url, modelId: 1, probes: 4, deposit: 1_000_000n, challenge: true })
  */
 export async function spotCheck(ctx: ModeldaoContext, params: SpotCheckParams): Promise<SpotCheckReturnType> {
-  const account = await ctx.signer()
-  if (!('signTypedData' in account) || account.type !== 'local') throw new Error('spot checks sign vouchers: use a local account (keystore, dev account or private key)')
-  const paying = createPayingFetch({ account, channelFor: () => params.channelId })
+  const payer = params.payer ?? ctx
   const served = await resolveServedWeights(ctx, { model: String(params.modelId), weights: params.weights })
-  const maxTokens = params.maxTokens ?? 32
+  const maxTokens = params.maxTokens ?? 256
   const engine = await InferenceEngine.open({ modelPath: served.path, threads: 1, parallel: 1, contextSize: Math.max(1024, maxTokens + 768) })
-  const [connection, channels] = await Promise.all([ctx.chain(), ctx.contract('PaymentChannels')])
-  const domain = { chainId: connection.chainId, verifyingContract: channels.address }
-  const operator = await operatorOf(ctx, params.channelId)
+  const [connection, channels, payerAccount] = await Promise.all([ctx.chain(), payer.contract('PaymentChannels'), payer.signer()])
   const probes: SpotCheckProbe[] = []
   let evidence: SignedReceipt | undefined
-  // The validator keeps its own record of every replayed probe: `node list` shows it as the node's pass rate.
+  let operator: Address | undefined
   const log = new ProbeLog(ctx.home.validator)
+  const jitter = params.jitterMs ?? 2_000
   try {
-    for (const prompt of params.prompts) {
-      if (params.jitterMs) await new Promise((r) => setTimeout(r, Math.random() * params.jitterMs!))
-      const response = await paying(`${params.url}/v1/completions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ model: String(params.modelId), prompt, max_tokens: maxTokens, temperature: 0 }),
-      })
-      if (!response.ok) throw new Error(`the node answered ${response.status} to a probe: ${(await response.text()).slice(0, 200)}`)
-      const body = (await response.json()) as { usage: { cost: string; receipt: { id: string; signature: Hex } } }
-      const voucher = paying.channelClient?.lastVoucher
-      const probe: SpotCheckProbe = { prompt, receiptId: body.usage.receipt.id, replayed: false, cost: body.usage.cost }
-      if (Math.random() < (params.replayFraction ?? 1)) {
-        try {
-          const draft = await nodeReceipt(params.url, body.usage.receipt.id)
-          // The draft must be what the operator signed for this very payment: a node must not swap in another one.
-          if (!voucher) throw new Error('no voucher paid this probe')
-          const signer = await recoverReceiptSigner(domain, { ...receiptCommitment(draft), payment: voucherDigest(domain, voucher), cost: BigInt(body.usage.cost) }, body.usage.receipt.signature)
-          if (signer.toLowerCase() !== operator.toLowerCase()) throw new Error(`the receipt is not what the operator signed (it recovers to ${signer})`)
-          // The validator knows its prompt: its own tokens, unless the node's (hash-checked in the replay) are given.
-          const promptTokens = draft.promptTokenIds ?? [...engine.tokenizePrompt(prompt)]
-          const result = await replayReceipt(engine, { promptTokens, receipt: draft })
+    for (let i = 0; i < params.probes; i++) {
+      const shape = params.shapes?.[i % params.shapes.length] ?? drawProbeShape({ prompts: params.prompts, maxTokensCap: maxTokens })
+      if (jitter > 0) await new Promise((r) => setTimeout(r, secureRandom() * jitter))
+      const probe: SpotCheckProbe = { prompt: shape.prompt, shape, receiptId: '', replayed: false, cost: '0' }
+      // A channel is opened once, when the payer has none to this operator, and reused by every later probe and run.
+      const known = operator && (await new ChannelBook(payer.home.client).find({ chainId: connection.chainId, channels: channels.address, payer: payerAccount.address, operator }))
+      try {
+        const answer = await chat(payer, {
+          url: params.url,
+          model: String(params.modelId),
+          messages: [...(shape.system ? [{ role: 'system' as const, content: shape.system }] : []), { role: 'user' as const, content: shape.prompt }],
+          maxTokens: shape.maxTokens,
+          temperature: shape.temperature,
+          pay: shape.pay,
+          deposit: shape.pay === 'channel' && !known ? params.deposit : undefined,
+          maxCost: params.maxCost,
+          idleTimeoutMs: 60_000,
+          // A client stops paying a node at fault; a validator goes on auditing it (its run stops at its own first fault).
+          allowFaulted: true,
+        })
+        operator ??= answer.payment.operator
+        probe.receiptId = answer.receipt?.id ?? ''
+        probe.cost = answer.cost
+        const signed = answer.signedReceipt
+        if (!signed) throw new Error('the node answered without asking for payment')
+        if (secureRandom() < (params.replayFraction ?? 1)) {
+          const faults = checkTokens(signed.draft, signed.exchange!, tokenizerOf(engine))
+          if (signed.draft.weightsCid !== served.weightsCid) faults.push({ reason: 'request', detail: `the receipt names weights ${signed.draft.weightsCid}, the registered ones are ${served.weightsCid}` })
+          const result = await replayReceipt(engine, { promptTokens: signed.draft.promptTokenIds ?? [], receipt: signed.draft })
           probe.replayed = true
-          probe.verdict = result.verdict === 'match' && draft.weightsCid === served.weightsCid ? 'match' : 'mismatch'
+          probe.verdict = result.verdict === 'match' && faults.length === 0 ? 'match' : 'mismatch'
+          if (faults.length) probe.faults = faults
           probe.firstDivergence = result.firstDivergence?.position
-          if (probe.verdict === 'mismatch' && !evidence) {
-            evidence = {
-              draft,
-              operator,
-              signature: body.usage.receipt.signature,
-              cost: body.usage.cost,
-              voucher: { channelId: voucher.channelId, modelId: voucher.modelId.toString(), cumulativeAmount: voucher.cumulativeAmount.toString(), feeShareBps: voucher.feeShareBps },
-            }
-          }
-        } catch (error) {
+          if (probe.verdict === 'mismatch' && !evidence && signed.voucher) evidence = { ...signed, voucher: signed.voucher }
+        }
+      } catch (error) {
+        if (error instanceof ReceiptWithheldError) {
+          probe.verdict = 'withheld'
+          probe.evidenceFile = error.evidenceFile
+          operator ??= error.operator
+        } else if (error instanceof ReceiptInvalidError) {
+          probe.verdict = 'mismatch'
+          probe.faults = [...error.faults]
+          probe.problem = describeFaults(error.faults)
+          probe.evidenceFile = error.evidenceFile
+          operator ??= error.evidence.operator
+          evidence ??= signedEvidence(error.evidence)
+        } else {
           probe.verdict = 'unverifiable'
           probe.problem = describeCause(error)
         }
       }
       probes.push(probe)
-      if (probe.verdict) log.add(connection.chainId, String(params.modelId), operator, probe.receiptId, probe.verdict)
+      if (probe.verdict && operator) log.add(connection.chainId, String(params.modelId), operator, probe.receiptId || `probe-${Date.now()}-${i}`, probe.verdict)
       params.onProbe?.(probe)
+      // The client code now refuses to pay a node at fault: probing it further would prove nothing new.
+      if (probe.evidenceFile) break
     }
   } finally {
     log.close()
     await engine.close()
   }
-  const result: SpotCheckReturnType = { operator, probes, mismatches: probes.filter((p) => p.verdict === 'mismatch').length, evidence }
+  const result: SpotCheckReturnType = {
+    operator: operator ?? ('0x0000000000000000000000000000000000000000' as Address),
+    probes,
+    mismatches: probes.filter((p) => p.verdict === 'mismatch').length,
+    withheld: probes.filter((p) => p.verdict === 'withheld').length,
+    evidence,
+  }
   if (params.challenge && evidence) result.challenge = await fileChallenge(ctx, { evidence })
   return result
 }
 
-async function operatorOf(ctx: ModeldaoContext, channelId: Hex): Promise<Address> {
-  const [connection, channels] = await Promise.all([ctx.chain(), ctx.contract('PaymentChannels')])
-  const [, operator] = await connection.publicClient.readContract({ address: channels.address, abi: channels.abi, functionName: 'channel', args: [channelId] })
-  return operator
+
+/** A falsified receipt the operator signed, bound to a channel voucher: evidence a challenge can be filed with. */
+function signedEvidence(kept: FaultEvidence): SignedReceipt | undefined {
+  const receipt = kept.receipt as { signature?: Hex; draft?: SignedReceipt['draft'] } | null
+  const payment = kept.payment as { scheme?: string; voucher?: SignedReceipt['voucher'] }
+  if (!receipt?.draft || !receipt.signature || payment.scheme !== 'channel' || !payment.voucher) return undefined
+  const cost = (kept.received.usage as { cost?: unknown } | undefined)?.cost
+  return { draft: receipt.draft, operator: kept.operator, signature: receipt.signature, cost: String(cost ?? '0'), voucher: payment.voucher, exchange: { endpoint: 'chat', request: kept.request, text: kept.received.text, usage: kept.received.usage } }
 }

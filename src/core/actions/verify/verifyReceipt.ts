@@ -4,11 +4,18 @@ import { InferenceEngine, type GpuChoice } from '../../serving/engine.js'
 import type { ReceiptDraft } from '../../receipts/draft.js'
 import { resolveServedWeights } from '../../serving/weights.js'
 import { ReceiptMalformedError } from '../../receipts/errors.js'
+import { checkExchange, checkTokens, type Exchange, type ReceiptFault, type ReceiptFaultReason } from '../../receipts/check.js'
+import { tokenizerOf } from '../../verify/replay.js'
 import { replayReceipt, type ReplayReceiptReturnType } from '../../verify/replay.js'
 
 export type VerifyReceiptParams = {
   /** A receipt as the node's `GET /v1/receipts/<id>` returns it. */
   receipt: ReceiptDraft
+  /**
+   * What the client sent and received (a `chat --receipt` file keeps it): the receipt must be this exchange's, its
+   * prompt tokens the request's own tokenization with the registered weights, its output tokens the text received.
+   */
+  exchange?: Exchange | undefined
   /** The prompt's token ids, when the receipt does not carry them. */
   promptTokens?: readonly number[] | undefined
   /** A local copy of the registered weights (checked against the manifest) instead of fetching them. */
@@ -19,7 +26,9 @@ export type VerifyReceiptParams = {
 export type VerifyReceiptReturnType = {
   verdict: 'match' | 'mismatch'
   /** Why it does not match: the node named other weights than the model's registered ones, and/or what replay found. */
-  reasons: ('weights' | ReplayReceiptReturnType['reasons'][number])[]
+  reasons: ('weights' | ReplayReceiptReturnType['reasons'][number] | ReceiptFaultReason)[]
+  /** What does not fit the exchange, when one was given. */
+  faults?: ReceiptFault[] | undefined
   modelId: string | null
   weights: { registered: string; claimed: string; verified: boolean }
   replay?: Omit<ReplayReceiptReturnType, 'tokens'> | undefined
@@ -49,8 +58,9 @@ export async function verifyReceipt(ctx: ModeldaoContext, params: VerifyReceiptP
   try {
     params.onProgress?.({ stage: 'replaying' })
     const { tokens: _tokens, ...replay } = await replayReceipt(engine, { promptTokens, receipt })
-    const reasons: VerifyReceiptReturnType['reasons'] = [...(served.weightsCid === receipt.weightsCid ? [] : ['weights' as const]), ...replay.reasons]
-    return { verdict: reasons.length ? 'mismatch' : 'match', reasons, ...base, replay }
+    const faults = params.exchange ? [...checkExchange(receipt, params.exchange), ...checkTokens(receipt, params.exchange, tokenizerOf(engine))] : []
+    const reasons: VerifyReceiptReturnType['reasons'] = [...(served.weightsCid === receipt.weightsCid ? [] : ['weights' as const]), ...replay.reasons, ...new Set(faults.map((f) => f.reason))]
+    return { verdict: reasons.length ? 'mismatch' : 'match', reasons, ...base, replay, ...(params.exchange ? { faults } : {}) }
   } finally {
     await engine.close()
   }

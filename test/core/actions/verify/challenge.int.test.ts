@@ -63,6 +63,8 @@ describe('receipt challenges (real anvil)', () => {
       manifestCid: 'bafkreichallengedmodel',
       weightsCid: 'bafkreiregisteredweights',
       endpoint: 'completion',
+      requestHash: `0x${'12'.repeat(32)}`,
+      textHash: '34'.repeat(32),
       promptHash: 'ab'.repeat(32),
       promptTokens: 4,
       promptTokenIds: [1, 300, 301, 302],

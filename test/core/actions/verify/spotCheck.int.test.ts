@@ -65,15 +65,16 @@ describe('spot checks catch a cheating node and it is slashed (real anvil, paid 
   })
 
   it('an honest node passes every probe: no challenge', async () => {
-    const result = await spotCheck(runner, { url: honest.url, modelId, channelId: honest.channelId, prompts: PROMPTS, maxTokens: 24, challenge: true })
-    expect(result.probes).toHaveLength(PROMPTS.length)
-    expect(result.probes.every((p) => p.replayed && p.verdict === 'match')).toBe(true)
+    // Shapes drawn as client traffic is (sampled and greedy, with and without max tokens, channel and exact).
+    const result = await spotCheck(runner, { url: honest.url, modelId, probes: 4, prompts: PROMPTS, maxTokens: 24, jitterMs: 0, challenge: true })
+    expect(result.probes).toHaveLength(4)
+    expect(result.probes.every((p) => p.replayed && p.verdict === 'match'), JSON.stringify(result.probes)).toBe(true)
     expect(result.mismatches).toBe(0)
     expect(result.challenge).toBeUndefined()
   })
 
   it('from the CLI: validator run probes every registered node, catches the one serving a one-layer copy, challenges it; a validator vote slashes it', async () => {
-    const run = await runCli(['validator', 'run', '--model', modelId, '--probes', '3', '--max-tokens', '16', '--challenge', '--dev-account', '2', '--json'], { home: chain.root })
+    const run = await runCli(['validator', 'run', '--model', modelId, '--probes', '3', '--max-tokens', '16', '--challenge', '--jitter', '0', '--dev-account', '2', '--json'], { home: chain.root })
     expect(run.code, run.stdout + run.stderr).toBe(0)
     const byOperator = new Map(run.json.result.nodes.map((n: { operator: string }) => [n.operator, n]))
     expect(byOperator.get(honest.operator)).toMatchObject({ mismatches: 0 })
@@ -86,8 +87,8 @@ describe('spot checks catch a cheating node and it is slashed (real anvil, paid 
     const cheatRow = listed.json.result.nodes.find((n: { operator: string }) => n.operator === cheat.operator)
     expect(cheatRow.challenges).toEqual({ upheld: 0, rejected: 0, open: 1 })
     // This home's spot checks: the cheat failed its 3 probes; the honest node passed its 4 (library) + 3 (CLI).
-    expect(cheatRow.probes).toEqual({ probes: 3, passed: 0, failed: 3, unverifiable: 0 })
-    expect(listed.json.result.nodes.find((n: { operator: string }) => n.operator === honest.operator).probes).toEqual({ probes: 7, passed: 7, failed: 0, unverifiable: 0 })
+    expect(cheatRow.probes).toEqual({ probes: 3, passed: 0, failed: 3, withheld: 0, unverifiable: 0 })
+    expect(listed.json.result.nodes.find((n: { operator: string }) => n.operator === honest.operator).probes).toEqual({ probes: 7, passed: 7, failed: 0, withheld: 0, unverifiable: 0 })
 
     await advanceTime(runner, { seconds: 3601 })
     const voted = await runCli(['validator', 'vote', caught.challenge.challengeId, 'cheat', '--dev-account', '4', '--json'], { home: chain.root })
@@ -98,6 +99,6 @@ describe('spot checks catch a cheating node and it is slashed (real anvil, paid 
     expect(await connection.publicClient.readContract({ address: registry.address, abi: registry.abi, functionName: 'stakeOf', args: [BigInt(modelId), honest.operator] })).toBe(NODE_MIN_STAKE)
     // The slashed node left the active set; the honest one is listed with a clean record.
     const after = await runCli(['node', 'list', '--model', modelId, '--json'], { home: chain.root })
-    expect(after.json.result.nodes).toEqual([expect.objectContaining({ operator: honest.operator, challenges: { upheld: 0, rejected: 0, open: 0 }, probes: { probes: 7, passed: 7, failed: 0, unverifiable: 0 } })])
+    expect(after.json.result.nodes).toEqual([expect.objectContaining({ operator: honest.operator, challenges: { upheld: 0, rejected: 0, open: 0 }, probes: { probes: 7, passed: 7, failed: 0, withheld: 0, unverifiable: 0 } })])
   })
 })
