@@ -5,7 +5,7 @@
 // evidence, and stop paying that operator.
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { mkdir, readFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { decodePaymentSignatureHeader } from '@x402/core/http'
 import type { Address, Hex, LocalAccount } from 'viem'
@@ -114,6 +114,11 @@ describe('receipts bind what was served: a cheating operator cannot re-sign, emp
     expect(answer.signedReceipt?.exchange?.text).toBe(answer.text)
     const verified = await verifyReceipt(client, { receipt: answer.signedReceipt!.draft, exchange: answer.signedReceipt!.exchange, weights })
     expect(verified).toMatchObject({ verdict: 'match', reasons: [] })
+    // verify challenge replays first: an honest receipt is not filed (it used to freeze the stake and lose the bond).
+    const file = join(chain.root, 'honest.receipt.json')
+    await writeFile(file, JSON.stringify(answer.signedReceipt))
+    const refused = await runCli(['verify', 'challenge', file, '--weights', weights, '--yes', '--dev-account', '3', '--json'], { home: chain.root })
+    expect(refused.json?.error?.code, refused.stdout + refused.stderr).toBe('CHALLENGE_REPLAYS_MATCH')
   })
 
   it('one genuine receipt re-signed for another request: RECEIPT_INVALID (request, text), evidence kept; verify receipt calls it a mismatch too', async () => {

@@ -125,8 +125,12 @@ describe('receipt challenges (real anvil)', () => {
     const file = join(chain.root, 'signed-receipt.json')
     await writeFile(file, JSON.stringify({ draft, operator: operatorAccount.address, signature, cost: '1030', voucher: { ...voucher, modelId: modelId.toString(), cumulativeAmount: '2060' } }))
 
-    const filed = await runCli(['verify', 'challenge', file, '--evidence', 'bafkreievidence2', '--dev-account', '3', '--json'], { home: chain.root })
+    // This model's manifest names no fetchable weights: verify challenge cannot replay first, and says so.
+    const unreplayed = await runCli(['verify', 'challenge', file, '--evidence', 'bafkreievidence2', '--dev-account', '3', '--json'], { home: chain.root })
+    expect(unreplayed.json.error.code, unreplayed.stdout + unreplayed.stderr).toBe('CHALLENGE_UNREPLAYED')
+    const filed = await runCli(['verify', 'challenge', file, '--evidence', 'bafkreievidence2', '--force', '--yes', '--dev-account', '3', '--json'], { home: chain.root })
     expect(filed.code, filed.stdout + filed.stderr).toBe(0)
+    expect(filed.json.result.replay.verdict).toBe('not replayed')
     expect(filed.json.result).toMatchObject({ operator: operatorAccount.address, bond: '1000000' })
     const early = await runCli(['validator', 'vote', filed.json.result.challengeId, 'cheat', '--dev-account', '4', '--json'], { home: chain.root })
     expect(early.code).toBe(3)
