@@ -38,6 +38,9 @@ Every paid answer comes with the operator's signed receipt, and chat checks it a
     'new-channel': Flags.boolean({ summary: 'Open a new channel (with --deposit) even when one is recorded.', default: false }),
     'max-cost': Flags.string({ summary: 'Refuse if the node asks more than this for one request, in payment-token units.', default: '1' }),
     receipt: Flags.string({ summary: "Write the node's signed receipt to this file (for `verify receipt` / `verify challenge`)." }),
+    audit: Flags.string({ summary: 'Audit this fraction of your paid answers (0 to 1): replay with --audit-weights, or hand them to --auditor.' }),
+    'audit-weights': Flags.string({ summary: 'A local copy of the registered weights to replay audits with.', dependsOn: ['audit'] }),
+    auditor: Flags.string({ summary: "A validator's audit endpoint (`modeldao validator serve`) to hand audited receipts to.", dependsOn: ['audit'] }),
     'allow-faulted': Flags.boolean({ summary: 'Pay an operator this home recorded a withheld or invalid receipt against.', default: false }),
   }
 
@@ -54,6 +57,8 @@ Every paid answer comes with the operator's signed receipt, and chat checks it a
     const token = await this.paymentToken()
     const deposit = flags.deposit === undefined ? undefined : parseTokenAmount(flags.deposit, token.decimals, '--deposit')
     const maxCost = parseTokenAmount(flags['max-cost'], token.decimals, '--max-cost')
+    const auditRate = flags.audit === undefined ? undefined : Number(flags.audit)
+    if (auditRate !== undefined && !(auditRate > 0 && auditRate <= 1)) throw new ModeldaoError('USAGE', `--audit must be a fraction in (0, 1], got "${flags.audit}".`, { hints: ['--audit 0.05 audits one answer in twenty.'] })
     const messages: ChatMessage[] = [...(flags.system ? [{ role: 'system' as const, content: flags.system }] : []), { role: 'user', content: prompt }]
 
     const streaming = !this.jsonEnabled()
@@ -70,6 +75,7 @@ Every paid answer comes with the operator's signed receipt, and chat checks it a
       newChannel: flags['new-channel'],
       maxCost,
       allowFaulted: flags['allow-faulted'],
+      audit: auditRate === undefined ? undefined : { rate: auditRate, weights: flags['audit-weights'], auditor: flags.auditor },
       onWarning: (message) => this.note(message),
       onChannel: (event) => this.progress(`${event.stage === 'opening' ? 'opening a payment channel' : 'adding to the payment channel'} to operator ${event.operator} with ${event.amount}`),
       onText: (delta) => {
@@ -87,6 +93,13 @@ Every paid answer comes with the operator's signed receipt, and chat checks it a
       if (!result.text.endsWith('\n')) process.stdout.write('\n')
       const paid = result.payment.scheme === 'channel' ? `channel ${result.payment.channelId}${result.payment.channelOpened ? ' (opened now)' : ''}` : `an exact payment (the node's fixed price per request)${result.payment.settlement ? ` settled in ${result.payment.settlement}` : ''}`
       process.stderr.write(`— ${result.usage.completionTokens} tokens, ${result.costText} paid through ${paid}; receipt ${result.receipt?.id ?? 'none'}${flags.receipt ? ` written to ${flags.receipt}` : ''}\n`)
+      if (result.audit) process.stderr.write(`— audited (${result.audit.by === 'local' ? 'replayed here' : 'by the validator'}): ${result.audit.verdict === 'match' ? 'match' : `MISMATCH (${result.audit.reasons.join(', ')})`}\n`)
+    }
+    if (result.audit?.verdict === 'mismatch') {
+      throw new ModeldaoError('AUDIT_MISMATCH', `The audit of this answer's receipt found a mismatch (${result.audit.reasons.join(', ')}): the node did not serve the registered weights.`, {
+        details: result.audit.evidenceFile ? `The evidence is kept in ${result.audit.evidenceFile}; nothing more is signed to that operator.` : undefined,
+        hints: ['`modeldao verify challenge <receipt file>` disputes it (write the file with --receipt).'],
+      })
     }
     return result
   }

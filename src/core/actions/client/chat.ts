@@ -16,6 +16,7 @@ import { exactPaymentRef } from '../../receipts/signing.js'
 import type { SignedReceipt } from '../../receipts/signedReceipt.js'
 import { voucherDigest } from '../../payments/vouchers.js'
 import { FaultBook, type FaultEvidence } from '../../client/faults.js'
+import { auditReceipt, type AuditOptions, type AuditVerdict } from '../../client/audit.js'
 import { depositChannel } from '../channel/depositChannel.js'
 import { getChannel } from '../channel/getChannel.js'
 import { openChannel } from '../channel/openChannel.js'
@@ -54,6 +55,12 @@ export type ChatParams = {
   idleTimeoutMs?: number | undefined
   /** Something the caller should tell the user (e.g. a channel that could not be recorded). */
   onWarning?: ((message: string) => void) | undefined
+  /**
+   * Audit a share of this client's own receipts: replay them with the registered weights at hand, or hand them to a
+   * validator (`validator serve`). Audited traffic is real traffic: a node cannot serve it differently. A mismatch is
+   * recorded as a fault against the operator (the answer is still returned, with `audit`).
+   */
+  audit?: AuditOptions | undefined
   /** Pay an operator this home recorded a fault against (a withheld or invalid receipt). */
   allowFaulted?: boolean | undefined
   /** Channel transactions as they happen (opening, deposit). */
@@ -85,6 +92,8 @@ export type ChatReturnType = {
   receipt: { id: string; signature: Hex } | null
   /** A paid answer's receipt, checked against this exchange: the draft, the operator's signature, the cost, the voucher (channel) and the exchange. */
   signedReceipt?: (Omit<SignedReceipt, 'voucher'> & { voucher: SignedReceipt['voucher'] | null }) | undefined
+  /** When this answer was audited: by whom, the verdict and (on a mismatch) where the evidence is kept. */
+  audit?: (AuditVerdict & { evidenceFile?: string | undefined }) | undefined
 }
 /** NODE_UNREACHABLE, NODE_REQUEST_FAILED, PAYMENT_REFUSED, COST_ABOVE_LIMIT, PAYMENT_TERMS_UNUSABLE, CHANNEL_UNUSABLE, TOKEN_BALANCE_INSUFFICIENT, signer and chain errors. */
 export type ChatErrorType = ModeldaoError
@@ -271,6 +280,7 @@ export async function chat(ctx: ModeldaoContext, params: ChatParams): Promise<Ch
   const voucher = paying.channelClient?.lastVoucher
   const exchange: Exchange = { endpoint: 'chat', request, text: streamed.text, usage }
   let signedReceipt: ChatReturnType['signedReceipt']
+  let audit: ChatReturnType['audit']
   if (settlement) {
     // Paid: the answer must come with the operator's receipt for this very exchange, or the node is at fault.
     const evidence = async (kind: FaultEvidence['kind'], faults: FaultEvidence['faults']) => {
@@ -321,6 +331,11 @@ export async function chat(ctx: ModeldaoContext, params: ChatParams): Promise<Ch
       voucher: payment.scheme === 'channel' && voucher ? { channelId: voucher.channelId, modelId: voucher.modelId.toString(), cumulativeAmount: voucher.cumulativeAmount.toString(), feeShareBps: voucher.feeShareBps } : null,
       exchange,
     }
+    if (params.audit && Math.random() < params.audit.rate) {
+      const verdict = await auditReceipt(ctx, signedReceipt, params.audit)
+      audit = verdict
+      if (verdict.verdict === 'mismatch') audit.evidenceFile = (await evidence('audit', [{ reason: 'output', detail: `the ${verdict.by} audit replayed it as a mismatch (${verdict.reasons.join(', ')})` }])).file
+    }
   }
   return {
     node: base,
@@ -333,6 +348,7 @@ export async function chat(ctx: ModeldaoContext, params: ChatParams): Promise<Ch
     payment,
     receipt: receipt ?? null,
     ...(signedReceipt ? { signedReceipt } : {}),
+    ...(audit ? { audit } : {}),
   }
 }
 
