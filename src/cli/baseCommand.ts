@@ -105,7 +105,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   /** Starts a long-running service (then `afterStart`, e.g. registering it), renders its ready info, and stops it on Ctrl-C or SIGTERM. */
-  protected async serve<Info>(service: Service<Info>, render: (info: Info) => void, afterStart?: (info: Info) => Promise<Info>): Promise<Info> {
+  protected async serve<Info>(service: Service<Info>, render: (info: Info) => void, afterStart?: (info: Info) => Promise<Info>, until?: Promise<unknown>): Promise<Info> {
     // Registered from the start until the service has stopped: see interruptSignal.
     using interrupt = interruptSignal()
     let info = await service.start()
@@ -119,7 +119,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
     if (this.jsonEnabled()) process.stdout.write(`${JSON.stringify(this.toSuccessJson({ ...info, ready: true }))}\n`)
     render(info)
-    await whenAborted(interrupt.signal)
+    // Ctrl-C, SIGTERM, or the service's own reason to end (e.g. a superseded model version).
+    await Promise.race([whenAborted(interrupt.signal), ...(until ? [until] : [])])
     await service.stop()
     return info
   }

@@ -1,9 +1,9 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand, signerFlags } from '../../cli/baseCommand.js'
-import { describeCause } from '../../core/errors/base.js'
+import { describeCause, ModeldaoError } from '../../core/errors/base.js'
 import { formatBytes, getProgress, interruptSignal, TransferProgress } from '../../cli/progress.js'
 import { registerNode, type RegisterNodeReturnType } from '../../core/actions/node/registerNode.js'
-import { DEFAULT_NODE_PORT, ServingNode, type ServingNodeInfo } from '../../core/actions/node/startServingNode.js'
+import { DEFAULT_NODE_PORT, ServingNode, type ServingNodeInfo, type VersionChange } from '../../core/actions/node/startServingNode.js'
 import type { PriceList } from '../../core/payments/prices.js'
 import { formatToken, parseTokenAmount, type TokenInfo } from '../../core/shares/market.js'
 
@@ -54,6 +54,7 @@ Binds 127.0.0.1 unless --host says otherwise. Runs until Ctrl-C.`
     register: Flags.boolean({ summary: 'List this node in NodeRegistry for the model (stakes the minimum, slashable; updates endpoint and prices if listed already).', dependsOn: ['price-per-request'] }),
     'public-url': Flags.string({ summary: 'The URL clients reach this node at, for --register (default: the bound address).' }),
     // A cheating node for validators to catch: local chains only, hidden from --help.
+    'version-check': Flags.integer({ summary: "Seconds between reads of the model's canonical version on chain; the node stops when the DAO promotes another (0: never).", default: 30, min: 0 }),
     'dev-substitute-weights': Flags.string({ summary: 'Local chains only: load this GGUF while receipts name the registered weights.', hidden: true }),
   }
 
@@ -63,6 +64,9 @@ Binds 127.0.0.1 unless --host says otherwise. Runs until Ctrl-C.`
   async run(): Promise<ServingNodeInfo> {
     using interrupt = interruptSignal()
     const fetching = getProgress(new TransferProgress(!this.jsonEnabled()))
+    let superseded: VersionChange | undefined
+    let endServing: () => void = () => {}
+    const versionChanged = new Promise<void>((resolve) => (endServing = resolve))
     const prices = await this.prices()
     const node = new ServingNode(this.ctx, {
       model: this.flags.model,
@@ -79,6 +83,12 @@ Binds 127.0.0.1 unless --host says otherwise. Runs until Ctrl-C.`
       queue: this.flags.queue,
       maxTokens: this.flags['max-tokens'],
       devSubstituteWeights: this.flags['dev-substitute-weights'],
+      versionCheckMs: this.flags['version-check'] * 1000,
+      onSuperseded: (change) => {
+        superseded = change
+        process.stderr.write(`The model's DAO promoted version ${change.canonical}; this node served ${change.served} and stops serving it now.\n`)
+        endServing()
+      },
       host: this.flags.host,
       port: this.flags.port,
       payments: prices
@@ -110,8 +120,13 @@ Binds 127.0.0.1 unless --host says otherwise. Runs until Ctrl-C.`
       if (registered) this.log(`  registry ${registered.updated ? 'updated' : 'registered'} for model ${registered.modelId} at ${registered.url}, stake ${this.amount(registered.stake)}`)
       if (ready.host !== '127.0.0.1' && ready.host !== 'localhost' && ready.host !== '::1') this.warn(`Listening on ${ready.host}: reachable from other machines.`)
       this.log('Ctrl-C to stop.')
-    }, register)
+    }, register, versionChanged)
     this.log('Stopped.')
+    if (superseded) {
+      throw new ModeldaoError('MODEL_VERSION_SUPERSEDED', `Model ${superseded.modelId}'s canonical version is now ${superseded.canonical}; this node served ${superseded.served} and stopped.`, {
+        hints: [`Start it again (\`modeldao node serve --model ${superseded.modelId}\`): it fetches and verifies the new weights. Receipts of the old version stay checkable against it.`],
+      })
+    }
     return info
   }
 

@@ -32,6 +32,9 @@ export default class VerifyReceipt extends BaseCommand<typeof VerifyReceipt> {
     this.progressDone()
     const r = result.replay
     this.log(`${result.verdict === 'match' ? 'MATCH' : 'MISMATCH'}: receipt of model ${result.modelId ?? '?'} (${r?.profile ?? '?'} profile)`)
+    const v = result.version
+    const when = (t: number | undefined) => (t === undefined ? '?' : new Date(t * 1000).toISOString())
+    this.log(v.canonicalNow ? `  judged against the canonical version ${v.judged}` : `  judged against version ${v.judged}, which the receipt names: canonical from ${when(v.canonicalFrom)} until ${when(v.supersededAt)} (now ${v.canonical})`)
     if (result.reasons.includes('weights')) this.log(`  the node names weights ${result.weights.claimed}, the model's registered ones are ${result.weights.registered}`)
     if (r?.firstDivergence) this.log(`  first divergence at output token ${r.firstDivergence.position}: served ${r.firstDivergence.served}, the weights pick ${r.firstDivergence.expected} (logit gap ${r.firstDivergence.gap.toFixed(4)})`)
     if (r) this.log(`  max |claimed − replayed| log p ${r.maxLogprobError.toExponential(2)}, logit gap ${r.maxGapError.toExponential(2)} (tolerance ${r.tolerance}); replay ${r.replayMs.toFixed(0)} ms`)

@@ -150,6 +150,7 @@ export const errorCatalogue = {
   CHALLENGE_REPLAYS_MATCH: { exitCode: invalidInput, meaning: 'verify challenge replayed the receipt first and it matches the registered weights: nothing was filed (--force overrides).' },
   CHALLENGE_UNREPLAYED: { exitCode: unavailable, meaning: 'verify challenge could not replay the receipt before filing (weights unreachable, a malformed receipt); --force files anyway.' },
   AUDIT_MISMATCH: { exitCode: invalidInput, meaning: "An audit of the client's own receipt (a local replay or a validator's) found the node did not serve the registered weights." },
+  MODEL_VERSION_SUPERSEDED: { exitCode: unavailable, meaning: "The model's DAO promoted another weights version while the node served the old one: it stopped serving (restart to fetch the new one)." },
   NO_RECEIPT: { exitCode: invalidInput, meaning: 'A receipt file was asked for but the node served the answer for free and signed none.' },
   RECEIPT_WITHHELD: { exitCode: invalidInput, meaning: 'A node took payment for an answer and sent no signed receipt with it; the client keeps the evidence and pays that operator no more.' },
   RECEIPT_INVALID: { exitCode: invalidInput, meaning: "A node's receipt is not the receipt of the exchange: another request, another text, other token counts, a cost off the quoted terms, or not the operator's signature." },

@@ -28,6 +28,8 @@ export type ApiDeps = {
   modelId: string
   modelAliases: readonly string[]
   vocabularySize: number
+  /** Set once the model's DAO promoted other weights: completions are refused (503) instead of served unnoticed. */
+  superseded?: (() => { served: string; canonical: string } | undefined) | undefined
   /** When set, every completion must be paid (x402); absent, the node serves for free. */
   payments?: PaymentGate | undefined
 }
@@ -180,6 +182,10 @@ export class HttpApi {
 
   private async complete(endpoint: 'chat' | 'completion', req: IncomingMessage, res: ServerResponse, started: number) {
     const { engine, limits } = this.deps
+    const superseded = this.deps.superseded?.()
+    if (superseded) {
+      throw new ApiError(503, `This node serves the model's superseded version ${superseded.served}; its canonical version is now ${superseded.canonical}. Nothing was charged.`, 'server_error', 'model', 'model_version_superseded')
+    }
     const raw = await readBody(req, limits.maxBodyBytes)
     let body: unknown
     try {

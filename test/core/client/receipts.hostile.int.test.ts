@@ -16,6 +16,7 @@ import { ServingNode } from '../../../src/core/actions/node/startServingNode.js'
 import { mintTestTokens } from '../../../src/core/actions/token/mintTestTokens.js'
 import { spotCheck } from '../../../src/core/actions/verify/spotCheck.js'
 import { verifyReceipt } from '../../../src/core/actions/verify/verifyReceipt.js'
+import { writeProtocol } from '../../../src/core/actions/chain/writeProtocol.js'
 import type { ModeldaoContext } from '../../../src/core/context/context.js'
 import { receiptCommitment } from '../../../src/core/receipts/codec.js'
 import type { ReceiptDraft } from '../../../src/core/receipts/draft.js'
@@ -108,9 +109,12 @@ describe('receipts bind what was served: a cheating operator cannot re-sign, emp
   const ask = (content: string, extra: Partial<Parameters<typeof chat>[1]> = {}) =>
     chat(client, { url: proxy.url, model: modelId, messages: [{ role: 'user', content }], maxTokens: 12, temperature: 0, pay: 'channel', idleTimeoutMs: 20_000, ...extra })
 
+  let honestReceipt: NonNullable<Awaited<ReturnType<typeof chat>>['signedReceipt']>
+
   it('an honest exchange passes every check, and the kept receipt (with the exchange) verifies against the weights', async () => {
     proxy.state.mode = 'pass'
     const answer = await ask('Tell me a story')
+    honestReceipt = answer.signedReceipt!
     expect(answer.signedReceipt?.exchange?.text).toBe(answer.text)
     const verified = await verifyReceipt(client, { receipt: answer.signedReceipt!.draft, exchange: answer.signedReceipt!.exchange, weights })
     expect(verified).toMatchObject({ verdict: 'match', reasons: [] })
@@ -172,6 +176,32 @@ describe('receipts bind what was served: a cheating operator cannot re-sign, emp
       await expect(readFile(file, 'utf8')).rejects.toThrow(/ENOENT/)
     } finally {
       await free.stop()
+    }
+  })
+
+  // Last: it changes the model's canonical version.
+  it('a promotion: the node stops serving the superseded weights (503) and says so; an honest v1 receipt is still judged against v1', async () => {
+    const changes: { served: string; canonical: string }[] = []
+    const watching = new ServingNode(as(1), { model: modelId, port: 0, contextSize: 256, maxTokens: 8, versionCheckMs: 100, onSuperseded: (change) => changes.push(change) })
+    try {
+      const { url, weights: served } = await watching.start()
+      const cli = jsonCli(() => chain.root)
+      const v2 = join(chain.root, 'weights-v2')
+      await mkdir(v2)
+      await cli(['dev', 'gguf', '--preset', 'tiny', '--seed', '6', '--out', join(v2, 'model.gguf')])
+      const manifestV2 = (await cli(['model', 'publish', v2, '--name', 'bound', '--ipfs-only'])).result.manifestCid as string
+      await writeProtocol(as(0), { contract: 'ModelShares', functionName: 'setManifest', args: [BigInt(modelId), manifestV2] })
+      const deadline = Date.now() + 10_000
+      while (changes.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+      expect(changes).toEqual([{ modelId, served: served.manifestCid, canonical: manifestV2 }])
+      const refused = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }], max_tokens: 4 }) })
+      expect(refused.status).toBe(503)
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('model_version_superseded')
+      // Paid while v1 was canonical: judged against v1 (it named v1), not flagged for the promotion.
+      const verified = await verifyReceipt(client, { receipt: honestReceipt.draft, exchange: honestReceipt.exchange })
+      expect(verified).toMatchObject({ verdict: 'match', version: { judged: served.manifestCid, canonical: manifestV2, canonicalNow: false, supersededAt: expect.any(Number) } })
+    } finally {
+      await watching.stop()
     }
   })
 })

@@ -47,7 +47,16 @@ export type ServingNodeParams = ResolveWeightsParams & {
    * the registered ones: a cheating node, for validators' spot checks to catch.
    */
   devSubstituteWeights?: string | undefined
+  /**
+   * How often to read the model's canonical manifest on chain (default 30 s; 0: never). When the model's DAO promotes
+   * another version, the node stops serving the superseded weights (503 model_version_superseded) and calls
+   * `onSuperseded`: restart it to fetch and verify the new ones.
+   */
+  versionCheckMs?: number | undefined
+  onSuperseded?: ((change: VersionChange) => void) | undefined
 }
+/** The model's canonical manifest moved away from the one this node serves. */
+export type VersionChange = { modelId: string; served: string; canonical: string }
 export type NodePaymentOptions = {
   prices: PriceList
   /** Output ceiling of one fixed-price `exact` request (default: the node's max tokens). */
@@ -109,6 +118,9 @@ export class ServingNode extends Service<ServingNodeInfo> {
   private gate: PaymentGate | undefined
   private settleTimer: NodeJS.Timeout | undefined
   private withdrawalTimer: NodeJS.Timeout | undefined
+  private versionTimer: NodeJS.Timeout | undefined
+  /** Set once the served version is no longer canonical: nothing more is served. */
+  private superseded: VersionChange | undefined
   /** The first block whose withdrawal requests have not been looked at yet. */
   private withdrawalsFrom = 0n
   private watching = false
@@ -151,6 +163,7 @@ export class ServingNode extends Service<ServingNodeInfo> {
         modelId,
         modelAliases: [weights.manifestCid, weights.weightsCid, weights.name].filter((a): a is string => a !== null),
         vocabularySize,
+        superseded: () => this.superseded,
       })
       const host = this.params.host ?? '127.0.0.1'
       const port = this.params.port ?? DEFAULT_NODE_PORT
@@ -159,6 +172,7 @@ export class ServingNode extends Service<ServingNodeInfo> {
         this.server!.once('error', (error) => reject(new NodeListenError(host, port, error)))
         this.server!.listen(port, host, () => resolve())
       })
+      this.watchVersion(weights)
       const bound = (this.server.address() as AddressInfo).port
       const shown = host.includes(':') ? `[${host}]` : host
       return { url: `http://${shown}:${bound}`, host, port: bound, model: modelId, weights, engine: this.engine.info, queue: scheduler.maxQueue, maxTokens, payments }
@@ -166,6 +180,24 @@ export class ServingNode extends Service<ServingNodeInfo> {
       await this.close()
       throw error
     }
+  }
+
+  /** Reads the model's canonical manifest on a timer: a node never goes on serving superseded weights unnoticed. */
+  private watchVersion(weights: ServedWeights) {
+    const every = this.params.versionCheckMs ?? 30_000
+    if (every <= 0 || weights.modelId === null || weights.manifestCid === null) return
+    const { modelId, manifestCid } = weights
+    const check = async () => {
+      const [connection, shares] = await Promise.all([this.ctx.chain(), this.ctx.contract('ModelShares')])
+      const canonical = await connection.publicClient.readContract({ address: shares.address, abi: shares.abi, functionName: 'manifestCid', args: [BigInt(modelId)] })
+      if (canonical === manifestCid || this.superseded) return
+      this.superseded = { modelId, served: manifestCid, canonical }
+      clearInterval(this.versionTimer)
+      this.params.onSuperseded?.(this.superseded)
+    }
+    // A failed read (the RPC down a moment) is retried at the next tick; it never stops serving on its own.
+    this.versionTimer = setInterval(() => void check().catch(() => undefined), every)
+    this.versionTimer.unref()
   }
 
   /** The file to load: the verified weights, or (local chains only) a dev substitute that receipts will not name. */
@@ -277,6 +309,7 @@ export class ServingNode extends Service<ServingNodeInfo> {
 
   protected async close(): Promise<void> {
     clearInterval(this.settleTimer)
+    clearInterval(this.versionTimer)
     clearInterval(this.withdrawalTimer)
     const server = this.server
     this.server = undefined

@@ -3,6 +3,7 @@ import type { ModeldaoError } from '../../errors/base.js'
 import { InferenceEngine, type GpuChoice } from '../../serving/engine.js'
 import type { ReceiptDraft } from '../../receipts/draft.js'
 import { resolveServedWeights } from '../../serving/weights.js'
+import { getManifestHistory } from '../models/getManifestHistory.js'
 import { ReceiptMalformedError } from '../../receipts/errors.js'
 import { checkExchange, checkTokens, type Exchange, type ReceiptFault, type ReceiptFaultReason } from '../../receipts/check.js'
 import { tokenizerOf } from '../../verify/replay.js'
@@ -31,6 +32,11 @@ export type VerifyReceiptReturnType = {
   faults?: ReceiptFault[] | undefined
   modelId: string | null
   weights: { registered: string; claimed: string; verified: boolean }
+  /**
+   * Which version of the model the receipt was judged against: the one it names when that was ever canonical (an
+   * honest node that served v1 until the DAO promoted v2 is judged against v1), else the canonical one.
+   */
+  version: { judged: string; canonical: string; canonicalNow: boolean; canonicalFrom?: number | undefined; supersededAt?: number | undefined }
   replay?: Omit<ReplayReceiptReturnType, 'tokens'> | undefined
 }
 /** RECEIPT_MALFORMED, REPLAY_PROMPT_MISMATCH, MODEL_UNKNOWN, WEIGHTS_MISMATCH, ENGINE_LOAD_FAILED, fetch errors. */
@@ -50,8 +56,19 @@ export async function verifyReceipt(ctx: ModeldaoContext, params: VerifyReceiptP
   const model = receipt.modelId
   if (!model) throw new ReceiptMalformedError('it names no on-chain model id, so there are no registered weights to check it against')
   params.onProgress?.({ stage: 'weights' })
-  const served = await resolveServedWeights(ctx, { model, weights: params.weights })
-  const base = { modelId: receipt.modelId, weights: { registered: served.weightsCid, claimed: receipt.weightsCid, verified: served.verified } }
+  const history = /^\d+$/.test(model) ? await getManifestHistory(ctx, { modelId: BigInt(model) }) : []
+  const canonical = history.at(-1)
+  const named = receipt.manifestCid ? history.find((v) => v.manifestCid === receipt.manifestCid) : undefined
+  const judged = named ?? canonical
+  const served = await resolveServedWeights(ctx, { model: judged && judged !== canonical ? judged.manifestCid : model, weights: params.weights })
+  const version = {
+    judged: judged?.manifestCid ?? served.manifestCid ?? model,
+    canonical: canonical?.manifestCid ?? served.manifestCid ?? model,
+    canonicalNow: judged === canonical,
+    ...(judged ? { canonicalFrom: judged.fromTime } : {}),
+    ...(judged?.untilTime !== undefined ? { supersededAt: judged.untilTime } : {}),
+  }
+  const base = { modelId: receipt.modelId, weights: { registered: served.weightsCid, claimed: receipt.weightsCid, verified: served.verified }, version }
   params.onProgress?.({ stage: 'loading' })
   const contextSize = Math.max(256, promptTokens.length + receipt.outputTokens.length + 8)
   const engine = await InferenceEngine.open({ modelPath: served.path, gpu: params.gpu ?? 'off', threads: 1, parallel: 1, contextSize })
