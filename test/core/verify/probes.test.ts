@@ -1,0 +1,20 @@
+// Probe shapes are drawn like client traffic from the OS's randomness; the shipped corpus is large and varied.
+import { describe, expect, it } from 'vitest'
+import { drawProbeShape, PROBE_CORPUS } from '../../../src/core/verify/probes.js'
+
+describe('probe shapes', () => {
+  it('ships 820 distinct client-like prompts', () => {
+    expect(PROBE_CORPUS).toHaveLength(820)
+    expect(new Set(PROBE_CORPUS).size).toBe(820)
+  })
+
+  it('mix greedy, sampled and default temperatures, set and unset lengths, both schemes; a supplied corpus and a length cap are honoured', () => {
+    const shapes = Array.from({ length: 4000 }, () => drawProbeShape({ prompts: ['a', 'b'], maxTokensCap: 100 }))
+    const share = (f: (s: (typeof shapes)[number]) => boolean) => shapes.filter(f).length / shapes.length
+    expect(share((s) => s.temperature === undefined)).toBeCloseTo(0.5, 1)
+    expect(share((s) => s.temperature === 0)).toBeCloseTo(0.15, 1)
+    expect(share((s) => s.maxTokens === undefined)).toBeCloseTo(0.45, 1)
+    expect(share((s) => s.pay === 'exact')).toBeCloseTo(0.2, 1)
+    expect(shapes.every((s) => ['a', 'b'].includes(s.prompt) && (s.maxTokens === undefined || s.maxTokens <= 100))).toBe(true)
+  })
+})
