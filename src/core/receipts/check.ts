@@ -39,6 +39,10 @@ export type Exchange = {
   text: string
   /** `usage` as the response reported it. */
   usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } | undefined
+  /** The finish reason the response gave (the stream's last chunk). */
+  finishReason?: string | null | undefined
+  /** When the answer was received, in chain time (seconds): which model version was canonical then. */
+  receivedAt?: number | undefined
 }
 
 /** What the payment quoted: a channel's price list, or an exact payment's fixed price. */
@@ -58,7 +62,7 @@ export function requestedStops(request: unknown): string[] {
  * Everything a client can check without the weights: the receipt is for this request, this text, these token counts,
  * this finish, and costs what the terms say. Returns no faults for a receipt that is the exchange's.
  */
-export function checkExchange(draft: ReceiptDraft, exchange: Exchange, terms?: QuotedTerms, cost?: bigint): ReceiptFault[] {
+export function checkExchange(draft: ReceiptDraft, exchange: Exchange, terms?: QuotedTerms, cost?: bigint, expected: { maxTokens?: number | undefined } = {}): ReceiptFault[] {
   const faults: ReceiptFault[] = []
   const fault = (reason: ReceiptFaultReason, detail: string) => faults.push({ reason, detail })
   const sentHash = requestHash(exchange.endpoint, JSON.parse(JSON.stringify(exchange.request)) as unknown)
@@ -75,6 +79,8 @@ export function checkExchange(draft: ReceiptDraft, exchange: Exchange, terms?: Q
   if (given(seed) && Number(seed) !== s.seed) fault('sampling', `the receipt's seed is ${s.seed}, the request's ${String(seed)}`)
   const maxTokens = given(field(r, 'max_completion_tokens')) ? field(r, 'max_completion_tokens') : field(r, 'max_tokens')
   if (given(maxTokens) && s.maxTokens > Number(maxTokens)) fault('sampling', `the receipt allows ${s.maxTokens} tokens, the request at most ${String(maxTokens)}`)
+  // A node that lowers the limit it records can stop early and call the answer complete ("length").
+  if (expected.maxTokens !== undefined && s.maxTokens !== expected.maxTokens) fault('sampling', `the receipt allows ${s.maxTokens} tokens; the terms paid for allow ${expected.maxTokens}`)
   const missingStop = requestedStops(r).find((stop) => !s.stop.includes(stop))
   if (missingStop !== undefined) fault('sampling', `the receipt's stop strings leave out the requested ${JSON.stringify(missingStop)}`)
 
@@ -87,6 +93,8 @@ export function checkExchange(draft: ReceiptDraft, exchange: Exchange, terms?: Q
   if (draft.promptTokenIds && draft.promptTokenIds.length !== draft.promptTokens) fault('usage', `the receipt counts ${draft.promptTokens} prompt tokens and lists ${draft.promptTokenIds.length}`)
   if (n > s.maxTokens) fault('finish', `${n} tokens served, more than the ${s.maxTokens} allowed`)
   if (draft.finishReason === 'length' && n !== s.maxTokens) fault('finish', `finished for length after ${n} of ${s.maxTokens} tokens`)
+  if (draft.finishReason === 'cancelled') fault('finish', 'a paid, delivered answer is not cancelled')
+  if (exchange.finishReason !== undefined && exchange.finishReason !== null && exchange.finishReason !== draft.finishReason) fault('finish', `the response finished for ${exchange.finishReason}, the receipt says ${draft.finishReason}`)
 
   if (terms && cost !== undefined) {
     const due = 'fixed' in terms ? terms.fixed : terms.perRequest + terms.perOutputToken * BigInt(n)
@@ -164,6 +172,10 @@ export function checkTokens(draft: ReceiptDraft, exchange: Exchange, tokenizer: 
   const served = cut ?? full
   if (served !== exchange.text) faults.push({ reason: 'output', detail: `the receipt's ${draft.outputTokens.length} output tokens make ${JSON.stringify(served.slice(0, 60))}, not the ${exchange.text.length} characters received` })
   if (cut !== undefined && draft.finishReason !== 'stop') faults.push({ reason: 'finish', detail: `the output reaches a stop string yet finished for ${draft.finishReason}` })
+  // Generation stops at the token that completes a stop string: tokens after it were never shown, yet billed.
+  if (cut !== undefined && cutAtStop(tokenizer.detokenize(draft.outputTokens.slice(0, -1)), draft.sampling.stop) !== undefined) {
+    faults.push({ reason: 'output', detail: 'tokens were served (and billed) after the stop string ended the answer' })
+  }
   return faults
 }
 

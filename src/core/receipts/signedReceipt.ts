@@ -18,4 +18,6 @@ export type SignedReceipt = {
    * hash and token counts are checked against them, and with the weights its prompt and output tokens).
    */
   exchange?: Exchange | undefined
+  /** The payment the signature binds (the voucher's digest, or an exact payment's keccak256(payer ‖ nonce)). */
+  paymentRef?: Hex | undefined
 }

@@ -191,6 +191,7 @@ export class InferenceEngine {
     let pending: Token[] = []
     const holdBack = Math.max(0, ...request.stop.map((s) => s.length - 1))
     let finishReason: FinishReason = 'length'
+    let stoppedByString = false
     let reported = 0
     const report = (delta: string) => {
       request.onText?.(delta, tokens.slice(reported))
@@ -237,6 +238,7 @@ export class InferenceEngine {
         if (cut !== undefined) {
           text = text.slice(0, cut)
           finishReason = 'stop'
+          stoppedByString = true
           if (text.length > emitted) report(text.slice(emitted))
           emitted = text.length
           break
@@ -247,8 +249,10 @@ export class InferenceEngine {
           emitted = safe
         }
       }
-      if (finishReason !== 'stop' && pending.length > 0) text += this.detokenize(pending, ids.slice(-pending.length - 4, -pending.length))
-      if (finishReason !== 'stop' && text.length > emitted) report(text.slice(emitted))
+      // Ended by length, cancellation or an end token (not a stop string, which reported its own cut): what is still
+      // pending (an unfinished character) and what was held back against stop strings is part of the answer too.
+      if (!stoppedByString && pending.length > 0) text += this.detokenize(pending, ids.slice(-pending.length - 4, -pending.length))
+      if (!stoppedByString && text.length > emitted) report(text.slice(emitted))
       return { text, tokens, finishReason, timeToFirstTokenMs }
     } finally {
       await sequence.clearHistory().catch(() => undefined)

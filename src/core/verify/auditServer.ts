@@ -7,6 +7,9 @@ import { Service } from '../service/service.js'
 import { verifyReceipt, type VerifyReceiptReturnType } from '../actions/verify/verifyReceipt.js'
 import { fileChallenge } from '../actions/verify/fileChallenge.js'
 import { ProbeLog } from './probeLog.js'
+import { checkSignature } from '../receipts/check.js'
+import { requestHash, textHash } from '../receipts/request.js'
+import { voucherDigest } from '../payments/vouchers.js'
 
 export type AuditServerOptions = {
   host?: string | undefined
@@ -17,6 +20,10 @@ export type AuditServerOptions = {
   challenge?: boolean | undefined
   /** Largest receipt body accepted (default 4 MiB). */
   maxBodyBytes?: number | undefined
+  /** Most prompt + output tokens of one receipt (default 16,384): a replay's cost grows with it. */
+  maxTokens?: number | undefined
+  /** Audits waiting at most (default 16); more are answered 429. */
+  maxQueue?: number | undefined
   /** Each audit as it is decided. */
   onAudit?: ((audit: AuditResult) => void) | undefined
 }
@@ -40,6 +47,7 @@ export type AuditResult = {
 export class AuditServer extends Service<AuditServerInfo> {
   private server: Server | undefined
   private queue: Promise<unknown> = Promise.resolve()
+  private waiting = 0
 
   constructor(
     private readonly ctx: ModeldaoContext,
@@ -90,7 +98,13 @@ export class AuditServer extends Service<AuditServerInfo> {
     } catch (error) {
       return reply(400, { error: { message: `The audit request is not a signed receipt: ${describeCause(error)}`, code: 'invalid_receipt' } })
     }
-    const run = this.queue.then(() => this.audit(evidence))
+    // Only what the operator signed can count against it: the exchange must be the one the receipt commits to, and
+    // the signature must recover to an operator over a payment the evidence names.
+    const problem = await this.unprovable(evidence)
+    if (problem) return reply(400, { error: { message: `The receipt cannot be held against its node: ${problem}.`, code: 'unprovable' } })
+    if (this.waiting >= (this.options.maxQueue ?? 16)) return reply(429, { error: { message: 'The auditor is busy; try again shortly.', code: 'queue_full' } })
+    this.waiting++
+    const run = this.queue.then(() => this.audit(evidence)).finally(() => this.waiting--)
     this.queue = run.catch(() => undefined)
     try {
       reply(200, await run)
@@ -99,18 +113,43 @@ export class AuditServer extends Service<AuditServerInfo> {
     }
   }
 
+  /** Why the evidence cannot be held against its node, if it cannot (the signed commitments and the signature). */
+  private async unprovable(evidence: AuditedReceipt): Promise<string | undefined> {
+    const { draft, exchange } = evidence
+    const tokens = (draft.promptTokenIds?.length ?? 0) + (Array.isArray(draft.outputTokens) ? draft.outputTokens.length : 0)
+    if (tokens > (this.options.maxTokens ?? 16_384)) return `it holds ${tokens} tokens, above this auditor's ${this.options.maxTokens ?? 16_384}`
+    try {
+      if (requestHash(exchange!.endpoint, exchange!.request) !== String(draft.requestHash).toLowerCase()) return 'the request given is not the one the receipt commits to'
+      if (textHash(exchange!.text) !== draft.textHash) return 'the text given is not the one the receipt commits to'
+      const connection = await this.ctx.chain()
+      const channels = await this.ctx.contract('PaymentChannels')
+      const domain = { chainId: connection.chainId, verifyingContract: channels.address }
+      const voucher = evidence.voucher
+      const payment = voucher ? voucherDigest(domain, { channelId: voucher.channelId, modelId: BigInt(voucher.modelId), cumulativeAmount: BigInt(voucher.cumulativeAmount), feeShareBps: voucher.feeShareBps }) : evidence.paymentRef
+      if (!payment || !/^\d+$/.test(String(evidence.cost))) return 'it names no payment (voucher or payment reference) and cost the signature is bound to'
+      const faults = await checkSignature(draft, { domain, payment, cost: BigInt(evidence.cost), signature: evidence.signature, operator: evidence.operator })
+      return faults[0]?.detail
+    } catch (error) {
+      return describeCause(error)
+    }
+  }
+
   private async audit(evidence: AuditedReceipt): Promise<AuditResult> {
     const verified = await verifyReceipt(this.ctx, { receipt: evidence.draft, exchange: evidence.exchange, weights: this.options.weights })
-    const result: AuditResult = { receiptId: evidence.draft.id, operator: evidence.operator, verdict: verified.verdict, reasons: verified.reasons, ...(verified.faults ? { faults: verified.faults } : {}) }
+    // Usage figures are the node's unsigned words: only what the signature binds counts here.
+    const faults = verified.faults?.filter((f) => f.reason !== 'usage')
+    const reasons = verified.reasons.filter((r) => r !== 'usage' || faults?.some((f) => f.reason === 'usage'))
+    const verdict = reasons.length ? 'mismatch' : 'match'
+    const result: AuditResult = { receiptId: evidence.draft.id, operator: evidence.operator, verdict, reasons, ...(faults ? { faults } : {}) }
     const connection = await this.ctx.chain()
     const log = new ProbeLog(this.ctx.home.validator)
     try {
-      if (evidence.draft.modelId) log.add(connection.chainId, evidence.draft.modelId, evidence.operator, evidence.draft.id, verified.verdict)
+      if (evidence.draft.modelId) log.add(connection.chainId, evidence.draft.modelId, evidence.operator, evidence.draft.id, verdict)
     } finally {
       log.close()
     }
     // On chain a challenge is bound to a channel voucher: an exact payment's receipt is recorded, not filed.
-    if (verified.verdict === 'mismatch' && this.options.challenge && evidence.voucher) result.challengeId = (await fileChallenge(this.ctx, { evidence: { ...evidence, voucher: evidence.voucher } })).challengeId
+    if (verdict === 'mismatch' && this.options.challenge && evidence.voucher) result.challengeId = (await fileChallenge(this.ctx, { evidence: { ...evidence, voucher: evidence.voucher } })).challengeId
     this.options.onAudit?.(result)
     return result
   }

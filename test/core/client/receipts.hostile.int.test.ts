@@ -28,11 +28,11 @@ import { jsonCli, runCli } from '../../helpers/cli.js'
 import { devContexts } from '../../helpers/contexts.js'
 
 const PRICES = { perRequest: 1_000n, perOutputToken: 100n }
-type Mode = 'pass' | 'resign-first' | 'empty-output' | 'withhold'
+type Mode = 'pass' | 'resign-first' | 'empty-output' | 'withhold' | 'no-header' | 'model-path'
 
 /** The operator's proxy: forwards to its node, then rewrites the receipt in the final usage chunk as `mode` says. */
 async function operatorProxy(target: string, operator: LocalAccount, domain: { chainId: number; verifyingContract: Address }) {
-  const state = { mode: 'pass' as Mode, first: undefined as ReceiptDraft | undefined, payments: 0 }
+  const state = { mode: 'pass' as Mode, first: undefined as ReceiptDraft | undefined, payments: 0, modelPath: '' }
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = []
     for await (const c of req) chunks.push(c as Buffer)
@@ -55,6 +55,10 @@ async function operatorProxy(target: string, operator: LocalAccount, domain: { c
         if (state.mode === 'withhold') delete chunk.usage.receipt
         if (state.mode === 'resign-first') forged = { ...state.first, id: receipt.id }
         if (state.mode === 'empty-output') forged = { ...receipt.draft, outputTokens: [], logprobs: [], logitGaps: [], finishReason: 'stop' }
+        // Without the PAYMENT-RESPONSE header, and a re-signed receipt: the client must still check it.
+        if (state.mode === 'no-header') forged = { ...state.first, id: receipt.id }
+        // A receipt that names a local path (or its own CID) as the model: audits must not load what the node names.
+        if (state.mode === 'model-path') forged = { ...receipt.draft, modelId: state.modelPath }
         if (forged) {
           const signature = await signReceipt(operator, domain, { ...receiptCommitment(forged), payment: digest, cost: BigInt(chunk.usage.cost) })
           chunk.usage.receipt = { id: receipt.id, signature, draft: forged }
@@ -65,7 +69,7 @@ async function operatorProxy(target: string, operator: LocalAccount, domain: { c
     }
     const out: Record<string, string> = {}
     upstream.headers.forEach((v, k) => {
-      if (k !== 'content-length' && k !== 'content-encoding' && k !== 'transfer-encoding') out[k] = v
+      if (k !== 'content-length' && k !== 'content-encoding' && k !== 'transfer-encoding' && !(state.mode === 'no-header' && k === 'payment-response')) out[k] = v
     })
     res.writeHead(upstream.status, out)
     res.end(text)
@@ -147,6 +151,20 @@ describe('receipts bind what was served: a cheating operator cannot re-sign, emp
     expect(error.faults.map((f) => f.reason)).toEqual(expect.arrayContaining(['usage', 'cost']))
     // Before, a receipt with no output tokens replayed as a match: nothing was evaluated.
     expect(await verifyReceipt(client, { receipt: error.evidence.receipt.draft, weights })).toMatchObject({ verdict: 'mismatch', reasons: ['stop'] })
+  })
+
+  it('a paid answer with no PAYMENT-RESPONSE header is still checked (a node cannot opt out of the receipt checks)', async () => {
+    proxy.state.mode = 'no-header'
+    await expect(ask('Tell me more', { allowFaulted: true })).rejects.toMatchObject({ code: 'RECEIPT_INVALID', faults: expect.arrayContaining([expect.objectContaining({ reason: 'request' })]) })
+  })
+
+  it('a receipt naming a path or another manifest as its model: the client refuses it, and verify receipt never loads what a node names', async () => {
+    proxy.state.mode = 'model-path'
+    proxy.state.modelPath = join(weights, 'model.gguf')
+    const error = (await ask('Where am I?', { allowFaulted: true }).catch((e: unknown) => e)) as { code: string; faults: { reason: string; detail: string }[]; evidence: { receipt: { draft: ReceiptDraft } } }
+    expect(error.code).toBe('RECEIPT_INVALID')
+    expect(error.faults).toEqual(expect.arrayContaining([expect.objectContaining({ reason: 'request', detail: expect.stringContaining('the payment for model') })]))
+    await expect(verifyReceipt(client, { receipt: error.evidence.receipt.draft })).rejects.toMatchObject({ code: 'RECEIPT_MALFORMED' })
   })
 
   it('a withheld receipt: the validator probe records it as a fault (no crash); chat exits RECEIPT_WITHHELD, then pays that operator no more', async () => {

@@ -1,6 +1,6 @@
 // The exchange checks every client and validator runs on a receipt: each field that does not fit is named.
 import { describe, expect, it } from 'vitest'
-import { checkExchange, cutAtStop, type Exchange } from '../../../src/core/receipts/check.js'
+import { checkExchange, checkTokens, cutAtStop, type Exchange, type ReceiptTokenizer } from '../../../src/core/receipts/check.js'
 import type { ReceiptDraft } from '../../../src/core/receipts/draft.js'
 import { canonicalJson, requestHash, textHash } from '../../../src/core/receipts/request.js'
 
@@ -51,6 +51,30 @@ describe('checkExchange', () => {
     // A request's own seed and stop strings must be the receipt's.
     const seeded = { ...exchange, request: { ...request, seed: 5, stop: ['\n'] } }
     expect(reasons({ ...draft(), requestHash: requestHash('chat', seeded.request) }, seeded)).toEqual(['sampling', 'sampling'])
+  })
+
+  it('holds the answer to the limit quoted for it and to the finish the response gave; a paid answer is never "cancelled"', () => {
+    const check = (d: ReceiptDraft, e: Exchange = exchange) => checkExchange(d, e, terms, 1200n, { maxTokens: 8 }).map((f) => f.reason)
+    expect(check(draft())).toEqual([])
+    // Served 2 tokens, "complete for length" because the receipt says the limit was 2: the quote said 8.
+    expect(check({ ...draft(), finishReason: 'length', sampling: { ...draft().sampling, maxTokens: 2 } })).toEqual(['sampling'])
+    expect(check({ ...draft(), finishReason: 'cancelled' })).toEqual(['finish'])
+    expect(check(draft(), { ...exchange, finishReason: 'length' })).toEqual(['finish'])
+  })
+
+  it('with the weights: tokens served after the stop string that ended the answer are a fault (they were billed)', () => {
+    // A toy tokenizer: token t is the character code t.
+    const tokenizer: ReceiptTokenizer = {
+      tokenizePrompt: () => [1, 2, 3],
+      tokenizeChat: () => ({ tokens: [1, 2, 3], stop: ['<|im_end|>'] }),
+      detokenize: (tokens) => String.fromCharCode(...tokens),
+    }
+    const codes = (text: string) => [...text].map((c) => c.charCodeAt(0))
+    const stopAt = { ...exchange, request: { ...request, stop: ['\n'] }, text: 'Hi' }
+    const honest = { ...draft(), requestHash: requestHash('chat', stopAt.request), textHash: textHash('Hi'), sampling: { ...draft().sampling, stop: ['\n', '<|im_end|>'] }, outputTokens: codes('Hi\n') }
+    expect(checkTokens(honest, stopAt, tokenizer)).toEqual([])
+    const padded = { ...honest, outputTokens: codes('Hi\nmore tokens billed') }
+    expect(checkTokens(padded, stopAt, tokenizer).map((f) => f.reason)).toEqual(['output'])
   })
 
   it('cuts text at the first stop string as generation does', () => {

@@ -127,17 +127,18 @@ describe('replayReceipt (real node-llama-cpp on generated GGUFs)', () => {
     expect(worst(results).gap).toBeLessThan(REPLAY_THRESHOLDS.float.tolerance)
   })
 
-  it('replays honest Q8_0 receipts as a match under the quantized thresholds, which the float ones would refuse', async () => {
+  it('replays honest Q8_0 receipts exactly: the prompt in one call and the served tokens in calls under 64, as generated', async () => {
     const greedy = await serve(models.q8, PROMPTS, GREEDY)
-    const sampled = await serve(models.q8, PROMPTS, SAMPLED)
+    const sampled = await serve(models.q8, PROMPTS, SAMPLED, { parallel: 4 })
     const results = await replayAll(quantizedReference, [...greedy, ...sampled])
     for (const result of results) expect(result).toMatchObject({ verdict: 'match', tolerance: REPLAY_THRESHOLDS.quantized.tolerance })
-    // Quantized weights round differently in single-token and batched kernels: errors far above the float floor.
+    // One call of 64+ tokens takes another kernel path for quantized weights (errors up to 0.07 nat, measured); the
+    // replay's short calls reproduce single-token decoding: even the float thresholds hold.
     const errors = worst(results)
-    expect(Math.max(errors.logprob, errors.gap)).toBeGreaterThan(REPLAY_THRESHOLDS.float.tolerance)
-    expect(Math.max(errors.logprob, errors.gap)).toBeLessThan(REPLAY_THRESHOLDS.quantized.tolerance)
+    expect(Math.max(errors.logprob, errors.gap)).toBeLessThan(1e-5)
+    expect(results.flatMap((r) => r.tokens).every((t) => t.agrees)).toBe(true)
     const strict = await replayReceipt(quantizedReference, { ...greedy[0]!, ...REPLAY_THRESHOLDS.float, sampledRule: REPLAY_THRESHOLDS.float.sampled })
-    expect(strict.verdict).toBe('mismatch')
+    expect(strict.verdict).toBe('match')
   })
 
   it('catches receipts from the same preset with fewer layers, greedy and sampled, with the first divergence', async () => {

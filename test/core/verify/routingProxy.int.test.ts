@@ -122,6 +122,15 @@ describe('a routing proxy that serves probes the genuine weights and clients a c
       const handed = await chat(client, { url: proxy.url, model: modelId, messages: [{ role: 'user', content: 'What is a good name for a cat?' }], maxTokens: 16, audit: { rate: 1, auditor: url }, allowFaulted: true })
       expect(handed.audit).toMatchObject({ by: 'validator', verdict: 'mismatch' })
       expect(handed.audit!.reasons.length).toBeGreaterThan(0)
+      // Only what the operator signed counts: a genuine receipt with a text the client made up, or a signature that is
+      // not the operator's, is refused as unprovable, not recorded against the node.
+      const kept = handed.signedReceipt!
+      const post = (body: unknown) => fetch(`${url}/v1/audits`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+      const madeUp = await post({ ...kept, exchange: { ...kept.exchange, text: 'something else' } })
+      expect(madeUp.status).toBe(400)
+      expect(((await madeUp.json()) as { error: { code: string } }).error.code).toBe('unprovable')
+      const forged = await post({ ...kept, signature: `0x${'11'.repeat(65)}` })
+      expect(forged.status).toBe(400)
       // The same client's greedy request reaches the genuine weights: the validator finds it honest.
       const honest = await chat(client, { url: proxy.url, model: modelId, messages: [{ role: 'user', content: 'What is a good name for a cat?' }], maxTokens: 16, temperature: 0, audit: { rate: 1, auditor: url }, allowFaulted: true })
       expect(proxy.routed.at(-1)).toBe('genuine')

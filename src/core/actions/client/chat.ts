@@ -266,22 +266,28 @@ export async function chat(ctx: ModeldaoContext, params: ChatParams): Promise<Ch
   const channelOffer = offered.find((r) => r.scheme === CHANNEL_SCHEME)
   const exactOffer = offered.find((r) => r.scheme === EXACT_SCHEME)
   if (channelOffer) payment.operator = getAddress(channelOffer.payTo)
-  if (settlement?.extra && (settlement.extra as ChannelSettlementExtra).channelId) {
+  // Paid is what this client signed in this call, not what the node's PAYMENT-RESPONSE says: a node that leaves the
+  // header out must not skip the receipt checks.
+  const signedVoucher = paying.channelClient?.lastVoucher
+  const signedExact = paying.lastExact()
+  const paid = signedVoucher !== undefined || signedExact !== undefined
+  if (signedVoucher) {
     payment.scheme = 'channel'
-    payment.channelId = (settlement.extra as ChannelSettlementExtra).channelId
-    payment.cumulativeAmount = paying.channelClient?.lastVoucher?.cumulativeAmount.toString()
-  } else if (settlement) {
+    payment.channelId = signedVoucher.channelId
+    payment.cumulativeAmount = signedVoucher.cumulativeAmount.toString()
+  } else if (signedExact) {
     payment.scheme = 'exact'
-    if (/^0x[0-9a-f]{64}$/i.test(settlement.transaction)) payment.settlement = settlement.transaction as Hash
+    if (settlement && /^0x[0-9a-f]{64}$/i.test(settlement.transaction)) payment.settlement = settlement.transaction as Hash
   }
   const cost = String(usage.cost ?? '0')
   const sent = usage.receipt as { id?: unknown; signature?: unknown; draft?: unknown } | undefined
   const receipt = sent && typeof sent.id === 'string' && typeof sent.signature === 'string' ? { id: sent.id, signature: sent.signature as Hex } : undefined
   const voucher = paying.channelClient?.lastVoucher
-  const exchange: Exchange = { endpoint: 'chat', request, text: streamed.text, usage }
+  const receivedAt = paid ? Number((await connection.publicClient.getBlock({ blockTag: 'latest' })).timestamp) : undefined
+  const exchange: Exchange = { endpoint: 'chat', request, text: streamed.text, usage, finishReason: streamed.finishReason, ...(receivedAt === undefined ? {} : { receivedAt }) }
   let signedReceipt: ChatReturnType['signedReceipt']
   let audit: ChatReturnType['audit']
-  if (settlement) {
+  if (paid) {
     // Paid: the answer must come with the operator's receipt for this very exchange, or the node is at fault.
     const evidence = async (kind: FaultEvidence['kind'], faults: FaultEvidence['faults']) => {
       const kept: FaultEvidence = {
@@ -307,13 +313,19 @@ export async function chat(ctx: ModeldaoContext, params: ChatParams): Promise<Ch
       payment.scheme === 'channel'
         ? channelOffer && { perRequest: BigInt((channelOffer.extra as unknown as ChannelExtra).perRequest), perOutputToken: BigInt((channelOffer.extra as unknown as ChannelExtra).perOutputToken) }
         : exactOffer && { fixed: BigInt(exactOffer.amount) }
-    const exact = paying.lastExact()
+    const exact = signedExact
+    const channelTerms = channelOffer?.extra as unknown as ChannelExtra | undefined
+    const exactCap = (exactOffer?.extra as { maxTokens?: number } | undefined)?.maxTokens
+    // The limit the node quoted for this request (the exact scheme caps it further): the receipt must record it.
+    const quotedMax = channelTerms?.maxTokens === undefined ? undefined : payment.scheme === 'exact' && exactCap !== undefined ? Math.min(channelTerms.maxTokens, exactCap) : channelTerms.maxTokens
     const paymentRef = payment.scheme === 'channel' ? (voucher ? voucherDigest({ chainId: connection.chainId, verifyingContract: channels.address }, voucher) : undefined) : exact && exactPaymentRef(getAddress(exact.authorization.from), exact.authorization.nonce)
     let faults: ReceiptFault[]
     try {
-      faults = checkExchange(draft, exchange, terms, /^\d+$/.test(cost) ? BigInt(cost) : -1n)
+      faults = checkExchange(draft, exchange, terms, /^\d+$/.test(cost) ? BigInt(cost) : -1n, { maxTokens: quotedMax })
       if (draft.id !== receipt.id) faults.push({ reason: 'request', detail: `the receipt's id ${draft.id} is not the answer's ${receipt.id}` })
-      if (/^\d+$/.test(model) && draft.modelId !== model) faults.push({ reason: 'request', detail: `the receipt is for model ${draft.modelId}, model ${model} was asked for` })
+      // The model the payment went to (its holders' fee pool): a receipt naming anything else would be judged elsewhere.
+      const paidModel = channelTerms?.modelId ?? (signedVoucher ? signedVoucher.modelId.toString() : undefined)
+      if (draft.modelId !== paidModel) faults.push({ reason: 'request', detail: `the receipt is for model ${String(draft.modelId)}, the payment for model ${paidModel ?? '?'}` })
       if (!paymentRef) faults.push({ reason: 'signature', detail: 'no payment of this client to bind the receipt to' })
       else faults.push(...(await checkSignature(draft, { domain: { chainId: connection.chainId, verifyingContract: channels.address }, payment: paymentRef, cost: /^\d+$/.test(cost) ? BigInt(cost) : 0n, signature: receipt.signature, operator: payment.operator })))
     } catch (error) {
@@ -330,6 +342,7 @@ export async function chat(ctx: ModeldaoContext, params: ChatParams): Promise<Ch
       cost,
       voucher: payment.scheme === 'channel' && voucher ? { channelId: voucher.channelId, modelId: voucher.modelId.toString(), cumulativeAmount: voucher.cumulativeAmount.toString(), feeShareBps: voucher.feeShareBps } : null,
       exchange,
+      ...(paymentRef ? { paymentRef } : {}),
     }
     if (params.audit && Math.random() < params.audit.rate) {
       const verdict = await auditReceipt(ctx, signedReceipt, params.audit)

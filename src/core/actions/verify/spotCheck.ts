@@ -87,7 +87,8 @@ export async function spotCheck(ctx: ModeldaoContext, params: SpotCheckParams): 
   const payer = params.payer ?? ctx
   const served = await resolveServedWeights(ctx, { model: String(params.modelId), weights: params.weights })
   const maxTokens = params.maxTokens ?? 256
-  const engine = await InferenceEngine.open({ modelPath: served.path, threads: 1, parallel: 1, contextSize: Math.max(1024, maxTokens + 768) })
+  // Room for any answer the node may give (a probe often leaves max tokens to the node): up to the model's own context.
+  const engine = await InferenceEngine.open({ modelPath: served.path, threads: 1, parallel: 1, contextSize: Math.max(8192, maxTokens + 1024) })
   const [connection, channels, payerAccount] = await Promise.all([ctx.chain(), payer.contract('PaymentChannels'), payer.signer()])
   const probes: SpotCheckProbe[] = []
   let evidence: SignedReceipt | undefined
@@ -111,7 +112,6 @@ export async function spotCheck(ctx: ModeldaoContext, params: SpotCheckParams): 
           pay: shape.pay,
           deposit: shape.pay === 'channel' && !known ? params.deposit : undefined,
           maxCost: params.maxCost,
-          idleTimeoutMs: 60_000,
           // A client stops paying a node at fault; a validator goes on auditing it (its run stops at its own first fault).
           allowFaulted: true,
         })

@@ -9,6 +9,9 @@ import { checkExchange, checkTokens, type Exchange, type ReceiptFault, type Rece
 import { tokenizerOf } from '../../verify/replay.js'
 import { replayReceipt, type ReplayReceiptReturnType } from '../../verify/replay.js'
 
+/** How long after a promotion a receipt of the previous version is still judged against it (a node's switch-over). */
+export const VERSION_GRACE_SECONDS = 600
+
 export type VerifyReceiptParams = {
   /** A receipt as the node's `GET /v1/receipts/<id>` returns it. */
   receipt: ReceiptDraft
@@ -54,11 +57,15 @@ export async function verifyReceipt(ctx: ModeldaoContext, params: VerifyReceiptP
   if (!promptTokens) throw new ReceiptMalformedError('it carries no prompt token ids and none were given (--prompt-tokens)')
   // Only an on-chain model id says which weights are registered: a manifest the receipt names itself proves nothing.
   const model = receipt.modelId
-  if (!model) throw new ReceiptMalformedError('it names no on-chain model id, so there are no registered weights to check it against')
+  // Only a number: a node-supplied path or CID must never choose the weights a receipt is judged against.
+  if (!model || !/^\d+$/.test(String(model))) throw new ReceiptMalformedError('it names no on-chain model id, so there are no registered weights to check it against')
   params.onProgress?.({ stage: 'weights' })
-  const history = /^\d+$/.test(model) ? await getManifestHistory(ctx, { modelId: BigInt(model) }) : []
+  const history = await getManifestHistory(ctx, { modelId: BigInt(model) })
   const canonical = history.at(-1)
-  const named = receipt.manifestCid ? history.find((v) => v.manifestCid === receipt.manifestCid) : undefined
+  // The version the receipt names, if it was canonical when the answer was received (or within the grace window after
+  // its successor was promoted); else the canonical one. Received: the client's record in chain time, or now.
+  const paidAt = Math.min(params.exchange?.receivedAt ?? Number.POSITIVE_INFINITY, Number((await (await ctx.chain()).publicClient.getBlock({ blockTag: 'latest' })).timestamp))
+  const named = receipt.manifestCid ? history.find((v) => v.manifestCid === receipt.manifestCid && v.fromTime <= paidAt && (v.untilTime === undefined || paidAt <= v.untilTime + VERSION_GRACE_SECONDS)) : undefined
   const judged = named ?? canonical
   const served = await resolveServedWeights(ctx, { model: judged && judged !== canonical ? judged.manifestCid : model, weights: params.weights })
   const version = {
