@@ -57,7 +57,8 @@ async function operatorProxy(target: string, operator: LocalAccount, domain: { c
         if (state.mode === 'empty-output') forged = { ...receipt.draft, outputTokens: [], logprobs: [], logitGaps: [], finishReason: 'stop' }
         // Without the PAYMENT-RESPONSE header, and a re-signed receipt: the client must still check it.
         if (state.mode === 'no-header') forged = { ...state.first, id: receipt.id }
-        // A receipt that names a local path (or its own CID) as the model: audits must not load what the node names.
+        // A receipt that names another model (say one whose cheap weights the operator registered itself): audits
+        // would judge it against those.
         if (state.mode === 'model-path') forged = { ...receipt.draft, modelId: state.modelPath }
         if (forged) {
           const signature = await signReceipt(operator, domain, { ...receiptCommitment(forged), payment: digest, cost: BigInt(chunk.usage.cost) })
@@ -158,13 +159,13 @@ describe('receipts bind what was served: a cheating operator cannot re-sign, emp
     await expect(ask('Tell me more', { allowFaulted: true })).rejects.toMatchObject({ code: 'RECEIPT_INVALID', faults: expect.arrayContaining([expect.objectContaining({ reason: 'request' })]) })
   })
 
-  it('a receipt naming a path or another manifest as its model: the client refuses it, and verify receipt never loads what a node names', async () => {
+  it('a receipt naming another model than the one paid: the client refuses it; verify receipt never loads a path or CID a receipt names as its model', async () => {
     proxy.state.mode = 'model-path'
-    proxy.state.modelPath = join(weights, 'model.gguf')
+    proxy.state.modelPath = String(Number(modelId) + 1)
     const error = (await ask('Where am I?', { allowFaulted: true }).catch((e: unknown) => e)) as { code: string; faults: { reason: string; detail: string }[]; evidence: { receipt: { draft: ReceiptDraft } } }
     expect(error.code).toBe('RECEIPT_INVALID')
-    expect(error.faults).toEqual(expect.arrayContaining([expect.objectContaining({ reason: 'request', detail: expect.stringContaining('the payment for model') })]))
-    await expect(verifyReceipt(client, { receipt: error.evidence.receipt.draft })).rejects.toMatchObject({ code: 'RECEIPT_MALFORMED' })
+    expect(error.faults).toEqual(expect.arrayContaining([expect.objectContaining({ reason: 'request', detail: expect.stringContaining(`the payment for model ${modelId}`) })]))
+    await expect(verifyReceipt(client, { receipt: { ...error.evidence.receipt.draft, modelId: join(weights, 'model.gguf') } })).rejects.toMatchObject({ code: 'RECEIPT_MALFORMED' })
   })
 
   it('a withheld receipt: the validator probe records it as a fault (no crash); chat exits RECEIPT_WITHHELD, then pays that operator no more', async () => {
