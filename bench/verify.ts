@@ -1,6 +1,7 @@
 // Replay checks: the cost of replaying a receipt against the cost of generating it (one pass per receipt vs one
 // decode per token), per preset, side by side in one run; and the share of receipts a replay flags for honest
-// weights and for cheaper substitutes (fewer layers, another seed's weights, Q8_0 served for F32).
+// weights and for cheaper substitutes (fewer layers, another seed's weights, Q8_0 served for F32), with F32, Q8_0 and
+// Q4_0 registered weights: receipts a validator needs for 99% detection, and honest receipts flagged (must be none).
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -133,6 +134,29 @@ export const verifyBenchmark: Benchmark = {
             ratios.push(ratio(`${preset}: ${label}: detection per receipt`, caught.flagged / RECEIPTS, /^(Q8|Q4|F16)/.test(label) ? undefined : { op: '>=', value: 0.99 }))
           }
         })
+        // Quantized registered weights: honest receipts must pass, cheaper substitutes of the same type be flagged.
+        for (const type of ['q8_0', 'q4_0'] as const) {
+          const name = type.toUpperCase()
+          await attempt(rows, `${preset} ${name} registered`, `of ${RECEIPTS}`, async () => {
+            const registered = await model(`${preset}-${type}`, { preset, seed: 1, type })
+            const honest = await replay(registered, (await generate(registered)).served)
+            rows.push({ label: `${preset} ${name} registered: honest receipts flagged`, value: honest.flagged, unit: `of ${RECEIPTS}` })
+            ratios.push(ratio(`${preset} ${name} registered: honest receipts flagged (false challenges)`, honest.flagged / RECEIPTS, { op: '<=', value: 0 }))
+            const substitutes: [string, DevModelOptions][] = [
+              ['one layer fewer', { preset, seed: 1, type, layers: preset === 'small' ? 2 : 1 }],
+              ["another seed's weights", { preset, seed: 2, type }],
+              ...(type === 'q8_0' ? [['Q4_0 served', { preset, seed: 1, type: 'q4_0' }] as [string, DevModelOptions]] : []),
+            ]
+            for (const [label, options] of substitutes) {
+              const caught = await replay(registered, (await generate(await model(`${preset}-${type}-${label.replace(/\W+/g, '-')}`, options))).served)
+              const f = caught.flagged / RECEIPTS
+              rows.push({ label: `${preset} ${name} registered: ${label}: receipts flagged`, value: caught.flagged, unit: `of ${RECEIPTS}` })
+              // Receipts a validator needs for a 99% chance of flagging at least one (∞ when none was flagged).
+              const needed = f >= 1 ? 1 : f <= 0 ? Number.POSITIVE_INFINITY : Math.ceil(Math.log(0.01) / Math.log(1 - f))
+              ratios.push(ratio(`${preset} ${name} registered: ${label}: receipts for 99% detection`, needed, { op: '<=', value: 50 }))
+            }
+          })
+        }
       }
     } finally {
       rmSync(dir, { recursive: true, force: true })

@@ -60,7 +60,7 @@ Probes are paid by the probe wallet (--probe-account / --probe-dev-account) when
     try {
       for (const target of targets) {
         try {
-          nodes.push(await this.check(target.url, prompts, fraction, deposit, payer))
+          nodes.push(await this.check(target.url, target.operator, prompts, fraction, deposit, payer))
         } catch (error) {
           // One node down or refusing must not stop the checks of the others.
           const known = toModeldaoError(error)
@@ -75,11 +75,12 @@ Probes are paid by the probe wallet (--probe-account / --probe-dev-account) when
     return { modelId: flags.model, nodes }
   }
 
-  private async check(url: string, prompts: readonly string[] | undefined, fraction: number, deposit: bigint, payer: ReturnType<typeof createModeldao> | undefined): Promise<SpotCheckReturnType & { url: string }> {
+  private async check(url: string, operator: `0x${string}` | undefined, prompts: readonly string[] | undefined, fraction: number, deposit: bigint, payer: ReturnType<typeof createModeldao> | undefined): Promise<SpotCheckReturnType & { url: string }> {
     const { flags } = this
     const result = await spotCheck(this.ctx, {
       url,
       modelId: flags.model,
+      operator,
       payer,
       probes: flags.probes,
       prompts,

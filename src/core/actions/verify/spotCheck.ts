@@ -24,6 +24,8 @@ export type SpotCheckParams = {
    * whose address a node can link to the validator). Its channels are recorded and reused like any client's.
    */
   payer?: ModeldaoContext | undefined
+  /** The node's operator when known (from NodeRegistry): its recorded channel is used from the first probe on. */
+  operator?: Address | undefined
   /** How many probes. */
   probes: number
   /** Prompts to draw from (default: the shipped client-like corpus). */
@@ -92,7 +94,7 @@ export async function spotCheck(ctx: ModeldaoContext, params: SpotCheckParams): 
   const [connection, channels, payerAccount] = await Promise.all([ctx.chain(), payer.contract('PaymentChannels'), payer.signer()])
   const probes: SpotCheckProbe[] = []
   let evidence: SignedReceipt | undefined
-  let operator: Address | undefined
+  let operator: Address | undefined = params.operator
   const log = new ProbeLog(ctx.home.validator)
   const jitter = params.jitterMs ?? 2_000
   try {
@@ -103,17 +105,22 @@ export async function spotCheck(ctx: ModeldaoContext, params: SpotCheckParams): 
       // A channel is opened once, when the payer has none to this operator, and reused by every later probe and run.
       const known = operator && (await new ChannelBook(payer.home.client).find({ chainId: connection.chainId, channels: channels.address, payer: payerAccount.address, operator }))
       try {
-        const answer = await chat(payer, {
+        const ask = (deposit: bigint | undefined) => chat(payer, {
           url: params.url,
           model: String(params.modelId),
           messages: [...(shape.system ? [{ role: 'system' as const, content: shape.system }] : []), { role: 'user' as const, content: shape.prompt }],
           maxTokens: shape.maxTokens,
           temperature: shape.temperature,
           pay: shape.pay,
-          deposit: shape.pay === 'channel' && !known ? params.deposit : undefined,
+          deposit,
           maxCost: params.maxCost,
           // A client stops paying a node at fault; a validator goes on auditing it (its run stops at its own first fault).
           allowFaulted: true,
+        })
+        // A channel is funded when the payer has none to this operator, or topped up when the node finds it too low.
+        const answer = await ask(shape.pay === 'channel' && !known ? params.deposit : undefined).catch((error: unknown) => {
+          if (shape.pay === 'channel' && params.deposit !== undefined && (error as { code?: string }).code === 'PAYMENT_REFUSED' && /insufficient_channel_balance/.test((error as Error).message)) return ask(params.deposit)
+          throw error
         })
         operator ??= answer.payment.operator
         probe.receiptId = answer.receipt?.id ?? ''

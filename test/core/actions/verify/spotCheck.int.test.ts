@@ -5,6 +5,7 @@ import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { advanceTime } from '../../../../src/core/actions/chain/advanceTime.js'
+import { getChannel } from '../../../../src/core/actions/channel/getChannel.js'
 import { openChannel } from '../../../../src/core/actions/channel/openChannel.js'
 import { registerNode } from '../../../../src/core/actions/node/registerNode.js'
 import { ServingNode } from '../../../../src/core/actions/node/startServingNode.js'
@@ -73,6 +74,18 @@ describe('spot checks catch a cheating node and it is slashed (real anvil, paid 
     expect(result.challenge).toBeUndefined()
   })
 
+  it('a probe wallet reuses its recorded channel from the first probe, and tops it up only when the node finds it too low', async () => {
+    const wallet = as(6)
+    await mintTestTokens(wallet, { amount: '10' })
+    // Recorded but nearly empty: 2,000 base units cannot cover one probe's ceiling.
+    const { channelId } = await openChannel(wallet, { operator: honest.operator, amount: 2_000n })
+    const shapes = [{ prompt: 'Hello there', temperature: 0, maxTokens: 8, pay: 'channel' as const }]
+    const result = await spotCheck(runner, { url: honest.url, modelId, operator: honest.operator, payer: wallet, probes: 2, shapes, deposit: 1_000_000n, jitterMs: 0 })
+    expect(result.probes.map((p) => p.verdict)).toEqual(['match', 'match'])
+    // One top-up of the recorded channel, no new channel.
+    expect((await getChannel(wallet, { channelId })).balance).toBe('1002000')
+  })
+
   it('from the CLI: validator run probes every registered node, catches the one serving a one-layer copy, challenges it; a validator vote slashes it', async () => {
     const run = await runCli(['validator', 'run', '--model', modelId, '--probes', '3', '--max-tokens', '16', '--challenge', '--jitter', '0', '--dev-account', '2', '--json'], { home: chain.root })
     expect(run.code, run.stdout + run.stderr).toBe(0)
@@ -86,9 +99,9 @@ describe('spot checks catch a cheating node and it is slashed (real anvil, paid 
     const listed = await runCli(['node', 'list', '--model', modelId, '--json'], { home: chain.root })
     const cheatRow = listed.json.result.nodes.find((n: { operator: string }) => n.operator === cheat.operator)
     expect(cheatRow.challenges).toEqual({ upheld: 0, rejected: 0, open: 1 })
-    // This home's spot checks: the cheat failed its 3 probes; the honest node passed its 4 (library) + 3 (CLI).
+    // This home's spot checks: the cheat failed its 3 probes; the honest node passed its 4 + 2 (library) + 3 (CLI).
     expect(cheatRow.probes).toEqual({ probes: 3, passed: 0, failed: 3, withheld: 0, unverifiable: 0 })
-    expect(listed.json.result.nodes.find((n: { operator: string }) => n.operator === honest.operator).probes).toEqual({ probes: 7, passed: 7, failed: 0, withheld: 0, unverifiable: 0 })
+    expect(listed.json.result.nodes.find((n: { operator: string }) => n.operator === honest.operator).probes).toEqual({ probes: 9, passed: 9, failed: 0, withheld: 0, unverifiable: 0 })
 
     await advanceTime(runner, { seconds: 3601 })
     const voted = await runCli(['validator', 'vote', caught.challenge.challengeId, 'cheat', '--dev-account', '4', '--json'], { home: chain.root })
@@ -99,6 +112,6 @@ describe('spot checks catch a cheating node and it is slashed (real anvil, paid 
     expect(await connection.publicClient.readContract({ address: registry.address, abi: registry.abi, functionName: 'stakeOf', args: [BigInt(modelId), honest.operator] })).toBe(NODE_MIN_STAKE)
     // The slashed node left the active set; the honest one is listed with a clean record.
     const after = await runCli(['node', 'list', '--model', modelId, '--json'], { home: chain.root })
-    expect(after.json.result.nodes).toEqual([expect.objectContaining({ operator: honest.operator, challenges: { upheld: 0, rejected: 0, open: 0 }, probes: { probes: 7, passed: 7, failed: 0, withheld: 0, unverifiable: 0 } })])
+    expect(after.json.result.nodes).toEqual([expect.objectContaining({ operator: honest.operator, challenges: { upheld: 0, rejected: 0, open: 0 }, probes: { probes: 9, passed: 9, failed: 0, withheld: 0, unverifiable: 0 } })])
   })
 })
