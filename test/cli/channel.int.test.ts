@@ -26,6 +26,9 @@ describe('channel open|list|status|deposit|withdraw (CLI, real anvil)', () => {
 
     const listed = (await cli(['channel', 'list'])).result.channels
     expect(listed).toEqual([expect.objectContaining({ channelId, payer, operator, balance: '3000000', withdrawal: null, withdrawalDelay: 900 })])
+    // Like its neighbours it takes --dev-account (found by a newcomer: "Nonexistent flag"): that payer's channels only.
+    expect((await cli(['channel', 'list', '--dev-account', '2'])).result.channels).toEqual(listed)
+    expect((await cli(['channel', 'list', '--dev-account', '5'])).result.channels).toEqual([])
 
     await cli(['channel', 'deposit', channelId, '--amount', '1.5', '--dev-account', '2'])
     expect((await cli(['channel', 'status', channelId])).result).toMatchObject({ open: true, balance: '4500000' })
@@ -68,5 +71,10 @@ describe('channel open|list|status|deposit|withdraw (CLI, real anvil)', () => {
     // Found by a newcomer: these were "Unexpected error … report it".
     expect((await cli(['validator', 'vote', '0x1234', 'cheat', '--dev-account', '2'], 2)).error.message).toBe('The challenge id "0x1234" is not a challenge id (0x and 64 hex digits).')
     expect((await cli(['verify', 'receipt', './no-such-receipt.json'], 2)).error.message).toBe('The receipt ./no-such-receipt.json does not exist.')
+    // The flag it names is the one given (it said --tokens), and a node URL without a scheme gets the fix.
+    expect((await cli(['token', 'faucet', '--amount', 'abc', '--dev-account', '2'], 2)).error.message).toBe('--amount "abc" is not an amount.')
+    const schemeless = (await cli(['chat', 'hi', '--node', '127.0.0.1:8000', '--dev-account', '2'], 2)).error
+    expect(schemeless.message).toBe('--node "127.0.0.1:8000" is not an http(s) URL.')
+    expect(schemeless.hints).toEqual(['Did you mean --node http://127.0.0.1:8000?'])
   })
 })

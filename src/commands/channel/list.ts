@@ -1,13 +1,18 @@
-import { BaseCommand } from '../../cli/baseCommand.js'
+import { BaseCommand, signerFlags } from '../../cli/baseCommand.js'
 import { listChannels, type ListChannelsReturnType } from '../../core/actions/channel/listChannels.js'
 import { formatToken } from '../../core/shares/market.js'
 
 export default class ChannelList extends BaseCommand<typeof ChannelList> {
   static override summary = 'The payment channels recorded in this home, with their balances and withdrawals.'
-  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
+  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --dev-account 5 --json']
+  // Like its neighbours, it takes a signer: then only that payer's channels are listed.
+  static override flags = { ...signerFlags }
 
   async run(): Promise<ListChannelsReturnType> {
-    const result = await listChannels(this.ctx)
+    const { flags } = this
+    // The payer's address only: nothing is unlocked to list.
+    const payer = flags.account !== undefined || flags['dev-account'] !== undefined ? await this.ctx.address() : undefined
+    const result = await listChannels(this.ctx, { payer })
     const token = await this.paymentToken()
     if (result.channels.length === 0) this.log('No channels recorded in this home: `modeldao channel open` or `modeldao chat --deposit` opens one.')
     for (const c of result.channels) {

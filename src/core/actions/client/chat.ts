@@ -6,7 +6,7 @@ import { readChatStream } from '../../client/chatStream.js'
 import { errorBody, nodeModel } from '../../client/nodeApi.js'
 import { ChannelUnusableError, CostAboveLimitError, NodeFaultedError, NodeOverclaimedError, ReceiptInvalidError, ReceiptWithheldError, NodeRequestFailedError, NodeUnreachableError, PaymentRefusedError, PaymentTermsUnusableError } from '../../client/errors.js'
 import type { ModeldaoContext } from '../../context/context.js'
-import type { ModeldaoError } from '../../errors/base.js'
+import { ModeldaoError } from '../../errors/base.js'
 import { createPayingFetch } from '../../payments/payingFetch.js'
 import { CHANNEL_SCHEME, EXACT_SCHEME, type ChannelExtra, type ChannelSettlementExtra } from '../../payments/scheme.js'
 import { formatToken, readToken } from '../../shares/market.js'
@@ -105,6 +105,10 @@ export type ChatErrorType = ModeldaoError
  * @example const { text, cost } = await chat(md, { url: 'http://127.0.0.1:8000', messages: [{ role: 'user', content: 'Hi' }] })
  */
 export async function chat(ctx: ModeldaoContext, params: ChatParams): Promise<ChatReturnType> {
+  // "127.0.0.1:8000" parses as a URL of scheme "127.0.0.1": name what is missing instead of failing deep in fetch.
+  if (!/^https?:\/\//i.test(params.url)) {
+    throw new ModeldaoError('USAGE', `--node "${params.url}" is not an http(s) URL.`, { hints: [`Did you mean --node http://${params.url.replace(/^\/+/, '')}?`] })
+  }
   const base = params.url.replace(/\/+$/, '')
   const model = params.model ?? (await nodeModel(base))
   const [connection, account, deployments, channels] = await Promise.all([ctx.chain(), ctx.signer(), ctx.deployments(), ctx.contract('PaymentChannels')])

@@ -21,7 +21,7 @@ export type MintTestTokensErrorType = ModeldaoError
  */
 export async function mintTestTokens(ctx: ModeldaoContext, params: MintTestTokensParams = {}): Promise<MintTestTokensReturnType> {
   const to = params.to ?? (await ctx.address())
-  const funded = await fundWallet(ctx, { who: to, eth: '0', tokens: params.amount ?? '1000', onProgress: params.onProgress })
+  const funded = await fundWallet(ctx, { who: to, eth: '0', tokens: params.amount ?? '1000', flagNames: { tokens: '--amount' }, onProgress: params.onProgress })
   if (!funded.tokens) return { address: funded.address, amount: '0', symbol: 'tUSD', transactionHash: '0x' }
   return { address: funded.address, amount: funded.tokens.amount, symbol: funded.tokens.symbol, transactionHash: funded.tokens.hash }
 }

@@ -16,6 +16,8 @@ export type FundWalletParams = {
   eth?: string | undefined
   /** Test stablecoin to mint, in token units ("1000"); "0" for none. Default 1000. */
   tokens?: string | undefined
+  /** How the caller's flags name the amounts, for error messages (default --eth and --tokens). */
+  flagNames?: { eth?: string | undefined; tokens?: string | undefined } | undefined
   onProgress?: ((event: TransactionProgress) => void) | undefined
 }
 export type FundWalletReturnType = { address: Address; chainId: number; eth?: { amount: string; hash: Hash }; tokens?: { amount: string; symbol: string; hash: Hash } }
@@ -47,8 +49,8 @@ export async function fundWallet(ctx: ModeldaoContext, params: FundWalletParams 
   const address = isAddress(who) ? getAddress(who) : (await keystoreAddress(ctx.home.keystores, who)).address!
   const connection = await ctx.chain()
   if (!LOCAL_CHAIN_IDS.has(connection.chainId)) throw new NotALocalChainError('Funding from dev accounts', connection.chainId)
-  const eth = amount(params.eth ?? '10', 18, '--eth')
-  const tokenUnits = amount(params.tokens ?? '1000', 6, '--tokens')
+  const eth = amount(params.eth ?? '10', 18, params.flagNames?.eth ?? '--eth')
+  const tokenUnits = amount(params.tokens ?? '1000', 6, params.flagNames?.tokens ?? '--tokens')
   const funder = devAccount(0, connection.chainId)
   const result: FundWalletReturnType = { address, chainId: connection.chainId }
   if (tokenUnits > 0n) {
