@@ -3,8 +3,6 @@
 // It re-signs one genuine receipt for every later request, empties a receipt's output, or withholds the receipt. The
 // client (chat) and the validator's probes (spotCheck, through the same client code) must name each forgery, keep the
 // evidence, and stop paying that operator.
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { decodePaymentSignatureHeader } from '@x402/core/http'
@@ -25,6 +23,7 @@ import { voucherDigest } from '../../../src/core/payments/vouchers.js'
 import type { ChannelPayload } from '../../../src/core/payments/scheme.js'
 import { chainHome, type ChainHome } from '../../helpers/chainHome.js'
 import { jsonCli, runCli } from '../../helpers/cli.js'
+import { answer, forward, loopbackProxy } from '../../helpers/proxy.js'
 import { devContexts } from '../../helpers/contexts.js'
 
 const PRICES = { perRequest: 1_000n, perOutputToken: 100n }
@@ -33,14 +32,10 @@ type Mode = 'pass' | 'resign-first' | 'empty-output' | 'withhold' | 'no-header' 
 /** The operator's proxy: forwards to its node, then rewrites the receipt in the final usage chunk as `mode` says. */
 async function operatorProxy(target: string, operator: LocalAccount, domain: { chainId: number; verifyingContract: Address }) {
   const state = { mode: 'pass' as Mode, first: undefined as ReceiptDraft | undefined, payments: 0, modelPath: '' }
-  const server: Server = createServer(async (req, res) => {
-    const chunks: Buffer[] = []
-    for await (const c of req) chunks.push(c as Buffer)
-    const headers: Record<string, string> = {}
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v
-    const paid = headers['payment-signature']
+  const proxy = await loopbackProxy(async (req, body, res) => {
+    const paid = req.headers['payment-signature'] as string | undefined
     if (paid) state.payments++
-    const upstream = await fetch(`${target}${req.url}`, { method: req.method ?? 'GET', headers, ...(req.method === 'POST' ? { body: Buffer.concat(chunks) } : {}) })
+    const upstream = await forward(target, req, body)
     let text = await upstream.text()
     if (upstream.status === 200 && paid && req.url?.includes('/completions')) {
       const voucher = (decodePaymentSignatureHeader(paid).payload as unknown as ChannelPayload)
@@ -68,15 +63,9 @@ async function operatorProxy(target: string, operator: LocalAccount, domain: { c
       }
       text = events.join('\n\n')
     }
-    const out: Record<string, string> = {}
-    upstream.headers.forEach((v, k) => {
-      if (k !== 'content-length' && k !== 'content-encoding' && k !== 'transfer-encoding' && !(state.mode === 'no-header' && k === 'payment-response')) out[k] = v
-    })
-    res.writeHead(upstream.status, out)
-    res.end(text)
+    answer(res, upstream, text, state.mode === 'no-header' ? ['payment-response'] : [])
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, state, close: () => new Promise<void>((resolve) => server.close(() => resolve())) }
+  return { ...proxy, state }
 }
 
 describe('receipts bind what was served: a cheating operator cannot re-sign, empty or withhold them', () => {

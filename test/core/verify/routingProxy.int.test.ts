@@ -3,8 +3,6 @@
 // everything else to the cheap one. The old probe shape passes it; probes made by the client code itself (drawn like
 // client traffic) and clients auditing their own receipts (replayed here, or handed to `validator serve`) catch it.
 // Real anvil, real paid nodes, real llama.cpp.
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { LocalAccount } from 'viem'
@@ -22,36 +20,26 @@ import { AuditServer } from '../../../src/core/verify/auditServer.js'
 import { chainHome, type ChainHome } from '../../helpers/chainHome.js'
 import { jsonCli } from '../../helpers/cli.js'
 import { devContexts } from '../../helpers/contexts.js'
+import { answer, forward, loopbackProxy } from '../../helpers/proxy.js'
 
 const PRICES = { perRequest: 1_000n, perOutputToken: 100n }
 
 /** Routes on what the old probes looked like: endpoint, stream and temperature. Records where each answered request went. */
 async function routingProxy(genuine: string, cheap: string) {
   const routed: ('genuine' | 'cheap')[] = []
-  const server: Server = createServer(async (req, res) => {
-    const chunks: Buffer[] = []
-    for await (const c of req) chunks.push(c as Buffer)
-    const raw = Buffer.concat(chunks)
+  const proxy = await loopbackProxy(async (req, raw, res) => {
     let body: { stream?: boolean; temperature?: number } = {}
     try {
       body = JSON.parse(raw.toString('utf8') || '{}') as typeof body
     } catch {}
     const looksLikeProbe = req.url === '/v1/completions' || body.temperature === 0 || body.stream !== true
     const target = req.method === 'POST' && !looksLikeProbe ? cheap : genuine
-    const headers: Record<string, string> = {}
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v
-    const upstream = await fetch(`${target}${req.url}`, { method: req.method ?? 'GET', headers, ...(req.method === 'POST' ? { body: raw } : {}) })
+    const upstream = await forward(target, req, raw)
     // Paid and served (a corrective 402 before it is not an answer).
     if (req.method === 'POST' && upstream.status === 200) routed.push(target === cheap ? 'cheap' : 'genuine')
-    const out: Record<string, string> = {}
-    upstream.headers.forEach((v, k) => {
-      if (k !== 'content-length' && k !== 'content-encoding' && k !== 'transfer-encoding') out[k] = v
-    })
-    res.writeHead(upstream.status, out)
-    res.end(Buffer.from(await upstream.arrayBuffer()))
+    answer(res, upstream, Buffer.from(await upstream.arrayBuffer()))
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, routed, close: () => new Promise<void>((resolve) => server.close(() => resolve())) }
+  return { ...proxy, routed }
 }
 
 describe('a routing proxy that serves probes the genuine weights and clients a cheap copy is caught', () => {
