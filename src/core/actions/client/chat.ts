@@ -8,7 +8,7 @@ import { ChannelUnusableError, CostAboveLimitError, NodeFaultedError, NodeOvercl
 import type { ModeldaoContext } from '../../context/context.js'
 import { ModeldaoError } from '../../errors/base.js'
 import { createPayingFetch } from '../../payments/payingFetch.js'
-import { CHANNEL_SCHEME, EXACT_SCHEME, type ChannelExtra, type ChannelSettlementExtra } from '../../payments/scheme.js'
+import { CHANNEL_SCHEME, EXACT_SCHEME, type ChannelExtra } from '../../payments/scheme.js'
 import { formatToken, readToken } from '../../shares/market.js'
 import { checkExchange, checkSignature, type Exchange, type QuotedTerms, type ReceiptFault } from '../../receipts/check.js'
 import type { ReceiptDraft } from '../../receipts/draft.js'
