@@ -74,6 +74,10 @@ describe('node serve (CLI, chain, IPFS, llama.cpp)', () => {
     // Bad prices are refused before anything starts.
     const refused = await cli(['node', 'serve', '--model', modelId, '--price-per-request', 'free', '--dev-account', '1'], 2)
     expect(refused.error.message).toContain('--price-per-request')
+    // A paid node on the CPU decodes on one thread: several decode in another order and its receipts would not replay.
+    const threaded = await cli(['node', 'serve', '--model', modelId, '--price-per-request', '0.001', '--threads', '2', '--dev-account', '1'], 2)
+    expect(threaded.error).toMatchObject({ code: 'NODE_OPTIONS_INVALID', message: expect.stringContaining('--threads 2') })
+    expect(threaded.error.hints.join(' ')).toContain('--parallel')
   })
 
   it('refuses tampered weights, naming the file and both hashes', async () => {

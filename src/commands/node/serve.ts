@@ -42,7 +42,7 @@ Binds 127.0.0.1 unless --host says otherwise. Runs until Ctrl-C.`
     peer: Flags.string({ summary: 'libp2p multiaddr of a node that has the model (repeatable).', multiple: true }),
     gateway: Flags.string({ summary: 'URL of a trustless gateway that has the model (repeatable).', multiple: true }),
     gpu: Flags.string({ summary: 'Compute backend: auto uses a GPU when one works; cuda and vulkan fail without one.', options: ['auto', 'cuda', 'vulkan', 'off'], default: 'off' }),
-    threads: Flags.integer({ summary: 'CPU threads per evaluation (more than the free cores slows decoding down).', default: 1, min: 1 }),
+    threads: Flags.integer({ summary: 'CPU threads per evaluation (a paid node on the CPU takes 1: its receipts must replay exactly; use --parallel for throughput).', default: 1, min: 1 }),
     'context-size': Flags.integer({ summary: 'Tokens per sequence, prompt and output together (at most the model’s).', default: 2048, min: 16 }),
     parallel: Flags.integer({ summary: 'Sequences decoded together: requests served at once.', default: 1, min: 1, max: 256 }),
     queue: Flags.integer({ summary: 'Requests that may wait for a sequence before the node answers 429 (default 4 × parallel).', min: 0 }),

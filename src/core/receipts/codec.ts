@@ -15,7 +15,7 @@ import { ReceiptMalformedError } from './errors.js'
 export const RECEIPT_BODY_VERSION = 2
 export const RECEIPT_HEADER_BYTES = 1 + 1 + 1 + 32 + 32 + 32 + 4 + 4 + 4 + 2 + 4 + 4 + 32 + 4
 export const RECEIPT_BYTES_PER_TOKEN = 8
-/** Quantization step of −log p and of logit gaps, in nats: 4.9e-4, far under the replay tolerance (1e-2). */
+/** Quantization step of −log p and of logit gaps, in nats: 4.9e-4, far under the replay tolerance (0.05 per token, 2.5e-3 per receipt mean). */
 export const RECEIPT_QUANTUM = 1 / 2048
 /** −log p of −∞ (a token the sampler could not draw). Values from 32 nats up are stored as 0xFFFE (≥ 31.999). */
 const INFINITE = 0xffff

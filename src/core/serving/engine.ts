@@ -66,6 +66,26 @@ export type EngineInfo = {
   contextSize: number
   parallel: number
   trainContextSize: number
+  /** Tokens llama.cpp evaluates per call at most (ROW_EXACT_BATCH for quantized weights on the CPU). */
+  batchSize: number
+}
+
+/**
+ * Tokens per evaluation call under which llama.cpp's CPU kernels compute every row of a quantized matrix product as
+ * one-token decoding does; from 64 tokens on they take another path that rounds differently (up to 0.07 nat in log p).
+ * A node serving quantized weights on the CPU evaluates at most this many tokens per call, prefill and concurrent
+ * sequences together, and a replay splits its calls the same way: then an honest receipt replays to ~1e-7 whatever
+ * the node's concurrency, and the replay can hold quantized weights to the float bounds (measured: 32 and 56–63 exact).
+ */
+export const ROW_EXACT_BATCH = 56
+
+/** llama.cpp file types with float weights (ALL_F32, MOSTLY_F16, MOSTLY_BF16); any other is quantized. */
+const FLOAT_FILE_TYPES = new Set([0, 1, 32])
+
+/** Float weights (F32, F16, BF16); false for quantized ones and for a file that does not say. */
+export const hasFloatWeights = (model: LlamaModel): boolean => {
+  const fileType = model.fileInfo.metadata.general.file_type
+  return fileType !== undefined && FLOAT_FILE_TYPES.has(Number(fileType))
 }
 
 /** Top-k node-llama-cpp applies before sampling at temperature > 0 (recorded in receipts). */
@@ -135,7 +155,9 @@ export class InferenceEngine {
     try {
       model = await llama.loadModel({ modelPath: options.modelPath, gpuLayers: gpu === 'off' ? 0 : 'auto' })
       const contextSize = Math.min(options.contextSize ?? 2048, model.trainContextSize)
-      const context = await model.createContext({ contextSize, sequences: parallel, threads, batchSize: Math.max(512, parallel * 64) })
+      // Quantized weights on the CPU: calls short enough to be replayed exactly (see ROW_EXACT_BATCH).
+      const batchSize = !hasFloatWeights(model) && !llama.gpu ? ROW_EXACT_BATCH : Math.max(512, parallel * 64)
+      const context = await model.createContext({ contextSize, sequences: parallel, threads, batchSize })
       return new InferenceEngine(llama, model, context, resolveChatWrapper(model), {
         gpu: llama.gpu,
         gpuLayers: model.gpuLayers,
@@ -143,6 +165,7 @@ export class InferenceEngine {
         contextSize: context.contextSize,
         parallel,
         trainContextSize: model.trainContextSize,
+        batchSize,
       })
     } catch (error) {
       await model?.dispose().catch(() => undefined)

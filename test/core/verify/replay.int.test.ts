@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeDevModel, type DevModelOptions } from '../../../src/core/models/devModel.js'
-import { InferenceEngine, SAMPLING_TOP_K } from '../../../src/core/serving/engine.js'
+import { InferenceEngine, ROW_EXACT_BATCH, SAMPLING_TOP_K } from '../../../src/core/serving/engine.js'
 import { hashTokens } from '../../../src/core/receipts/draft.js'
 import { PromptHashMismatchError, ReplayContextTooSmallError } from '../../../src/core/verify/errors.js'
 import { ReceiptMalformedError } from '../../../src/core/receipts/errors.js'
@@ -13,6 +13,11 @@ type Served = { promptTokens: number[]; receipt: ReplayableReceipt; generationMs
 type Sampling = { temperature: number; seed: number; maxTokens: number }
 
 const PROMPTS = ['Once upon a time', 'The quick brown fox', 'def main():', 'Dear Sir,']
+/** Prompts of 64+ tokens: a node prefills them over several batches, next to other sequences' decoding. */
+const LONG_PROMPTS = [
+  'Summarize the history of the printing press in a few sentences, then explain why it mattered for science.',
+  'Draft an email to my team about remote work: the new schedule, the shared calendar and the office days.',
+]
 const GREEDY = { temperature: 0, seed: 7, maxTokens: 48 }
 const SAMPLED = { temperature: 1.2, seed: 7, maxTokens: 48 }
 
@@ -52,7 +57,7 @@ async function serve(modelPath: string, prompts: readonly string[], sampling: Sa
 
 describe('replayReceipt (real node-llama-cpp on generated GGUFs)', () => {
   let dir: string
-  const models: Record<'full' | 'oneLayer' | 'otherSeed' | 'q8', string> = { full: '', oneLayer: '', otherSeed: '', q8: '' }
+  const models: Record<'full' | 'oneLayer' | 'otherSeed' | 'q8' | 'peakedQ8' | 'peakedQ8OneLayer', string> = { full: '', oneLayer: '', otherSeed: '', q8: '', peakedQ8: '', peakedQ8OneLayer: '' }
   let reference: InferenceEngine
   let quantizedReference: InferenceEngine
   /** One at a time: the reference engine has one sequence, and a replay never shares a batch. */
@@ -76,6 +81,8 @@ describe('replayReceipt (real node-llama-cpp on generated GGUFs)', () => {
     await write('oneLayer', { preset: 'tiny', seed: 1, type: 'f32', layers: 1 })
     await write('otherSeed', { preset: 'tiny', seed: 2, type: 'f32' })
     await write('q8', { preset: 'tiny', seed: 1, type: 'q8_0' })
+    await write('peakedQ8', { preset: 'peaked', seed: 1, type: 'q8_0' })
+    await write('peakedQ8OneLayer', { preset: 'peaked', seed: 1, type: 'q8_0', layers: 1 })
     // The verification profile: CPU, one thread, one sequence, nothing else decoding in the batch.
     reference = await InferenceEngine.open({ modelPath: models.full, contextSize: 256 })
     quantizedReference = await InferenceEngine.open({ modelPath: models.q8, contextSize: 256 })
@@ -127,18 +134,49 @@ describe('replayReceipt (real node-llama-cpp on generated GGUFs)', () => {
     expect(worst(results).gap).toBeLessThan(REPLAY_THRESHOLDS.float.tolerance)
   })
 
-  it('replays honest Q8_0 receipts exactly: the prompt in one call and the served tokens in calls under 64, as generated', async () => {
+  it('replays honest Q8_0 receipts exactly: both sides evaluate at most ROW_EXACT_BATCH tokens per call', async () => {
     const greedy = await serve(models.q8, PROMPTS, GREEDY)
     const sampled = await serve(models.q8, PROMPTS, SAMPLED, { parallel: 4 })
     const results = await replayAll(quantizedReference, [...greedy, ...sampled])
     for (const result of results) expect(result).toMatchObject({ verdict: 'match', tolerance: REPLAY_THRESHOLDS.quantized.tolerance })
-    // One call of 64+ tokens takes another kernel path for quantized weights (errors up to 0.07 nat, measured); the
-    // replay's short calls reproduce single-token decoding: even the float thresholds hold.
+    // A call of 64+ tokens takes another kernel path for quantized weights (errors up to 0.07 nat, measured); calls
+    // under 64 reproduce single-token decoding.
     const errors = worst(results)
     expect(Math.max(errors.logprob, errors.gap)).toBeLessThan(1e-5)
     expect(results.flatMap((r) => r.tokens).every((t) => t.agrees)).toBe(true)
     const strict = await replayReceipt(quantizedReference, { ...greedy[0]!, ...REPLAY_THRESHOLDS.float, sampledRule: REPLAY_THRESHOLDS.float.sampled })
     expect(strict.verdict).toBe('match')
+  })
+
+  it('replays honest Q8_0 receipts served four at a time with prompts longer than a batch: the node evaluates at most ROW_EXACT_BATCH tokens per call', async () => {
+    const prompts = [LONG_PROMPTS[0]!, PROMPTS[0]!, LONG_PROMPTS[1]!, PROMPTS[1]!]
+    const served = [...(await serve(models.q8, prompts, GREEDY, { parallel: 4 })), ...(await serve(models.q8, prompts, SAMPLED, { parallel: 4 }))]
+    expect(Math.max(...served.map((s) => s.promptTokens.length))).toBeGreaterThan(64)
+    // With llama.cpp's default batch a decode shares a call of 64+ tokens with another sequence's prefill and rounds
+    // otherwise (mean errors up to 0.016, over the bound): these would be flagged.
+    for (const result of await replayAll(quantizedReference, served)) expect(result).toMatchObject({ verdict: 'match', reasons: [] })
+    const node = await InferenceEngine.open({ modelPath: models.q8, contextSize: 256, parallel: 4 })
+    expect(node.info.batchSize).toBe(ROW_EXACT_BATCH)
+    await node.close()
+  })
+
+  it("catches a one-layer copy of sharp (peaked) Q8_0 weights on every receipt, greedy and sampled: its numbers are off on average", async () => {
+    const peakedReference = await InferenceEngine.open({ modelPath: models.peakedQ8, contextSize: 256 })
+    try {
+      for (const sampling of [GREEDY, SAMPLED]) {
+        const honest = await replayAll(peakedReference, await serve(models.peakedQ8, PROMPTS, sampling))
+        for (const result of honest) expect(result.verdict).toBe('match')
+        const cheap = await replayAll(peakedReference, await serve(models.peakedQ8OneLayer, PROMPTS, sampling))
+        for (const result of cheap) {
+          // The copy mostly picks the same tokens: the per-receipt mean error gives it away (0.014+, bound 2.5e-3).
+          expect(result).toMatchObject({ verdict: 'mismatch' })
+          expect(result.reasons).toContain('claims')
+          expect(result.meanLogprobError).toBeGreaterThan(REPLAY_THRESHOLDS.quantized.meanTolerance.logprob)
+        }
+      }
+    } finally {
+      await peakedReference.close()
+    }
   })
 
   it('catches receipts from the same preset with fewer layers, greedy and sampled, with the first divergence', async () => {
@@ -176,10 +214,10 @@ describe('replayReceipt (real node-llama-cpp on generated GGUFs)', () => {
       receipt: { ...served.receipt, [field]: served.receipt[field].map((v, i) => (i === position ? (v ?? 0) + delta : v)) },
     })
     for (const [served, field, delta] of [
-      [greedy!, 'logprobs', 0.05],
-      [greedy!, 'logitGaps', 0.05],
-      [sampled!, 'logprobs', -0.05],
-      [sampled!, 'logitGaps', 0.05],
+      [greedy!, 'logprobs', 0.1],
+      [greedy!, 'logitGaps', 0.1],
+      [sampled!, 'logprobs', -0.1],
+      [sampled!, 'logitGaps', 0.1],
     ] as const) {
       expect((await replayReceipt(reference, served)).verdict).toBe('match')
       const result = await replayReceipt(reference, alter(served, field, 5, delta))

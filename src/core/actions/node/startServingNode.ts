@@ -101,6 +101,22 @@ function checkOptions(params: ServingNodeParams) {
   check(params.queue, '--queue', 0, 1 << 16)
   check(params.maxTokens, '--max-tokens', 1, 1 << 20)
   check(params.port, '--port', 0, 65535)
+  if (params.payments && (params.gpu ?? 'off') === 'off') checkReplayableThreads(params.threads ?? 1)
+}
+
+/**
+ * A paid node's receipts must replay. On the CPU, llama.cpp decodes a token with several threads in another order than
+ * with one (and node-llama-cpp may lower the count while other evaluations run): over a long context a quantized
+ * model's numbers then drift by 5e-3 to 1.5e-2 nat per token on average (measured), as far as a one-layer copy of
+ * sharp weights does. One thread per decode is exact; throughput comes from --parallel sequences instead.
+ */
+function checkReplayableThreads(threads: number) {
+  if (threads > 1) {
+    throw new NodeOptionsInvalidError(
+      `--threads ${threads}: a paid node on the CPU decodes on one thread, so that validators can replay its receipts exactly (several threads decode in another order: an honest node would be flagged).`,
+      'Serve with --threads 1 (the default) and raise --parallel for throughput, or serve on a GPU (--gpu cuda).',
+    )
+  }
 }
 
 /**
@@ -144,6 +160,8 @@ export class ServingNode extends Service<ServingNodeInfo> {
     const parallel = this.params.parallel ?? 1
     try {
       this.engine = await InferenceEngine.open({ modelPath, gpu: this.params.gpu, threads: this.params.threads, contextSize: this.params.contextSize, parallel })
+      // --gpu auto found no GPU: the CPU rule holds.
+      if (this.params.payments && !this.engine.info.gpu) checkReplayableThreads(this.engine.info.threads)
       this.receipts = new ReceiptStore(this.ctx.home.serving)
       const scheduler = new SequenceScheduler(this.engine.sequences(), this.params.queue ?? 4 * parallel, () => {
         this.metrics.queueDepth.set(scheduler.queued)
