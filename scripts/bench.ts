@@ -9,7 +9,7 @@ import { gasBenchmark } from '../bench/gas.js'
 import { governanceBenchmark } from '../bench/governance.js'
 import { tuiBenchmark } from '../bench/tui.js'
 import { verifyBenchmark } from '../bench/verify.js'
-import { verifyFloorBenchmark } from '../bench/verifyFloor.js'
+import { probesBenchmark } from '../bench/probes.js'
 import { keystoreBenchmark } from '../bench/keystore.js'
 import { publishBenchmark } from '../bench/publish.js'
 import { fetchBenchmark, fetchSoakBenchmark } from '../bench/fetch.js'
@@ -18,9 +18,9 @@ import { serveBenchmark } from '../bench/serve.js'
 import { paymentsBenchmark } from '../bench/payments.js'
 import { demoBenchmark } from '../bench/demo.js'
 
-const all: Benchmark[] = [demoBenchmark, gasBenchmark, governanceBenchmark, tuiBenchmark, verifyBenchmark, verifyFloorBenchmark, paymentsBenchmark, marketBenchmark, serveBenchmark, publishBenchmark, fetchBenchmark, keystoreBenchmark, fetchSoakBenchmark]
+const all: Benchmark[] = [demoBenchmark, gasBenchmark, governanceBenchmark, tuiBenchmark, verifyBenchmark, probesBenchmark, paymentsBenchmark, marketBenchmark, serveBenchmark, publishBenchmark, fetchBenchmark, keystoreBenchmark, fetchSoakBenchmark]
 // The soak runs ten 1 GiB fetches, the honest floor a thousand requests: only when named.
-const byDefault = all.filter((b) => b !== fetchSoakBenchmark && b !== verifyFloorBenchmark)
+const byDefault = all.filter((b) => b !== fetchSoakBenchmark)
 
 // Names are the bare words; `--gpu <backend>` (read by the serve benchmark) and its value are not names.
 const args = process.argv.slice(2)

@@ -33,7 +33,7 @@ Probes are paid by the probe wallet (--probe-account / --probe-dev-account) when
     node: Flags.string({ summary: "One node's URL (default: every node registered for the model)." }),
     'probe-account': Flags.string({ summary: 'Keystore that pays the probes (default: the validator account, which a node can link to you).', exclusive: ['probe-dev-account'] }),
     'probe-dev-account': Flags.integer({ summary: 'anvil dev account that pays the probes (local chains only).', min: 0, exclusive: ['probe-account'] }),
-    deposit: Flags.string({ summary: 'Deposited into a new channel when the probe wallet has none to an operator, in payment-token units.', default: '1' }),
+    deposit: Flags.string({ summary: 'Deposited into a new channel when the probe wallet has none to an operator, in payment-token units (default: a round amount of 1 to 20 drawn like clients\' deposits).' }),
     probes: Flags.integer({ summary: 'Probe requests per node.', default: 4, min: 1 }),
     'max-tokens': Flags.integer({ summary: 'Longest answer a probe asks for (client-like lengths are drawn up to it).', default: 256, min: 1 }),
     'replay-fraction': Flags.string({ summary: 'Fraction of probes replayed.', default: '1' }),
@@ -48,7 +48,7 @@ Probes are paid by the probe wallet (--probe-account / --probe-dev-account) when
     const prompts = flags['prompts-file'] ? await readPrompts(flags['prompts-file']) : undefined
     const fraction = Number(flags['replay-fraction'])
     if (!(fraction > 0 && fraction <= 1)) throw new ModeldaoError('USAGE', `--replay-fraction must be in (0, 1], got "${flags['replay-fraction']}".`)
-    const deposit = parseTokenAmount(flags.deposit, (await this.paymentToken()).decimals, '--deposit')
+    const deposit = flags.deposit === undefined ? undefined : parseTokenAmount(flags.deposit, (await this.paymentToken()).decimals, '--deposit')
     const targets = flags.node
       ? [{ url: flags.node, operator: undefined as `0x${string}` | undefined }]
       : (await listNodes(this.ctx, { modelId: flags.model })).nodes.map((n) => ({ url: n.endpoint, operator: n.operator as `0x${string}` | undefined }))
@@ -75,7 +75,7 @@ Probes are paid by the probe wallet (--probe-account / --probe-dev-account) when
     return { modelId: flags.model, nodes }
   }
 
-  private async check(url: string, operator: `0x${string}` | undefined, prompts: readonly string[] | undefined, fraction: number, deposit: bigint, payer: ReturnType<typeof createModeldao> | undefined): Promise<SpotCheckReturnType & { url: string }> {
+  private async check(url: string, operator: `0x${string}` | undefined, prompts: readonly string[] | undefined, fraction: number, deposit: bigint | undefined, payer: ReturnType<typeof createModeldao> | undefined): Promise<SpotCheckReturnType & { url: string }> {
     const { flags } = this
     const result = await spotCheck(this.ctx, {
       url,

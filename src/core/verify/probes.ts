@@ -74,6 +74,23 @@ export function drawProbeShape(options: { prompts?: readonly string[] | undefine
   }
 }
 
+/** Channel deposits people type (`chat --deposit 5`), in whole tokens, with their weights. */
+const DEPOSITS: readonly (readonly [number, number])[] = [
+  [1, 15],
+  [2, 10],
+  [5, 30],
+  [10, 30],
+  [20, 15],
+]
+
+/**
+ * A client-like channel deposit in base units (a round amount of whole tokens): a probe wallet's channel is funded like
+ * a client's, not with one amount every validator run would share.
+ */
+export function drawDeposit(decimals: number, random: () => number = secureRandom): bigint {
+  return BigInt(pick(DEPOSITS, random)) * 10n ** BigInt(decimals)
+}
+
 /** A client's request settings drawn the same way (the features benchmark compares the two streams). */
 export const drawClientShape = drawProbeShape
 

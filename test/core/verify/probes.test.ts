@@ -1,6 +1,6 @@
 // Probe shapes are drawn like client traffic from the OS's randomness; the shipped corpus is large and varied.
 import { describe, expect, it } from 'vitest'
-import { drawProbeShape, PROBE_CORPUS } from '../../../src/core/verify/probes.js'
+import { drawDeposit, drawProbeShape, PROBE_CORPUS } from '../../../src/core/verify/probes.js'
 
 describe('probe shapes', () => {
   it('ships 820 distinct client-like prompts', () => {
@@ -16,5 +16,14 @@ describe('probe shapes', () => {
     expect(share((s) => s.maxTokens === undefined)).toBeCloseTo(0.45, 1)
     expect(share((s) => s.pay === 'exact')).toBeCloseTo(0.2, 1)
     expect(shapes.every((s) => ['a', 'b'].includes(s.prompt) && (s.maxTokens === undefined || s.maxTokens <= 100))).toBe(true)
+  })
+
+  it('fund a probe channel with a round client-like deposit, not one fixed amount (the old probes all opened 1.000000)', () => {
+    const deposits = Array.from({ length: 2000 }, () => drawDeposit(6))
+    const tokens = new Set(deposits.map((d) => Number(d / 1_000_000n)))
+    expect([...tokens].sort((a, b) => a - b)).toEqual([1, 2, 5, 10, 20])
+    expect(deposits.every((d) => d % 1_000_000n === 0n)).toBe(true)
+    expect(deposits.filter((d) => d === 1_000_000n).length / deposits.length).toBeCloseTo(0.15, 1)
+    expect(drawDeposit(18, () => 0)).toBe(10n ** 18n)
   })
 })

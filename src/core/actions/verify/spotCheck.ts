@@ -9,7 +9,8 @@ import type { SignedReceipt } from '../../receipts/signedReceipt.js'
 import { InferenceEngine } from '../../serving/engine.js'
 import { resolveServedWeights } from '../../serving/weights.js'
 import { ProbeLog } from '../../verify/probeLog.js'
-import { drawProbeShape, secureRandom, type ProbeShape } from '../../verify/probes.js'
+import { readToken } from '../../shares/market.js'
+import { drawDeposit, drawProbeShape, secureRandom, type ProbeShape } from '../../verify/probes.js'
 import { replayReceipt, tokenizerOf } from '../../verify/replay.js'
 import { chat } from '../client/chat.js'
 import { fileChallenge, type FileChallengeReturnType } from './fileChallenge.js'
@@ -32,7 +33,7 @@ export type SpotCheckParams = {
   prompts?: readonly string[] | undefined
   /** Most output tokens a probe asks for (client-like lengths are drawn up to this). */
   maxTokens?: number | undefined
-  /** Deposited into a new channel when the payer has none to the operator (base units). */
+  /** Deposited into a new channel when the payer has none to the operator (base units; default: a client-like round amount, drawn). */
   deposit?: bigint | undefined
   /** The most one probe may cost (base units; default 1 token unit as `chat`). */
   maxCost?: bigint | undefined
@@ -95,6 +96,8 @@ export async function spotCheck(ctx: ModeldaoContext, params: SpotCheckParams): 
   const probes: SpotCheckProbe[] = []
   let evidence: SignedReceipt | undefined
   let operator: Address | undefined = params.operator
+  // Drawn once per run: the one channel a run may open is funded like a client's (a round amount, not a fixed one).
+  const deposit = params.deposit ?? drawDeposit((await readToken(connection, (await ctx.deployments()).paymentToken)).decimals)
   const log = new ProbeLog(ctx.home.validator)
   const jitter = params.jitterMs ?? 2_000
   try {
@@ -107,7 +110,7 @@ export async function spotCheck(ctx: ModeldaoContext, params: SpotCheckParams): 
       try {
         const ask = (deposit: bigint | undefined) => chat(payer, {
           url: params.url,
-          model: String(params.modelId),
+          // No model named: like most clients, the probe asks the node which model it serves (GET /v1/models).
           messages: [...(shape.system ? [{ role: 'system' as const, content: shape.system }] : []), { role: 'user' as const, content: shape.prompt }],
           maxTokens: shape.maxTokens,
           temperature: shape.temperature,
@@ -118,8 +121,8 @@ export async function spotCheck(ctx: ModeldaoContext, params: SpotCheckParams): 
           allowFaulted: true,
         })
         // A channel is funded when the payer has none to this operator, or topped up when the node finds it too low.
-        const answer = await ask(shape.pay === 'channel' && !known ? params.deposit : undefined).catch((error: unknown) => {
-          if (shape.pay === 'channel' && params.deposit !== undefined && (error as { code?: string }).code === 'PAYMENT_REFUSED' && /insufficient_channel_balance/.test((error as Error).message)) return ask(params.deposit)
+        const answer = await ask(shape.pay === 'channel' && !known ? deposit : undefined).catch((error: unknown) => {
+          if (shape.pay === 'channel' && (error as { code?: string }).code === 'PAYMENT_REFUSED' && /insufficient_channel_balance/.test((error as Error).message)) return ask(deposit)
           throw error
         })
         operator ??= answer.payment.operator
@@ -127,7 +130,12 @@ export async function spotCheck(ctx: ModeldaoContext, params: SpotCheckParams): 
         probe.cost = answer.cost
         const signed = answer.signedReceipt
         if (!signed) throw new Error('the node answered without asking for payment')
-        if (secureRandom() < (params.replayFraction ?? 1)) {
+        const otherModel = String(signed.draft.modelId) !== String(params.modelId)
+        if (otherModel) {
+          probe.verdict = 'mismatch'
+          probe.faults = [{ reason: 'request', detail: `the node serves model ${signed.draft.modelId} at this URL, not model ${params.modelId}` }]
+          probe.problem = describeFaults(probe.faults)
+        } else if (secureRandom() < (params.replayFraction ?? 1)) {
           const faults = checkTokens(signed.draft, signed.exchange!, tokenizerOf(engine))
           if (signed.draft.weightsCid !== served.weightsCid) faults.push({ reason: 'request', detail: `the receipt names weights ${signed.draft.weightsCid}, the registered ones are ${served.weightsCid}` })
           const result = await replayReceipt(engine, { promptTokens: signed.draft.promptTokenIds ?? [], receipt: signed.draft })
