@@ -33,7 +33,7 @@ Probes are paid by the probe wallet (--probe-account / --probe-dev-account) when
     node: Flags.string({ summary: "One node's URL (default: every node registered for the model)." }),
     'probe-account': Flags.string({ summary: 'Keystore that pays the probes (default: the validator account, which a node can link to you).', exclusive: ['probe-dev-account'] }),
     'probe-dev-account': Flags.integer({ summary: 'anvil dev account that pays the probes (local chains only).', min: 0, exclusive: ['probe-account'] }),
-    deposit: Flags.string({ summary: 'Deposited into a new channel when the probe wallet has none to an operator, in payment-token units (default: a round amount of 1 to 20 drawn like clients\' deposits).' }),
+    deposit: Flags.string({ summary: 'Deposited into a new channel when the probe wallet has none to an operator, in payment-token units (default: a round amount of 1 to 20 drawn like clients\' deposits, at most half the probe wallet\'s balance).' }),
     probes: Flags.integer({ summary: 'Probe requests per node.', default: 4, min: 1 }),
     'max-tokens': Flags.integer({ summary: 'Longest answer a probe asks for (client-like lengths are drawn up to it).', default: 256, min: 1 }),
     'replay-fraction': Flags.string({ summary: 'Fraction of probes replayed.', default: '1' }),

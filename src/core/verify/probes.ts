@@ -85,10 +85,13 @@ const DEPOSITS: readonly (readonly [number, number])[] = [
 
 /**
  * A client-like channel deposit in base units (a round amount of whole tokens): a probe wallet's channel is funded like
- * a client's, not with one amount every validator run would share.
+ * a client's, not with one amount every validator run would share. `max` (base units) leaves the wallet enough for the
+ * probes paid per request: amounts above it are not drawn (1 token when none fits).
  */
-export function drawDeposit(decimals: number, random: () => number = secureRandom): bigint {
-  return BigInt(pick(DEPOSITS, random)) * 10n ** BigInt(decimals)
+export function drawDeposit(decimals: number, random: () => number = secureRandom, max?: bigint): bigint {
+  const unit = 10n ** BigInt(decimals)
+  const fitting = max === undefined ? DEPOSITS : DEPOSITS.filter(([tokens]) => BigInt(tokens) * unit <= max)
+  return BigInt(fitting.length > 0 ? pick(fitting, random) : DEPOSITS[0]![0]) * unit
 }
 
 /** A client's request settings drawn the same way (the features benchmark compares the two streams). */

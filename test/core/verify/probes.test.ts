@@ -25,5 +25,9 @@ describe('probe shapes', () => {
     expect(deposits.every((d) => d % 1_000_000n === 0n)).toBe(true)
     expect(deposits.filter((d) => d === 1_000_000n).length / deposits.length).toBeCloseTo(0.15, 1)
     expect(drawDeposit(18, () => 0)).toBe(10n ** 18n)
+    // A wallet of 12 tokens keeps half for probes paid per request: 1, 2 or 5 tokens; with under 1, the smallest.
+    const capped = new Set(Array.from({ length: 500 }, () => drawDeposit(6, undefined, 6_000_000n) / 1_000_000n))
+    expect([...capped].sort((a, b) => Number(a - b))).toEqual([1n, 2n, 5n])
+    expect(drawDeposit(6, undefined, 10n)).toBe(1_000_000n)
   })
 })

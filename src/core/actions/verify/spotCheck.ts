@@ -1,4 +1,4 @@
-import type { Address, Hex } from 'viem'
+import { erc20Abi, type Address, type Hex } from 'viem'
 import type { ModeldaoContext } from '../../context/context.js'
 import { describeCause, type ModeldaoError } from '../../errors/base.js'
 import { ReceiptInvalidError, ReceiptWithheldError } from '../../client/errors.js'
@@ -96,8 +96,14 @@ export async function spotCheck(ctx: ModeldaoContext, params: SpotCheckParams): 
   const probes: SpotCheckProbe[] = []
   let evidence: SignedReceipt | undefined
   let operator: Address | undefined = params.operator
-  // Drawn once per run: the one channel a run may open is funded like a client's (a round amount, not a fixed one).
-  const deposit = params.deposit ?? drawDeposit((await readToken(connection, (await ctx.deployments()).paymentToken)).decimals)
+  // Drawn once per run: the one channel a run may open is funded like a client's (a round amount, not a fixed one),
+  // at most half the wallet's balance so that the probes paid per request can still be paid.
+  let deposit = params.deposit
+  if (deposit === undefined) {
+    const token = await readToken(connection, (await ctx.deployments()).paymentToken)
+    const balance = await connection.publicClient.readContract({ address: token.address, abi: erc20Abi, functionName: 'balanceOf', args: [payerAccount.address] })
+    deposit = drawDeposit(token.decimals, undefined, balance / 2n)
+  }
   const log = new ProbeLog(ctx.home.validator)
   const jitter = params.jitterMs ?? 2_000
   try {
