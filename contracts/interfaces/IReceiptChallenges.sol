@@ -13,8 +13,12 @@ import {ReceiptLib} from "../verify/ReceiptLib.sol";
 /// under the receipts domain (this chain, the PaymentChannels deployment; malleable signatures refused), that the
 /// receipt's `payment` is the voucher's digest, that the voucher is for the receipt's model, that the voucher's channel
 /// pays the operator, and that the operator has stake on the model in NodeRegistry (registered or unbonding). So a
-/// forged receipt, or one with any field altered after signing, cannot be filed. A receipt is challenged at most once:
-/// the challenge id is the receipt's EIP-712 digest (the voucher's channel fixes the operator).
+/// forged receipt, or one with any field altered after signing, cannot be filed. Anyone may file, each account once
+/// per receipt, and no filing blocks another: an operator's accomplice filing first with bogus evidence (to have the
+/// receipt rejected, or to collect the challenger's share itself) leaves the receipt open to the payer's or a
+/// validator's own challenge. A receipt proven a cheat is slashed once; later filings on it are refused, and open ones
+/// end upheld with their bond back and no second slash. A challenge id is `keccak256(receipt digest, filer, filing
+/// number)`: no id is known before its filing, so no DAO proposal can be passed against it in advance.
 ///
 /// **Answer.** For `answerWindow` seconds after filing, the operator may answer once (the hash of its answer, e.g.
 /// the CID of its own replay; recorded in an event). Voting opens when it answers, or when the window ends.
@@ -26,12 +30,13 @@ import {ReceiptLib} from "../verify/ReceiptLib.sol";
 /// of proof is on the challenger, so an unproven dispute cannot freeze a node's stake for free): anyone may then
 /// `resolve` it.
 ///
-/// **The DAO.** The model's DAO timelock (`DaoFactory.timelockOf(modelId)`) may decide instead, at any time while the
-/// challenge is open.
+/// **The DAO.** The model's DAO timelock (`DaoFactory.timelockOf(modelId)`) may decide instead while the challenge is
+/// open, but never before the answer window ends: the operator is always heard first.
 ///
 /// **Outcomes.** Upheld (cheat): NodeRegistry slashes `min(slashAmount, stake)` of the operator's stake on the model;
-/// `challengerShareBps` of it plus the bond go to the challenger, the rest to the model's fee pool
-/// (`ModelShares.depositFeesUpTo`), and what the pool's lifetime cap refuses goes to the challenger too. Rejected (no
+/// `challengerShareBps` of it plus the bond go to the challenger, `payerShareBps` to the harmed payer (the voucher's
+/// channel payer), and the rest is burned (sent to `BURN`). None of it goes to those who decide disputes (validators,
+/// the model's holders through their DAO): deciding a cheat is never paid by the cheat's stake. Rejected (no
 /// cheat, or no quorum in time): the bond goes to the operator, who was disputed for nothing. Payouts are credits,
 /// withdrawn with {withdraw}. While any challenge against an operator on a model is open, NodeRegistry refuses to
 /// pay its stake back, so unregistering after a challenge is filed does not escape the slash.
@@ -48,7 +53,8 @@ interface IReceiptChallenges is INodeSlasher {
     enum Resolver {
         Validators,
         Dao,
-        Deadline
+        Deadline, // no quorum in time (rejected), or no receipt delivered in time (non-delivery: upheld)
+        Delivered // the operator delivered the receipt a non-delivery challenge asked for
     }
 
     /// @notice The contract's parameters, fixed at deployment.
@@ -59,8 +65,11 @@ interface IReceiptChallenges is INodeSlasher {
         uint256 challengeBond;
         /// Stake slashed from a cheating operator (capped at its stake on the model).
         uint256 slashAmount;
-        /// Part of the slash paid to the challenger, in basis points; the rest goes to the fee pool.
+        /// Part of the slash paid to the challenger, in basis points.
         uint16 challengerShareBps;
+        /// Part of the slash paid to the harmed payer, in basis points; with the challenger's at most 10,000, the rest
+        /// is burned.
+        uint16 payerShareBps;
         /// Votes one side needs to decide (k of the n validators).
         uint16 quorum;
         /// Seconds after filing during which the operator may answer.
@@ -69,7 +78,7 @@ interface IReceiptChallenges is INodeSlasher {
         uint48 votingWindow;
     }
 
-    /// @notice One challenge (storage layout: three words).
+    /// @notice One challenge (storage layout: five words).
     struct Challenge {
         address challenger;
         uint48 filedAt;
@@ -78,7 +87,10 @@ interface IReceiptChallenges is INodeSlasher {
         uint16 cheatVotes;
         uint16 honestVotes;
         Status status;
+        bool nonDelivery; // a paid answer came without its receipt (objective: no vote)
         uint256 modelId;
+        address payer; // the voucher's channel payer: the harmed party
+        bytes32 receipt; // the receipt's EIP-712 digest (non-delivery: the voucher's digest)
     }
 
     /// @notice One validator.
@@ -94,17 +106,29 @@ interface IReceiptChallenges is INodeSlasher {
     event ValidatorUnregistered(address indexed validator, uint48 unbondingEnd);
     /// @notice `validator` took back its stake.
     event ValidatorStakeWithdrawn(address indexed validator, uint256 amount);
-    /// @notice `challenger` disputed the receipt `challengeId` that `operator` signed for `modelId`; the full receipt
-    ///         is at `evidence` (as the challenger says).
+    /// @notice `challenger` disputed, as challenge `challengeId`, the receipt (digest `receiptDigest`) that `operator`
+    ///         signed for `modelId`; the full receipt is at `evidence` (as the challenger says).
     event ChallengeFiled(
         bytes32 indexed challengeId,
         uint256 indexed modelId,
         address indexed operator,
         address challenger,
+        bytes32 receiptDigest,
         ReceiptLib.Receipt receipt,
         bytes32 channelId,
         string evidence
     );
+    /// @notice `payer` says the paid answer to its voucher (digest `voucherDigest`) came without a receipt.
+    event NonDeliveryFiled(
+        bytes32 indexed challengeId,
+        uint256 indexed modelId,
+        address indexed operator,
+        address payer,
+        bytes32 voucherDigest,
+        IPaymentChannels.Voucher voucher
+    );
+    /// @notice The receipt a non-delivery challenge asked for, delivered (its fields, as the operator signed them).
+    event ReceiptDelivered(bytes32 indexed challengeId, bytes32 receiptDigest, ReceiptLib.Receipt receipt, bytes signature);
     /// @notice The operator answered challenge `challengeId` with `answerHash`.
     event ChallengeAnswered(bytes32 indexed challengeId, address indexed operator, bytes32 answerHash);
     /// @notice `validator` voted on challenge `challengeId`; the tally after its vote.
@@ -112,7 +136,7 @@ interface IReceiptChallenges is INodeSlasher {
         bytes32 indexed challengeId, address indexed validator, bool cheat, uint16 cheatVotes, uint16 honestVotes
     );
     /// @notice Challenge `challengeId` ended as `status`, decided by `resolver`: `slashed` was taken from the
-    ///         operator, `toChallenger` (bond included) and `toOperator` credited, `toFeePool` deposited.
+    ///         operator, `toChallenger` (bond included), `toOperator` and `toPayer` credited, `burned` burned.
     event ChallengeResolved(
         bytes32 indexed challengeId,
         Status status,
@@ -120,17 +144,25 @@ interface IReceiptChallenges is INodeSlasher {
         uint256 slashed,
         uint256 toChallenger,
         uint256 toOperator,
-        uint256 toFeePool
+        uint256 toPayer,
+        uint256 burned
     );
     /// @notice `account` withdrew `amount` of its credits.
     event CreditsWithdrawn(address indexed account, uint256 amount);
+    /// @notice This contract slashes through `registry` from now on.
+    event RegistryBound(address indexed registry);
 
     /// @notice The zero address was given where a contract is needed.
     error ReceiptChallengesZeroAddress();
-    /// @notice A parameter is out of range (`quorum` 0, `challengerShareBps` above 10,000, a zero window or bond).
+    /// @notice A parameter is out of range (`quorum` 0, the challenger's and payer's shares above 10,000 together, a
+    ///         zero window or bond).
     error ReceiptChallengesInvalidParams();
     /// @notice A NodeRegistry is bound already (`bindRegistry` is accepted once).
     error ReceiptChallengesRegistryAlreadyBound(address registry);
+    /// @notice Only the account that deployed this contract may bind its registry.
+    error ReceiptChallengesNotDeployer(address caller);
+    /// @notice The registry names another slasher (`slasher`) than this contract.
+    error ReceiptChallengesNotRegistrySlasher(address registry, address slasher);
     /// @notice No NodeRegistry has bound this contract yet.
     error ReceiptChallengesRegistryNotBound();
     /// @notice The validator stake is below the minimum.
@@ -152,8 +184,12 @@ interface IReceiptChallenges is INodeSlasher {
     error ReceiptChallengesWrongOperator(bytes32 channelId, address channelOperator, address operator);
     /// @notice The operator has no stake on the model in NodeRegistry.
     error ReceiptChallengesNoStake(uint256 modelId, address operator);
-    /// @notice This receipt was challenged already.
-    error ReceiptChallengesAlreadyChallenged(bytes32 challengeId);
+    /// @notice The caller challenged this receipt (`receiptDigest`) already.
+    error ReceiptChallengesAlreadyChallenged(bytes32 receiptDigest);
+    /// @notice This receipt was proven a cheat already (its operator was slashed for it).
+    error ReceiptChallengesReceiptUpheld(bytes32 receiptDigest);
+    /// @notice The DAO decides only once the operator's answer window is over, at `opens`.
+    error ReceiptChallengesDaoTooEarly(bytes32 challengeId, uint256 opens);
     /// @notice The evidence reference is longer than `MAX_EVIDENCE_LENGTH` bytes.
     error ReceiptChallengesEvidenceTooLong(uint256 length);
     /// @notice The challenge is not open (`status`: where it stands).
@@ -176,8 +212,23 @@ interface IReceiptChallenges is INodeSlasher {
     error ReceiptChallengesConflictOfInterest(bytes32 challengeId, address validator);
     /// @notice Only the model's DAO timelock may decide (`timelock` 0: the model has no DAO).
     error ReceiptChallengesNotDao(uint256 modelId, address caller, address timelock);
+    /// @notice Only the voucher's channel payer (`payer`) may say no receipt came.
+    error ReceiptChallengesNotPayer(bytes32 channelId, address caller, address payer);
+    /// @notice The voucher is not signed by its channel's authorizer (`recovered`: who signed it, 0 if malformed).
+    error ReceiptChallengesInvalidVoucherSignature(bytes32 channelId, address recovered);
+    /// @notice A receipt is delivered only to a non-delivery challenge.
+    error ReceiptChallengesNotNonDelivery(bytes32 challengeId);
+    /// @notice A non-delivery challenge is objective: no answer hash, vote or DAO decision, only the receipt.
+    error ReceiptChallengesObjective(bytes32 challengeId);
+    /// @notice The operator may still deliver the receipt until `deadline`.
+    error ReceiptChallengesAnswerOpen(bytes32 challengeId, uint256 deadline);
     /// @notice The account has no credits.
     error ReceiptChallengesNothingToWithdraw(address account);
+
+    /// @notice Binds the NodeRegistry this contract slashes through: once, by this contract's deployer, to a registry
+    ///         whose slasher is this contract (deploy this contract, then the registry naming it, then bind).
+    /// @param registry_ The NodeRegistry deployment.
+    function bindRegistry(address registry_) external;
 
     /// @notice Registers the caller as a validator with `stake` of the payment token (allowance required).
     /// @param stake At least `minValidatorStake`.
@@ -199,7 +250,7 @@ interface IReceiptChallenges is INodeSlasher {
     /// @param voucher The voucher whose digest is `receipt.payment`.
     /// @param evidence Where validators find the full receipt (e.g. an IPFS CID), at most `MAX_EVIDENCE_LENGTH`
     ///        bytes; emitted only, never read.
-    /// @return challengeId The receipt's EIP-712 digest.
+    /// @return challengeId `keccak256(abi.encode(receipt digest, filer, filing number))`.
     function challenge(
         address operator,
         ReceiptLib.Receipt calldata receipt,
@@ -207,6 +258,25 @@ interface IReceiptChallenges is INodeSlasher {
         IPaymentChannels.Voucher calldata voucher,
         string calldata evidence
     ) external returns (bytes32 challengeId);
+
+    /// @notice Says that the paid answer to `voucher` came without its receipt, posting `challengeBond` (allowance
+    ///         required). Only the voucher's channel payer may file, with the voucher its authorizer signed, against an
+    ///         operator with stake on the voucher's model. Objective: the operator (or anyone holding the receipt)
+    ///         answers only with `deliverReceipt` within the answer window, and the bond goes to the operator; without
+    ///         it, `resolve` after the window slashes the operator as for a proven cheat (one transaction, no vote).
+    /// @param voucher The voucher the payer signed and sent with the request.
+    /// @param voucherSignature Its authorizer's 65-byte signature.
+    /// @return challengeId `keccak256(abi.encode("non-delivery", voucher digest))`: one per voucher.
+    function challengeNonDelivery(IPaymentChannels.Voucher calldata voucher, bytes calldata voucherSignature)
+        external
+        returns (bytes32 challengeId);
+
+    /// @notice Delivers the receipt a non-delivery challenge asks for: signed by the operator, for the voucher's
+    ///         digest and model; ends the challenge rejected (the bond to the operator). Anyone may relay it.
+    /// @param challengeId An open non-delivery challenge within its answer window.
+    /// @param receipt The receipt's fields, exactly as signed.
+    /// @param signature The operator's 65-byte EIP-712 signature of `receipt`.
+    function deliverReceipt(bytes32 challengeId, ReceiptLib.Receipt calldata receipt, bytes calldata signature) external;
 
     /// @notice The operator's answer to challenge `challengeId`, within the answer window, once; opens voting.
     /// @param challengeId An open challenge against the caller.
@@ -218,13 +288,14 @@ interface IReceiptChallenges is INodeSlasher {
     /// @param cheat True: the receipt shows a cheat; false: the operator served honestly.
     function vote(bytes32 challengeId, bool cheat) external;
 
-    /// @notice The model DAO's decision on challenge `challengeId`, at any time while it is open.
+    /// @notice The model DAO's decision on challenge `challengeId`, while it is open and once its answer window ended.
     /// @param challengeId An open challenge on a model whose DAO timelock is the caller.
     /// @param cheat True: upheld (slash); false: rejected.
     function decide(bytes32 challengeId, bool cheat) external;
 
-    /// @notice Rejects challenge `challengeId` once its voting period ended without a quorum. Anyone may call.
-    /// @param challengeId An open challenge past its voting deadline.
+    /// @notice Rejects challenge `challengeId` once its voting period ended without a quorum; upholds a non-delivery
+    ///         challenge once its answer window ended without the receipt. Anyone may call.
+    /// @param challengeId An open challenge past its voting deadline (non-delivery: its answer window).
     function resolve(bytes32 challengeId) external;
 
     /// @notice Pays the caller's credits (bonds back, slash shares, bonds won).

@@ -82,15 +82,15 @@ contract NodeRegistry is ReentrancyGuardTransient {
 
     /// @param shares_ The ModelShares deployment; its payment token is the stake token.
     /// @param minStake_ Smallest stake per registration.
-    /// @param slasher_ The slasher (ReceiptChallenges, deployed first), bound to this registry here: the constructor
-    ///        calls its `bindRegistry`, which it accepts once, so a registry and its slasher always name each other.
+    /// @param slasher_ The slasher (ReceiptChallenges, deployed first). Its deployer then binds it to this registry
+    ///        (`ReceiptChallenges.bindRegistry`, accepted once, only from its deployer and only for a registry naming
+    ///        it), so a registry and its slasher always name each other and no stranger can take the slasher.
     ///        Zero: no slasher.
     constructor(ModelShares shares_, uint256 minStake_, INodeSlasher slasher_) {
         shares = shares_;
         stakeToken = shares_.paymentToken();
         minStake = minStake_;
         slasher = slasher_;
-        if (address(slasher_) != address(0)) slasher_.bindRegistry();
     }
 
     /// @notice Registers the caller as a node for `modelId`, pulling `stake` (allowance required).

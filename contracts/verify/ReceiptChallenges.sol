@@ -17,10 +17,10 @@ import {ReceiptLib} from "./ReceiptLib.sol";
 /// @title ReceiptChallenges
 /// @notice Challenges of serving nodes' signed receipts, validator votes, DAO decisions, and slashing through
 ///         NodeRegistry. See {IReceiptChallenges}.
-/// @dev Token flows: validator stakes and challenge bonds in; slashed stake in from NodeRegistry; the fee pool's part
-///      pushed into ModelShares (max-approved at construction); everything else out by pull (`withdraw`,
-///      `withdrawValidatorStake`). `token.balanceOf(this)` always equals validator stakes + bonds of open challenges +
-///      credits (`totalValidatorStake + totalOpenBonds + totalCredits`; the invariant suite checks it).
+/// @dev Token flows: validator stakes and challenge bonds in; slashed stake in from NodeRegistry; the burned part of a
+///      slash pushed to `BURN`; everything else out by pull (`withdraw`, `withdrawValidatorStake`).
+///      `token.balanceOf(this)` always equals validator stakes + bonds of open challenges + credits
+///      (`totalValidatorStake + totalOpenBonds + totalCredits`; the invariant suite checks it).
 contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -28,6 +28,8 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
     uint48 public constant VALIDATOR_UNBONDING = 7 days;
     /// @notice Longest evidence reference, in bytes.
     uint256 public constant MAX_EVIDENCE_LENGTH = 256;
+    /// @notice Where the part of a slash that goes to nobody is sent: no one who decides a dispute profits from it.
+    address public constant BURN = 0x000000000000000000000000000000000000dEaD;
     uint256 private constant _BPS = 10_000;
 
     /// @notice The model shares (fee pools, payment token).
@@ -46,6 +48,8 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
     uint256 public immutable slashAmount;
     /// @notice Challenger's part of a slash, in basis points.
     uint16 public immutable challengerShareBps;
+    /// @notice The harmed payer's part of a slash (the voucher's channel payer), in basis points; the rest is burned.
+    uint16 public immutable payerShareBps;
     /// @notice Votes one side needs to decide.
     uint16 public immutable quorum;
     /// @notice Seconds after filing during which the operator may answer.
@@ -53,8 +57,10 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
     /// @notice Seconds after the answer window during which validators vote.
     uint48 public immutable votingWindow;
 
-    /// @notice The NodeRegistry whose slasher this is (bound once, by its constructor).
+    /// @notice The NodeRegistry whose slasher this is (bound once, by this contract's deployer).
     NodeRegistry public registry;
+    /// @dev Who may bind the registry: the account that deployed this contract.
+    address private immutable _deployer;
     /// @notice Sum of validator stakes held.
     uint256 public totalValidatorStake;
     /// @notice Sum of the bonds of open challenges.
@@ -67,6 +73,12 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
     mapping(address account => Validator) private _validators;
     mapping(address account => uint256) private _credits;
     mapping(uint256 modelId => mapping(address operator => uint256)) private _open;
+    /// @dev Receipts proven a cheat: slashed once, never again.
+    mapping(bytes32 receipt => bool) private _upheld;
+    /// @dev Who filed against which receipt: each filer once per receipt, and no filer blocks another.
+    mapping(bytes32 receipt => mapping(address filer => bool)) private _filedBy;
+    /// @dev Filings so far: part of each challenge id, so no id is known before its filing.
+    uint256 private _filings;
 
     /// @param shares_ The ModelShares deployment; its payment token is this contract's token.
     /// @param channels_ The PaymentChannels deployment (receipts' verifying contract).
@@ -77,7 +89,7 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
             revert ReceiptChallengesZeroAddress();
         }
         if (
-            params.quorum == 0 || params.challengerShareBps > _BPS || params.challengeBond == 0
+            params.quorum == 0 || uint256(params.challengerShareBps) + params.payerShareBps > _BPS || params.challengeBond == 0
                 || params.minValidatorStake == 0 || params.answerWindow == 0 || params.votingWindow == 0
         ) revert ReceiptChallengesInvalidParams();
         shares = shares_;
@@ -89,16 +101,22 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
         challengeBond = params.challengeBond;
         slashAmount = params.slashAmount;
         challengerShareBps = params.challengerShareBps;
+        payerShareBps = params.payerShareBps;
         quorum = params.quorum;
         answerWindow = params.answerWindow;
         votingWindow = params.votingWindow;
-        token_.forceApprove(address(shares_), type(uint256).max);
+        _deployer = msg.sender;
     }
 
-    /// @inheritdoc INodeSlasher
-    function bindRegistry() external {
+    /// @inheritdoc IReceiptChallenges
+    function bindRegistry(address registry_) external {
+        // Only the deployer, between its two deployment transactions: a stranger's registry cannot take this slasher.
+        if (msg.sender != _deployer) revert ReceiptChallengesNotDeployer(msg.sender);
         if (address(registry) != address(0)) revert ReceiptChallengesRegistryAlreadyBound(address(registry));
-        registry = NodeRegistry(msg.sender);
+        address slasher = address(NodeRegistry(registry_).slasher());
+        if (slasher != address(this)) revert ReceiptChallengesNotRegistrySlasher(registry_, slasher);
+        registry = NodeRegistry(registry_);
+        emit RegistryBound(registry_);
     }
 
     // -------------------------------------------------------------- validators
@@ -148,29 +166,89 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
         string calldata evidence
     ) external nonReentrant returns (bytes32 challengeId) {
         if (bytes(evidence).length > MAX_EVIDENCE_LENGTH) revert ReceiptChallengesEvidenceTooLong(bytes(evidence).length);
-        challengeId = _verify(operator, receipt, signature, voucher);
-        uint256 modelId = receipt.modelId;
+        (bytes32 digest, address payer) = _verify(operator, receipt, signature, voucher);
+        // No pre-emption: a filing (the operator's accomplice's, say) never makes the receipt immune to another filer's.
+        if (_upheld[digest]) revert ReceiptChallengesReceiptUpheld(digest);
+        if (_filedBy[digest][msg.sender]) revert ReceiptChallengesAlreadyChallenged(digest);
+        _filedBy[digest][msg.sender] = true;
+        challengeId = keccak256(abi.encode(digest, msg.sender, ++_filings));
+        _record(challengeId, operator, receipt.modelId, payer, digest, false);
+        emit ChallengeFiled(challengeId, receipt.modelId, operator, msg.sender, digest, receipt, voucher.channelId, evidence);
+        token.safeTransferFrom(msg.sender, address(this), challengeBond);
+    }
+
+    /// @dev Opens challenge `challengeId` filed by the caller, and books its bond and the operator's open count.
+    function _record(bytes32 challengeId, address operator, uint256 modelId, address payer, bytes32 digest, bool nonDelivery)
+        private
+    {
         Challenge storage c = _challenges[challengeId];
-        if (c.status != Status.None) revert ReceiptChallengesAlreadyChallenged(challengeId);
         c.challenger = msg.sender;
         c.filedAt = uint48(block.timestamp);
         c.operator = operator;
         c.status = Status.Open;
+        c.nonDelivery = nonDelivery;
         c.modelId = modelId;
+        c.payer = payer;
+        c.receipt = digest;
         ++_open[modelId][operator];
-        uint256 bond = challengeBond;
-        totalOpenBonds += bond;
-        emit ChallengeFiled(challengeId, modelId, operator, msg.sender, receipt, voucher.channelId, evidence);
-        token.safeTransferFrom(msg.sender, address(this), bond);
+        totalOpenBonds += challengeBond;
     }
 
-    /// @dev Every check a filing passes; returns the receipt's digest.
+    /// @inheritdoc IReceiptChallenges
+    function challengeNonDelivery(IPaymentChannels.Voucher calldata voucher, bytes calldata voucherSignature)
+        external
+        nonReentrant
+        returns (bytes32 challengeId)
+    {
+        if (address(registry) == address(0)) revert ReceiptChallengesRegistryNotBound();
+        (address payer, address operator, address authorizer,,,,) = channels.channel(voucher.channelId);
+        // Only the payer knows that no receipt came (and only its own voucher can prove it paid).
+        if (msg.sender != payer) revert ReceiptChallengesNotPayer(voucher.channelId, msg.sender, payer);
+        bytes32 voucherDigest = channels.hashVoucher(voucher);
+        {
+            (address signer, ECDSA.RecoverError err,) = ECDSA.tryRecoverCalldata(voucherDigest, voucherSignature);
+            if (err != ECDSA.RecoverError.NoError || signer != authorizer) {
+                revert ReceiptChallengesInvalidVoucherSignature(voucher.channelId, signer);
+            }
+        }
+        if (registry.stakeOf(voucher.modelId, operator) == 0) revert ReceiptChallengesNoStake(voucher.modelId, operator);
+        challengeId = keccak256(abi.encode("non-delivery", voucherDigest));
+        if (_challenges[challengeId].status != Status.None) revert ReceiptChallengesAlreadyChallenged(voucherDigest);
+        _record(challengeId, operator, voucher.modelId, payer, voucherDigest, true);
+        emit NonDeliveryFiled(challengeId, voucher.modelId, operator, msg.sender, voucherDigest, voucher);
+        token.safeTransferFrom(msg.sender, address(this), challengeBond);
+    }
+
+    /// @inheritdoc IReceiptChallenges
+    function deliverReceipt(bytes32 challengeId, ReceiptLib.Receipt calldata receipt, bytes calldata signature)
+        external
+        nonReentrant
+    {
+        Challenge storage c = _openChallenge(challengeId);
+        if (!c.nonDelivery) revert ReceiptChallengesNotNonDelivery(challengeId);
+        uint256 deadline = uint256(c.filedAt) + answerWindow;
+        if (block.timestamp >= deadline) revert ReceiptChallengesAnswerClosed(challengeId, deadline);
+        bytes32 digest = ReceiptLib.digest(receipt, address(channels));
+        (address recovered, ECDSA.RecoverError err,) = ECDSA.tryRecoverCalldata(digest, signature);
+        address operator = c.operator;
+        if (err != ECDSA.RecoverError.NoError || recovered != operator) {
+            revert ReceiptChallengesInvalidSignature(operator, recovered);
+        }
+        if (receipt.payment != c.receipt) revert ReceiptChallengesPaymentMismatch(receipt.payment, c.receipt);
+        if (receipt.modelId != c.modelId) revert ReceiptChallengesModelMismatch(receipt.modelId, c.modelId);
+        c.answeredAt = uint48(block.timestamp);
+        // The receipt is public from here: the payer can dispute what it says like any other.
+        emit ReceiptDelivered(challengeId, digest, receipt, signature);
+        _resolve(challengeId, c, false, Resolver.Delivered);
+    }
+
+    /// @dev Every check a filing passes; returns the receipt's digest and the voucher's channel payer.
     function _verify(
         address operator,
         ReceiptLib.Receipt calldata receipt,
         bytes calldata signature,
         IPaymentChannels.Voucher calldata voucher
-    ) private view returns (bytes32 digest) {
+    ) private view returns (bytes32 digest, address payer) {
         NodeRegistry registry_ = registry;
         if (address(registry_) == address(0)) revert ReceiptChallengesRegistryNotBound();
         // The operator signed exactly these fields, on this chain, for this PaymentChannels deployment.
@@ -183,7 +261,8 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
         bytes32 voucherDigest = channels.hashVoucher(voucher);
         if (receipt.payment != voucherDigest) revert ReceiptChallengesPaymentMismatch(receipt.payment, voucherDigest);
         if (voucher.modelId != receipt.modelId) revert ReceiptChallengesModelMismatch(receipt.modelId, voucher.modelId);
-        (, address channelOperator,,,,,) = channels.channel(voucher.channelId);
+        address channelOperator;
+        (payer, channelOperator,,,,,) = channels.channel(voucher.channelId);
         if (channelOperator != operator) revert ReceiptChallengesWrongOperator(voucher.channelId, channelOperator, operator);
         // The operator has stake on the model to answer for it (registered, or unbonding and not yet withdrawn).
         if (registry_.stakeOf(receipt.modelId, operator) == 0) revert ReceiptChallengesNoStake(receipt.modelId, operator);
@@ -192,6 +271,7 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
     /// @inheritdoc IReceiptChallenges
     function answer(bytes32 challengeId, bytes32 answerHash) external {
         Challenge storage c = _openChallenge(challengeId);
+        if (c.nonDelivery) revert ReceiptChallengesObjective(challengeId);
         if (msg.sender != c.operator) revert ReceiptChallengesNotOperator(challengeId, msg.sender);
         uint256 deadline = uint256(c.filedAt) + answerWindow;
         if (c.answeredAt != 0 || block.timestamp >= deadline) revert ReceiptChallengesAnswerClosed(challengeId, deadline);
@@ -202,6 +282,7 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
     /// @inheritdoc IReceiptChallenges
     function vote(bytes32 challengeId, bool cheat) external nonReentrant {
         Challenge storage c = _openChallenge(challengeId);
+        if (c.nonDelivery) revert ReceiptChallengesObjective(challengeId);
         (uint256 start, uint256 end) = _votingPeriod(c);
         if (block.timestamp < start) revert ReceiptChallengesVotingNotStarted(challengeId, start);
         if (block.timestamp >= end) revert ReceiptChallengesVotingClosed(challengeId, end);
@@ -227,16 +308,27 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
     /// @inheritdoc IReceiptChallenges
     function decide(bytes32 challengeId, bool cheat) external nonReentrant {
         Challenge storage c = _openChallenge(challengeId);
+        if (c.nonDelivery) revert ReceiptChallengesObjective(challengeId);
         address timelock = daos.timelockOf(c.modelId);
         if (timelock == address(0) || msg.sender != timelock) {
             revert ReceiptChallengesNotDao(c.modelId, msg.sender, timelock);
         }
+        // Never before the operator could answer: a majority cannot slash in the filing block.
+        uint256 opens = uint256(c.filedAt) + answerWindow;
+        if (block.timestamp < opens) revert ReceiptChallengesDaoTooEarly(challengeId, opens);
         _resolve(challengeId, c, cheat, Resolver.Dao);
     }
 
     /// @inheritdoc IReceiptChallenges
     function resolve(bytes32 challengeId) external nonReentrant {
         Challenge storage c = _openChallenge(challengeId);
+        if (c.nonDelivery) {
+            // No receipt for the voucher within the answer window: the operator is slashed, no vote needed.
+            uint256 deadline = uint256(c.filedAt) + answerWindow;
+            if (block.timestamp < deadline) revert ReceiptChallengesAnswerOpen(challengeId, deadline);
+            _resolve(challengeId, c, true, Resolver.Deadline);
+            return;
+        }
         (, uint256 end) = _votingPeriod(c);
         if (block.timestamp < end) revert ReceiptChallengesVotingOpen(challengeId, end);
         _resolve(challengeId, c, false, Resolver.Deadline);
@@ -252,29 +344,38 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
         token.safeTransfer(msg.sender, amount);
     }
 
-    /// @dev Ends an open challenge. Effects first (status, open count, bond release); then the slash and the fee-pool
-    ///      deposit, whose amounts the credits depend on (the registry and ModelShares are protocol contracts, and every
-    ///      entry point is `nonReentrant`).
+    /// @dev Ends an open challenge. Effects first (status, open count, bond release, the receipt marked); then the
+    ///      slash, whose amount the credits depend on (the registry is a protocol contract, and every entry point is
+    ///      `nonReentrant`), and the burn. A receipt already proven a cheat by another filing is not slashed again:
+    ///      this challenger only gets its bond back.
     function _resolve(bytes32 challengeId, Challenge storage c, bool cheat, Resolver resolver) private {
         address operator = c.operator;
         uint256 modelId = c.modelId;
         uint256 bond = challengeBond;
-        c.status = cheat ? Status.Upheld : Status.Rejected;
+        bytes32 digest = c.receipt;
+        bool slashedBefore = _upheld[digest];
+        c.status = cheat || slashedBefore ? Status.Upheld : Status.Rejected;
         --_open[modelId][operator];
         totalOpenBonds -= bond;
-        if (!cheat) {
-            _credit(operator, bond);
-            emit ChallengeResolved(challengeId, Status.Rejected, resolver, 0, 0, bond, 0);
+        if (slashedBefore) {
+            _credit(c.challenger, bond);
+            emit ChallengeResolved(challengeId, Status.Upheld, resolver, 0, bond, 0, 0, 0);
             return;
         }
+        if (!cheat) {
+            _credit(operator, bond);
+            emit ChallengeResolved(challengeId, Status.Rejected, resolver, 0, 0, bond, 0, 0);
+            return;
+        }
+        _upheld[digest] = true;
         uint256 slashed = registry.slash(modelId, operator, slashAmount, address(this));
         uint256 toChallenger = slashed * challengerShareBps / _BPS;
-        uint256 poolPart = slashed - toChallenger;
-        uint256 toFeePool = poolPart == 0 ? 0 : shares.depositFeesUpTo(modelId, poolPart);
-        // What the pool's lifetime cap refused goes to the challenger: nothing is stranded.
-        toChallenger += bond + (poolPart - toFeePool);
-        _credit(c.challenger, toChallenger);
-        emit ChallengeResolved(challengeId, Status.Upheld, resolver, slashed, toChallenger, 0, toFeePool);
+        uint256 toPayer = slashed * payerShareBps / _BPS;
+        uint256 burned = slashed - toChallenger - toPayer;
+        _credit(c.challenger, toChallenger + bond);
+        if (toPayer != 0) _credit(c.payer, toPayer);
+        emit ChallengeResolved(challengeId, Status.Upheld, resolver, slashed, toChallenger + bond, 0, toPayer, burned);
+        if (burned != 0) token.safeTransfer(BURN, burned);
     }
 
     function _credit(address account, uint256 amount) private {

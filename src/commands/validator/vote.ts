@@ -15,7 +15,7 @@ export default class ValidatorVote extends BaseCommand<typeof ValidatorVote> {
   async run(): Promise<SettleChallengeReturnType> {
     const result = await settleChallenge(this.ctx, { challengeId: parseChallengeId(this.args.challengeId, 'The challenge id'), cheat: this.args.verdict === 'cheat', onProgress: (e) => this.transactionProgress(e) })
     this.log(`Voted ${this.args.verdict}: ${result.cheatVotes} cheat, ${result.honestVotes} honest; the challenge is ${result.status}.`)
-    if (result.resolution) this.log(`Slashed ${result.resolution.slashed}: ${result.resolution.toChallenger} to the challenger (with the bond), ${result.resolution.toFeePool} to the model's holders.`)
+    if (result.resolution) this.log(`Slashed ${result.resolution.slashed}: ${result.resolution.toChallenger} to the challenger (with the bond), ${result.resolution.toPayer} to the harmed payer, ${result.resolution.burned} burned.`)
     return result
   }
 }

@@ -15,8 +15,11 @@ export type DemoMoney = {
   requests: { count: number; costs: bigint; clientsSpent: bigint; operatorIncome: bigint; toFeePool: bigint }
   /** The validator's paid probes of the cheating node: their costs, that operator's earnings and the pool's share, settled when its node stopped. */
   probes: { count: number; costs: bigint; operatorIncome: bigint; toFeePool: bigint }
-  /** The slash: the stake taken and the challenger's bond in; what was credited to the challenger and the pool's change. */
-  slash: { slashed: bigint; bond: bigint; toChallenger: bigint; toFeePool: bigint }
+  /**
+   * The slash: the stake taken and the challenger's bond in; what was credited to the challenger and to the harmed
+   * payer, and what the burn address received (none of it reaches the holders, whose DAO may decide disputes).
+   */
+  slash: { slashed: bigint; bond: bigint; toChallenger: bigint; toPayer: bigint; burned: bigint }
   /** The model's fee pool at the end: deposited in its life, claimed by holders, still claimable, and by how many holders. */
   feePool: { deposited: bigint; claimed: bigint; claimable: bigint; holders: number }
 }
@@ -45,8 +48,9 @@ export function demoLedger(money: DemoMoney): DemoLedger {
     { label: 'paid back to stakers', amount: stakes.paidBack, indent: 1 },
     { label: "cut into the holders' fee pool", amount: stakes.toFeePool, indent: 1 },
     { label: "cheating node's stake slashed", amount: slash.slashed, indent: 0 },
-    { label: 'to the challenger (with its bond back)', amount: slash.toChallenger - slash.bond, indent: 1 },
-    { label: "into the holders' fee pool", amount: slash.toFeePool, indent: 1 },
+    { label: 'to the challenger (its bond back aside)', amount: slash.toChallenger - slash.bond, indent: 1 },
+    { label: 'to the harmed payer (the probe wallet)', amount: slash.toPayer, indent: 1 },
+    { label: 'burned', amount: slash.burned, indent: 1 },
     { label: "holders' fee pool, deposited", amount: feePool.deposited, indent: 0 },
     { label: 'claimed by holders', amount: feePool.claimed, indent: 1 },
     { label: 'still claimable', amount: feePool.claimable, indent: 1 },
@@ -58,8 +62,8 @@ export function demoLedger(money: DemoMoney): DemoLedger {
     check("fees paid by clients = operator's income + fee pool's share", requests.costs, requests.operatorIncome + requests.toFeePool),
     check("probes paid = cheating operator's income + fee pool's share", probes.costs, probes.operatorIncome + probes.toFeePool),
     check('stakes placed = paid back + cut to the fee pool', stakes.staked, stakes.paidBack + stakes.toFeePool),
-    check('slashed + bond = to the challenger + to the fee pool', slash.slashed + slash.bond, slash.toChallenger + slash.toFeePool),
-    check('fee pool deposited = requests + probes + staking cut + slash', feePool.deposited, requests.toFeePool + probes.toFeePool + stakes.toFeePool + slash.toFeePool),
+    check('slashed + bond = to the challenger + to the payer + burned', slash.slashed + slash.bond, slash.toChallenger + slash.toPayer + slash.burned),
+    check('fee pool deposited = requests + probes + staking cut', feePool.deposited, requests.toFeePool + probes.toFeePool + stakes.toFeePool),
   ]
   // claimed + claimable can only fall short of the deposits by the per-holder flooring of the pool's accumulator.
   const dustBounded = dust >= 0n && dust < BigInt(Math.max(feePool.holders, 1))

@@ -31,6 +31,8 @@ contract ReceiptChallengesHandler is Test {
     uint256 internal honestKey = 0xA11CE;
     uint256 internal cheaterKey = 0xBAD;
     address public honest = vm.addr(honestKey);
+    /// The payer of both nodes' channels (makeAddr's key for "payer"): the harmed party of their slashes.
+    address public channelPayer = vm.addr(uint256(keccak256(abi.encodePacked("payer"))));
     address public cheater = vm.addr(cheaterKey);
     address public stranger = makeAddr("stranger");
     address[2] public challengers = [makeAddr("challenger0"), makeAddr("challenger1")];
@@ -48,7 +50,13 @@ contract ReceiptChallengesHandler is Test {
     uint256 public ghostOut;
     uint256 public ghostToFeePool;
     uint256 public ghostSlashed;
-    uint256 public ghostSlashToChallengers;
+    /// Slashed stake and bonds released by resolutions, and where they went: credits and the burn address.
+    uint256 public ghostReleased;
+    uint256 public ghostCredited;
+    uint256 public ghostBurned;
+    /// A DAO decision that succeeded before the operator's answer window ended; a filing a prior one blocked.
+    uint256 public ghostEarlyDecisions;
+    uint256 public ghostPreempted;
     uint256 public ghostHonestDeposited;
     uint256 public ghostHonestWithdrawn;
     uint256 public ghostDoubleResolutions;
@@ -160,9 +168,20 @@ contract ReceiptChallengesHandler is Test {
     function file(uint256 challengerSeed, bool cheat) external {
         (address op, ReceiptLib.Receipt memory r, bytes memory sig, IPaymentChannels.Voucher memory v) = _signed(cheat);
         if (registry.stakeOf(modelId, op) == 0) return;
-        address who = challengers[challengerSeed % challengers.length];
+        _fileAs(challengers[challengerSeed % challengers.length], op, r, sig, v, cheat);
+    }
+
+    /// Files the receipt as `who` (funded and approved) and books the challenge.
+    function _fileAs(
+        address who,
+        address op,
+        ReceiptLib.Receipt memory r,
+        bytes memory sig,
+        IPaymentChannels.Voucher memory v,
+        bool cheat
+    ) private returns (bytes32 id) {
         vm.prank(who);
-        bytes32 id = rc.challenge(op, r, sig, v, "evidence");
+        id = rc.challenge(op, r, sig, v, "evidence");
         challengeIds.push(id);
         isCheat[id] = cheat;
         ghostIn += rc.challengeBond();
@@ -204,7 +223,63 @@ contract ReceiptChallengesHandler is Test {
     function decide(uint256 seed) external {
         (bytes32 id, bool ok) = _pick(seed);
         if (!ok) return;
-        _tracked(id, timelock, abi.encodeCall(rc.decide, (id, isCheat[id])));
+        IReceiptChallenges.Challenge memory c = rc.challengeOf(id);
+        bool early = block.timestamp < uint256(c.filedAt) + rc.answerWindow();
+        uint256 before = resolutions[id];
+        // A DAO majority tries to decide as soon as it can; the truthful verdict, or (early) a slash of the honest node.
+        _tracked(id, timelock, abi.encodeCall(rc.decide, (id, early ? true : isCheat[id])));
+        if (early && resolutions[id] != before) ++ghostEarlyDecisions;
+    }
+
+    /// The payer says a paid answer came without its receipt. The honest node delivers the receipt at once (its node
+    /// answers such challenges itself); the cheater withholds it and must be slashed once `resolve` runs after the
+    /// window. A griefing payer against the honest node only loses its bond.
+    function nonDelivery(bool cheat) external {
+        address op = cheat ? cheater : honest;
+        if (registry.stakeOf(modelId, op) == 0) return;
+        address payer = channelPayer;
+        uint256 payerKey = uint256(keccak256(abi.encodePacked("payer")));
+        uint256 n = ++_nonce;
+        IPaymentChannels.Voucher memory v =
+            IPaymentChannels.Voucher({channelId: _channelOf[op], modelId: modelId, cumulativeAmount: n, feeShareBps: 0});
+        (uint8 pv, bytes32 pr, bytes32 ps) = vm.sign(payerKey, channels.hashVoucher(v));
+        deal(address(usd), payer, usd.balanceOf(payer) + rc.challengeBond(), true);
+        vm.startPrank(payer);
+        usd.approve(address(rc), rc.challengeBond());
+        bytes32 id = rc.challengeNonDelivery(v, abi.encodePacked(pr, ps, pv));
+        vm.stopPrank();
+        ghostIn += rc.challengeBond();
+        challengeIds.push(id);
+        isCheat[id] = cheat;
+        if (cheat) return;
+        ReceiptLib.Receipt memory r = ReceiptLib.Receipt({
+            modelId: modelId,
+            weightsCidHash: keccak256(bytes("the weights")),
+            body: keccak256(abi.encode("body", n)),
+            payment: channels.hashVoucher(v),
+            cost: n
+        });
+        (uint8 sv, bytes32 sr, bytes32 ss) = vm.sign(honestKey, rc.receiptDigest(r));
+        _tracked(id, stranger, abi.encodeCall(rc.deliverReceipt, (id, r, abi.encodePacked(sr, ss, sv))));
+    }
+
+    /// The cheater's accomplice files the cheater's fresh receipt first (bogus evidence); the payer then files the same
+    /// receipt with its own: the first filing must not block the second.
+    function accompliceFilesFirst(uint256 seed) external {
+        (address op, ReceiptLib.Receipt memory r, bytes memory sig, IPaymentChannels.Voucher memory v) = _signed(true);
+        if (registry.stakeOf(modelId, op) == 0) return;
+        _fileAs(challengers[seed % challengers.length], op, r, sig, v, true);
+        deal(address(usd), channelPayer, usd.balanceOf(channelPayer) + rc.challengeBond(), true);
+        vm.startPrank(channelPayer);
+        usd.approve(address(rc), rc.challengeBond());
+        try rc.challenge(op, r, sig, v, "the payer's replay") returns (bytes32 second) {
+            challengeIds.push(second);
+            isCheat[second] = true;
+            ghostIn += rc.challengeBond();
+        } catch {
+            ++ghostPreempted;
+        }
+        vm.stopPrank();
     }
 
     function resolve(uint256 seed) external {
@@ -218,7 +293,8 @@ contract ReceiptChallengesHandler is Test {
         IReceiptChallenges.Challenge memory c = rc.challengeOf(id);
         uint256 stakeBefore = registry.stakeOf(modelId, c.operator);
         uint256 poolBefore = usd.balanceOf(address(shares));
-        uint256 creditBefore = rc.credits(c.challenger);
+        uint256 creditedBefore = rc.totalCredits();
+        uint256 burnBefore = usd.balanceOf(rc.BURN());
         vm.prank(caller);
         (bool success,) = address(rc).call(data);
         if (!success) return;
@@ -228,17 +304,16 @@ contract ReceiptChallengesHandler is Test {
         if (after_ == IReceiptChallenges.Status.Open) return;
         ++resolutions[id];
         uint256 slashed = stakeBefore - registry.stakeOf(modelId, c.operator);
-        uint256 pooled = usd.balanceOf(address(shares)) - poolBefore;
         ghostSlashed += slashed;
-        ghostToFeePool += pooled;
-        if (after_ == IReceiptChallenges.Status.Upheld) {
-            ghostSlashToChallengers += rc.credits(c.challenger) - creditBefore - rc.challengeBond();
-        }
+        ghostToFeePool += usd.balanceOf(address(shares)) - poolBefore;
+        ghostReleased += slashed + rc.challengeBond();
+        ghostCredited += rc.totalCredits() - creditedBefore;
+        ghostBurned += usd.balanceOf(rc.BURN()) - burnBefore;
     }
 
     function withdrawCredits(uint256 seed) external {
-        address[4] memory who = [honest, cheater, challengers[0], challengers[1]];
-        address a = who[seed % 4];
+        address[5] memory who = [honest, cheater, challengers[0], challengers[1], channelPayer];
+        address a = who[seed % 5];
         if (rc.credits(a) == 0) return;
         vm.prank(a);
         ghostOut += rc.withdraw();
@@ -295,7 +370,7 @@ contract ReceiptChallengesHandler is Test {
         else if (w == 2) data = abi.encodeCall(rc.decide, (id, true));
         else if (w == 3) data = abi.encodeCall(rc.withdraw, ());
         else if (w == 4) data = abi.encodeCall(rc.withdrawValidatorStake, ());
-        else if (w == 5) data = abi.encodeCall(rc.bindRegistry, ());
+        else if (w == 5) data = abi.encodeCall(rc.bindRegistry, (address(registry)));
         else if (w == 6) data = abi.encodeCall(rc.unregisterValidator, ());
         else {
             target = address(registry);

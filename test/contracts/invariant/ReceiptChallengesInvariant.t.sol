@@ -26,12 +26,14 @@ contract ReceiptChallengesInvariantTest is DaoBase {
                 challengeBond: 2e6,
                 slashAmount: 12e6,
                 challengerShareBps: 3_333,
+                payerShareBps: 3_333,
                 quorum: 2,
                 answerWindow: 1 days,
                 votingWindow: 2 days
             })
         );
         registry = new NodeRegistry(shares, 10e6, INodeSlasher(address(rc)));
+        rc.bindRegistry(address(registry));
         address timelock = _createDao(id).timelock;
         handler = new ReceiptChallengesHandler(usd, shares, channels, rc, registry, timelock, id);
         targetContract(address(handler));
@@ -46,7 +48,7 @@ contract ReceiptChallengesInvariantTest is DaoBase {
         }
         assertEq(rc.totalValidatorStake(), stakes, "validator stakes");
         uint256 credited = rc.credits(handler.honest()) + rc.credits(handler.cheater()) + rc.credits(handler.challengers(0))
-            + rc.credits(handler.challengers(1));
+            + rc.credits(handler.challengers(1)) + rc.credits(handler.channelPayer());
         assertEq(rc.totalCredits(), credited, "credits");
         uint256 openHonest;
         uint256 openCheater;
@@ -70,17 +72,25 @@ contract ReceiptChallengesInvariantTest is DaoBase {
         );
     }
 
-    /// Every unit staked or bonded is still staked, bonded or credited, went to the fee pool, or went out to its owner.
+    /// Every unit staked or bonded is still staked, bonded or credited, was burned, or went out to its owner.
     function invariant_tokensConserved() public view {
         assertEq(
             handler.ghostIn(),
-            usd.balanceOf(address(rc)) + usd.balanceOf(address(registry)) + handler.ghostToFeePool() + handler.ghostOut()
+            usd.balanceOf(address(rc)) + usd.balanceOf(address(registry)) + handler.ghostBurned() + handler.ghostOut()
         );
     }
 
-    /// A slash is split exactly between the challenger and the fee pool.
+    /// What a resolution releases (slash and bond) is credited or burned, to the unit; nothing reaches the fee pool of
+    /// the holders whose DAO decides disputes.
     function invariant_slashesSplitExactly() public view {
-        assertEq(handler.ghostSlashed(), handler.ghostToFeePool() + handler.ghostSlashToChallengers());
+        assertEq(handler.ghostReleased(), handler.ghostCredited() + handler.ghostBurned());
+        assertEq(handler.ghostToFeePool(), 0, "slash paid to the deciders");
+    }
+
+    /// The DAO never decides before the operator could answer; no filing blocks another filer's on the same receipt.
+    function invariant_noEarlyDecisionNorPreemption() public view {
+        assertEq(handler.ghostEarlyDecisions(), 0, "DAO decided early");
+        assertEq(handler.ghostPreempted(), 0, "a filing pre-empted another");
     }
 
     /// No challenge resolves twice, and nothing succeeds on a resolved one.

@@ -46,12 +46,14 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
     function test_challenge_fullCheatPath_slashesAndPaysExactly() public {
         uint256 poolBefore = usd.balanceOf(address(shares));
         bytes32 cid = _file(1e6);
+        assertEq(rc.challengeOf(cid).payer, payer);
         assertEq(usd.balanceOf(address(rc)), 5 * VALIDATOR_STAKE + BOND);
         assertEq(rc.openChallenges(id, operator), 1);
         _afterAnswerWindow();
         _voteAll(cid, true, QUORUM - 1);
         assertEq(uint8(rc.challengeOf(cid).status), uint8(IReceiptChallenges.Status.Open));
         uint256 toChallenger = SLASH * CHALLENGER_BPS / 10_000;
+        uint256 toPayer = SLASH * PAYER_BPS / 10_000;
         vm.expectEmit(address(rc));
         emit IReceiptChallenges.ChallengeResolved(
             cid,
@@ -60,7 +62,8 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
             SLASH,
             toChallenger + BOND,
             0,
-            SLASH - toChallenger
+            toPayer,
+            SLASH - toChallenger - toPayer
         );
         vm.prank(validators[QUORUM - 1]);
         rc.vote(cid, true);
@@ -71,18 +74,21 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
         assertEq(rc.openChallenges(id, operator), 0);
         assertEq(registry.stakeOf(id, operator), NODE_STAKE - SLASH);
         assertEq(usd.balanceOf(address(registry)), NODE_STAKE - SLASH);
-        assertEq(usd.balanceOf(address(shares)) - poolBefore, SLASH - toChallenger, "fee pool");
+        // Nothing to the holders who could decide disputes: the harmed payer and the challenger, the rest burned.
+        assertEq(usd.balanceOf(address(shares)), poolBefore, "fee pool");
+        assertEq(usd.balanceOf(BURN), SLASH - toChallenger - toPayer, "burned");
         assertEq(rc.credits(challenger), BOND + toChallenger);
-        assertEq(rc.totalCredits(), BOND + toChallenger);
+        assertEq(rc.credits(payer), toPayer);
+        assertEq(rc.totalCredits(), BOND + toChallenger + toPayer);
         assertEq(rc.totalOpenBonds(), 0);
 
         uint256 before = usd.balanceOf(challenger);
         vm.prank(challenger);
         assertEq(rc.withdraw(), BOND + toChallenger);
         assertEq(usd.balanceOf(challenger) - before, BOND + toChallenger);
+        vm.prank(payer);
+        assertEq(rc.withdraw(), toPayer);
         assertEq(usd.balanceOf(address(rc)), 5 * VALIDATOR_STAKE);
-        // The holders can claim the slashed part: 30e6 over the pool (creator 40%).
-        assertGt(shares.claimable(id, creator), 0);
     }
 
     function test_vote_honestQuorum_bondGoesToOperator() public {
@@ -133,11 +139,25 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
 
     // -------------------------------------------------------------------- DAO
 
-    function test_decide_daoUpholdsAnyTime() public {
+    /// Finding (medium): the DAO decided before the operator could answer (in the filing block), and 75% of the slash
+    /// went into the fee pool of the same holders. Now it decides only after the answer window, and the slash goes to
+    /// the payer, the challenger and the burn address.
+    function test_decide_daoNeverBeforeTheAnswerWindowNorPaidForIt() public {
+        uint256 poolBefore = usd.balanceOf(address(shares));
         bytes32 cid = _file(1e6);
-        // Before the answer window even ends.
+        uint256 opens = block.timestamp + ANSWER_WINDOW;
+        vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesDaoTooEarly.selector, cid, opens));
         vm.prank(timelock);
         rc.decide(cid, true);
+        vm.warp(opens - 1);
+        vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesDaoTooEarly.selector, cid, opens));
+        vm.prank(timelock);
+        rc.decide(cid, true);
+        vm.warp(opens);
+        vm.prank(timelock);
+        rc.decide(cid, true);
+        assertEq(usd.balanceOf(address(shares)), poolBefore, "nothing to the deciders' fee pool");
+        assertEq(usd.balanceOf(timelock), 0);
         IReceiptChallenges.Challenge memory c = rc.challengeOf(cid);
         assertEq(uint8(c.status), uint8(IReceiptChallenges.Status.Upheld));
         assertEq(registry.stakeOf(id, operator), NODE_STAKE - SLASH);
@@ -168,6 +188,7 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
 
     function test_decide_revertsForAnyoneButTheModelsTimelock() public {
         bytes32 cid = _file(1e6);
+        _afterAnswerWindow();
         address[3] memory callers = [stranger, creator, operator];
         for (uint256 i; i < callers.length; ++i) {
             vm.expectRevert(
@@ -460,21 +481,79 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
         _fileAs(r, _signReceipt(r), v);
     }
 
-    function test_challenge_rejectsTheSameReceiptTwice() public {
+    function test_challenge_eachFilerOncePerReceipt() public {
         IPaymentChannels.Voucher memory v = _voucher(1e6);
         ReceiptLib.Receipt memory r = _receipt(v);
         bytes memory sig = _signReceipt(r);
+        bytes32 digest = rc.receiptDigest(r);
         bytes32 cid = _file(1e6);
-        vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesAlreadyChallenged.selector, cid));
+        assertEq(rc.challengeOf(cid).receipt, digest);
+        vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesAlreadyChallenged.selector, digest));
         _fileAs(r, sig, v);
         // Not after resolution either.
+        _afterAnswerWindow();
         vm.prank(timelock);
         rc.decide(cid, false);
-        vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesAlreadyChallenged.selector, cid));
+        vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesAlreadyChallenged.selector, digest));
         _fileAs(r, sig, v);
         // Another receipt of the same operator can be.
         _file(2e6);
         assertEq(rc.openChallenges(id, operator), 1);
+    }
+
+    /// Finding (medium): a receipt could be challenged once, by whoever filed first. The operator's accomplice filed
+    /// with bogus evidence, had it rejected (the bond back to the operator's side), and the cheating receipt could never
+    /// be challenged again. Now the payer (or anyone else) files its own challenge and the cheat is slashed.
+    function test_challenge_anAccompliceFilingFirstDoesNotShieldTheReceipt() public {
+        IPaymentChannels.Voucher memory v = _voucher(1e6);
+        ReceiptLib.Receipt memory r = _receipt(v);
+        bytes memory sig = _signReceipt(r);
+        address accomplice = makeAddr("accomplice");
+        _fund(accomplice, BOND);
+        vm.startPrank(accomplice);
+        usd.approve(address(rc), BOND);
+        bytes32 bogus = rc.challenge(operator, r, sig, v, "bogus");
+        vm.stopPrank();
+        _afterAnswerWindow();
+        _voteAll(bogus, false, QUORUM);
+        assertEq(uint8(rc.challengeOf(bogus).status), uint8(IReceiptChallenges.Status.Rejected));
+        // The payer files the same receipt with its real evidence, and the validators uphold it.
+        _fund(payer, BOND);
+        vm.startPrank(payer);
+        usd.approve(address(rc), BOND);
+        bytes32 real = rc.challenge(operator, r, sig, v, "bafy-real-replay");
+        vm.stopPrank();
+        assertTrue(real != bogus);
+        _afterAnswerWindow();
+        _voteAll(real, true, QUORUM);
+        assertEq(uint8(rc.challengeOf(real).status), uint8(IReceiptChallenges.Status.Upheld));
+        assertEq(registry.stakeOf(id, operator), NODE_STAKE - SLASH);
+        // Proven once, slashed once: a later filing is refused, and one still open gets its bond back, no second slash.
+        vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesReceiptUpheld.selector, rc.receiptDigest(r)));
+        _fileAs(r, sig, v);
+    }
+
+    function test_challenge_anOpenDuplicateOfAnUpheldReceiptGetsItsBondBackWithoutASecondSlash() public {
+        IPaymentChannels.Voucher memory v = _voucher(1e6);
+        ReceiptLib.Receipt memory r = _receipt(v);
+        bytes memory sig = _signReceipt(r);
+        bytes32 first = _file(1e6);
+        _fund(payer, BOND);
+        vm.startPrank(payer);
+        usd.approve(address(rc), BOND);
+        bytes32 second = rc.challenge(operator, r, sig, v, "");
+        vm.stopPrank();
+        assertEq(rc.openChallenges(id, operator), 2);
+        _afterAnswerWindow();
+        _voteAll(first, true, QUORUM);
+        uint256 payerCredit = rc.credits(payer);
+        // Even voted honest, the second ends upheld (the receipt was a cheat) with its bond back and nothing slashed.
+        _voteAll(second, false, QUORUM);
+        assertEq(uint8(rc.challengeOf(second).status), uint8(IReceiptChallenges.Status.Upheld));
+        assertEq(rc.credits(payer) - payerCredit, BOND);
+        assertEq(registry.stakeOf(id, operator), NODE_STAKE - SLASH);
+        assertEq(rc.openChallenges(id, operator), 0);
+        assertEq(usd.balanceOf(address(rc)), rc.totalValidatorStake() + rc.totalOpenBonds() + rc.totalCredits());
     }
 
     function test_challenge_rejectsLongEvidence() public {
@@ -534,8 +613,8 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
         rc.unregisterValidator();
         vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesNotValidator.selector, stranger));
         rc.withdrawValidatorStake();
-        vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesRegistryAlreadyBound.selector, address(registry)));
-        rc.bindRegistry();
+        vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesNotDeployer.selector, stranger));
+        rc.bindRegistry(address(registry));
         vm.expectRevert(abi.encodeWithSelector(NodeRegistry.NodeRegistryNotSlasher.selector, stranger));
         registry.slash(id, operator, 1, stranger);
         bytes32 unknown = keccak256("unknown");
@@ -561,8 +640,34 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
     }
 
     function test_registry_cannotBindATakenSlasher() public {
+        NodeRegistry another = new NodeRegistry(shares, NODE_MIN_STAKE, INodeSlasher(address(rc)));
         vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesRegistryAlreadyBound.selector, address(registry)));
-        new NodeRegistry(shares, NODE_MIN_STAKE, INodeSlasher(address(rc)));
+        rc.bindRegistry(address(another));
+    }
+
+    /// Finding (low): deployment is two transactions, and `bindRegistry` took its first caller. A stranger's registry
+    /// deployed in between took the slasher, and every registry naming it was then undeployable. Now only the deployer
+    /// binds, and only a registry that names this contract.
+    function test_bindRegistry_aStrangerCannotTakeTheSlasherBetweenTheDeployments() public {
+        rc = new ReceiptChallenges(shares, channels, factory, _params(SLASH, CHALLENGER_BPS));
+        address stranger = makeAddr("stranger");
+        vm.startPrank(stranger);
+        NodeRegistry squatter = new NodeRegistry(shares, 1, INodeSlasher(address(rc)));
+        vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesNotDeployer.selector, stranger));
+        rc.bindRegistry(address(squatter));
+        vm.stopPrank();
+        assertEq(address(rc.registry()), address(0));
+        // The deployer binds the real registry; not one naming another slasher.
+        NodeRegistry other = new NodeRegistry(shares, NODE_MIN_STAKE, INodeSlasher(address(0xdead)));
+        vm.expectRevert(
+            abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesNotRegistrySlasher.selector, address(other), address(0xdead))
+        );
+        rc.bindRegistry(address(other));
+        registry = new NodeRegistry(shares, NODE_MIN_STAKE, INodeSlasher(address(rc)));
+        vm.expectEmit(address(rc));
+        emit IReceiptChallenges.RegistryBound(address(registry));
+        rc.bindRegistry(address(registry));
+        assertEq(address(rc.registry()), address(registry));
     }
 
     function test_challenge_revertsBeforeARegistryIsBound() public {
@@ -580,6 +685,7 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
     function test_resolve_slashCappedAtStake() public {
         _redeploy(_params(type(uint256).max, CHALLENGER_BPS), NODE_STAKE);
         bytes32 cid = _file(1e6);
+        _afterAnswerWindow();
         vm.prank(timelock);
         rc.decide(cid, true);
         assertEq(registry.stakeOf(id, operator), 0);
@@ -587,36 +693,37 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
         assertEq(rc.credits(challenger), BOND + NODE_STAKE * CHALLENGER_BPS / 10_000);
     }
 
-    /// What the fee pool's lifetime cap refuses goes to the challenger.
-    function test_resolve_feePoolCapRefusalGoesToChallenger() public {
-        uint256 room = 5e6;
-        _depositFees(id, shares.MAX_CUMULATIVE_FEES() - room);
-        bytes32 cid = _file(1e6);
-        uint256 poolBefore = usd.balanceOf(address(shares));
-        vm.prank(timelock);
-        rc.decide(cid, true);
-        uint256 toChallenger = SLASH * CHALLENGER_BPS / 10_000;
-        assertEq(usd.balanceOf(address(shares)) - poolBefore, room);
-        assertEq(rc.credits(challenger), BOND + toChallenger + (SLASH - toChallenger - room));
-        assertEq(usd.balanceOf(address(rc)), rc.totalValidatorStake() + rc.totalOpenBonds() + rc.totalCredits());
+    /// The payer's and the challenger's shares cannot exceed the whole slash together.
+    function test_constructor_rejectsSharesOverTheWhole() public {
+        IReceiptChallenges.Params memory p = _params(SLASH, 6_000);
+        p.payerShareBps = 4_001;
+        vm.expectRevert(IReceiptChallenges.ReceiptChallengesInvalidParams.selector);
+        new ReceiptChallenges(shares, channels, factory, p);
     }
 
-    function testFuzz_resolve_slashSplitIsExactAndConserved(uint256 slash, uint16 bps, uint256 stake) public {
+    function testFuzz_resolve_slashSplitIsExactAndConserved(uint256 slash, uint16 bps, uint16 payerBps, uint256 stake) public {
         slash = bound(slash, 0, 500e6);
         bps = uint16(bound(bps, 0, 10_000));
+        payerBps = uint16(bound(payerBps, 0, 10_000 - bps));
         stake = bound(stake, NODE_MIN_STAKE, 300e6);
-        _redeploy(_params(slash, bps), stake);
+        IReceiptChallenges.Params memory p = _params(slash, bps);
+        p.payerShareBps = payerBps;
+        _redeploy(p, stake);
         bytes32 cid = _file(1e6);
         uint256 poolBefore = usd.balanceOf(address(shares));
+        _afterAnswerWindow();
         vm.prank(timelock);
         rc.decide(cid, true);
 
         uint256 slashed = slash < stake ? slash : stake;
         uint256 toChallenger = slashed * bps / 10_000;
+        uint256 toPayer = slashed * payerBps / 10_000;
         assertEq(registry.stakeOf(id, operator), stake - slashed);
         assertEq(usd.balanceOf(address(registry)), stake - slashed);
         assertEq(rc.credits(challenger), BOND + toChallenger);
-        assertEq(usd.balanceOf(address(shares)) - poolBefore, slashed - toChallenger);
+        assertEq(rc.credits(payer), toPayer);
+        assertEq(usd.balanceOf(BURN), slashed - toChallenger - toPayer);
+        assertEq(usd.balanceOf(address(shares)), poolBefore);
         assertEq(usd.balanceOf(address(rc)), rc.totalValidatorStake() + rc.totalCredits());
         // A node left below the minimum stake is out of the active set.
         bool active = registry.operatorsOf(id).length == 1;

@@ -32,6 +32,8 @@ abstract contract ReceiptChallengesBase is DaoBase {
     uint256 internal constant BOND = 2e6;
     uint256 internal constant SLASH = 40e6;
     uint16 internal constant CHALLENGER_BPS = 2_500;
+    uint16 internal constant PAYER_BPS = 5_000;
+    address internal constant BURN = 0x000000000000000000000000000000000000dEaD;
     uint16 internal constant QUORUM = 3;
     uint48 internal constant ANSWER_WINDOW = 1 days;
     uint48 internal constant VOTING_WINDOW = 3 days;
@@ -75,6 +77,8 @@ abstract contract ReceiptChallengesBase is DaoBase {
             challengeBond: BOND,
             slashAmount: slash,
             challengerShareBps: bps,
+            // The payer's half, or what the challenger's share leaves of the whole (none above it: those tests want a revert).
+            payerShareBps: bps <= 10_000 - PAYER_BPS ? PAYER_BPS : bps >= 10_000 ? 0 : uint16(10_000 - bps),
             quorum: QUORUM,
             answerWindow: ANSWER_WINDOW,
             votingWindow: VOTING_WINDOW
@@ -84,6 +88,7 @@ abstract contract ReceiptChallengesBase is DaoBase {
     function _deploy(IReceiptChallenges.Params memory params) internal {
         rc = new ReceiptChallenges(shares, channels, factory, params);
         registry = new NodeRegistry(shares, NODE_MIN_STAKE, INodeSlasher(address(rc)));
+        rc.bindRegistry(address(registry));
     }
 
     /// @dev A fresh challenge contract and registry with `params` (no validators), the operator staked `stake` on it.

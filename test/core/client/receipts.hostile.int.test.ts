@@ -11,9 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chat } from '../../../src/core/actions/client/chat.js'
 import { openChannel } from '../../../src/core/actions/channel/openChannel.js'
 import { ServingNode } from '../../../src/core/actions/node/startServingNode.js'
+import { registerNode } from '../../../src/core/actions/node/registerNode.js'
+import { NODE_MIN_STAKE } from '../../../src/core/chain/protocol/registry.js'
 import { mintTestTokens } from '../../../src/core/actions/token/mintTestTokens.js'
 import { spotCheck } from '../../../src/core/actions/verify/spotCheck.js'
 import { verifyReceipt } from '../../../src/core/actions/verify/verifyReceipt.js'
+import { fileNonDelivery } from '../../../src/core/actions/verify/fileNonDelivery.js'
+import { settleChallenge } from '../../../src/core/actions/verify/settleChallenge.js'
+import { advanceTime } from '../../../src/core/actions/chain/advanceTime.js'
+import type { NonDeliveryEvent } from '../../../src/core/actions/node/startServingNode.js'
+import type { FaultEvidence } from '../../../src/core/client/faults.js'
 import { writeProtocol } from '../../../src/core/actions/chain/writeProtocol.js'
 import type { ModeldaoContext } from '../../../src/core/context/context.js'
 import { receiptCommitment } from '../../../src/core/receipts/codec.js'
@@ -76,6 +83,10 @@ describe('receipts bind what was served: a cheating operator cannot re-sign, emp
   let client: ModeldaoContext
   let weights: string
   const { as, disposeAll } = devContexts(() => chain.root)
+  /** The node's payment options: it looks for non-delivery challenges against itself every 250 ms. */
+  const delivered: NonDeliveryEvent[] = []
+  const deliveries = { prices: PRICES, settleEveryMs: 0, withdrawalCheckMs: 250, deliverReceipts: true, onNonDelivery: (e: NonDeliveryEvent) => delivered.push(e) }
+  let withheldEvidence = ''
 
   beforeAll(async () => {
     chain = await chainHome()
@@ -85,8 +96,11 @@ describe('receipts bind what was served: a cheating operator cannot re-sign, emp
     await cli(['dev', 'gguf', '--preset', 'tiny', '--seed', '5', '--out', join(weights, 'model.gguf')])
     modelId = String((await cli(['model', 'publish', weights, '--name', 'bound', '--dev-account', '0', '--yes'])).result.model.modelId)
     const operator = as(1)
-    node = new ServingNode(operator, { model: modelId, port: 0, contextSize: 256, maxTokens: 48, payments: { prices: PRICES, settleEveryMs: 0 } })
+    node = new ServingNode(operator, { model: modelId, port: 0, contextSize: 256, maxTokens: 48, payments: deliveries })
     const { url } = await node.start()
+    // Staked in NodeRegistry: a node with stake on the model answers for its receipts on chain.
+    await mintTestTokens(operator, { amount: '5' })
+    await registerNode(operator, { modelId, url, prices: PRICES, stake: NODE_MIN_STAKE })
     const [connection, channels, account] = await Promise.all([operator.chain(), operator.contract('PaymentChannels'), operator.signer()])
     proxy = await operatorProxy(url, account as LocalAccount, { chainId: connection.chainId, verifyingContract: channels.address })
     client = as(2)
@@ -166,11 +180,46 @@ describe('receipts bind what was served: a cheating operator cannot re-sign, emp
     expect(checked.probes, JSON.stringify(checked.probes)).toHaveLength(1)
     expect(checked.probes[0]).toMatchObject({ verdict: 'withheld', evidenceFile: expect.stringContaining('withheld') })
     expect(checked.withheld).toBe(1)
+    withheldEvidence = checked.probes[0]!.evidenceFile!
 
     await expect(ask('Count to five', { allowFaulted: true })).rejects.toMatchObject({ code: 'RECEIPT_WITHHELD' })
     const before = proxy.state.payments
     await expect(ask('Count to six')).rejects.toMatchObject({ code: 'NODE_FAULTED' })
     expect(proxy.state.payments).toBe(before)
+  })
+
+  it('a withheld receipt proven on chain: the payer files non-delivery with its voucher and the node delivers the receipt it signed; a node that does not is slashed after the window, no vote', async () => {
+    const payer = as(3)
+    const challenges = await payer.contract('ReceiptChallenges')
+    const connection = await payer.chain()
+    const statusOf = async (id: Hex) => (await connection.publicClient.readContract({ address: challenges.address, abi: challenges.abi, functionName: 'challengeOf', args: [id] })).status
+    // 1. The node signed a receipt for that voucher (its proxy withheld it): its watcher delivers it, the bond goes to it.
+    const evidence = JSON.parse(await readFile(withheldEvidence, 'utf8')) as FaultEvidence
+    const filed = await fileNonDelivery(payer, { evidence })
+    expect(filed.operator).toBe(evidence.operator)
+    await expect.poll(() => statusOf(filed.challengeId), { timeout: 20_000, interval: 250 }).toBe(3) // Rejected
+    expect(delivered).toContainEqual(expect.objectContaining({ challengeId: filed.challengeId, delivered: true }))
+    const operator = evidence.operator
+    expect(await connection.publicClient.readContract({ address: challenges.address, abi: challenges.abi, functionName: 'credits', args: [operator] })).toBe(BigInt(filed.bond))
+    // Not a withheld receipt, or paid exactly: nothing to prove on chain.
+    await expect(fileNonDelivery(payer, { evidence: { ...evidence, kind: 'invalid' } })).rejects.toMatchObject({ code: 'NON_DELIVERY_UNPROVABLE' })
+    await expect(fileNonDelivery(payer, { evidence: { ...evidence, payment: { scheme: 'exact' } } })).rejects.toMatchObject({ code: 'NON_DELIVERY_UNPROVABLE' })
+
+    // 2. The operator does not deliver: after the answer window, one `resolve` slashes it.
+    deliveries.deliverReceipts = false
+    const withheld = await chat(payer, { url: proxy.url, model: modelId, messages: [{ role: 'user', content: 'Count to seven' }], maxTokens: 8, temperature: 0, pay: 'channel', allowFaulted: true }).catch((e: unknown) => e)
+    expect(withheld).toMatchObject({ code: 'RECEIPT_WITHHELD' })
+    const second = await fileNonDelivery(payer, { evidence: JSON.parse(await readFile((withheld as { evidenceFile: string }).evidenceFile, 'utf8')) as FaultEvidence })
+    await expect.poll(() => delivered.some((e) => e.challengeId === second.challengeId && !e.delivered), { timeout: 20_000, interval: 250 }).toBe(true)
+    const registry = await payer.contract('NodeRegistry')
+    const stakeOf = () => connection.publicClient.readContract({ address: registry.address, abi: registry.abi, functionName: 'stakeOf', args: [BigInt(modelId), operator] })
+    const stakeBefore = await stakeOf()
+    await expect(settleChallenge(as(4), { challengeId: second.challengeId })).rejects.toMatchObject({ code: 'REVERT_RECEIPT_CHALLENGES_ANSWER_OPEN' })
+    await advanceTime(payer, { seconds: 3_601 })
+    const resolved = await settleChallenge(as(4), { challengeId: second.challengeId })
+    expect(resolved).toMatchObject({ status: 'upheld', resolution: { slashed: String(stakeBefore - (await stakeOf())) } })
+    expect(BigInt(resolved.resolution!.slashed)).toBeGreaterThan(0n)
+    deliveries.deliverReceipts = true
   })
 
   it('chat --receipt against a node that serves for free: NO_RECEIPT and no file (it used to say "receipt none written")', async () => {

@@ -6,8 +6,8 @@ const balanced = (): DemoMoney => ({
   stakes: { staked: 70_000_000n, paidBack: 69_000_000n, toFeePool: 1_000_000n },
   requests: { count: 6, costs: 14_000n, clientsSpent: 14_000n, operatorIncome: 4_200n, toFeePool: 9_800n },
   probes: { count: 3, costs: 7_800n, operatorIncome: 2_340n, toFeePool: 5_460n },
-  slash: { slashed: 1_000_000n, bond: 1_000_000n, toChallenger: 1_250_000n, toFeePool: 750_000n },
-  feePool: { deposited: 1_765_260n, claimed: 1_009_797n, claimable: 755_460n, holders: 4 },
+  slash: { slashed: 1_000_000n, bond: 1_000_000n, toChallenger: 1_250_000n, toPayer: 500_000n, burned: 250_000n },
+  feePool: { deposited: 1_015_260n, claimed: 1_009_797n, claimable: 5_460n, holders: 4 },
 })
 
 describe('demoLedger', () => {
@@ -25,8 +25,9 @@ describe('demoLedger', () => {
     ['an operator paid one unit too much', (m: DemoMoney) => (m.requests.operatorIncome += 1n), "fees paid by clients = operator's income + fee pool's share"],
     ['a cheating operator credited one unit too much', (m: DemoMoney) => (m.probes.operatorIncome += 1n), "probes paid = cheating operator's income + fee pool's share"],
     ['a stake paid back twice', (m: DemoMoney) => (m.stakes.paidBack += 1n), 'stakes placed = paid back + cut to the fee pool'],
-    ['a challenger credited one unit short', (m: DemoMoney) => (m.slash.toChallenger -= 1n), 'slashed + bond = to the challenger + to the fee pool'],
-    ['a deposit from nowhere', (m: DemoMoney) => (m.feePool.deposited += 1n), 'fee pool deposited = requests + probes + staking cut + slash'],
+    ['a challenger credited one unit short', (m: DemoMoney) => (m.slash.toChallenger -= 1n), 'slashed + bond = to the challenger + to the payer + burned'],
+    ['a unit burned too many', (m: DemoMoney) => (m.slash.burned += 1n), 'slashed + bond = to the challenger + to the payer + burned'],
+    ['a deposit from nowhere', (m: DemoMoney) => (m.feePool.deposited += 1n), 'fee pool deposited = requests + probes + staking cut'],
   ])('one unit off (%s) fails exactly its equation', (_name, change, equation) => {
     const money = balanced()
     change(money)

@@ -425,21 +425,25 @@ export async function runDemo(ctx: ModeldaoContext, params: RunDemoParams = {}):
     const slash = await step('slash', async () => {
       const registry = await creator.contract('NodeRegistry')
       const stakeOf = () => read.readContract({ address: registry.address, abi: registry.abi, functionName: 'stakeOf', args: [id, accounts['operator-2']] })
-      const [stakeBefore, poolBefore] = await Promise.all([stakeOf(), poolDeposited()])
+      const challenges = await creator.contract('ReceiptChallenges')
+      const burnAddress = await read.readContract({ address: challenges.address, abi: challenges.abi, functionName: 'BURN' })
+      const burnBalance = () => balance(burnAddress)
+      const [stakeBefore, poolBefore, burnBefore] = await Promise.all([stakeOf(), poolDeposited(), burnBalance()])
       // The operator has an hour to answer; then the validators vote.
       await advanceTime(creator, { seconds: 3601 })
       const voted = await settleChallenge(investorA, { challengeId: caught.challengeId, cheat: true })
       if (voted.status !== 'upheld' || !voted.resolution) throw new Error(`The challenge ended ${voted.status}, not upheld.`)
-      const [stakeAfter, poolAfter] = await Promise.all([stakeOf(), poolDeposited()])
+      const [stakeAfter, poolAfter, burnAfter] = await Promise.all([stakeOf(), poolDeposited(), burnBalance()])
+      if (poolAfter !== poolBefore) throw new Error('The slash reached the holders\' fee pool.')
       // The cheat's node stops, and like any node settles the probes it was paid for: the fees still reach the holders.
       await cheat.serving.stop()
       const channels = await creator.contract('PaymentChannels')
       const [poolAfterStop, cheatIncome] = await Promise.all([poolDeposited(), read.readContract({ address: channels.address, abi: channels.abi, functionName: 'earnings', args: [accounts['operator-2']] })])
       return {
-        line: `no answer within the hour; investor A voted "cheat": upheld, operator 2's stake of ${formatToken(stakeBefore - stakeAfter, token)} slashed (${formatUnits(BigInt(voted.resolution.toChallenger) - BigInt(caught.bond), token.decimals)} to the challenger, ${formatUnits(poolAfter - poolBefore, token.decimals)} to the holders' fee pool); its node stopped and settled the ${caught.probes.count} probes it was paid ${formatToken(caught.probes.costs, token)} for`,
+        line: `no answer within the hour; investor A voted "cheat": upheld, operator 2's stake of ${formatToken(stakeBefore - stakeAfter, token)} slashed (${formatUnits(BigInt(voted.resolution.toChallenger) - BigInt(caught.bond), token.decimals)} to the challenger, ${formatUnits(BigInt(voted.resolution.toPayer), token.decimals)} to the payer it cheated, ${formatUnits(burnAfter - burnBefore, token.decimals)} burned: none to those who decide); its node stopped and settled the ${caught.probes.count} probes it was paid ${formatToken(caught.probes.costs, token)} for`,
         transactions: [voted.transactionHash],
         value: {
-          slash: { slashed: stakeBefore - stakeAfter, bond: BigInt(caught.bond), toChallenger: BigInt(voted.resolution.toChallenger), toFeePool: poolAfter - poolBefore },
+          slash: { slashed: stakeBefore - stakeAfter, bond: BigInt(caught.bond), toChallenger: BigInt(voted.resolution.toChallenger), toPayer: BigInt(voted.resolution.toPayer), burned: burnAfter - burnBefore },
           probes: { ...caught.probes, operatorIncome: cheatIncome, toFeePool: poolAfterStop - poolAfter },
         },
       }

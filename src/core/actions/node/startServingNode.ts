@@ -19,6 +19,7 @@ import { PaymentStore } from '../../payments/store.js'
 import type { Address } from 'viem'
 import type { ChainConnection } from '../../chain/rpc/connection.js'
 import { protocolArtifacts } from '../../chain/protocol/generated/contracts.js'
+import { writeProtocol } from '../chain/writeProtocol.js'
 
 export type ServingNodeParams = ResolveWeightsParams & {
   gpu?: GpuChoice | undefined
@@ -69,7 +70,16 @@ export type NodePaymentOptions = {
   withdrawalCheckMs?: number | undefined
   /** Called after each automatic settlement, or with its error. */
   onSettled?: ((result: SettleVouchersResult | undefined, error?: unknown) => void) | undefined
+  /**
+   * Deliver on chain, unasked, the receipt a payer says never came (a non-delivery challenge against this node) when
+   * this node signed one for that voucher (default true; false leaves it to the operator: tests of the slash).
+   */
+  deliverReceipts?: boolean | undefined
+  /** Each non-delivery challenge seen against this node: delivered (with its transaction), or why not. */
+  onNonDelivery?: ((event: NonDeliveryEvent) => void) | undefined
 }
+/** A non-delivery challenge the node saw against itself, and what it did. */
+export type NonDeliveryEvent = { challengeId: `0x${string}`; voucherDigest: `0x${string}`; delivered: boolean; transactionHash?: `0x${string}` | undefined; problem?: string | undefined }
 export type ServingNodeInfo = {
   url: string
   host: string
@@ -270,20 +280,50 @@ export class ServingNode extends Service<ServingNodeInfo> {
     }
   }
 
-  /** Settles now if a withdrawal was requested, since the last look, on a channel that owes this node money. */
+  /**
+   * Since the last look: settles now if a withdrawal was requested on a channel that owes this node money, and
+   * delivers the receipt of any voucher a payer says came without one.
+   */
   private async watchWithdrawals(connection: ChainConnection, channels: Address) {
     const store = this.paymentStore
     if (this.watching || !store) return
     this.watching = true
     try {
       const latest = await connection.publicClient.getBlockNumber({ cacheTime: 0 })
-      if (latest < this.withdrawalsFrom) return
-      const requested = await connection.publicClient.getContractEvents({ address: channels, abi: protocolArtifacts.PaymentChannels.abi, eventName: 'WithdrawalRequested', fromBlock: this.withdrawalsFrom, toBlock: latest })
-      this.withdrawalsFrom = latest + 1n
+      const fromBlock = this.withdrawalsFrom
+      if (latest < fromBlock) return
+      const requested = await connection.publicClient.getContractEvents({ address: channels, abi: protocolArtifacts.PaymentChannels.abi, eventName: 'WithdrawalRequested', fromBlock, toBlock: latest })
       const owing = new Set(store.vouchers().filter((v) => v.consumed > v.settled).map((v) => v.channelId.toLowerCase()))
       if (requested.some((log) => owing.has(String(log.args.channelId).toLowerCase()))) await this.settleAndReport(this.settle())
+      await this.deliverWithheld(connection, store, fromBlock, latest)
+      this.withdrawalsFrom = latest + 1n
     } finally {
       this.watching = false
+    }
+  }
+
+  /** Delivers on chain the receipt this node signed for each voucher a non-delivery challenge names (blocks from..to). */
+  private async deliverWithheld(connection: ChainConnection, store: PaymentStore, fromBlock: bigint, toBlock: bigint) {
+    const options = this.params.payments!
+    const challenges = (await this.ctx.deployments()).contracts.ReceiptChallenges?.address
+    if (!challenges) return
+    const operator = (await this.ctx.signer()).address
+    const filed = await connection.publicClient.getContractEvents({ address: challenges, abi: protocolArtifacts.ReceiptChallenges.abi, eventName: 'NonDeliveryFiled', args: { operator }, fromBlock, toBlock })
+    for (const log of filed) {
+      const challengeId = log.args.challengeId!
+      const voucherDigest = log.args.voucherDigest!
+      const kept = store.signedReceipt(voucherDigest)
+      if (!kept || options.deliverReceipts === false) {
+        options.onNonDelivery?.({ challengeId, voucherDigest, delivered: false, problem: kept ? 'automatic delivery is off' : 'this node signed no receipt for that voucher (it never served it)' })
+        continue
+      }
+      try {
+        const receipt = { modelId: kept.modelId, weightsCidHash: kept.weightsCidHash, body: kept.body, payment: kept.payment, cost: kept.cost }
+        const { hash } = await writeProtocol(this.ctx, { contract: 'ReceiptChallenges', functionName: 'deliverReceipt', args: [challengeId, receipt, kept.signature] })
+        options.onNonDelivery?.({ challengeId, voucherDigest, delivered: true, transactionHash: hash })
+      } catch (error) {
+        options.onNonDelivery?.({ challengeId, voucherDigest, delivered: false, problem: error instanceof Error ? error.message.split('\n')[0] : String(error) })
+      }
     }
   }
 

@@ -20,7 +20,7 @@ export type SettleChallengeReturnType = {
   cheatVotes: number
   honestVotes: number
   /** When this transaction resolved it: what was slashed and where it went (base units). */
-  resolution?: { slashed: string; toChallenger: string; toOperator: string; toFeePool: string } | undefined
+  resolution?: { slashed: string; toChallenger: string; toOperator: string; toPayer: string; burned: string } | undefined
   transactionHash: Hash
 }
 /** REVERT_RECEIPT_CHALLENGES_* (voting not started or closed, not a validator, already voted, not open…). */
@@ -28,8 +28,8 @@ export type SettleChallengeErrorType = ModeldaoError
 
 /**
  * Votes on a challenge as a validator (`cheat` given), or resolves one whose voting ended without a quorum. The vote
- * that reaches the quorum resolves it: a proven cheat is slashed (part to the challenger, the rest to the model's
- * holders); a failed challenge loses its bond to the operator.
+ * that reaches the quorum resolves it: a proven cheat is slashed (part to the challenger, part to the harmed payer,
+ * the rest burned: nothing to those who decide); a failed challenge loses its bond to the operator.
  * @example await settleChallenge(md, { challengeId, cheat: true })
  */
 export async function settleChallenge(ctx: ModeldaoContext, params: SettleChallengeParams): Promise<SettleChallengeReturnType> {
@@ -47,7 +47,13 @@ export async function settleChallenge(ctx: ModeldaoContext, params: SettleChalle
     honestVotes: state.honestVotes,
     resolution:
       resolved?.eventName === 'ChallengeResolved'
-        ? { slashed: resolved.args.slashed.toString(), toChallenger: resolved.args.toChallenger.toString(), toOperator: resolved.args.toOperator.toString(), toFeePool: resolved.args.toFeePool.toString() }
+        ? {
+            slashed: resolved.args.slashed.toString(),
+            toChallenger: resolved.args.toChallenger.toString(),
+            toOperator: resolved.args.toOperator.toString(),
+            toPayer: resolved.args.toPayer.toString(),
+            burned: resolved.args.burned.toString(),
+          }
         : undefined,
     transactionHash: hash,
   }

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs'
 import { copyFile } from 'node:fs/promises'
-import type { Account, Address } from 'viem'
+import { encodeFunctionData, type Abi, type Account, type Address } from 'viem'
 import { AlreadyDeployedError } from '../errors.js'
 import type { ChainConnection } from '../rpc/connection.js'
 import { deploymentsFile, writeDeployments, type Deployments } from './deployments.js'
-import { protocolSteps, type DeployContext } from './registry.js'
-import { deployProtocolContract } from './write.js'
+import { protocolArtifacts, protocolSteps, type DeployContext } from './registry.js'
+import { deployProtocolContract, sendTransaction } from './write.js'
 
 export type DeployProgress = { contract: string; stage: 'sending' | 'deployed'; address?: Address }
 
@@ -41,6 +41,11 @@ export async function deployContracts(params: DeployContractsParams): Promise<{ 
     contracts[step.name] = { address: deployed.address, transactionHash: deployed.hash, blockNumber: deployed.blockNumber.toString() }
     context.addresses[step.name] = deployed.address
     if (step.isPaymentToken) context.paymentToken = deployed.address
+    if (step.then) {
+      const call = step.then(context)
+      const data = encodeFunctionData({ abi: protocolArtifacts[call.contract].abi as Abi, functionName: call.functionName, args: call.args })
+      await sendTransaction(connection, account, { to: context.addresses[call.contract], data, call: `${call.contract}.${call.functionName}` })
+    }
     params.onProgress?.({ contract: step.name, stage: 'deployed', address: deployed.address })
   }
   const deployments: Deployments = {

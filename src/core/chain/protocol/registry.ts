@@ -13,14 +13,16 @@ export const NODE_MIN_STAKE = 1_000_000n
 /**
  * Receipt challenges (ReceiptChallenges' constructor `Params`), in 6-decimal payment-token units and seconds: a
  * validator stakes at least 1, a challenger bonds 1, a proven cheat loses up to 1 (the whole minimum node stake), a
- * quarter of it to the challenger and the rest to the model's fee pool; one validator vote decides (a local chain has
- * one validator); the operator has 1 hour to answer, validators vote within the following day.
+ * quarter of it to the challenger, half to the harmed payer and a quarter burned (none to those who decide); one
+ * validator vote decides (a local chain has one validator); the operator has 1 hour to answer, validators vote within
+ * the following day.
  */
 export const RECEIPT_CHALLENGE_PARAMS = {
   minValidatorStake: 1_000_000n,
   challengeBond: 1_000_000n,
   slashAmount: NODE_MIN_STAKE,
   challengerShareBps: 2_500,
+  payerShareBps: 5_000,
   quorum: 1,
   answerWindow: 3_600,
   votingWindow: 86_400,
@@ -35,12 +37,17 @@ const deployed = (context: DeployContext, name: ProtocolContractName): Address =
   return address
 }
 
+/** A call the deployer makes once a step's contract is deployed (e.g. binding two contracts to each other). */
+export type ProtocolCall = { contract: ProtocolContractName; functionName: string; args: readonly unknown[] }
+
 /** One contract of the protocol and how to construct it from what was deployed before it. */
 export type ProtocolStep<N extends ProtocolContractName = ProtocolContractName> = {
   name: N
   /** Deployed only when no payment token is given (local chains): the test stablecoin. */
   isPaymentToken?: boolean
   args: (context: DeployContext) => ContractConstructorArgs<ProtocolAbi<N>>
+  /** Sent by the deployer right after this step's deployment, before the next one. */
+  then?: ((context: DeployContext) => ProtocolCall) | undefined
 }
 
 const step = <N extends ProtocolContractName>(s: ProtocolStep<N>): ProtocolStep => s as unknown as ProtocolStep
@@ -61,13 +68,17 @@ export const protocolSteps: readonly ProtocolStep[] = [
     name: 'DaoFactory',
     args: (c) => [deployed(c, 'ModelShares'), deployed(c, 'ModelGovernor'), deployed(c, 'ModelTimelock'), deployed(c, 'ModelVotes')] as const,
   }),
-  // ReceiptChallenges slashes NodeRegistry's stakes: it is deployed first, and NodeRegistry's constructor binds it
-  // (`bindRegistry`, accepted once), so the two always name each other.
+  // ReceiptChallenges slashes NodeRegistry's stakes: it is deployed first, NodeRegistry names it, then the deployer
+  // binds the two (`bindRegistry`: once, only by ReceiptChallenges' deployer, so no stranger can take it in between).
   step({
     name: 'ReceiptChallenges',
     args: (c) => [deployed(c, 'ModelShares'), deployed(c, 'PaymentChannels'), deployed(c, 'DaoFactory'), RECEIPT_CHALLENGE_PARAMS] as const,
   }),
-  step({ name: 'NodeRegistry', args: (c) => [deployed(c, 'ModelShares'), NODE_MIN_STAKE, deployed(c, 'ReceiptChallenges')] as const }),
+  step({
+    name: 'NodeRegistry',
+    args: (c) => [deployed(c, 'ModelShares'), NODE_MIN_STAKE, deployed(c, 'ReceiptChallenges')] as const,
+    then: (c) => ({ contract: 'ReceiptChallenges', functionName: 'bindRegistry', args: [deployed(c, 'NodeRegistry')] }),
+  }),
   step({ name: 'DatasetRegistry', args: (c) => [deployed(c, 'DaoFactory')] as const }),
   step({ name: 'QualityStaking', args: (c) => [deployed(c, 'ModelShares'), deployed(c, 'DaoFactory')] as const }),
 ]

@@ -103,14 +103,14 @@ describe('receipt challenges (real anvil)', () => {
     await expect(settleChallenge(validator, { challengeId: filed.challengeId, cheat: true })).rejects.toMatchObject({ code: 'REVERT_RECEIPT_CHALLENGES_VOTING_NOT_STARTED' })
     await advanceTime(creator, { seconds: 3601 })
     const settled = await settleChallenge(validator, { challengeId: filed.challengeId, cheat: true })
-    expect(settled).toMatchObject({ status: 'upheld', cheatVotes: 1, resolution: { slashed: NODE_MIN_STAKE.toString(), toChallenger: '1250000', toFeePool: '750000' } }) // 25% of the slash, plus the bond back
+    expect(settled).toMatchObject({ status: 'upheld', cheatVotes: 1, resolution: { slashed: NODE_MIN_STAKE.toString(), toChallenger: '1250000', toPayer: '500000', burned: '250000' } }) // 25% of the slash plus the bond back; 50% to the payer; 25% burned
 
     const [connection, registry, challenges] = await Promise.all([creator.chain(), creator.contract('NodeRegistry'), creator.contract('ReceiptChallenges')])
     expect(await connection.publicClient.readContract({ address: registry.address, abi: registry.abi, functionName: 'stakeOf', args: [modelId, evidence.operator] })).toBe(0n)
-    // The challenger's share and bond wait as credits (pull payment).
-    expect(await connection.publicClient.readContract({ address: challenges.address, abi: challenges.abi, functionName: 'credits', args: [challengerAddress] })).toBe(1_250_000n)
+    // The challenger paid through the channel too: its share, its bond and the payer's share wait as credits (pull payment).
+    expect(await connection.publicClient.readContract({ address: challenges.address, abi: challenges.abi, functionName: 'credits', args: [challengerAddress] })).toBe(1_750_000n)
     await writeProtocol(challenger, { contract: 'ReceiptChallenges', functionName: 'withdraw', args: [] })
-    expect(await balance(challengerAddress)).toBe(challengerBefore + 250_000n)
+    expect(await balance(challengerAddress)).toBe(challengerBefore + 750_000n)
   })
 
   it('from the CLI: verify challenge files it, validator vote upholds it', async () => {
