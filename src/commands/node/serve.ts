@@ -103,7 +103,7 @@ Binds 127.0.0.1 unless --host says otherwise. Runs until Ctrl-C.`
             onNonDelivery: (event) =>
               process.stderr.write(
                 event.delivered
-                  ? `Non-delivery challenge ${event.challengeId}: delivered the signed receipt (transaction ${event.transactionHash}).\n`
+                  ? `Non-delivery challenge ${event.challengeId}: delivered ${event.unserved ? 'a receipt that commits to no request (the voucher never reached this node)' : 'the signed receipt'} (transaction ${event.transactionHash}).\n`
                   : `Non-delivery challenge ${event.challengeId} NOT answered: ${event.problem}. Deliver the receipt for voucher ${event.voucherDigest} before the answer window ends, or the stake is slashed.\n`,
               ),
           }

@@ -26,7 +26,7 @@ import type { ModeldaoContext } from '../../../src/core/context/context.js'
 import { receiptCommitment } from '../../../src/core/receipts/codec.js'
 import type { ReceiptDraft } from '../../../src/core/receipts/draft.js'
 import { signReceipt } from '../../../src/core/receipts/signing.js'
-import { voucherDigest } from '../../../src/core/payments/vouchers.js'
+import { signVoucher, voucherDigest } from '../../../src/core/payments/vouchers.js'
 import type { ChannelPayload } from '../../../src/core/payments/scheme.js'
 import { chainHome, type ChainHome } from '../../helpers/chainHome.js'
 import { jsonCli, runCli } from '../../helpers/cli.js'
@@ -87,6 +87,7 @@ describe('receipts bind what was served: a cheating operator cannot re-sign, emp
   const delivered: NonDeliveryEvent[] = []
   const deliveries = { prices: PRICES, settleEveryMs: 0, withdrawalCheckMs: 250, deliverReceipts: true, onNonDelivery: (e: NonDeliveryEvent) => delivered.push(e) }
   let withheldEvidence = ''
+  let nonDeliveryId: Hex = '0x'
 
   beforeAll(async () => {
     chain = await chainHome()
@@ -175,12 +176,15 @@ describe('receipts bind what was served: a cheating operator cannot re-sign, emp
     proxy.state.mode = 'withhold'
     const probe = as(3)
     await mintTestTokens(probe, { amount: '5' })
-    const checked = await spotCheck(as(4), { url: proxy.url, modelId, payer: probe, probes: 3, deposit: 1_000_000n, weights, jitterMs: 0, shapes: [{ prompt: 'Count to five', temperature: 0, maxTokens: 8, pay: 'channel' }] })
+    const checked = await spotCheck(as(4), { url: proxy.url, modelId, payer: probe, probes: 3, deposit: 1_000_000n, weights, jitterMs: 0, challenge: true, shapes: [{ prompt: 'Count to five', temperature: 0, maxTokens: 8, pay: 'channel' }] })
     // The first probe is a fault; probing a node the client code refuses to pay proves nothing more.
     expect(checked.probes, JSON.stringify(checked.probes)).toHaveLength(1)
     expect(checked.probes[0]).toMatchObject({ verdict: 'withheld', evidenceFile: expect.stringContaining('withheld') })
     expect(checked.withheld).toBe(1)
     withheldEvidence = checked.probes[0]!.evidenceFile!
+    // With --challenge, the probe wallet (the voucher's payer) files a non-delivery challenge over it.
+    expect(checked.nonDelivery).toMatchObject({ operator: checked.operator, bond: '1000000' })
+    nonDeliveryId = checked.nonDelivery!.challengeId
 
     await expect(ask('Count to five', { allowFaulted: true })).rejects.toMatchObject({ code: 'RECEIPT_WITHHELD' })
     const before = proxy.state.payments
@@ -195,17 +199,27 @@ describe('receipts bind what was served: a cheating operator cannot re-sign, emp
     const statusOf = async (id: Hex) => (await connection.publicClient.readContract({ address: challenges.address, abi: challenges.abi, functionName: 'challengeOf', args: [id] })).status
     // 1. The node signed a receipt for that voucher (its proxy withheld it): its watcher delivers it, the bond goes to it.
     const evidence = JSON.parse(await readFile(withheldEvidence, 'utf8')) as FaultEvidence
-    const filed = await fileNonDelivery(payer, { evidence })
-    expect(filed.operator).toBe(evidence.operator)
-    await expect.poll(() => statusOf(filed.challengeId), { timeout: 20_000, interval: 250 }).toBe(3) // Rejected
-    expect(delivered).toContainEqual(expect.objectContaining({ challengeId: filed.challengeId, delivered: true }))
+    await expect.poll(() => statusOf(nonDeliveryId), { timeout: 20_000, interval: 250 }).toBe(3) // Rejected
+    expect(delivered).toContainEqual(expect.objectContaining({ challengeId: nonDeliveryId, delivered: true }))
     const operator = evidence.operator
-    expect(await connection.publicClient.readContract({ address: challenges.address, abi: challenges.abi, functionName: 'credits', args: [operator] })).toBe(BigInt(filed.bond))
+    expect(await connection.publicClient.readContract({ address: challenges.address, abi: challenges.abi, functionName: 'credits', args: [operator] })).toBe(1_000_000n)
+    // One challenge per voucher.
+    await expect(fileNonDelivery(payer, { evidence })).rejects.toMatchObject({ code: 'REVERT_RECEIPT_CHALLENGES_ALREADY_CHALLENGED' })
     // Not a withheld receipt, or paid exactly: nothing to prove on chain.
     await expect(fileNonDelivery(payer, { evidence: { ...evidence, kind: 'invalid' } })).rejects.toMatchObject({ code: 'NON_DELIVERY_UNPROVABLE' })
     await expect(fileNonDelivery(payer, { evidence: { ...evidence, payment: { scheme: 'exact' } } })).rejects.toMatchObject({ code: 'NON_DELIVERY_UNPROVABLE' })
 
-    // 2. The operator does not deliver: after the answer window, one `resolve` slashes it.
+    // 2. A payer griefing the node with a voucher it never sent: the node answers with a receipt that commits to no
+    //    request, and the griefer loses its bond to it.
+    const paid = evidence.payment as { voucher: { channelId: Hex; modelId: string; cumulativeAmount: string; feeShareBps: number } }
+    const neverSent = { ...paid.voucher, cumulativeAmount: (BigInt(paid.voucher.cumulativeAmount) + 999n).toString() }
+    const signature = await signVoucher((await payer.signer()) as LocalAccount, { chainId: connection.chainId, verifyingContract: (await payer.contract('PaymentChannels')).address }, { ...neverSent, modelId: BigInt(neverSent.modelId), cumulativeAmount: BigInt(neverSent.cumulativeAmount) })
+    const griefing = await fileNonDelivery(payer, { evidence: { ...evidence, payment: { scheme: 'channel', voucher: neverSent, signature } } })
+    await expect.poll(() => statusOf(griefing.challengeId), { timeout: 20_000, interval: 250 }).toBe(3) // Rejected
+    expect(delivered).toContainEqual(expect.objectContaining({ challengeId: griefing.challengeId, delivered: true, unserved: true }))
+    expect(await connection.publicClient.readContract({ address: challenges.address, abi: challenges.abi, functionName: 'credits', args: [operator] })).toBe(2_000_000n)
+
+    // 3. The operator does not deliver: after the answer window, one `resolve` slashes it.
     deliveries.deliverReceipts = false
     const withheld = await chat(payer, { url: proxy.url, model: modelId, messages: [{ role: 'user', content: 'Count to seven' }], maxTokens: 8, temperature: 0, pay: 'channel', allowFaulted: true }).catch((e: unknown) => e)
     expect(withheld).toMatchObject({ code: 'RECEIPT_WITHHELD' })

@@ -15,8 +15,10 @@ import { resolveServedWeights, type ResolveWeightsParams, type ServedWeights } f
 import { PaymentGate } from '../../payments/gate.js'
 import type { PriceList } from '../../payments/prices.js'
 import { settleVouchers, type SettleVouchersResult } from '../../payments/settlement.js'
-import { PaymentStore } from '../../payments/store.js'
-import type { Address } from 'viem'
+import { PaymentStore, type SignedReceiptRecord } from '../../payments/store.js'
+import { UNSERVED_RECEIPT_BODY } from '../../receipts/codec.js'
+import { signReceipt } from '../../receipts/signing.js'
+import { keccak256, stringToHex, type Address } from 'viem'
 import type { ChainConnection } from '../../chain/rpc/connection.js'
 import { protocolArtifacts } from '../../chain/protocol/generated/contracts.js'
 import { writeProtocol } from '../chain/writeProtocol.js'
@@ -71,15 +73,24 @@ export type NodePaymentOptions = {
   /** Called after each automatic settlement, or with its error. */
   onSettled?: ((result: SettleVouchersResult | undefined, error?: unknown) => void) | undefined
   /**
-   * Deliver on chain, unasked, the receipt a payer says never came (a non-delivery challenge against this node) when
-   * this node signed one for that voucher (default true; false leaves it to the operator: tests of the slash).
+   * Deliver on chain, unasked, the receipt a payer says never came (a non-delivery challenge against this node): the
+   * one it signed for that voucher, or, for a voucher that never reached it, a receipt that commits to no request
+   * (default true; false leaves it to the operator: tests of the slash).
    */
   deliverReceipts?: boolean | undefined
   /** Each non-delivery challenge seen against this node: delivered (with its transaction), or why not. */
   onNonDelivery?: ((event: NonDeliveryEvent) => void) | undefined
 }
 /** A non-delivery challenge the node saw against itself, and what it did. */
-export type NonDeliveryEvent = { challengeId: `0x${string}`; voucherDigest: `0x${string}`; delivered: boolean; transactionHash?: `0x${string}` | undefined; problem?: string | undefined }
+export type NonDeliveryEvent = {
+  challengeId: `0x${string}`
+  voucherDigest: `0x${string}`
+  delivered: boolean
+  /** The voucher never reached this node: it delivered a receipt that commits to no request (cost 0). */
+  unserved?: boolean | undefined
+  transactionHash?: `0x${string}` | undefined
+  problem?: string | undefined
+}
 export type ServingNodeInfo = {
   url: string
   host: string
@@ -145,6 +156,8 @@ export class ServingNode extends Service<ServingNodeInfo> {
   private settleTimer: NodeJS.Timeout | undefined
   private withdrawalTimer: NodeJS.Timeout | undefined
   private versionTimer: NodeJS.Timeout | undefined
+  /** The weights this node serves (named by the receipts it signs). */
+  private servedWeightsCid: string | undefined
   /** Set once the served version is no longer canonical: nothing more is served. */
   private superseded: VersionChange | undefined
   /** The first block whose withdrawal requests have not been looked at yet. */
@@ -200,6 +213,7 @@ export class ServingNode extends Service<ServingNodeInfo> {
         this.server!.once('error', (error) => reject(new NodeListenError(host, port, error)))
         this.server!.listen(port, host, () => resolve())
       })
+      this.servedWeightsCid = weights.weightsCid
       this.watchVersion(weights)
       const bound = (this.server.address() as AddressInfo).port
       const shown = host.includes(':') ? `[${host}]` : host
@@ -302,6 +316,14 @@ export class ServingNode extends Service<ServingNodeInfo> {
     }
   }
 
+  /** A receipt for a voucher that never reached this node: its model and weights, no request, cost 0. */
+  private async unservedReceipt(modelId: bigint, voucherDigest: `0x${string}`): Promise<SignedReceiptRecord> {
+    const [connection, operator] = await Promise.all([this.ctx.chain(), this.ctx.signer()])
+    const fields = { modelId, weightsCidHash: keccak256(stringToHex(this.servedWeightsCid ?? '')), body: UNSERVED_RECEIPT_BODY, payment: voucherDigest, cost: 0n }
+    const signature = await signReceipt(operator, { chainId: connection.chainId, verifyingContract: this.gate!.config.addresses.channels }, fields)
+    return { ...fields, signature }
+  }
+
   /** Delivers on chain the receipt this node signed for each voucher a non-delivery challenge names (blocks from..to). */
   private async deliverWithheld(connection: ChainConnection, store: PaymentStore, fromBlock: bigint, toBlock: bigint) {
     const options = this.params.payments!
@@ -312,15 +334,16 @@ export class ServingNode extends Service<ServingNodeInfo> {
     for (const log of filed) {
       const challengeId = log.args.challengeId!
       const voucherDigest = log.args.voucherDigest!
-      const kept = store.signedReceipt(voucherDigest)
-      if (!kept || options.deliverReceipts === false) {
-        options.onNonDelivery?.({ challengeId, voucherDigest, delivered: false, problem: kept ? 'automatic delivery is off' : 'this node signed no receipt for that voucher (it never served it)' })
+      if (options.deliverReceipts === false) {
+        options.onNonDelivery?.({ challengeId, voucherDigest, delivered: false, problem: 'automatic delivery is off' })
         continue
       }
+      // A voucher that never reached this node (a payer griefing it): answer with a receipt that commits to no request.
+      const kept = store.signedReceipt(voucherDigest) ?? (await this.unservedReceipt(log.args.modelId!, voucherDigest))
       try {
         const receipt = { modelId: kept.modelId, weightsCidHash: kept.weightsCidHash, body: kept.body, payment: kept.payment, cost: kept.cost }
         const { hash } = await writeProtocol(this.ctx, { contract: 'ReceiptChallenges', functionName: 'deliverReceipt', args: [challengeId, receipt, kept.signature] })
-        options.onNonDelivery?.({ challengeId, voucherDigest, delivered: true, transactionHash: hash })
+        options.onNonDelivery?.({ challengeId, voucherDigest, delivered: true, unserved: kept.body === UNSERVED_RECEIPT_BODY, transactionHash: hash })
       } catch (error) {
         options.onNonDelivery?.({ challengeId, voucherDigest, delivered: false, problem: error instanceof Error ? error.message.split('\n')[0] : String(error) })
       }
