@@ -31,13 +31,9 @@ export const gasBenchmark: Benchmark = {
     const c = challenges.get
     const quorum = 3 // ReceiptChallengesBase's QUORUM: two votes that do not decide, then the deciding one
     const receiptLife = c('receipt_challenge') + (quorum - 1) * c('receipt_vote') + c('receipt_vote_deciding_slash') + c('receipt_withdraw_credits')
-    // Non-delivery: filed, no receipt in time, one resolution after the window, one withdrawal: 2 transactions after it.
-    const withheldLife = c('receipt_non_delivery_file') + c('receipt_non_delivery_resolve_slash') + c('receipt_withdraw_credits')
     rows.push(
       ...challenges.rows,
       { label: `receipt dispute, whole life (file, ${quorum} votes, slash, withdraw)`, value: receiptLife, unit: 'gas' },
-      // Two transactions after the window (resolve, withdraw): NonDelivery.t.sol asserts it.
-      { label: 'non-delivery dispute, whole life (file, resolve after the window, withdraw)', value: withheldLife, unit: 'gas' },
     )
     return {
       rows,

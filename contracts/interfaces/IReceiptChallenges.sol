@@ -35,8 +35,10 @@ import {ReceiptLib} from "../verify/ReceiptLib.sol";
 ///
 /// **Outcomes.** Upheld (cheat): NodeRegistry slashes `min(slashAmount, stake)` of the operator's stake on the model;
 /// `challengerShareBps` of it plus the bond go to the challenger, `payerShareBps` to the harmed payer (the voucher's
-/// channel payer), and the rest is burned (sent to `BURN`). None of it goes to those who decide disputes (validators,
-/// the model's holders through their DAO): deciding a cheat is never paid by the cheat's stake. Rejected (no
+/// channel payer) but never more than the receipt's cost (what it paid: an operator paying itself cannot take its
+/// slash back), and the rest is burned (sent to `BURN`). None of it goes to those who decide disputes: validators who
+/// are the operator, the challenger or the payer do not vote, and the DAO does not decide its own filing or payment.
+/// Rejected (no
 /// cheat, or no quorum in time): the bond goes to the operator, who was disputed for nothing. Payouts are credits,
 /// withdrawn with {withdraw}. While any challenge against an operator on a model is open, NodeRegistry refuses to
 /// pay its stake back, so unregistering after a challenge is filed does not escape the slash.
@@ -53,8 +55,7 @@ interface IReceiptChallenges is INodeSlasher {
     enum Resolver {
         Validators,
         Dao,
-        Deadline, // no quorum in time (rejected), or no receipt delivered in time (non-delivery: upheld)
-        Delivered // the operator delivered the receipt a non-delivery challenge asked for
+        Deadline
     }
 
     /// @notice The contract's parameters, fixed at deployment.
@@ -87,10 +88,10 @@ interface IReceiptChallenges is INodeSlasher {
         uint16 cheatVotes;
         uint16 honestVotes;
         Status status;
-        bool nonDelivery; // a paid answer came without its receipt (objective: no vote)
         uint256 modelId;
         address payer; // the voucher's channel payer: the harmed party
-        bytes32 receipt; // the receipt's EIP-712 digest (non-delivery: the voucher's digest)
+        uint96 paid; // what the receipt says the payer paid (its share of a slash is capped there)
+        bytes32 receipt; // the receipt's EIP-712 digest
     }
 
     /// @notice One validator.
@@ -118,17 +119,6 @@ interface IReceiptChallenges is INodeSlasher {
         bytes32 channelId,
         string evidence
     );
-    /// @notice `payer` says the paid answer to its voucher (digest `voucherDigest`) came without a receipt.
-    event NonDeliveryFiled(
-        bytes32 indexed challengeId,
-        uint256 indexed modelId,
-        address indexed operator,
-        address payer,
-        bytes32 voucherDigest,
-        IPaymentChannels.Voucher voucher
-    );
-    /// @notice The receipt a non-delivery challenge asked for, delivered (its fields, as the operator signed them).
-    event ReceiptDelivered(bytes32 indexed challengeId, bytes32 receiptDigest, ReceiptLib.Receipt receipt, bytes signature);
     /// @notice The operator answered challenge `challengeId` with `answerHash`.
     event ChallengeAnswered(bytes32 indexed challengeId, address indexed operator, bytes32 answerHash);
     /// @notice `validator` voted on challenge `challengeId`; the tally after its vote.
@@ -208,20 +198,11 @@ interface IReceiptChallenges is INodeSlasher {
     error ReceiptChallengesAlreadyVoted(bytes32 challengeId, address validator);
     /// @notice The validator registered at `registeredAt`, not before the challenge was filed at `filedAt`.
     error ReceiptChallengesValidatorTooNew(address validator, uint256 registeredAt, uint256 filedAt);
-    /// @notice The validator is the challenged operator or the challenger.
+    /// @notice The caller is a party to the dispute (the operator, the challenger or the payer; for the DAO: its own
+    ///         filing or payment).
     error ReceiptChallengesConflictOfInterest(bytes32 challengeId, address validator);
     /// @notice Only the model's DAO timelock may decide (`timelock` 0: the model has no DAO).
     error ReceiptChallengesNotDao(uint256 modelId, address caller, address timelock);
-    /// @notice Only the voucher's channel payer (`payer`) may say no receipt came.
-    error ReceiptChallengesNotPayer(bytes32 channelId, address caller, address payer);
-    /// @notice The voucher is not signed by its channel's authorizer (`recovered`: who signed it, 0 if malformed).
-    error ReceiptChallengesInvalidVoucherSignature(bytes32 channelId, address recovered);
-    /// @notice A receipt is delivered only to a non-delivery challenge.
-    error ReceiptChallengesNotNonDelivery(bytes32 challengeId);
-    /// @notice A non-delivery challenge is objective: no answer hash, vote or DAO decision, only the receipt.
-    error ReceiptChallengesObjective(bytes32 challengeId);
-    /// @notice The operator may still deliver the receipt until `deadline`.
-    error ReceiptChallengesAnswerOpen(bytes32 challengeId, uint256 deadline);
     /// @notice The account has no credits.
     error ReceiptChallengesNothingToWithdraw(address account);
 
@@ -259,25 +240,6 @@ interface IReceiptChallenges is INodeSlasher {
         string calldata evidence
     ) external returns (bytes32 challengeId);
 
-    /// @notice Says that the paid answer to `voucher` came without its receipt, posting `challengeBond` (allowance
-    ///         required). Only the voucher's channel payer may file, with the voucher its authorizer signed, against an
-    ///         operator with stake on the voucher's model. Objective: the operator (or anyone holding the receipt)
-    ///         answers only with `deliverReceipt` within the answer window, and the bond goes to the operator; without
-    ///         it, `resolve` after the window slashes the operator as for a proven cheat (one transaction, no vote).
-    /// @param voucher The voucher the payer signed and sent with the request.
-    /// @param voucherSignature Its authorizer's 65-byte signature.
-    /// @return challengeId `keccak256(abi.encode("non-delivery", voucher digest))`: one per voucher.
-    function challengeNonDelivery(IPaymentChannels.Voucher calldata voucher, bytes calldata voucherSignature)
-        external
-        returns (bytes32 challengeId);
-
-    /// @notice Delivers the receipt a non-delivery challenge asks for: signed by the operator, for the voucher's
-    ///         digest and model; ends the challenge rejected (the bond to the operator). Anyone may relay it.
-    /// @param challengeId An open non-delivery challenge within its answer window.
-    /// @param receipt The receipt's fields, exactly as signed.
-    /// @param signature The operator's 65-byte EIP-712 signature of `receipt`.
-    function deliverReceipt(bytes32 challengeId, ReceiptLib.Receipt calldata receipt, bytes calldata signature) external;
-
     /// @notice The operator's answer to challenge `challengeId`, within the answer window, once; opens voting.
     /// @param challengeId An open challenge against the caller.
     /// @param answerHash A commitment to the answer (e.g. the hash or CID digest of its replay).
@@ -293,9 +255,8 @@ interface IReceiptChallenges is INodeSlasher {
     /// @param cheat True: upheld (slash); false: rejected.
     function decide(bytes32 challengeId, bool cheat) external;
 
-    /// @notice Rejects challenge `challengeId` once its voting period ended without a quorum; upholds a non-delivery
-    ///         challenge once its answer window ended without the receipt. Anyone may call.
-    /// @param challengeId An open challenge past its voting deadline (non-delivery: its answer window).
+    /// @notice Rejects challenge `challengeId` once its voting period ended without a quorum. Anyone may call.
+    /// @param challengeId An open challenge past its voting deadline.
     function resolve(bytes32 challengeId) external;
 
     /// @notice Pays the caller's credits (bonds back, slash shares, bonds won).

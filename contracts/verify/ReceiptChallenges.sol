@@ -172,74 +172,25 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
         if (_filedBy[digest][msg.sender]) revert ReceiptChallengesAlreadyChallenged(digest);
         _filedBy[digest][msg.sender] = true;
         challengeId = keccak256(abi.encode(digest, msg.sender, ++_filings));
-        _record(challengeId, operator, receipt.modelId, payer, digest, false);
+        _record(challengeId, operator, receipt.modelId, payer, digest);
+        // The payer's harm is what it paid for this answer: its share of a slash is capped there (see `_resolve`).
+        _challenges[challengeId].paid = receipt.cost > type(uint96).max ? type(uint96).max : uint96(receipt.cost);
         emit ChallengeFiled(challengeId, receipt.modelId, operator, msg.sender, digest, receipt, voucher.channelId, evidence);
         token.safeTransferFrom(msg.sender, address(this), challengeBond);
     }
 
     /// @dev Opens challenge `challengeId` filed by the caller, and books its bond and the operator's open count.
-    function _record(bytes32 challengeId, address operator, uint256 modelId, address payer, bytes32 digest, bool nonDelivery)
-        private
-    {
+    function _record(bytes32 challengeId, address operator, uint256 modelId, address payer, bytes32 digest) private {
         Challenge storage c = _challenges[challengeId];
         c.challenger = msg.sender;
         c.filedAt = uint48(block.timestamp);
         c.operator = operator;
         c.status = Status.Open;
-        c.nonDelivery = nonDelivery;
         c.modelId = modelId;
         c.payer = payer;
         c.receipt = digest;
         ++_open[modelId][operator];
         totalOpenBonds += challengeBond;
-    }
-
-    /// @inheritdoc IReceiptChallenges
-    function challengeNonDelivery(IPaymentChannels.Voucher calldata voucher, bytes calldata voucherSignature)
-        external
-        nonReentrant
-        returns (bytes32 challengeId)
-    {
-        if (address(registry) == address(0)) revert ReceiptChallengesRegistryNotBound();
-        (address payer, address operator, address authorizer,,,,) = channels.channel(voucher.channelId);
-        // Only the payer knows that no receipt came (and only its own voucher can prove it paid).
-        if (msg.sender != payer) revert ReceiptChallengesNotPayer(voucher.channelId, msg.sender, payer);
-        bytes32 voucherDigest = channels.hashVoucher(voucher);
-        {
-            (address signer, ECDSA.RecoverError err,) = ECDSA.tryRecoverCalldata(voucherDigest, voucherSignature);
-            if (err != ECDSA.RecoverError.NoError || signer != authorizer) {
-                revert ReceiptChallengesInvalidVoucherSignature(voucher.channelId, signer);
-            }
-        }
-        if (registry.stakeOf(voucher.modelId, operator) == 0) revert ReceiptChallengesNoStake(voucher.modelId, operator);
-        challengeId = keccak256(abi.encode("non-delivery", voucherDigest));
-        if (_challenges[challengeId].status != Status.None) revert ReceiptChallengesAlreadyChallenged(voucherDigest);
-        _record(challengeId, operator, voucher.modelId, payer, voucherDigest, true);
-        emit NonDeliveryFiled(challengeId, voucher.modelId, operator, msg.sender, voucherDigest, voucher);
-        token.safeTransferFrom(msg.sender, address(this), challengeBond);
-    }
-
-    /// @inheritdoc IReceiptChallenges
-    function deliverReceipt(bytes32 challengeId, ReceiptLib.Receipt calldata receipt, bytes calldata signature)
-        external
-        nonReentrant
-    {
-        Challenge storage c = _openChallenge(challengeId);
-        if (!c.nonDelivery) revert ReceiptChallengesNotNonDelivery(challengeId);
-        uint256 deadline = uint256(c.filedAt) + answerWindow;
-        if (block.timestamp >= deadline) revert ReceiptChallengesAnswerClosed(challengeId, deadline);
-        bytes32 digest = ReceiptLib.digest(receipt, address(channels));
-        (address recovered, ECDSA.RecoverError err,) = ECDSA.tryRecoverCalldata(digest, signature);
-        address operator = c.operator;
-        if (err != ECDSA.RecoverError.NoError || recovered != operator) {
-            revert ReceiptChallengesInvalidSignature(operator, recovered);
-        }
-        if (receipt.payment != c.receipt) revert ReceiptChallengesPaymentMismatch(receipt.payment, c.receipt);
-        if (receipt.modelId != c.modelId) revert ReceiptChallengesModelMismatch(receipt.modelId, c.modelId);
-        c.answeredAt = uint48(block.timestamp);
-        // The receipt is public from here: the payer can dispute what it says like any other.
-        emit ReceiptDelivered(challengeId, digest, receipt, signature);
-        _resolve(challengeId, c, false, Resolver.Delivered);
     }
 
     /// @dev Every check a filing passes; returns the receipt's digest and the voucher's channel payer.
@@ -271,7 +222,6 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
     /// @inheritdoc IReceiptChallenges
     function answer(bytes32 challengeId, bytes32 answerHash) external {
         Challenge storage c = _openChallenge(challengeId);
-        if (c.nonDelivery) revert ReceiptChallengesObjective(challengeId);
         if (msg.sender != c.operator) revert ReceiptChallengesNotOperator(challengeId, msg.sender);
         uint256 deadline = uint256(c.filedAt) + answerWindow;
         if (c.answeredAt != 0 || block.timestamp >= deadline) revert ReceiptChallengesAnswerClosed(challengeId, deadline);
@@ -282,14 +232,14 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
     /// @inheritdoc IReceiptChallenges
     function vote(bytes32 challengeId, bool cheat) external nonReentrant {
         Challenge storage c = _openChallenge(challengeId);
-        if (c.nonDelivery) revert ReceiptChallengesObjective(challengeId);
         (uint256 start, uint256 end) = _votingPeriod(c);
         if (block.timestamp < start) revert ReceiptChallengesVotingNotStarted(challengeId, start);
         if (block.timestamp >= end) revert ReceiptChallengesVotingClosed(challengeId, end);
         Validator storage v = _validators[msg.sender];
         if (v.stake == 0 || v.unbondingEnd != 0) revert ReceiptChallengesNotValidator(msg.sender);
         if (v.registeredAt >= c.filedAt) revert ReceiptChallengesValidatorTooNew(msg.sender, v.registeredAt, c.filedAt);
-        if (msg.sender == c.operator || msg.sender == c.challenger) {
+        // Parties do not vote: the operator, the challenger, and the payer whose share the outcome decides.
+        if (msg.sender == c.operator || msg.sender == c.challenger || msg.sender == c.payer) {
             revert ReceiptChallengesConflictOfInterest(challengeId, msg.sender);
         }
         if (_voted[challengeId][msg.sender]) revert ReceiptChallengesAlreadyVoted(challengeId, msg.sender);
@@ -308,11 +258,12 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
     /// @inheritdoc IReceiptChallenges
     function decide(bytes32 challengeId, bool cheat) external nonReentrant {
         Challenge storage c = _openChallenge(challengeId);
-        if (c.nonDelivery) revert ReceiptChallengesObjective(challengeId);
         address timelock = daos.timelockOf(c.modelId);
         if (timelock == address(0) || msg.sender != timelock) {
             revert ReceiptChallengesNotDao(c.modelId, msg.sender, timelock);
         }
+        // Not on its own filing or payment: the DAO would be paid for its verdict.
+        if (c.challenger == timelock || c.payer == timelock) revert ReceiptChallengesConflictOfInterest(challengeId, timelock);
         // Never before the operator could answer: a majority cannot slash in the filing block.
         uint256 opens = uint256(c.filedAt) + answerWindow;
         if (block.timestamp < opens) revert ReceiptChallengesDaoTooEarly(challengeId, opens);
@@ -322,13 +273,6 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
     /// @inheritdoc IReceiptChallenges
     function resolve(bytes32 challengeId) external nonReentrant {
         Challenge storage c = _openChallenge(challengeId);
-        if (c.nonDelivery) {
-            // No receipt for the voucher within the answer window: the operator is slashed, no vote needed.
-            uint256 deadline = uint256(c.filedAt) + answerWindow;
-            if (block.timestamp < deadline) revert ReceiptChallengesAnswerOpen(challengeId, deadline);
-            _resolve(challengeId, c, true, Resolver.Deadline);
-            return;
-        }
         (, uint256 end) = _votingPeriod(c);
         if (block.timestamp < end) revert ReceiptChallengesVotingOpen(challengeId, end);
         _resolve(challengeId, c, false, Resolver.Deadline);
@@ -370,7 +314,10 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
         _upheld[digest] = true;
         uint256 slashed = registry.slash(modelId, operator, slashAmount, address(this));
         uint256 toChallenger = slashed * challengerShareBps / _BPS;
+        // Capped at what the payer paid for the answer: an operator paying itself through its own channel (or an
+        // accomplice's) cannot take back more than that of its own slash.
         uint256 toPayer = slashed * payerShareBps / _BPS;
+        if (toPayer > c.paid) toPayer = c.paid;
         uint256 burned = slashed - toChallenger - toPayer;
         _credit(c.challenger, toChallenger + bond);
         if (toPayer != 0) _credit(c.payer, toPayer);

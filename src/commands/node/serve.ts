@@ -99,13 +99,6 @@ Binds 127.0.0.1 unless --host says otherwise. Runs until Ctrl-C.`
               if (error) process.stderr.write(`Settlement failed (the vouchers are kept and retried): ${describeCause(error)}\n`)
               else if (result?.vouchers) process.stderr.write(`Settled ${result.vouchers} voucher(s): ${this.amount(result.claimed)}, ${this.amount(result.fees)} of them to the holders\n`)
             },
-            // A payer says a paid answer came without its receipt: the node delivers the one it signed, or says why not.
-            onNonDelivery: (event) =>
-              process.stderr.write(
-                event.delivered
-                  ? `Non-delivery challenge ${event.challengeId}: delivered ${event.unserved ? 'a receipt that commits to no request (the voucher never reached this node)' : 'the signed receipt'} (transaction ${event.transactionHash}).\n`
-                  : `Non-delivery challenge ${event.challengeId} NOT answered: ${event.problem}. Deliver the receipt for voucher ${event.voucherDigest} before the answer window ends, or the stake is slashed.\n`,
-              ),
           }
         : undefined,
     })

@@ -4,7 +4,7 @@ import { settleChallenge, type SettleChallengeReturnType } from '../../core/acti
 import { parseChallengeId } from '../../core/units/ids.js'
 
 export default class ValidatorResolve extends BaseCommand<typeof ValidatorResolve> {
-  static override summary = 'Resolve a receipt challenge whose voting ended without a quorum (it fails: the bond goes to the operator), or a non-delivery challenge whose operator delivered no receipt in time (it is slashed).'
+  static override summary = 'Resolve a receipt challenge whose voting ended without a quorum (it fails: the bond goes to the operator).'
   static override examples = ['<%= config.bin %> <%= command.id %> 0x…challengeId']
   static override args = { challengeId: Args.string({ description: 'The challenge.', required: true }) }
   static override flags = { ...signerFlags }

@@ -39,7 +39,7 @@ Probes are paid by the probe wallet (--probe-account / --probe-dev-account) when
     'replay-fraction': Flags.string({ summary: 'Fraction of probes replayed.', default: '1' }),
     jitter: Flags.integer({ summary: 'Random wait before each probe, up to this many ms.', default: 2000, min: 0 }),
     'prompts-file': Flags.string({ summary: 'JSON array of prompts to draw from (default: the shipped corpus of 820 client-like requests).' }),
-    challenge: Flags.boolean({ summary: 'File a challenge (bond) on the first mismatch, and a non-delivery challenge (from the probe wallet) on a withheld receipt.', default: false }),
+    challenge: Flags.boolean({ summary: 'File a challenge (bond) on the first mismatch.', default: false }),
     weights: Flags.string({ summary: 'A local copy of the registered weights instead of fetching them.' }),
   }
 
@@ -95,7 +95,7 @@ Probes are paid by the probe wallet (--probe-account / --probe-dev-account) when
     this.progressDone()
     const count = (verdict: string) => result.probes.filter((p) => p.verdict === verdict).length
     const extra = [count('withheld') ? `${count('withheld')} WITHHELD the receipt` : '', count('unverifiable') ? `${count('unverifiable')} unverifiable` : ''].filter(Boolean)
-    this.log(`${url} (${result.operator}): ${result.probes.length} probes, ${result.probes.filter((p) => p.replayed).length} replayed, ${result.mismatches} mismatched${extra.length ? `, ${extra.join(', ')}` : ''}${result.challenge ? `; challenge ${result.challenge.challengeId} filed` : ''}${result.nonDelivery ? `; non-delivery challenge ${result.nonDelivery.challengeId} filed (deliver by ${new Date(Number(result.nonDelivery.deadline) * 1000).toISOString()})` : ''}`)
+    this.log(`${url} (${result.operator}): ${result.probes.length} probes, ${result.probes.filter((p) => p.replayed).length} replayed, ${result.mismatches} mismatched${extra.length ? `, ${extra.join(', ')}` : ''}${result.challenge ? `; challenge ${result.challenge.challengeId} filed` : ''}`)
     for (const p of result.probes) if (p.evidenceFile) this.note(`${url}: evidence kept in ${p.evidenceFile}`)
     return { ...result, url }
   }

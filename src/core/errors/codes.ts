@@ -148,7 +148,6 @@ export const errorCatalogue = {
   PAYMENT_TERMS_UNUSABLE: { exitCode: invalidInput, meaning: "A node takes payment on another chain or through other contracts than the home's deployment." },
   NODE_OVERCLAIMED: { exitCode: invalidInput, meaning: 'A node reported more consumed on a channel than the client ever signed for; the client refuses to sign more.' },
   CHALLENGE_REPLAYS_MATCH: { exitCode: invalidInput, meaning: 'verify challenge replayed the receipt first and it matches the registered weights: nothing was filed (--force overrides).' },
-  NON_DELIVERY_UNPROVABLE: { exitCode: invalidInput, meaning: 'The evidence cannot prove on chain that a paid answer came without its receipt (not a withheld receipt, paid exactly, or on another chain).' },
   CHALLENGE_UNREPLAYED: { exitCode: unavailable, meaning: 'verify challenge could not replay the receipt before filing (weights unreachable, a malformed receipt); --force files anyway.' },
   AUDIT_MISMATCH: { exitCode: invalidInput, meaning: "An audit of the client's own receipt (a local replay or a validator's) found the node did not serve the registered weights." },
   MODEL_VERSION_SUPERSEDED: { exitCode: unavailable, meaning: "The model's DAO promoted another weights version while the node served the old one: it stopped serving (restart to fetch the new one)." },

@@ -352,18 +352,15 @@ export class PaymentGate {
   private async commitChannel(hold: ChannelHold, outputTokens: number, receipt: { id: string; commitment: ReceiptCommitment }): Promise<Completion> {
     const { store, modelId, prices } = this.config
     const { channelId, key, ceiling } = hold
-    const cost = priceOf(prices, outputTokens)
-    // Signed first: the receipt is booked with the cost it is for (the node delivers it if a payer says it never
-    // came), and the read-modify-write of the consumption below stays synchronous (no await between read and write).
-    const signature = await signReceipt(this.config.operator, this.receiptDomain(), { ...receipt.commitment, payment: hold.digest, cost })
     const t = performance.now()
+    const cost = priceOf(prices, outputTokens)
     const latest = store.voucher(channelId, modelId)!
     const next = latest.consumed + cost
     const holders = holdersShare(latest.consumed, next, hold.feeShareBps)
-    const kept = { payment: hold.digest, ...receipt.commitment, cost, signature }
-    store.consume(channelId, modelId, next, { receiptId: receipt.id, scheme: 'channel', source: channelId, modelId, cost, holders, operator: cost - holders }, kept)
+    store.consume(channelId, modelId, next, { receiptId: receipt.id, scheme: 'channel', source: channelId, modelId, cost, holders, operator: cost - holders })
     this.inflight.set(key, (this.inflight.get(key) ?? ceiling) - ceiling)
     const recordMs = performance.now() - t
+    const signature = await signReceipt(this.config.operator, this.receiptDomain(), { ...receipt.commitment, payment: hold.digest, cost })
     return {
       cost,
       holders,

@@ -30,9 +30,6 @@ export type PaymentRecord = {
 
 const big = (v: unknown) => BigInt(v as string)
 
-/** A receipt as signed (the on-chain fields) and its signature, by the payment it names. */
-export type SignedReceiptRecord = { payment: Hex; modelId: bigint; weightsCidHash: Hex; body: Hex; cost: bigint; signature: Hex }
-
 /**
  * The node's payment ledger in `<home>/serving/payments.sqlite` (WAL, synchronous commits: a write has reached the
  * disk when the call returns, so a response is never acknowledged for a cost that a crash could lose).
@@ -54,9 +51,6 @@ export class PaymentStore {
         cost TEXT NOT NULL, holders TEXT NOT NULL, operator TEXT NOT NULL, created_at TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS exact_payments (
         payer TEXT NOT NULL, nonce TEXT NOT NULL, value TEXT NOT NULL, tx TEXT, PRIMARY KEY (payer, nonce));
-      CREATE TABLE IF NOT EXISTS signed_receipts (
-        payment TEXT PRIMARY KEY, model_id TEXT NOT NULL, weights_cid_hash TEXT NOT NULL, body TEXT NOT NULL,
-        cost TEXT NOT NULL, signature TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS settlements (
         id INTEGER PRIMARY KEY AUTOINCREMENT, tx TEXT, vouchers INTEGER NOT NULL, claimed TEXT NOT NULL,
         status TEXT NOT NULL, created_at TEXT NOT NULL);`)
@@ -67,8 +61,6 @@ export class PaymentStore {
       accept: p(`INSERT INTO vouchers (channel_id, model_id, cumulative, fee_share_bps, signature) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT (channel_id, model_id) DO UPDATE SET cumulative = excluded.cumulative, fee_share_bps = excluded.fee_share_bps, signature = excluded.signature`),
       consume: p('UPDATE vouchers SET consumed = ? WHERE channel_id = ? AND model_id = ?'),
-      keepReceipt: p('INSERT OR REPLACE INTO signed_receipts (payment, model_id, weights_cid_hash, body, cost, signature) VALUES (?, ?, ?, ?, ?, ?)'),
-      signedReceipt: p('SELECT * FROM signed_receipts WHERE payment = ?'),
       settled: p('UPDATE vouchers SET settled = ? WHERE channel_id = ? AND model_id = ?'),
       unsettled: p('SELECT * FROM vouchers'),
       record: p('INSERT INTO payments (receipt_id, scheme, source, model_id, cost, holders, operator, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
@@ -107,24 +99,12 @@ export class PaymentStore {
     this.s.accept!.run(v.channelId, v.modelId.toString(), v.cumulativeAmount.toString(), v.feeShareBps, v.signature)
   }
 
-  /**
-   * Books an acknowledged channel cost, its payment record and the receipt signed for it in one transaction: the
-   * receipt is what the node must deliver on chain if the payer says it never came (a non-delivery challenge).
-   */
-  consume(channelId: Hex, modelId: bigint, consumed: bigint, record: PaymentRecord, receipt?: SignedReceiptRecord): void {
+  /** Books an acknowledged channel cost and its payment record in one transaction. */
+  consume(channelId: Hex, modelId: bigint, consumed: bigint, record: PaymentRecord): void {
     this.transaction(() => {
       this.s.consume!.run(consumed.toString(), channelId, modelId.toString())
       this.insertRecord(record)
-      if (receipt) this.s.keepReceipt!.run(receipt.payment.toLowerCase(), receipt.modelId.toString(), receipt.weightsCidHash, receipt.body, receipt.cost.toString(), receipt.signature)
     })
-  }
-
-  /** The receipt this node signed for the payment (a voucher's digest), if it served one. */
-  signedReceipt(payment: Hex): SignedReceiptRecord | undefined {
-    const r = this.s.signedReceipt!.get(payment.toLowerCase())
-    if (!r) return undefined
-    const row = r as Record<string, string>
-    return { payment: row.payment as Hex, modelId: BigInt(row.model_id!), weightsCidHash: row.weights_cid_hash as Hex, body: row.body as Hex, cost: BigInt(row.cost!), signature: row.signature as Hex }
   }
 
   recordExact(payer: string, nonce: Hex, record: PaymentRecord, tx: Hex): void {

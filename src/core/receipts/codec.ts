@@ -120,12 +120,6 @@ export function decodeReceiptBody(input: Uint8Array | Hex): ReceiptBody {
   return { endpoint, finishReason, requestHash, textHash, promptHash, promptTokens, sampling, outputTokens, logprobs, logitGaps }
 }
 
-/**
- * The body of a receipt a node signs for a voucher that never reached it (answering a non-delivery challenge): it
- * commits to no request and no tokens, so nothing in it can be replayed or disputed as served work.
- */
-export const UNSERVED_RECEIPT_BODY: Hex = keccak256(stringToHex('modeldao receipt: no request came with this voucher'))
-
 /** What the operator's receipt signature commits to about the work: the model, the weights and the body's hash. */
 export type ReceiptCommitment = { modelId: bigint; weightsCidHash: Hex; body: Hex }
 

@@ -231,38 +231,6 @@ contract ReceiptChallengesHandler is Test {
         if (early && resolutions[id] != before) ++ghostEarlyDecisions;
     }
 
-    /// The payer says a paid answer came without its receipt. The honest node delivers the receipt at once (its node
-    /// answers such challenges itself); the cheater withholds it and must be slashed once `resolve` runs after the
-    /// window. A griefing payer against the honest node only loses its bond.
-    function nonDelivery(bool cheat) external {
-        address op = cheat ? cheater : honest;
-        if (registry.stakeOf(modelId, op) == 0) return;
-        address payer = channelPayer;
-        uint256 payerKey = uint256(keccak256(abi.encodePacked("payer")));
-        uint256 n = ++_nonce;
-        IPaymentChannels.Voucher memory v =
-            IPaymentChannels.Voucher({channelId: _channelOf[op], modelId: modelId, cumulativeAmount: n, feeShareBps: 0});
-        (uint8 pv, bytes32 pr, bytes32 ps) = vm.sign(payerKey, channels.hashVoucher(v));
-        deal(address(usd), payer, usd.balanceOf(payer) + rc.challengeBond(), true);
-        vm.startPrank(payer);
-        usd.approve(address(rc), rc.challengeBond());
-        bytes32 id = rc.challengeNonDelivery(v, abi.encodePacked(pr, ps, pv));
-        vm.stopPrank();
-        ghostIn += rc.challengeBond();
-        challengeIds.push(id);
-        isCheat[id] = cheat;
-        if (cheat) return;
-        ReceiptLib.Receipt memory r = ReceiptLib.Receipt({
-            modelId: modelId,
-            weightsCidHash: keccak256(bytes("the weights")),
-            body: keccak256(abi.encode("body", n)),
-            payment: channels.hashVoucher(v),
-            cost: n
-        });
-        (uint8 sv, bytes32 sr, bytes32 ss) = vm.sign(honestKey, rc.receiptDigest(r));
-        _tracked(id, stranger, abi.encodeCall(rc.deliverReceipt, (id, r, abi.encodePacked(sr, ss, sv))));
-    }
-
     /// The cheater's accomplice files the cheater's fresh receipt first (bogus evidence); the payer then files the same
     /// receipt with its own: the first filing must not block the second.
     function accompliceFilesFirst(uint256 seed) external {

@@ -11,22 +11,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chat } from '../../../src/core/actions/client/chat.js'
 import { openChannel } from '../../../src/core/actions/channel/openChannel.js'
 import { ServingNode } from '../../../src/core/actions/node/startServingNode.js'
-import { registerNode } from '../../../src/core/actions/node/registerNode.js'
-import { NODE_MIN_STAKE } from '../../../src/core/chain/protocol/registry.js'
 import { mintTestTokens } from '../../../src/core/actions/token/mintTestTokens.js'
 import { spotCheck } from '../../../src/core/actions/verify/spotCheck.js'
 import { verifyReceipt } from '../../../src/core/actions/verify/verifyReceipt.js'
-import { fileNonDelivery } from '../../../src/core/actions/verify/fileNonDelivery.js'
-import { settleChallenge } from '../../../src/core/actions/verify/settleChallenge.js'
-import { advanceTime } from '../../../src/core/actions/chain/advanceTime.js'
-import type { NonDeliveryEvent } from '../../../src/core/actions/node/startServingNode.js'
-import type { FaultEvidence } from '../../../src/core/client/faults.js'
 import { writeProtocol } from '../../../src/core/actions/chain/writeProtocol.js'
 import type { ModeldaoContext } from '../../../src/core/context/context.js'
 import { receiptCommitment } from '../../../src/core/receipts/codec.js'
 import type { ReceiptDraft } from '../../../src/core/receipts/draft.js'
 import { signReceipt } from '../../../src/core/receipts/signing.js'
-import { signVoucher, voucherDigest } from '../../../src/core/payments/vouchers.js'
+import { voucherDigest } from '../../../src/core/payments/vouchers.js'
 import type { ChannelPayload } from '../../../src/core/payments/scheme.js'
 import { chainHome, type ChainHome } from '../../helpers/chainHome.js'
 import { jsonCli, runCli } from '../../helpers/cli.js'
@@ -83,11 +76,6 @@ describe('receipts bind what was served: a cheating operator cannot re-sign, emp
   let client: ModeldaoContext
   let weights: string
   const { as, disposeAll } = devContexts(() => chain.root)
-  /** The node's payment options: it looks for non-delivery challenges against itself every 250 ms. */
-  const delivered: NonDeliveryEvent[] = []
-  const deliveries = { prices: PRICES, settleEveryMs: 0, withdrawalCheckMs: 250, deliverReceipts: true, onNonDelivery: (e: NonDeliveryEvent) => delivered.push(e) }
-  let withheldEvidence = ''
-  let nonDeliveryId: Hex = '0x'
 
   beforeAll(async () => {
     chain = await chainHome()
@@ -97,11 +85,8 @@ describe('receipts bind what was served: a cheating operator cannot re-sign, emp
     await cli(['dev', 'gguf', '--preset', 'tiny', '--seed', '5', '--out', join(weights, 'model.gguf')])
     modelId = String((await cli(['model', 'publish', weights, '--name', 'bound', '--dev-account', '0', '--yes'])).result.model.modelId)
     const operator = as(1)
-    node = new ServingNode(operator, { model: modelId, port: 0, contextSize: 256, maxTokens: 48, payments: deliveries })
+    node = new ServingNode(operator, { model: modelId, port: 0, contextSize: 256, maxTokens: 48, payments: { prices: PRICES, settleEveryMs: 0 } })
     const { url } = await node.start()
-    // Staked in NodeRegistry: a node with stake on the model answers for its receipts on chain.
-    await mintTestTokens(operator, { amount: '5' })
-    await registerNode(operator, { modelId, url, prices: PRICES, stake: NODE_MIN_STAKE })
     const [connection, channels, account] = await Promise.all([operator.chain(), operator.contract('PaymentChannels'), operator.signer()])
     proxy = await operatorProxy(url, account as LocalAccount, { chainId: connection.chainId, verifyingContract: channels.address })
     client = as(2)
@@ -176,64 +161,16 @@ describe('receipts bind what was served: a cheating operator cannot re-sign, emp
     proxy.state.mode = 'withhold'
     const probe = as(3)
     await mintTestTokens(probe, { amount: '5' })
-    const checked = await spotCheck(as(4), { url: proxy.url, modelId, payer: probe, probes: 3, deposit: 1_000_000n, weights, jitterMs: 0, challenge: true, shapes: [{ prompt: 'Count to five', temperature: 0, maxTokens: 8, pay: 'channel' }] })
+    const checked = await spotCheck(as(4), { url: proxy.url, modelId, payer: probe, probes: 3, deposit: 1_000_000n, weights, jitterMs: 0, shapes: [{ prompt: 'Count to five', temperature: 0, maxTokens: 8, pay: 'channel' }] })
     // The first probe is a fault; probing a node the client code refuses to pay proves nothing more.
     expect(checked.probes, JSON.stringify(checked.probes)).toHaveLength(1)
     expect(checked.probes[0]).toMatchObject({ verdict: 'withheld', evidenceFile: expect.stringContaining('withheld') })
     expect(checked.withheld).toBe(1)
-    withheldEvidence = checked.probes[0]!.evidenceFile!
-    // With --challenge, the probe wallet (the voucher's payer) files a non-delivery challenge over it.
-    expect(checked.nonDelivery).toMatchObject({ operator: checked.operator, bond: '1000000' })
-    nonDeliveryId = checked.nonDelivery!.challengeId
 
     await expect(ask('Count to five', { allowFaulted: true })).rejects.toMatchObject({ code: 'RECEIPT_WITHHELD' })
     const before = proxy.state.payments
     await expect(ask('Count to six')).rejects.toMatchObject({ code: 'NODE_FAULTED' })
     expect(proxy.state.payments).toBe(before)
-  })
-
-  it('a withheld receipt proven on chain: the payer files non-delivery with its voucher and the node delivers the receipt it signed; a node that does not is slashed after the window, no vote', async () => {
-    const payer = as(3)
-    const challenges = await payer.contract('ReceiptChallenges')
-    const connection = await payer.chain()
-    const statusOf = async (id: Hex) => (await connection.publicClient.readContract({ address: challenges.address, abi: challenges.abi, functionName: 'challengeOf', args: [id] })).status
-    // 1. The node signed a receipt for that voucher (its proxy withheld it): its watcher delivers it, the bond goes to it.
-    const evidence = JSON.parse(await readFile(withheldEvidence, 'utf8')) as FaultEvidence
-    await expect.poll(() => statusOf(nonDeliveryId), { timeout: 20_000, interval: 250 }).toBe(3) // Rejected
-    expect(delivered).toContainEqual(expect.objectContaining({ challengeId: nonDeliveryId, delivered: true }))
-    const operator = evidence.operator
-    expect(await connection.publicClient.readContract({ address: challenges.address, abi: challenges.abi, functionName: 'credits', args: [operator] })).toBe(1_000_000n)
-    // One challenge per voucher.
-    await expect(fileNonDelivery(payer, { evidence })).rejects.toMatchObject({ code: 'REVERT_RECEIPT_CHALLENGES_ALREADY_CHALLENGED' })
-    // Not a withheld receipt, or paid exactly: nothing to prove on chain.
-    await expect(fileNonDelivery(payer, { evidence: { ...evidence, kind: 'invalid' } })).rejects.toMatchObject({ code: 'NON_DELIVERY_UNPROVABLE' })
-    await expect(fileNonDelivery(payer, { evidence: { ...evidence, payment: { scheme: 'exact' } } })).rejects.toMatchObject({ code: 'NON_DELIVERY_UNPROVABLE' })
-
-    // 2. A payer griefing the node with a voucher it never sent: the node answers with a receipt that commits to no
-    //    request, and the griefer loses its bond to it.
-    const paid = evidence.payment as { voucher: { channelId: Hex; modelId: string; cumulativeAmount: string; feeShareBps: number } }
-    const neverSent = { ...paid.voucher, cumulativeAmount: (BigInt(paid.voucher.cumulativeAmount) + 999n).toString() }
-    const signature = await signVoucher((await payer.signer()) as LocalAccount, { chainId: connection.chainId, verifyingContract: (await payer.contract('PaymentChannels')).address }, { ...neverSent, modelId: BigInt(neverSent.modelId), cumulativeAmount: BigInt(neverSent.cumulativeAmount) })
-    const griefing = await fileNonDelivery(payer, { evidence: { ...evidence, payment: { scheme: 'channel', voucher: neverSent, signature } } })
-    await expect.poll(() => statusOf(griefing.challengeId), { timeout: 20_000, interval: 250 }).toBe(3) // Rejected
-    expect(delivered).toContainEqual(expect.objectContaining({ challengeId: griefing.challengeId, delivered: true, unserved: true }))
-    expect(await connection.publicClient.readContract({ address: challenges.address, abi: challenges.abi, functionName: 'credits', args: [operator] })).toBe(2_000_000n)
-
-    // 3. The operator does not deliver: after the answer window, one `resolve` slashes it.
-    deliveries.deliverReceipts = false
-    const withheld = await chat(payer, { url: proxy.url, model: modelId, messages: [{ role: 'user', content: 'Count to seven' }], maxTokens: 8, temperature: 0, pay: 'channel', allowFaulted: true }).catch((e: unknown) => e)
-    expect(withheld).toMatchObject({ code: 'RECEIPT_WITHHELD' })
-    const second = await fileNonDelivery(payer, { evidence: JSON.parse(await readFile((withheld as { evidenceFile: string }).evidenceFile, 'utf8')) as FaultEvidence })
-    await expect.poll(() => delivered.some((e) => e.challengeId === second.challengeId && !e.delivered), { timeout: 20_000, interval: 250 }).toBe(true)
-    const registry = await payer.contract('NodeRegistry')
-    const stakeOf = () => connection.publicClient.readContract({ address: registry.address, abi: registry.abi, functionName: 'stakeOf', args: [BigInt(modelId), operator] })
-    const stakeBefore = await stakeOf()
-    await expect(settleChallenge(as(4), { challengeId: second.challengeId })).rejects.toMatchObject({ code: 'REVERT_RECEIPT_CHALLENGES_ANSWER_OPEN' })
-    await advanceTime(payer, { seconds: 3_601 })
-    const resolved = await settleChallenge(as(4), { challengeId: second.challengeId })
-    expect(resolved).toMatchObject({ status: 'upheld', resolution: { slashed: String(stakeBefore - (await stakeOf())) } })
-    expect(BigInt(resolved.resolution!.slashed)).toBeGreaterThan(0n)
-    deliveries.deliverReceipts = true
   })
 
   it('chat --receipt against a node that serves for free: NO_RECEIPT and no file (it used to say "receipt none written")', async () => {

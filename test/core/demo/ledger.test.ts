@@ -6,7 +6,7 @@ const balanced = (): DemoMoney => ({
   stakes: { staked: 70_000_000n, paidBack: 69_000_000n, toFeePool: 1_000_000n },
   requests: { count: 6, costs: 14_000n, clientsSpent: 14_000n, operatorIncome: 4_200n, toFeePool: 9_800n },
   probes: { count: 3, costs: 7_800n, operatorIncome: 2_340n, toFeePool: 5_460n },
-  slash: { slashed: 1_000_000n, bond: 1_000_000n, toChallenger: 1_250_000n, toPayer: 500_000n, burned: 250_000n },
+  slash: { slashed: 1_000_000n, bond: 1_000_000n, toChallenger: 1_250_000n, toPayer: 2_600n, burned: 747_400n },
   feePool: { deposited: 1_015_260n, claimed: 1_009_797n, claimable: 5_460n, holders: 4 },
 })
 

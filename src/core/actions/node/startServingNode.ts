@@ -15,13 +15,10 @@ import { resolveServedWeights, type ResolveWeightsParams, type ServedWeights } f
 import { PaymentGate } from '../../payments/gate.js'
 import type { PriceList } from '../../payments/prices.js'
 import { settleVouchers, type SettleVouchersResult } from '../../payments/settlement.js'
-import { PaymentStore, type SignedReceiptRecord } from '../../payments/store.js'
-import { UNSERVED_RECEIPT_BODY } from '../../receipts/codec.js'
-import { signReceipt } from '../../receipts/signing.js'
-import { keccak256, stringToHex, type Address } from 'viem'
+import { PaymentStore } from '../../payments/store.js'
+import type { Address } from 'viem'
 import type { ChainConnection } from '../../chain/rpc/connection.js'
 import { protocolArtifacts } from '../../chain/protocol/generated/contracts.js'
-import { writeProtocol } from '../chain/writeProtocol.js'
 
 export type ServingNodeParams = ResolveWeightsParams & {
   gpu?: GpuChoice | undefined
@@ -72,24 +69,6 @@ export type NodePaymentOptions = {
   withdrawalCheckMs?: number | undefined
   /** Called after each automatic settlement, or with its error. */
   onSettled?: ((result: SettleVouchersResult | undefined, error?: unknown) => void) | undefined
-  /**
-   * Deliver on chain, unasked, the receipt a payer says never came (a non-delivery challenge against this node): the
-   * one it signed for that voucher, or, for a voucher that never reached it, a receipt that commits to no request
-   * (default true; false leaves it to the operator: tests of the slash).
-   */
-  deliverReceipts?: boolean | undefined
-  /** Each non-delivery challenge seen against this node: delivered (with its transaction), or why not. */
-  onNonDelivery?: ((event: NonDeliveryEvent) => void) | undefined
-}
-/** A non-delivery challenge the node saw against itself, and what it did. */
-export type NonDeliveryEvent = {
-  challengeId: `0x${string}`
-  voucherDigest: `0x${string}`
-  delivered: boolean
-  /** The voucher never reached this node: it delivered a receipt that commits to no request (cost 0). */
-  unserved?: boolean | undefined
-  transactionHash?: `0x${string}` | undefined
-  problem?: string | undefined
 }
 export type ServingNodeInfo = {
   url: string
@@ -156,8 +135,6 @@ export class ServingNode extends Service<ServingNodeInfo> {
   private settleTimer: NodeJS.Timeout | undefined
   private withdrawalTimer: NodeJS.Timeout | undefined
   private versionTimer: NodeJS.Timeout | undefined
-  /** The weights this node serves (named by the receipts it signs). */
-  private servedWeightsCid: string | undefined
   /** Set once the served version is no longer canonical: nothing more is served. */
   private superseded: VersionChange | undefined
   /** The first block whose withdrawal requests have not been looked at yet. */
@@ -213,7 +190,6 @@ export class ServingNode extends Service<ServingNodeInfo> {
         this.server!.once('error', (error) => reject(new NodeListenError(host, port, error)))
         this.server!.listen(port, host, () => resolve())
       })
-      this.servedWeightsCid = weights.weightsCid
       this.watchVersion(weights)
       const bound = (this.server.address() as AddressInfo).port
       const shown = host.includes(':') ? `[${host}]` : host
@@ -294,59 +270,20 @@ export class ServingNode extends Service<ServingNodeInfo> {
     }
   }
 
-  /**
-   * Since the last look: settles now if a withdrawal was requested on a channel that owes this node money, and
-   * delivers the receipt of any voucher a payer says came without one.
-   */
+  /** Settles now if a withdrawal was requested, since the last look, on a channel that owes this node money. */
   private async watchWithdrawals(connection: ChainConnection, channels: Address) {
     const store = this.paymentStore
     if (this.watching || !store) return
     this.watching = true
     try {
       const latest = await connection.publicClient.getBlockNumber({ cacheTime: 0 })
-      const fromBlock = this.withdrawalsFrom
-      if (latest < fromBlock) return
-      const requested = await connection.publicClient.getContractEvents({ address: channels, abi: protocolArtifacts.PaymentChannels.abi, eventName: 'WithdrawalRequested', fromBlock, toBlock: latest })
+      if (latest < this.withdrawalsFrom) return
+      const requested = await connection.publicClient.getContractEvents({ address: channels, abi: protocolArtifacts.PaymentChannels.abi, eventName: 'WithdrawalRequested', fromBlock: this.withdrawalsFrom, toBlock: latest })
+      this.withdrawalsFrom = latest + 1n
       const owing = new Set(store.vouchers().filter((v) => v.consumed > v.settled).map((v) => v.channelId.toLowerCase()))
       if (requested.some((log) => owing.has(String(log.args.channelId).toLowerCase()))) await this.settleAndReport(this.settle())
-      await this.deliverWithheld(connection, store, fromBlock, latest)
-      this.withdrawalsFrom = latest + 1n
     } finally {
       this.watching = false
-    }
-  }
-
-  /** A receipt for a voucher that never reached this node: its model and weights, no request, cost 0. */
-  private async unservedReceipt(modelId: bigint, voucherDigest: `0x${string}`): Promise<SignedReceiptRecord> {
-    const [connection, operator] = await Promise.all([this.ctx.chain(), this.ctx.signer()])
-    const fields = { modelId, weightsCidHash: keccak256(stringToHex(this.servedWeightsCid ?? '')), body: UNSERVED_RECEIPT_BODY, payment: voucherDigest, cost: 0n }
-    const signature = await signReceipt(operator, { chainId: connection.chainId, verifyingContract: this.gate!.config.addresses.channels }, fields)
-    return { ...fields, signature }
-  }
-
-  /** Delivers on chain the receipt this node signed for each voucher a non-delivery challenge names (blocks from..to). */
-  private async deliverWithheld(connection: ChainConnection, store: PaymentStore, fromBlock: bigint, toBlock: bigint) {
-    const options = this.params.payments!
-    const challenges = (await this.ctx.deployments()).contracts.ReceiptChallenges?.address
-    if (!challenges) return
-    const operator = (await this.ctx.signer()).address
-    const filed = await connection.publicClient.getContractEvents({ address: challenges, abi: protocolArtifacts.ReceiptChallenges.abi, eventName: 'NonDeliveryFiled', args: { operator }, fromBlock, toBlock })
-    for (const log of filed) {
-      const challengeId = log.args.challengeId!
-      const voucherDigest = log.args.voucherDigest!
-      if (options.deliverReceipts === false) {
-        options.onNonDelivery?.({ challengeId, voucherDigest, delivered: false, problem: 'automatic delivery is off' })
-        continue
-      }
-      // A voucher that never reached this node (a payer griefing it): answer with a receipt that commits to no request.
-      const kept = store.signedReceipt(voucherDigest) ?? (await this.unservedReceipt(log.args.modelId!, voucherDigest))
-      try {
-        const receipt = { modelId: kept.modelId, weightsCidHash: kept.weightsCidHash, body: kept.body, payment: kept.payment, cost: kept.cost }
-        const { hash } = await writeProtocol(this.ctx, { contract: 'ReceiptChallenges', functionName: 'deliverReceipt', args: [challengeId, receipt, kept.signature] })
-        options.onNonDelivery?.({ challengeId, voucherDigest, delivered: true, unserved: kept.body === UNSERVED_RECEIPT_BODY, transactionHash: hash })
-      } catch (error) {
-        options.onNonDelivery?.({ challengeId, voucherDigest, delivered: false, problem: error instanceof Error ? error.message.split('\n')[0] : String(error) })
-      }
     }
   }
 

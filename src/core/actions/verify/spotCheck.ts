@@ -3,7 +3,6 @@ import type { ModeldaoContext } from '../../context/context.js'
 import { describeCause, type ModeldaoError } from '../../errors/base.js'
 import { ReceiptInvalidError, ReceiptWithheldError } from '../../client/errors.js'
 import type { FaultEvidence } from '../../client/faults.js'
-import { readFile } from 'node:fs/promises'
 import { ChannelBook } from '../../payments/channelBook.js'
 import { checkTokens, describeFaults, type ReceiptFault } from '../../receipts/check.js'
 import type { SignedReceipt } from '../../receipts/signedReceipt.js'
@@ -15,7 +14,6 @@ import { drawDeposit, drawProbeShape, secureRandom, type ProbeShape } from '../.
 import { replayReceipt, tokenizerOf } from '../../verify/replay.js'
 import { chat } from '../client/chat.js'
 import { fileChallenge, type FileChallengeReturnType } from './fileChallenge.js'
-import { fileNonDelivery, type FileNonDeliveryReturnType } from './fileNonDelivery.js'
 
 export type SpotCheckParams = {
   /** The node's base URL. */
@@ -76,8 +74,6 @@ export type SpotCheckReturnType = {
   /** The signed receipt of the first channel-paid mismatch: evidence a challenge can be filed with. */
   evidence?: SignedReceipt | undefined
   challenge?: FileChallengeReturnType | undefined
-  /** With `challenge`: the non-delivery challenge the probe wallet filed over a withheld receipt paid through its channel. */
-  nonDelivery?: FileNonDeliveryReturnType | undefined
 }
 /** Fetch and payment errors, RECEIPT_MALFORMED, REVERT_* when a challenge is refused. */
 export type SpotCheckErrorType = ModeldaoError
@@ -190,12 +186,6 @@ export async function spotCheck(ctx: ModeldaoContext, params: SpotCheckParams): 
     evidence,
   }
   if (params.challenge && evidence) result.challenge = await fileChallenge(ctx, { evidence })
-  // A paid answer without its receipt: the probe wallet (the voucher's payer: only it may) makes the operator deliver it.
-  const withheld = probes.find((p) => p.verdict === 'withheld' && p.evidenceFile)
-  if (params.challenge && withheld) {
-    const kept = JSON.parse(await readFile(withheld.evidenceFile!, 'utf8')) as FaultEvidence
-    if ((kept.payment as { scheme?: string }).scheme === 'channel') result.nonDelivery = await fileNonDelivery(payer, { evidence: kept })
-  }
   return result
 }
 

@@ -103,14 +103,14 @@ describe('receipt challenges (real anvil)', () => {
     await expect(settleChallenge(validator, { challengeId: filed.challengeId, cheat: true })).rejects.toMatchObject({ code: 'REVERT_RECEIPT_CHALLENGES_VOTING_NOT_STARTED' })
     await advanceTime(creator, { seconds: 3601 })
     const settled = await settleChallenge(validator, { challengeId: filed.challengeId, cheat: true })
-    expect(settled).toMatchObject({ status: 'upheld', cheatVotes: 1, resolution: { slashed: NODE_MIN_STAKE.toString(), toChallenger: '1250000', toPayer: '500000', burned: '250000' } }) // 25% of the slash plus the bond back; 50% to the payer; 25% burned
+    expect(settled).toMatchObject({ status: 'upheld', cheatVotes: 1, resolution: { slashed: NODE_MIN_STAKE.toString(), toChallenger: '1250000', toPayer: '1030', burned: '748970' } }) // 25% of the slash plus the bond back; the payer gets back the 1030 it paid (half the slash at most); the rest burned
 
     const [connection, registry, challenges] = await Promise.all([creator.chain(), creator.contract('NodeRegistry'), creator.contract('ReceiptChallenges')])
     expect(await connection.publicClient.readContract({ address: registry.address, abi: registry.abi, functionName: 'stakeOf', args: [modelId, evidence.operator] })).toBe(0n)
-    // The challenger paid through the channel too: its share, its bond and the payer's share wait as credits (pull payment).
-    expect(await connection.publicClient.readContract({ address: challenges.address, abi: challenges.abi, functionName: 'credits', args: [challengerAddress] })).toBe(1_750_000n)
+    // The challenger paid through the channel too: its share, its bond and what it paid wait as credits (pull payment).
+    expect(await connection.publicClient.readContract({ address: challenges.address, abi: challenges.abi, functionName: 'credits', args: [challengerAddress] })).toBe(1_251_030n)
     await writeProtocol(challenger, { contract: 'ReceiptChallenges', functionName: 'withdraw', args: [] })
-    expect(await balance(challengerAddress)).toBe(challengerBefore + 750_000n)
+    expect(await balance(challengerAddress)).toBe(challengerBefore + 251_030n)
   })
 
   it('from the CLI: verify challenge files it, validator vote upholds it', async () => {
