@@ -88,7 +88,7 @@ export class ReceiptWithheldError extends ModeldaoError {
     const evidence = evidenceFile
     super('RECEIPT_WITHHELD', `The node at ${url} (operator ${operator}) took payment for the answer and sent no signed receipt with it.`, {
       details: `The evidence (the request, what was received, the payment signed) is kept in ${evidence}.`,
-      hints: ['This home signs nothing more to that operator. Report it: a validator can file a non-delivery challenge with the evidence.'],
+      hints: ['This home signs nothing more to that operator (--allow-faulted overrides). Keep the evidence file: it holds the voucher you signed and what came back.'],
     })
   }
 }
