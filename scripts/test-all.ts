@@ -48,7 +48,9 @@ if (failures.length > 0) console.log(`\nvitest failures:\n${failures.join('\n')}
 console.log(`\nvitest: ${tsPassed} passed, ${tsFailed} failed · forge: ${forgePassed} passed, ${forgeFailed} failed`)
 const failed = tsFailed + forgeFailed + (forge.status !== 0 && forgeFailed === 0 ? 1 : 0)
 console.log(`${tsPassed + forgePassed} passed, ${failed} failed`)
-process.exit(failed === 0 && vitest.status === 0 && forge.status === 0 ? 0 : 1)
+// Not process.exit(): writes to a pipe are asynchronous, and exiting at once can drop the tail of forge's output and
+// the summary lines with it (seen in CI: the combined line went missing behind a large invariant table).
+process.exitCode = failed === 0 && vitest.status === 0 && forge.status === 0 ? 0 : 1
 
 type VitestReport = {
   numPassedTests: number
