@@ -510,21 +510,12 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
         IPaymentChannels.Voucher memory v = _voucher(1e6);
         ReceiptLib.Receipt memory r = _receipt(v);
         bytes memory sig = _signReceipt(r);
-        address accomplice = makeAddr("accomplice");
-        _fund(accomplice, BOND);
-        vm.startPrank(accomplice);
-        usd.approve(address(rc), BOND);
-        bytes32 bogus = rc.challenge(operator, r, sig, v, "bogus");
-        vm.stopPrank();
+        bytes32 bogus = _fileFrom(makeAddr("accomplice"), v);
         _afterAnswerWindow();
         _voteAll(bogus, false, QUORUM);
         assertEq(uint8(rc.challengeOf(bogus).status), uint8(IReceiptChallenges.Status.Rejected));
         // The payer files the same receipt with its real evidence, and the validators uphold it.
-        _fund(payer, BOND);
-        vm.startPrank(payer);
-        usd.approve(address(rc), BOND);
-        bytes32 real = rc.challenge(operator, r, sig, v, "bafy-real-replay");
-        vm.stopPrank();
+        bytes32 real = _fileFrom(payer, v);
         assertTrue(real != bogus);
         _afterAnswerWindow();
         _voteAll(real, true, QUORUM);
@@ -542,13 +533,8 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
         bytes32 own = _openChannel(operator, operator);
         IPaymentChannels.Voucher memory v =
             IPaymentChannels.Voucher({channelId: own, modelId: id, cumulativeAmount: 1e6, feeShareBps: 3_000});
-        ReceiptLib.Receipt memory r = _receipt(v);
         address accomplice = makeAddr("accomplice");
-        _fund(accomplice, BOND);
-        vm.startPrank(accomplice);
-        usd.approve(address(rc), BOND);
-        bytes32 cid = rc.challenge(operator, r, _signReceipt(r), v, "");
-        vm.stopPrank();
+        bytes32 cid = _fileFrom(accomplice, v);
         assertEq(rc.challengeOf(cid).paid, 1e6);
         _afterAnswerWindow();
         _voteAll(cid, true, QUORUM);
@@ -581,14 +567,7 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
 
     /// Review finding (F3): the DAO filed against an honest receipt and decided it, paid the challenger's share.
     function test_decide_notOnTheDaosOwnFiling() public {
-        IPaymentChannels.Voucher memory v = _voucher(1e6);
-        ReceiptLib.Receipt memory r = _receipt(v);
-        bytes memory sig = _signReceipt(r);
-        _fund(timelock, BOND);
-        vm.startPrank(timelock);
-        usd.approve(address(rc), BOND);
-        bytes32 cid = rc.challenge(operator, r, sig, v, "");
-        vm.stopPrank();
+        bytes32 cid = _fileFrom(timelock, _voucher(1e6));
         _afterAnswerWindow();
         vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesConflictOfInterest.selector, cid, timelock));
         vm.prank(timelock);
@@ -597,14 +576,8 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
 
     function test_challenge_anOpenDuplicateOfAnUpheldReceiptGetsItsBondBackWithoutASecondSlash() public {
         IPaymentChannels.Voucher memory v = _voucher(1e6);
-        ReceiptLib.Receipt memory r = _receipt(v);
-        bytes memory sig = _signReceipt(r);
         bytes32 first = _file(1e6);
-        _fund(payer, BOND);
-        vm.startPrank(payer);
-        usd.approve(address(rc), BOND);
-        bytes32 second = rc.challenge(operator, r, sig, v, "");
-        vm.stopPrank();
+        bytes32 second = _fileFrom(payer, v);
         assertEq(rc.openChallenges(id, operator), 2);
         _afterAnswerWindow();
         _voteAll(first, true, QUORUM);

@@ -172,6 +172,17 @@ abstract contract ReceiptChallengesBase is DaoBase {
         challengeId = rc.challenge(operator, r, _signReceipt(r), v, "bafy-evidence");
     }
 
+    /// @dev Files `v`'s receipt (signed by the operator) as `who`, funded and approved for the bond here.
+    function _fileFrom(address who, IPaymentChannels.Voucher memory v) internal returns (bytes32 challengeId) {
+        ReceiptLib.Receipt memory r = _receipt(v);
+        bytes memory sig = _signReceipt(r);
+        _fund(who, BOND);
+        vm.startPrank(who);
+        usd.approve(address(rc), BOND);
+        challengeId = rc.challenge(operator, r, sig, v, "");
+        vm.stopPrank();
+    }
+
     function _voteAll(bytes32 challengeId, bool cheat, uint256 count) internal {
         for (uint256 i; i < count; ++i) {
             vm.prank(validators[i]);
