@@ -29,11 +29,15 @@ export const gasBenchmark: Benchmark = {
     // A dispute's whole life, from the challenge contract's own forge run (execution gas, 21k per transaction aside).
     const challenges = forgeGas('ReceiptChallengesGas')
     const c = challenges.get
-    const quorum = 3 // ReceiptChallengesBase's QUORUM: two votes that do not decide, then the deciding one
-    const receiptLife = c('receipt_challenge') + (quorum - 1) * c('receipt_vote') + c('receipt_vote_deciding_slash') + c('receipt_withdraw_credits')
+    const voters = 3 // ReceiptChallengesBase's QUORUM: the validators whose stake reaches half the snapshot
+    const receiptLife =
+      c('receipt_challenge') + voters * (c('receipt_commit_vote') + c('receipt_reveal_vote') + c('receipt_claim_vote')) + c('receipt_resolve_slash') + c('receipt_withdraw_credits')
+    // Appealed to the end: a second validator round of the same voters, then the DAO's decision instead of a resolve.
+    const appealedLife = receiptLife + 2 * c('receipt_appeal') + voters * (c('receipt_commit_vote') + c('receipt_reveal_vote') + c('receipt_claim_vote')) - c('receipt_resolve_slash') + c('receipt_decide_dao_slash')
     rows.push(
       ...challenges.rows,
-      { label: `receipt dispute, whole life (file, ${quorum} votes, slash, withdraw)`, value: receiptLife, unit: 'gas' },
+      { label: `receipt dispute, whole life (file, ${voters} commits and reveals, resolve with slash, ${voters} vote claims, withdraw)`, value: receiptLife, unit: 'gas' },
+      { label: `receipt dispute appealed to the DAO (two validator rounds of ${voters}, two appeals, the DAO's slash)`, value: appealedLife, unit: 'gas' },
     )
     return {
       rows,

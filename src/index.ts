@@ -156,7 +156,23 @@ export * as verifyErrors from './core/verify/errors.js'
 export { verifyReceipt, type VerifyReceiptParams, type VerifyReceiptReturnType, type VerifyReceiptErrorType } from './core/actions/verify/verifyReceipt.js'
 export { fileChallenge, type FileChallengeParams, type FileChallengeReturnType, type FileChallengeErrorType } from './core/actions/verify/fileChallenge.js'
 export { registerValidator, type RegisterValidatorParams, type RegisterValidatorReturnType, type RegisterValidatorErrorType } from './core/actions/verify/registerValidator.js'
-export { settleChallenge, type SettleChallengeParams, type SettleChallengeReturnType, type SettleChallengeErrorType, type ChallengeStatus } from './core/actions/verify/settleChallenge.js'
+export {
+  settleChallenge,
+  appealChallenge,
+  claimChallengeVotes,
+  withdrawChallengeCredits,
+  type WithdrawChallengeCreditsReturnType,
+  type SettleChallengeParams,
+  type SettleChallengeReturnType,
+  type SettleChallengeErrorType,
+  type ChallengeResolution,
+  type AppealChallengeReturnType,
+  type ClaimChallengeVotesReturnType,
+} from './core/actions/verify/settleChallenge.js'
+export { voteOnChallenge, type VoteOnChallengeParams, type VoteOnChallengeReturnType, type VoteOnChallengeErrorType } from './core/actions/verify/voteOnChallenge.js'
+export { listChallenges, type ListChallengesParams, type ListChallengesReturnType, type ListChallengesErrorType } from './core/actions/verify/listChallenges.js'
+export { readChallenge, type ChallengeView, type ChallengeStatus, type ChallengePhase, type RoundView, type BallotView } from './core/disputes/read.js'
+export { disputeRule, economicStake, type DisputeParams } from './core/disputes/economics.js'
 export type { SignedReceipt } from './core/receipts/signedReceipt.js'
 export { detectionProbability, requestsToDetect, cheatingPays } from './core/verify/economics.js'
 export { spotCheck, type SpotCheckParams, type SpotCheckReturnType, type SpotCheckProbe, type SpotCheckErrorType } from './core/actions/verify/spotCheck.js'

@@ -6,63 +6,82 @@ import {INodeSlasher} from "./INodeSlasher.sol";
 import {ReceiptLib} from "../verify/ReceiptLib.sol";
 
 /// @title IReceiptChallenges
-/// @notice Disputes over serving nodes' signed receipts, and slashing of a node proven to have cheated.
+/// @notice Disputes over serving nodes' signed receipts, decided by stake-weighted validator votes with appeals ending
+///         at the model's DAO, and slashing of a node proven to have cheated.
 ///
 /// **Filing.** Anyone posts `challengeBond` of the payment token with a receipt the operator signed
 /// ({ReceiptLib}) and the voucher that paid for it. The contract checks that the signature recovers to the operator
 /// under the receipts domain (this chain, the PaymentChannels deployment; malleable signatures refused), that the
 /// receipt's `payment` is the voucher's digest, that the voucher is for the receipt's model, that the voucher's channel
-/// pays the operator, and that the operator has stake on the model in NodeRegistry (registered or unbonding). So a
-/// forged receipt, or one with any field altered after signing, cannot be filed. Anyone may file, each account once
-/// per receipt, and no filing blocks another: an operator's accomplice filing first with bogus evidence (to have the
-/// receipt rejected, or to collect the challenger's share itself) leaves the receipt open to the payer's or a
-/// validator's own challenge. A receipt proven a cheat is slashed once; later filings on it are refused, and open ones
-/// end upheld with their bond back and no second slash. A challenge id is `keccak256(receipt digest, filer, filing
-/// number)`: no id is known before its filing, so no DAO proposal can be passed against it in advance.
+/// pays the operator, and that the operator has stake on the model in NodeRegistry (registered or unbonding). Anyone
+/// may file, each account once per receipt, and no filing blocks another: an operator's accomplice filing first
+/// (to have the receipt rejected, or to collect the challenger's share itself) leaves the receipt open to the
+/// payer's or a validator's own challenge. A receipt proven a cheat is slashed once. A challenge id is
+/// `keccak256(receipt digest, filer, filing number)`: no id is known before its filing.
 ///
-/// **Answer.** For `answerWindow` seconds after filing, the operator may answer once (the hash of its answer, e.g.
-/// the CID of its own replay; recorded in an event). Voting opens when it answers, or when the window ends.
+/// **Rounds.** A challenge goes through up to `validatorRounds` validator rounds, then the DAO. A validator round
+/// snapshots the eligible validator stake when it opens (at filing; at an appeal): validators registered before that
+/// block and not unbonding. It has a commit window (`commitWindow`, from the round's start: the first round's votes
+/// open at filing, whatever the operator does), a reveal window and an appeal window. A vote weighs the validator's
+/// stake; committing moves `penaltyBps` of it into escrow (its risk). The parties (the operator, the challenger, the
+/// voucher's payer) do not vote. The round's verdict: when the revealed weight reaches `quorumBps` of the snapshot,
+/// the heavier side (a tie: honest); otherwise honest (the burden of proof is on the challenger).
 ///
-/// **Votes.** Until `filedAt + answerWindow + votingWindow`, validators vote cheat or honest, once each. A validator
-/// may vote when it is registered (not unbonding), registered before the challenge was filed (no validators recruited
-/// after the fact), and is neither the operator nor the challenger. The first side to reach `quorum` votes decides,
-/// in the vote that reaches it. If neither side reaches `quorum` before the deadline, the challenge fails (the burden
-/// of proof is on the challenger, so an unproven dispute cannot freeze a node's stake for free): anyone may then
-/// `resolve` it.
+/// **Who decides when.** Validators decide a round only when buying its quorum costs more than the round could move:
+/// `snapshot × quorumBps × penaltyBps ≥ (slashAmount + bonds so far) × 10,000²` (see {economicStake}). A bought
+/// quorum overturned on appeal loses its risk, `penaltyBps` of its stake, to the validators who voted with the final
+/// outcome, so a majority bought to steal or protect a slash costs more than that slash. Below that stake the round is
+/// skipped and the challenge goes to the DAO.
 ///
-/// **The DAO.** The model's DAO timelock (`DaoFactory.timelockOf(modelId)`) may decide instead while the challenge is
-/// open, but never before the answer window ends: the operator is always heard first.
+/// **Appeals.** In the appeal window the side the verdict went against (the operator after a cheat verdict, the
+/// challenger after an honest one) may appeal with a bond of `challengeBond × 2^round`: a new validator round with a
+/// new snapshot (validators may join to outvote a bought round), and after the last one the model's DAO timelock
+/// (`DaoFactory.timelockOf`), which decides for `daoWindow` seconds, never before the answer window ends nor on its
+/// own filing or payment. A DAO that does not decide leaves the last verdict standing.
+///
+/// **Answer.** For `answerWindow` seconds after filing (within the first commit window), the operator may answer
+/// once (the hash of its answer, e.g. the CID of its own replay; recorded in an event).
 ///
 /// **Outcomes.** Upheld (cheat): NodeRegistry slashes `min(slashAmount, stake)` of the operator's stake on the model;
-/// `challengerShareBps` of it plus the bond go to the challenger, `payerShareBps` to the harmed payer (the voucher's
-/// channel payer) but never more than the receipt's cost (what it paid: an operator paying itself cannot take its
-/// slash back), and the rest is burned (sent to `BURN`). None of it goes to those who decide disputes: validators who
-/// are the operator, the challenger or the payer do not vote, and the DAO does not decide its own filing or payment.
-/// Rejected (no
-/// cheat, or no quorum in time): the bond goes to the operator, who was disputed for nothing. Payouts are credits,
-/// withdrawn with {withdraw}. While any challenge against an operator on a model is open, NodeRegistry refuses to
-/// pay its stake back, so unregistering after a challenge is filed does not escape the slash.
+/// `challengerShareBps` of it goes to the challenger, `payerShareBps` to the harmed payer (the voucher's channel payer)
+/// but never more than the receipt's cost (an operator paying itself cannot take its slash back), and the rest is
+/// burned (sent to `BURN`): none of it to those who decide (validators, the DAO). Every bond posted (filing and
+/// appeals) goes to the side that won: the challenger if upheld, the operator if rejected. Validators who revealed
+/// the final outcome get their risk back plus, pro rata to weight, the risk of those who voted against it or never
+/// revealed ({claimVote}); a round where nobody voted the final outcome burns its risk. Payouts are credits,
+/// withdrawn with {withdraw}; a vote claim returns to the stake of a validator still registered. While any challenge
+/// against an operator on a model is open, NodeRegistry refuses to pay its stake back.
 interface IReceiptChallenges is INodeSlasher {
     /// @notice Where a challenge stands.
     enum Status {
         None,
         Open,
         Upheld, // the operator cheated: slashed
-        Rejected // no cheat, or no quorum in time: the bond went to the operator
+        Rejected // no cheat proven: the bonds went to the operator
     }
 
     /// @notice Who resolved a challenge.
     enum Resolver {
-        Validators,
+        Validators, // the last validator round's verdict, unappealed
         Dao,
-        Deadline
+        Deadline // the DAO did not decide in time: the last verdict stands
+    }
+
+    /// @notice What an open challenge awaits now.
+    enum Phase {
+        Closed, // not open (never filed, or resolved)
+        Commit, // validators commit votes
+        Reveal, // validators reveal
+        Appeal, // the losing side may appeal
+        Dao, // the model's DAO decides
+        Resolvable // anyone may `resolve`
     }
 
     /// @notice The contract's parameters, fixed at deployment.
     struct Params {
         /// Smallest stake a validator registers with.
         uint256 minValidatorStake;
-        /// Bond a challenger posts.
+        /// Bond a challenger posts; an appeal to round r posts `challengeBond × 2^r`.
         uint256 challengeBond;
         /// Stake slashed from a cheating operator (capped at its stake on the model).
         uint256 slashAmount;
@@ -71,27 +90,61 @@ interface IReceiptChallenges is INodeSlasher {
         /// Part of the slash paid to the harmed payer, in basis points; with the challenger's at most 10,000, the rest
         /// is burned.
         uint16 payerShareBps;
-        /// Votes one side needs to decide (k of the n validators).
-        uint16 quorum;
-        /// Seconds after filing during which the operator may answer.
+        /// Share of a round's stake snapshot that must reveal for its verdict to count, in basis points.
+        uint16 quorumBps;
+        /// Share of a voter's stake at risk in a round (lost to the coherent side if it votes against the final
+        /// outcome or does not reveal), in basis points.
+        uint16 penaltyBps;
+        /// Validator rounds before the DAO (the first one plus appeals to validators), 1 to 8.
+        uint8 validatorRounds;
+        /// Seconds after filing during which the operator may answer (at most `commitWindow`).
         uint48 answerWindow;
-        /// Seconds after the answer window during which validators vote.
-        uint48 votingWindow;
+        /// Seconds from a round's start during which validators commit.
+        uint48 commitWindow;
+        /// Seconds after the commit window during which validators reveal.
+        uint48 revealWindow;
+        /// Seconds after the reveal window during which the losing side may appeal.
+        uint48 appealWindow;
+        /// Seconds the DAO has to decide an appealed challenge.
+        uint48 daoWindow;
     }
 
-    /// @notice One challenge (storage layout: five words).
+    /// @notice One challenge (storage layout: five words). The bonds posted, filing and appeals, are
+    ///         `challengeBond × (2^(appeals + 1) − 1)`.
     struct Challenge {
         address challenger;
         uint48 filedAt;
         uint48 answeredAt; // 0: not answered
         address operator;
-        uint16 cheatVotes;
-        uint16 honestVotes;
         Status status;
-        uint256 modelId;
+        uint8 round; // the current round; `validatorRounds`: at the DAO
+        uint8 appeals; // appeals so far
+        bool verdict; // the last validator verdict (cheat), then the final outcome
+        uint48 roundStart; // when the current round opened (at the DAO: when it may decide)
         address payer; // the voucher's channel payer: the harmed party
         uint96 paid; // what the receipt says the payer paid (its share of a slash is capped there)
+        uint256 modelId;
         bytes32 receipt; // the receipt's EIP-712 digest
+    }
+
+    /// @notice One validator round's tally (weights are stakes; risks are what the voters escrowed).
+    struct Round {
+        uint128 snapshot; // eligible stake when the round opened
+        uint128 atRisk; // escrowed by all who committed
+        uint128 cheatWeight;
+        uint128 honestWeight;
+        uint128 cheatRisk;
+        uint128 honestRisk;
+    }
+
+    /// @notice One validator's vote in one round.
+    struct Ballot {
+        bytes32 commitment; // keccak256(abi.encode(challengeId, round, validator, cheat, salt))
+        uint128 weight; // the stake it voted with
+        uint128 risk; // what it escrowed
+        bool revealed;
+        bool cheat;
+        bool settled;
     }
 
     /// @notice One validator.
@@ -121,10 +174,20 @@ interface IReceiptChallenges is INodeSlasher {
     );
     /// @notice The operator answered challenge `challengeId` with `answerHash`.
     event ChallengeAnswered(bytes32 indexed challengeId, address indexed operator, bytes32 answerHash);
-    /// @notice `validator` voted on challenge `challengeId`; the tally after its vote.
-    event ChallengeVoted(
-        bytes32 indexed challengeId, address indexed validator, bool cheat, uint16 cheatVotes, uint16 honestVotes
-    );
+    /// @notice Round `round` of challenge `challengeId` opened at `start` over `snapshot` of eligible stake (at the DAO,
+    ///         `round == validatorRounds` and `start` is when it may decide; a round below the economic stake is
+    ///         skipped to the DAO).
+    event RoundOpened(bytes32 indexed challengeId, uint8 round, uint256 snapshot, uint48 start);
+    /// @notice `validator` committed a vote in `round`, weighing `weight`, escrowing `risk`.
+    event VoteCommitted(bytes32 indexed challengeId, uint8 round, address indexed validator, uint256 weight, uint256 risk);
+    /// @notice `validator` revealed `cheat` in `round`.
+    event VoteRevealed(bytes32 indexed challengeId, uint8 round, address indexed validator, bool cheat, uint256 weight);
+    /// @notice `appellant` appealed round `round - 1`'s verdict (`cheat`), posting `bond`.
+    event ChallengeAppealed(bytes32 indexed challengeId, uint8 round, address indexed appellant, bool cheat, uint256 bond);
+    /// @notice `validator`'s vote in `round` was settled: `paid` back (its risk and reward), to its stake or credits.
+    event VoteSettled(bytes32 indexed challengeId, uint8 round, address indexed validator, uint256 paid, bool toStake);
+    /// @notice Round `round`'s risk was burned: nobody in it voted the final outcome.
+    event RoundRiskBurned(bytes32 indexed challengeId, uint8 round, uint256 amount);
     /// @notice Challenge `challengeId` ended as `status`, decided by `resolver`: `slashed` was taken from the
     ///         operator, `toChallenger` (bond included), `toOperator` and `toPayer` credited, `burned` burned.
     event ChallengeResolved(
@@ -144,8 +207,9 @@ interface IReceiptChallenges is INodeSlasher {
 
     /// @notice The zero address was given where a contract is needed.
     error ReceiptChallengesZeroAddress();
-    /// @notice A parameter is out of range (`quorum` 0, the challenger's and payer's shares above 10,000 together, a
-    ///         zero window or bond).
+    /// @notice A parameter is out of range (a quorum or penalty of 0 or above 10,000, the challenger's and payer's
+    ///         shares above 10,000 together, a zero window or bond, an answer window longer than the commit window,
+    ///         validator rounds outside 1 to 8).
     error ReceiptChallengesInvalidParams();
     /// @notice A NodeRegistry is bound already (`bindRegistry` is accepted once).
     error ReceiptChallengesRegistryAlreadyBound(address registry);
@@ -188,16 +252,18 @@ interface IReceiptChallenges is INodeSlasher {
     error ReceiptChallengesNotOperator(bytes32 challengeId, address caller);
     /// @notice The answer window closed at `deadline`, or the operator answered already.
     error ReceiptChallengesAnswerClosed(bytes32 challengeId, uint256 deadline);
-    /// @notice Voting opens at `start` (when the operator answers, or when the answer window ends).
-    error ReceiptChallengesVotingNotStarted(bytes32 challengeId, uint256 start);
-    /// @notice Voting closed at `end`; the challenge awaits `resolve`.
-    error ReceiptChallengesVotingClosed(bytes32 challengeId, uint256 end);
-    /// @notice Voting runs until `end`; the challenge cannot be resolved by deadline before.
-    error ReceiptChallengesVotingOpen(bytes32 challengeId, uint256 end);
-    /// @notice The validator voted on this challenge already.
+    /// @notice The challenge is in `phase`, not the one this call needs (`until`: when that phase ends).
+    error ReceiptChallengesWrongPhase(bytes32 challengeId, Phase phase, uint256 until);
+    /// @notice The validator committed in this round already.
     error ReceiptChallengesAlreadyVoted(bytes32 challengeId, address validator);
-    /// @notice The validator registered at `registeredAt`, not before the challenge was filed at `filedAt`.
-    error ReceiptChallengesValidatorTooNew(address validator, uint256 registeredAt, uint256 filedAt);
+    /// @notice The validator registered at `registeredAt`, not before the round opened at `roundStart`.
+    error ReceiptChallengesValidatorTooNew(address validator, uint256 registeredAt, uint256 roundStart);
+    /// @notice The reveal does not open the validator's commitment (other vote or salt), or nothing was committed.
+    error ReceiptChallengesRevealMismatch(bytes32 challengeId, address validator);
+    /// @notice Only the side the verdict went against may appeal (`party`: who may).
+    error ReceiptChallengesNotAppellant(bytes32 challengeId, address caller, address party);
+    /// @notice Nothing to settle: the vote was not on the final outcome, was settled, or the challenge is open.
+    error ReceiptChallengesNothingToClaim(bytes32 challengeId, uint8 round, address validator);
     /// @notice The caller is a party to the dispute (the operator, the challenger or the payer; for the DAO: its own
     ///         filing or payment).
     error ReceiptChallengesConflictOfInterest(bytes32 challengeId, address validator);
@@ -245,18 +311,40 @@ interface IReceiptChallenges is INodeSlasher {
     /// @param answerHash A commitment to the answer (e.g. the hash or CID digest of its replay).
     function answer(bytes32 challengeId, bytes32 answerHash) external;
 
-    /// @notice The caller's vote on challenge `challengeId`; resolves it when a side reaches `quorum`.
-    /// @param challengeId An open challenge in its voting period.
-    /// @param cheat True: the receipt shows a cheat; false: the operator served honestly.
-    function vote(bytes32 challengeId, bool cheat) external;
+    /// @notice Commits the caller's vote in the current round of challenge `challengeId`, escrowing `penaltyBps` of its
+    ///         stake; its weight is its stake. The caller must be a validator registered before the round opened, not
+    ///         unbonding, and not a party.
+    /// @param challengeId A challenge in its commit phase.
+    /// @param commitment `keccak256(abi.encode(challengeId, round, validator, cheat, salt))`.
+    function commitVote(bytes32 challengeId, bytes32 commitment) external;
 
-    /// @notice The model DAO's decision on challenge `challengeId`, while it is open and once its answer window ended.
-    /// @param challengeId An open challenge on a model whose DAO timelock is the caller.
+    /// @notice Reveals the caller's committed vote in the current round.
+    /// @param challengeId A challenge in its reveal phase.
+    /// @param cheat The vote committed: true, the receipt shows a cheat.
+    /// @param salt The salt committed.
+    function revealVote(bytes32 challengeId, bool cheat, bytes32 salt) external;
+
+    /// @notice Appeals the current round's verdict, posting `challengeBond × 2^(round + 1)` (allowance required): a new
+    ///         validator round, or the DAO after the last. Only the side the verdict went against.
+    /// @param challengeId A challenge in its appeal phase.
+    function appeal(bytes32 challengeId) external;
+
+    /// @notice Settles the caller's vote in round `round` of a resolved challenge: a vote on the final outcome gets
+    ///         its risk back plus its share of the others' (to its stake while it is registered, else to credits).
+    /// @param challengeId A resolved challenge.
+    /// @param round The round voted in.
+    /// @return paid What was paid back.
+    function claimVote(bytes32 challengeId, uint8 round) external returns (uint256 paid);
+
+    /// @notice The model DAO's decision on challenge `challengeId`, once it reached the DAO (appealed past the last
+    ///         validator round, or below the economic stake) and its answer window ended, within `daoWindow`.
+    /// @param challengeId A challenge at the DAO, on a model whose DAO timelock is the caller.
     /// @param cheat True: upheld (slash); false: rejected.
     function decide(bytes32 challengeId, bool cheat) external;
 
-    /// @notice Rejects challenge `challengeId` once its voting period ended without a quorum. Anyone may call.
-    /// @param challengeId An open challenge past its voting deadline.
+    /// @notice Ends challenge `challengeId` with the last verdict: after a validator round's appeal window with no
+    ///         appeal, or after the DAO's window without a decision. Anyone may call.
+    /// @param challengeId A challenge in its resolvable phase.
     function resolve(bytes32 challengeId) external;
 
     /// @notice Pays the caller's credits (bonds back, slash shares, bonds won).
@@ -266,11 +354,24 @@ interface IReceiptChallenges is INodeSlasher {
     /// @notice Challenge `challengeId` (status None: never filed).
     function challengeOf(bytes32 challengeId) external view returns (Challenge memory);
 
-    /// @notice When voting on challenge `challengeId` opens and closes.
-    function votingPeriod(bytes32 challengeId) external view returns (uint256 start, uint256 end);
+    /// @notice What challenge `challengeId` awaits now, and until when (0: no end).
+    function phaseOf(bytes32 challengeId) external view returns (Phase phase, uint256 until);
 
-    /// @notice Whether `validator` voted on challenge `challengeId`.
-    function hasVoted(bytes32 challengeId, address validator) external view returns (bool);
+    /// @notice Every bond posted on challenge `challengeId` (filing and appeals), which the winning side takes.
+    function bondsOf(bytes32 challengeId) external view returns (uint256);
+
+    /// @notice Round `round`'s tally of challenge `challengeId`.
+    function roundOf(bytes32 challengeId, uint8 round) external view returns (Round memory);
+
+    /// @notice `validator`'s ballot in round `round` of challenge `challengeId`.
+    function ballotOf(bytes32 challengeId, uint8 round, address validator) external view returns (Ballot memory);
+
+    /// @notice The eligible validator stake now (registered before this block, not unbonding).
+    function eligibleStake() external view returns (uint256);
+
+    /// @notice The least snapshot with which validators decide round `round`:
+    ///         `(slashAmount + challengeBond × (2^(round+1) − 1)) × 10,000² / (quorumBps × penaltyBps)`, rounded up.
+    function economicStake(uint8 round) external view returns (uint256);
 
     /// @notice `account`'s validator record (stake 0: none).
     function validatorOf(address account) external view returns (Validator memory);

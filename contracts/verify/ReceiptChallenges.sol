@@ -6,6 +6,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IPaymentChannels} from "../interfaces/IPaymentChannels.sol";
 import {IReceiptChallenges} from "../interfaces/IReceiptChallenges.sol";
 import {INodeSlasher} from "../interfaces/INodeSlasher.sol";
@@ -15,12 +16,12 @@ import {NodeRegistry} from "../registry/NodeRegistry.sol";
 import {ReceiptLib} from "./ReceiptLib.sol";
 
 /// @title ReceiptChallenges
-/// @notice Challenges of serving nodes' signed receipts, validator votes, DAO decisions, and slashing through
-///         NodeRegistry. See {IReceiptChallenges}.
-/// @dev Token flows: validator stakes and challenge bonds in; slashed stake in from NodeRegistry; the burned part of a
-///      slash pushed to `BURN`; everything else out by pull (`withdraw`, `withdrawValidatorStake`).
-///      `token.balanceOf(this)` always equals validator stakes + bonds of open challenges + credits
-///      (`totalValidatorStake + totalOpenBonds + totalCredits`; the invariant suite checks it).
+/// @notice Challenges of serving nodes' signed receipts, stake-weighted commit-reveal validator rounds, appeals to the
+///         model's DAO, and slashing through NodeRegistry. See {IReceiptChallenges}.
+/// @dev Token flows: validator stakes and bonds in; slashed stake in from NodeRegistry; the burned part of a slash and
+///      forfeited vote risk pushed to `BURN`; everything else out by pull (`withdraw`, `withdrawValidatorStake`).
+///      `token.balanceOf(this)` always equals validator stakes + bonds of open challenges + credits + vote escrow
+///      (`totalValidatorStake + totalOpenBonds + totalCredits + totalVoteEscrow`; the invariant suite checks it).
 contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -50,12 +51,22 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
     uint16 public immutable challengerShareBps;
     /// @notice The harmed payer's part of a slash (the voucher's channel payer), in basis points; the rest is burned.
     uint16 public immutable payerShareBps;
-    /// @notice Votes one side needs to decide.
-    uint16 public immutable quorum;
+    /// @notice Share of a round's stake snapshot that must reveal, in basis points.
+    uint16 public immutable quorumBps;
+    /// @notice Share of a voter's stake at risk per round, in basis points.
+    uint16 public immutable penaltyBps;
+    /// @notice Validator rounds before the DAO.
+    uint8 public immutable validatorRounds;
     /// @notice Seconds after filing during which the operator may answer.
     uint48 public immutable answerWindow;
-    /// @notice Seconds after the answer window during which validators vote.
-    uint48 public immutable votingWindow;
+    /// @notice Seconds from a round's start during which validators commit.
+    uint48 public immutable commitWindow;
+    /// @notice Seconds after the commit window during which validators reveal.
+    uint48 public immutable revealWindow;
+    /// @notice Seconds after the reveal window during which the losing side may appeal.
+    uint48 public immutable appealWindow;
+    /// @notice Seconds the DAO has to decide.
+    uint48 public immutable daoWindow;
 
     /// @notice The NodeRegistry whose slasher this is (bound once, by this contract's deployer).
     NodeRegistry public registry;
@@ -67,9 +78,17 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
     uint256 public totalOpenBonds;
     /// @notice Sum of credits not yet withdrawn.
     uint256 public totalCredits;
+    /// @notice Sum of vote risk escrowed and not yet paid back or burned.
+    uint256 public totalVoteEscrow;
+    /// @notice Stake of registered validators not unbonding (escrowed risk excluded).
+    uint256 public activeValidatorStake;
+    /// @dev Stake registered at `_joinedAt`: not eligible in a round opened in that same block.
+    uint256 private _joinedStake;
+    uint48 private _joinedAt;
 
     mapping(bytes32 challengeId => Challenge) private _challenges;
-    mapping(bytes32 challengeId => mapping(address validator => bool)) private _voted;
+    mapping(bytes32 challengeId => mapping(uint8 round => Round)) private _rounds;
+    mapping(bytes32 challengeId => mapping(uint8 round => mapping(address validator => Ballot))) private _ballots;
     mapping(address account => Validator) private _validators;
     mapping(address account => uint256) private _credits;
     mapping(uint256 modelId => mapping(address operator => uint256)) private _open;
@@ -89,8 +108,11 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
             revert ReceiptChallengesZeroAddress();
         }
         if (
-            params.quorum == 0 || uint256(params.challengerShareBps) + params.payerShareBps > _BPS || params.challengeBond == 0
-                || params.minValidatorStake == 0 || params.answerWindow == 0 || params.votingWindow == 0
+            params.quorumBps == 0 || params.quorumBps > _BPS || params.penaltyBps == 0 || params.penaltyBps > _BPS
+                || uint256(params.challengerShareBps) + params.payerShareBps > _BPS || params.challengeBond == 0
+                || params.minValidatorStake == 0 || params.answerWindow == 0 || params.commitWindow < params.answerWindow
+                || params.revealWindow == 0 || params.appealWindow == 0 || params.daoWindow == 0
+                || params.validatorRounds == 0 || params.validatorRounds > 8
         ) revert ReceiptChallengesInvalidParams();
         shares = shares_;
         channels = channels_;
@@ -102,9 +124,14 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
         slashAmount = params.slashAmount;
         challengerShareBps = params.challengerShareBps;
         payerShareBps = params.payerShareBps;
-        quorum = params.quorum;
+        quorumBps = params.quorumBps;
+        penaltyBps = params.penaltyBps;
+        validatorRounds = params.validatorRounds;
         answerWindow = params.answerWindow;
-        votingWindow = params.votingWindow;
+        commitWindow = params.commitWindow;
+        revealWindow = params.revealWindow;
+        appealWindow = params.appealWindow;
+        daoWindow = params.daoWindow;
         _deployer = msg.sender;
     }
 
@@ -129,6 +156,10 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
         v.stake = SafeCast.toUint128(stake);
         v.registeredAt = uint48(block.timestamp);
         totalValidatorStake += stake;
+        activeValidatorStake += stake;
+        // Stake joining in this block is not in a snapshot taken in this block (its owner cannot vote there either).
+        if (_joinedAt != block.timestamp) (_joinedAt, _joinedStake) = (uint48(block.timestamp), 0);
+        _joinedStake += stake;
         emit ValidatorRegistered(msg.sender, stake);
         token.safeTransferFrom(msg.sender, address(this), stake);
     }
@@ -139,6 +170,8 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
         if (v.stake == 0 || v.unbondingEnd != 0) revert ReceiptChallengesNotValidator(msg.sender);
         uint48 end = uint48(block.timestamp) + VALIDATOR_UNBONDING;
         v.unbondingEnd = end;
+        activeValidatorStake -= v.stake;
+        if (_joinedAt == block.timestamp) _joinedStake -= v.registeredAt == block.timestamp ? v.stake : 0;
         emit ValidatorUnregistered(msg.sender, end);
     }
 
@@ -176,6 +209,7 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
         // The payer's harm is what it paid for this answer: its share of a slash is capped there (see `_resolve`).
         _challenges[challengeId].paid = receipt.cost > type(uint96).max ? type(uint96).max : uint96(receipt.cost);
         emit ChallengeFiled(challengeId, receipt.modelId, operator, msg.sender, digest, receipt, voucher.channelId, evidence);
+        _openRound(challengeId, _challenges[challengeId], 0);
         token.safeTransferFrom(msg.sender, address(this), challengeBond);
     }
 
@@ -219,6 +253,23 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
         if (registry_.stakeOf(receipt.modelId, operator) == 0) revert ReceiptChallengesNoStake(receipt.modelId, operator);
     }
 
+    /// @dev Opens round `round`: a validator round over the eligible stake now when it is economic, else the DAO
+    ///      (from the end of the answer window at the earliest: the operator is always heard first).
+    function _openRound(bytes32 challengeId, Challenge storage c, uint8 round) private {
+        uint256 snapshot = _eligibleStake();
+        if (round < validatorRounds && snapshot >= _economicStake(round)) {
+            _rounds[challengeId][round].snapshot = SafeCast.toUint128(snapshot);
+            c.round = round;
+            c.roundStart = uint48(block.timestamp);
+        } else {
+            uint48 heard = c.filedAt + answerWindow;
+            snapshot = 0;
+            c.round = validatorRounds;
+            c.roundStart = uint48(block.timestamp) > heard ? uint48(block.timestamp) : heard;
+        }
+        emit RoundOpened(challengeId, c.round, snapshot, c.roundStart);
+    }
+
     /// @inheritdoc IReceiptChallenges
     function answer(bytes32 challengeId, bytes32 answerHash) external {
         Challenge storage c = _openChallenge(challengeId);
@@ -230,29 +281,66 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IReceiptChallenges
-    function vote(bytes32 challengeId, bool cheat) external nonReentrant {
+    function commitVote(bytes32 challengeId, bytes32 commitment) external {
         Challenge storage c = _openChallenge(challengeId);
-        (uint256 start, uint256 end) = _votingPeriod(c);
-        if (block.timestamp < start) revert ReceiptChallengesVotingNotStarted(challengeId, start);
-        if (block.timestamp >= end) revert ReceiptChallengesVotingClosed(challengeId, end);
+        _requirePhase(challengeId, c, Phase.Commit);
         Validator storage v = _validators[msg.sender];
         if (v.stake == 0 || v.unbondingEnd != 0) revert ReceiptChallengesNotValidator(msg.sender);
-        if (v.registeredAt >= c.filedAt) revert ReceiptChallengesValidatorTooNew(msg.sender, v.registeredAt, c.filedAt);
+        if (v.registeredAt >= c.roundStart) revert ReceiptChallengesValidatorTooNew(msg.sender, v.registeredAt, c.roundStart);
         // Parties do not vote: the operator, the challenger, and the payer whose share the outcome decides.
         if (msg.sender == c.operator || msg.sender == c.challenger || msg.sender == c.payer) {
             revert ReceiptChallengesConflictOfInterest(challengeId, msg.sender);
         }
-        if (_voted[challengeId][msg.sender]) revert ReceiptChallengesAlreadyVoted(challengeId, msg.sender);
-        _voted[challengeId][msg.sender] = true;
-        uint16 cheatVotes = c.cheatVotes;
-        uint16 honestVotes = c.honestVotes;
-        // A side stops counting at `quorum` (the vote that reaches it resolves), so neither overflows uint16.
-        unchecked {
-            if (cheat) c.cheatVotes = ++cheatVotes;
-            else c.honestVotes = ++honestVotes;
-        }
-        emit ChallengeVoted(challengeId, msg.sender, cheat, cheatVotes, honestVotes);
-        if (cheat ? cheatVotes >= quorum : honestVotes >= quorum) _resolve(challengeId, c, cheat, Resolver.Validators);
+        uint8 round = c.round;
+        Ballot storage b = _ballots[challengeId][round][msg.sender];
+        if (b.weight != 0) revert ReceiptChallengesAlreadyVoted(challengeId, msg.sender);
+        uint128 weight = v.stake;
+        // The risk leaves the stake now: a validator cannot unbond or vote it twice before the outcome is known.
+        uint128 risk = uint128(uint256(weight) * penaltyBps / _BPS);
+        b.commitment = commitment;
+        b.weight = weight;
+        b.risk = risk;
+        v.stake = weight - risk;
+        _rounds[challengeId][round].atRisk += risk;
+        totalValidatorStake -= risk;
+        activeValidatorStake -= risk;
+        totalVoteEscrow += risk;
+        emit VoteCommitted(challengeId, round, msg.sender, weight, risk);
+    }
+
+    /// @inheritdoc IReceiptChallenges
+    function revealVote(bytes32 challengeId, bool cheat, bytes32 salt) external {
+        Challenge storage c = _openChallenge(challengeId);
+        _requirePhase(challengeId, c, Phase.Reveal);
+        uint8 round = c.round;
+        Ballot storage b = _ballots[challengeId][round][msg.sender];
+        if (
+            b.weight == 0 || b.revealed
+                || b.commitment != keccak256(abi.encode(challengeId, round, msg.sender, cheat, salt))
+        ) revert ReceiptChallengesRevealMismatch(challengeId, msg.sender);
+        b.revealed = true;
+        b.cheat = cheat;
+        Round storage r = _rounds[challengeId][round];
+        if (cheat) (r.cheatWeight, r.cheatRisk) = (r.cheatWeight + b.weight, r.cheatRisk + b.risk);
+        else (r.honestWeight, r.honestRisk) = (r.honestWeight + b.weight, r.honestRisk + b.risk);
+        emit VoteRevealed(challengeId, round, msg.sender, cheat, b.weight);
+    }
+
+    /// @inheritdoc IReceiptChallenges
+    function appeal(bytes32 challengeId) external nonReentrant {
+        Challenge storage c = _openChallenge(challengeId);
+        _requirePhase(challengeId, c, Phase.Appeal);
+        uint8 round = c.round;
+        bool cheat = _verdictOf(challengeId, round);
+        address party = cheat ? c.operator : c.challenger;
+        if (msg.sender != party) revert ReceiptChallengesNotAppellant(challengeId, msg.sender, party);
+        uint256 bond = challengeBond * (uint256(1) << (round + 1));
+        c.verdict = cheat;
+        ++c.appeals;
+        totalOpenBonds += bond;
+        emit ChallengeAppealed(challengeId, round + 1, msg.sender, cheat, bond);
+        _openRound(challengeId, c, round + 1);
+        token.safeTransferFrom(msg.sender, address(this), bond);
     }
 
     /// @inheritdoc IReceiptChallenges
@@ -265,17 +353,48 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
         // Not on its own filing or payment: the DAO would be paid for its verdict.
         if (c.challenger == timelock || c.payer == timelock) revert ReceiptChallengesConflictOfInterest(challengeId, timelock);
         // Never before the operator could answer: a majority cannot slash in the filing block.
-        uint256 opens = uint256(c.filedAt) + answerWindow;
-        if (block.timestamp < opens) revert ReceiptChallengesDaoTooEarly(challengeId, opens);
+        if (c.round == validatorRounds && block.timestamp < c.roundStart) {
+            revert ReceiptChallengesDaoTooEarly(challengeId, c.roundStart);
+        }
+        _requirePhase(challengeId, c, Phase.Dao);
         _resolve(challengeId, c, cheat, Resolver.Dao);
     }
 
     /// @inheritdoc IReceiptChallenges
     function resolve(bytes32 challengeId) external nonReentrant {
         Challenge storage c = _openChallenge(challengeId);
-        (, uint256 end) = _votingPeriod(c);
-        if (block.timestamp < end) revert ReceiptChallengesVotingOpen(challengeId, end);
-        _resolve(challengeId, c, false, Resolver.Deadline);
+        _requirePhase(challengeId, c, Phase.Resolvable);
+        if (c.round < validatorRounds) _resolve(challengeId, c, _verdictOf(challengeId, c.round), Resolver.Validators);
+        else _resolve(challengeId, c, c.verdict, Resolver.Deadline);
+    }
+
+    /// @inheritdoc IReceiptChallenges
+    function claimVote(bytes32 challengeId, uint8 round) external nonReentrant returns (uint256 paid) {
+        Challenge storage c = _challenges[challengeId];
+        Ballot storage b = _ballots[challengeId][round][msg.sender];
+        bool outcome = c.verdict;
+        Status status = c.status;
+        if (status == Status.None || status == Status.Open || b.settled || !b.revealed || b.cheat != outcome) {
+            revert ReceiptChallengesNothingToClaim(challengeId, round, msg.sender);
+        }
+        b.settled = true;
+        Round storage r = _rounds[challengeId][round];
+        (uint256 winningWeight, uint256 winningRisk) =
+            outcome ? (r.cheatWeight, r.cheatRisk) : (r.honestWeight, r.honestRisk);
+        // Its own risk back, and its weight's share of what the others risked: those against the outcome and those
+        // who never revealed. Rounding dust stays in escrow.
+        paid = b.risk + (uint256(r.atRisk) - winningRisk) * b.weight / winningWeight;
+        totalVoteEscrow -= paid;
+        Validator storage v = _validators[msg.sender];
+        bool toStake = v.stake != 0 && v.unbondingEnd == 0;
+        emit VoteSettled(challengeId, round, msg.sender, paid, toStake);
+        if (toStake) {
+            v.stake += SafeCast.toUint128(paid);
+            totalValidatorStake += paid;
+            activeValidatorStake += paid;
+        } else {
+            _credit(msg.sender, paid);
+        }
     }
 
     /// @inheritdoc IReceiptChallenges
@@ -288,41 +407,67 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
         token.safeTransfer(msg.sender, amount);
     }
 
-    /// @dev Ends an open challenge. Effects first (status, open count, bond release, the receipt marked); then the
-    ///      slash, whose amount the credits depend on (the registry is a protocol contract, and every entry point is
-    ///      `nonReentrant`), and the burn. A receipt already proven a cheat by another filing is not slashed again:
-    ///      this challenger only gets its bond back.
+    /// @dev Ends an open challenge with `cheat` as the outcome. Effects first (status, outcome, open count, bonds to
+    ///      the winning side, the receipt marked, the risk of rounds nobody won burned from escrow); then the slash,
+    ///      whose amount the credits depend on (the registry is a protocol contract, and every entry point is
+    ///      `nonReentrant`), and one burn. A receipt already proven a cheat by another filing is not slashed again:
+    ///      this challenger only gets the bonds.
     function _resolve(bytes32 challengeId, Challenge storage c, bool cheat, Resolver resolver) private {
         address operator = c.operator;
         uint256 modelId = c.modelId;
-        uint256 bond = challengeBond;
+        uint256 bonds = _bondsOf(c);
         bytes32 digest = c.receipt;
         bool slashedBefore = _upheld[digest];
-        c.status = cheat || slashedBefore ? Status.Upheld : Status.Rejected;
+        cheat = cheat || slashedBefore;
+        c.status = cheat ? Status.Upheld : Status.Rejected;
+        c.verdict = cheat;
         --_open[modelId][operator];
-        totalOpenBonds -= bond;
-        if (slashedBefore) {
-            _credit(c.challenger, bond);
-            emit ChallengeResolved(challengeId, Status.Upheld, resolver, 0, bond, 0, 0, 0);
-            return;
-        }
+        totalOpenBonds -= bonds;
+        uint256 burned = _burnUnwonRisk(challengeId, c.round, cheat);
         if (!cheat) {
-            _credit(operator, bond);
-            emit ChallengeResolved(challengeId, Status.Rejected, resolver, 0, 0, bond, 0, 0);
-            return;
+            _credit(operator, bonds);
+            emit ChallengeResolved(challengeId, Status.Rejected, resolver, 0, 0, bonds, 0, 0);
+        } else if (slashedBefore) {
+            _credit(c.challenger, bonds);
+            emit ChallengeResolved(challengeId, Status.Upheld, resolver, 0, bonds, 0, 0, 0);
+        } else {
+            _upheld[digest] = true;
+            uint256 slashed = registry.slash(modelId, operator, slashAmount, address(this));
+            uint256 toChallenger = slashed * challengerShareBps / _BPS;
+            // Capped at what the payer paid for the answer: an operator paying itself through its own channel (or an
+            // accomplice's) cannot take back more than that of its own slash.
+            uint256 toPayer = slashed * payerShareBps / _BPS;
+            if (toPayer > c.paid) toPayer = c.paid;
+            uint256 slashBurned = slashed - toChallenger - toPayer;
+            _credit(c.challenger, toChallenger + bonds);
+            if (toPayer != 0) _credit(c.payer, toPayer);
+            emit ChallengeResolved(challengeId, Status.Upheld, resolver, slashed, toChallenger + bonds, 0, toPayer, slashBurned);
+            burned += slashBurned;
         }
-        _upheld[digest] = true;
-        uint256 slashed = registry.slash(modelId, operator, slashAmount, address(this));
-        uint256 toChallenger = slashed * challengerShareBps / _BPS;
-        // Capped at what the payer paid for the answer: an operator paying itself through its own channel (or an
-        // accomplice's) cannot take back more than that of its own slash.
-        uint256 toPayer = slashed * payerShareBps / _BPS;
-        if (toPayer > c.paid) toPayer = c.paid;
-        uint256 burned = slashed - toChallenger - toPayer;
-        _credit(c.challenger, toChallenger + bond);
-        if (toPayer != 0) _credit(c.payer, toPayer);
-        emit ChallengeResolved(challengeId, Status.Upheld, resolver, slashed, toChallenger + bond, 0, toPayer, burned);
         if (burned != 0) token.safeTransfer(BURN, burned);
+    }
+
+    /// @dev Takes out of escrow, to burn, the risk of every round up to `lastRound` in which nobody revealed `cheat`.
+    function _burnUnwonRisk(bytes32 challengeId, uint8 lastRound, bool cheat) private returns (uint256 burned) {
+        uint8 rounds = lastRound < validatorRounds ? lastRound + 1 : validatorRounds;
+        for (uint8 i; i < rounds; ++i) {
+            Round storage r = _rounds[challengeId][i];
+            uint256 atRisk = r.atRisk;
+            if (atRisk == 0 || (cheat ? r.cheatWeight : r.honestWeight) != 0) continue;
+            burned += atRisk;
+            emit RoundRiskBurned(challengeId, i, atRisk);
+        }
+        totalVoteEscrow -= burned;
+    }
+
+    /// @dev Every bond posted on `c`: the filing's and each appeal's (the k-th appeal posts `challengeBond × 2^k`).
+    function _bondsOf(Challenge storage c) private view returns (uint256) {
+        return challengeBond * ((uint256(2) << c.appeals) - 1);
+    }
+
+    /// @inheritdoc IReceiptChallenges
+    function bondsOf(bytes32 challengeId) external view returns (uint256) {
+        return _bondsOf(_challenges[challengeId]);
     }
 
     function _credit(address account, uint256 amount) private {
@@ -335,11 +480,48 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
         if (c.status != Status.Open) revert ReceiptChallengesNotOpen(challengeId, c.status);
     }
 
-    function _votingPeriod(Challenge storage c) private view returns (uint256 start, uint256 end) {
-        uint256 answerEnd = uint256(c.filedAt) + answerWindow;
-        uint256 answeredAt = c.answeredAt;
-        start = answeredAt != 0 ? answeredAt : answerEnd;
-        end = answerEnd + votingWindow;
+    function _requirePhase(bytes32 challengeId, Challenge storage c, Phase wanted) private view {
+        (Phase phase, uint256 until) = _phase(c);
+        if (phase != wanted) revert ReceiptChallengesWrongPhase(challengeId, phase, until);
+    }
+
+    /// @dev The phase of open challenge `c` now, and when it ends (0: it does not).
+    function _phase(Challenge storage c) private view returns (Phase, uint256) {
+        uint256 start = c.roundStart;
+        if (c.round == validatorRounds) {
+            uint256 end = start + daoWindow;
+            return block.timestamp < end ? (Phase.Dao, end) : (Phase.Resolvable, 0);
+        }
+        uint256 commitEnd = start + commitWindow;
+        if (block.timestamp < commitEnd) return (Phase.Commit, commitEnd);
+        uint256 revealEnd = commitEnd + revealWindow;
+        if (block.timestamp < revealEnd) return (Phase.Reveal, revealEnd);
+        uint256 appealEnd = revealEnd + appealWindow;
+        if (block.timestamp < appealEnd) return (Phase.Appeal, appealEnd);
+        return (Phase.Resolvable, 0);
+    }
+
+    /// @dev A validator round's verdict: with a quorum of the snapshot revealed, the heavier side (a tie: honest);
+    ///      without, honest (the burden of proof is on the challenger).
+    function _verdictOf(bytes32 challengeId, uint8 round) private view returns (bool cheat) {
+        Round storage r = _rounds[challengeId][round];
+        uint256 revealed = uint256(r.cheatWeight) + r.honestWeight;
+        if (revealed * _BPS < uint256(r.snapshot) * quorumBps) return false;
+        return r.cheatWeight > r.honestWeight;
+    }
+
+    function _eligibleStake() private view returns (uint256) {
+        return activeValidatorStake - (_joinedAt == block.timestamp ? _joinedStake : 0);
+    }
+
+    /// @dev What round `round` moves at most (the slash, or every bond posted up to it), divided by the share of the
+    ///      snapshot a bought quorum risks (`quorumBps × penaltyBps`), rounded up.
+    function _economicStake(uint8 round) private view returns (uint256) {
+        (bool added, uint256 atStake) = Math.tryAdd(slashAmount, challengeBond * ((uint256(2) << round) - 1));
+        (bool multiplied, uint256 scaled) = Math.tryMul(atStake, _BPS * _BPS);
+        // A slash too large to price: no validator stake is ever enough, the DAO decides.
+        if (!added || !multiplied) return type(uint256).max;
+        return Math.ceilDiv(scaled, uint256(quorumBps) * penaltyBps);
     }
 
     // ------------------------------------------------------------------- views
@@ -355,15 +537,30 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IReceiptChallenges
-    function votingPeriod(bytes32 challengeId) external view returns (uint256 start, uint256 end) {
+    function phaseOf(bytes32 challengeId) external view returns (Phase phase, uint256 until) {
         Challenge storage c = _challenges[challengeId];
-        if (c.status == Status.None) revert ReceiptChallengesNotOpen(challengeId, Status.None);
-        return _votingPeriod(c);
+        if (c.status != Status.Open) return (Phase.Closed, 0);
+        return _phase(c);
     }
 
     /// @inheritdoc IReceiptChallenges
-    function hasVoted(bytes32 challengeId, address validator) external view returns (bool) {
-        return _voted[challengeId][validator];
+    function roundOf(bytes32 challengeId, uint8 round) external view returns (Round memory) {
+        return _rounds[challengeId][round];
+    }
+
+    /// @inheritdoc IReceiptChallenges
+    function ballotOf(bytes32 challengeId, uint8 round, address validator) external view returns (Ballot memory) {
+        return _ballots[challengeId][round][validator];
+    }
+
+    /// @inheritdoc IReceiptChallenges
+    function eligibleStake() external view returns (uint256) {
+        return _eligibleStake();
+    }
+
+    /// @inheritdoc IReceiptChallenges
+    function economicStake(uint8 round) external view returns (uint256) {
+        return _economicStake(round);
     }
 
     /// @inheritdoc IReceiptChallenges

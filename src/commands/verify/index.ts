@@ -3,6 +3,10 @@ import { BaseCommand } from '../../cli/baseCommand.js'
 import { table } from '../../cli/table.js'
 import { ModeldaoError } from '../../core/errors/base.js'
 import { cheatingPays, detectionProbability, requestsToDetect } from '../../core/verify/economics.js'
+import { RECEIPT_CHALLENGE_PARAMS } from '../../core/chain/protocol/registry.js'
+import { disputeRule, type DisputeParams } from '../../core/disputes/economics.js'
+import { readDisputeParams } from '../../core/disputes/read.js'
+import { formatToken, parseTokenAmount, type TokenInfo } from '../../core/shares/market.js'
 
 type ExplainResult = {
   probeRate: number
@@ -10,6 +14,13 @@ type ExplainResult = {
   curve: { requests: number; detection: number }[]
   requestsFor: { confidence: number; requests: number }
   economics?: ReturnType<typeof cheatingPays> & { slashedStake: number; gainPerRequest: number }
+  /** The dispute rule over a validator stake snapshot (base units): who decides each round, what a bought quorum loses. */
+  disputes?: {
+    source: 'deployment' | 'local defaults'
+    validatorStake: string
+    cheatLoses: string
+    rounds: { round: number; moves: string; economicStake: string; decidedBy: 'validators' | 'dao'; quorumStake: string; boughtQuorumLoses: string }[]
+  }
 }
 
 const fraction = (text: string, flag: string): number => {
@@ -19,9 +30,40 @@ const fraction = (text: string, flag: string): number => {
 }
 
 export default class Verify extends BaseCommand<typeof Verify> {
-  static override summary = 'How spot checks catch a cheating node: the detection curve, and when cheating does not pay.'
+  private token: Pick<TokenInfo, 'symbol' | 'decimals'> = { symbol: 'tUSD', decimals: 6 }
+
+  private amount(value: string): string {
+    return formatToken(value, this.token)
+  }
+
+  /** The dispute rule: the deployment's parameters and eligible stake when a chain answers, else the local defaults. */
+  private async disputes(stakeFlag: string | undefined): Promise<NonNullable<ExplainResult['disputes']>> {
+    let params: DisputeParams = { ...RECEIPT_CHALLENGE_PARAMS }
+    let source: NonNullable<ExplainResult['disputes']>['source'] = 'local defaults'
+    let eligible: bigint | undefined
+    try {
+      params = await readDisputeParams(this.ctx)
+      this.token = await this.paymentToken()
+      const [connection, rc] = await Promise.all([this.ctx.chain(), this.ctx.contract('ReceiptChallenges')])
+      eligible = await connection.publicClient.readContract({ address: rc.address, abi: rc.abi, functionName: 'eligibleStake' })
+      source = 'deployment'
+    } catch {
+      // No chain or no deployment: the rule with the parameters a local deployment ships.
+    }
+    const rule0 = disputeRule(params, 0n).rounds[0]!
+    const stake = stakeFlag !== undefined ? parseTokenAmount(stakeFlag, this.token.decimals, '--validator-stake') : eligible ?? rule0.economicStake
+    const rule = disputeRule(params, stake)
+    return {
+      source,
+      validatorStake: stake.toString(),
+      cheatLoses: rule.cheatLoses.toString(),
+      rounds: rule.rounds.map((r) => ({ round: r.round, moves: r.moves.toString(), economicStake: r.economicStake.toString(), decidedBy: r.decidedBy, quorumStake: r.quorumStake.toString(), boughtQuorumLoses: r.boughtQuorumLoses.toString() })),
+    }
+  }
+
+  static override summary = 'How spot checks catch a cheating node: the detection curve, when cheating does not pay, and what a dispute costs.'
   static override description =
-    'A validator probes a fraction p of a node\'s traffic with requests it cannot tell from clients\'; a node cheating on a fraction f of requests is exposed within n requests with probability 1 − (1 − p·f)^n. A probed cheat loses the slashed stake, so cheating does not pay while p × slashed stake > the gain per cheated request. `modeldao verify receipt` replays one receipt.'
+    'A validator probes a fraction p of a node\'s traffic with requests it cannot tell from clients\'; a node cheating on a fraction f of requests is exposed within n requests with probability 1 − (1 − p·f)^n. A probed cheat loses the slashed stake, so cheating does not pay while p × slashed stake > the gain per cheated request. A disputed receipt is decided by validators voting with their stake only when buying their quorum costs more than the dispute moves (snapshot × quorum × penalty ≥ slash + bonds), else by the model\'s DAO: the rule is printed for the deployment\'s validator stake (or --validator-stake). `modeldao verify receipt` replays one receipt.'
   static override examples = ['<%= config.bin %> <%= command.id %> --explain', '<%= config.bin %> <%= command.id %> --explain --probe-rate 0.02 --cheat-fraction 0.5 --stake 1000 --gain 0.002 --json']
   static override flags = {
     explain: Flags.boolean({ summary: 'Print the detection curve and the break-even condition.', default: false }),
@@ -30,6 +72,7 @@ export default class Verify extends BaseCommand<typeof Verify> {
     confidence: Flags.string({ summary: 'Detection probability to reach.', default: '0.99' }),
     stake: Flags.string({ summary: 'Stake slashed when caught, in the payment token.' }),
     gain: Flags.string({ summary: 'What one cheated request saves the node, in the payment token.' }),
+    'validator-stake': Flags.string({ summary: "Validator stake for the dispute rule, in the payment token (default: the deployment's eligible stake, or the first round's economic stake)." }),
   }
 
   async run(): Promise<ExplainResult> {
@@ -55,6 +98,14 @@ export default class Verify extends BaseCommand<typeof Verify> {
       this.log(`Break-even probe rate: gain / stake = ${e.minProbeRate}.`)
     } else this.log('Add --stake and --gain for the break-even condition (p × stake > gain).')
     this.log('Assumes a replay catches every cheated response: true for other weights and fewer layers; lower precision is measured separately.')
+    const d = (result.disputes = await this.disputes(flags['validator-stake']))
+    this.log(`Disputes (${d.source}, ${this.amount(d.validatorStake)} of validator stake): a proven cheat loses ${this.amount(d.cheatLoses)}.`)
+    for (const r of d.rounds) {
+      this.log(
+        `  round ${r.round} moves up to ${this.amount(r.moves)}: ${r.decidedBy === 'validators' ? `validators decide; a bought quorum holds ${this.amount(r.quorumStake)} and loses ${this.amount(r.boughtQuorumLoses)} when overturned` : `the model's DAO decides (validators need ${this.amount(r.economicStake)})`}.`,
+      )
+    }
+    this.log('Validators decide a round only when snapshot × quorum × penalty ≥ what it moves (slash + bonds): a bought majority costs more than it can steal or protect.')
     return result
   }
 }

@@ -6,15 +6,17 @@ import {IPaymentChannels} from "../../../contracts/interfaces/IPaymentChannels.s
 import {ReceiptLib} from "../../../contracts/verify/ReceiptLib.sol";
 import {ReceiptChallengesBase} from "../verify/ReceiptChallengesBase.sol";
 
-/// @notice Gas of receipt challenges: filing, a vote that does not decide, the deciding vote (slash, credits, burn),
-///         the DAO's decision, a deadline resolution, a credit withdrawal. Prints `GAS <label> <value>` (run
-///         with -vv) and asserts a ceiling on each.
+/// @notice Gas of a receipt challenge's whole life: filing, a vote's commit and reveal, the resolution that slashes,
+///         a coherent voter's claim, an appeal, the DAO's decision, a credit withdrawal. Prints `GAS <label> <value>`
+///         (run with -vv) and asserts a ceiling on each.
 /// @dev Method (GasBenchmark's): pre-encoded calldata through a low-level call bracketed by `gasleft()`, right after
 ///      `vm.cool` on every contract and account the call touches, so it sees cold accounts and storage as the first
-///      call of a transaction; state is prepared in `setUp`. Intrinsic transaction costs are excluded.
+///      call of a transaction; state is prepared in `setUp` (and warped to the phase a test needs). Intrinsic
+///      transaction costs are excluded.
 contract ReceiptChallengesGas is ReceiptChallengesBase {
-    bytes32 internal open; // filed, answer window over, QUORUM - 1 cheat votes
-    bytes32 internal fresh; // filed, answer window over, no votes
+    bytes32 internal cheat; // QUORUM validators committed "cheat"
+    bytes32 internal honest; // QUORUM validators committed "honest"
+    bytes32 internal fresh; // no votes
     bytes internal fileCall;
 
     function setUp() public override {
@@ -22,11 +24,31 @@ contract ReceiptChallengesGas is ReceiptChallengesBase {
         IPaymentChannels.Voucher memory v = _voucher(3e6);
         ReceiptLib.Receipt memory r = _receipt(v);
         fileCall = abi.encodeCall(rc.challenge, (operator, r, _signReceipt(r), v, "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi"));
-        open = _file(1e6);
-        fresh = _file(2e6);
-        _afterAnswerWindow();
-        _voteAll(open, true, QUORUM - 1);
+        cheat = _file(1e6);
+        honest = _file(2e6);
+        fresh = _file(4e6);
+        for (uint256 i; i < QUORUM; ++i) {
+            _commit(cheat, validators[i], true);
+            _commit(honest, validators[i], false);
+        }
         vm.roll(block.number + 1);
+    }
+
+    /// @dev Every committed vote of the fixture revealed but `skip`'s own on `cheat` (still in the reveal phase); a
+    ///      caller wanting the appeal phase warps on.
+    function _revealAll(address skip) internal {
+        _nextPhase(cheat);
+        for (uint256 i; i < QUORUM; ++i) {
+            if (validators[i] != skip) _reveal(cheat, validators[i], true);
+            _reveal(honest, validators[i], false);
+        }
+        vm.roll(block.number + 1);
+    }
+
+    /// @dev Every vote revealed, and the appeal phase reached.
+    function _toAppeal() internal {
+        _revealAll(address(0));
+        _nextPhase(cheat);
     }
 
     function _cool() internal {
@@ -51,32 +73,67 @@ contract ReceiptChallengesGas is ReceiptChallengesBase {
     }
 
     /// Five words of challenge (the payer and what it paid, the receipt's digest for one slash per receipt), the
-    /// filer's record (no pre-emption) and the filing count (ids unknown in advance): ~206k, from ~150k before them.
+    /// filer's record (no pre-emption), the filing count (ids unknown in advance) and the first round's stake
+    /// snapshot: ~237k, from ~207k without the snapshot.
     function test_gas_challenge() public {
-        assertLe(_measure("receipt_challenge", challenger, fileCall), 215_000);
+        assertLe(_measure("receipt_challenge", challenger, fileCall), 245_000);
     }
 
-    function test_gas_vote() public {
-        assertLe(_measure("receipt_vote", validators[0], abi.encodeCall(rc.vote, (fresh, true))), 45_000);
+    function test_gas_commitVote() public {
+        bytes32 commitment = keccak256(abi.encode(fresh, uint8(0), validators[0], true, _salt(validators[0])));
+        assertLe(_measure("receipt_commit_vote", validators[0], abi.encodeCall(rc.commitVote, (fresh, commitment))), 100_000);
     }
 
-    function test_gas_vote_deciding_slash() public {
-        assertLe(_measure("receipt_vote_deciding_slash", validators[QUORUM - 1], abi.encodeCall(rc.vote, (open, true))), 235_000);
+    function test_gas_revealVote() public {
+        address last = validators[QUORUM - 1];
+        _revealAll(last);
+        bytes memory data = abi.encodeCall(rc.revealVote, (cheat, true, _salt(last)));
+        assertLe(_measure("receipt_reveal_vote", last, data), 60_000);
+    }
+
+    function test_gas_resolve_slash() public {
+        _toAppeal();
+        _nextPhase(cheat);
+        assertLe(_measure("receipt_resolve_slash", stranger, abi.encodeCall(rc.resolve, (cheat))), 260_000);
+    }
+
+    function test_gas_claimVote() public {
+        _toAppeal();
+        _nextPhase(cheat);
+        rc.resolve(cheat);
+        vm.roll(block.number + 1);
+        assertLe(_measure("receipt_claim_vote", validators[0], abi.encodeCall(rc.claimVote, (cheat, 0))), 60_000);
+    }
+
+    function test_gas_appeal() public {
+        _toAppeal();
+        assertLe(_measure("receipt_appeal", challenger, abi.encodeCall(rc.appeal, (honest))), 100_000);
     }
 
     function test_gas_decide_dao_slash() public {
-        assertLe(_measure("receipt_decide_dao_slash", timelock, abi.encodeCall(rc.decide, (fresh, true))), 210_000);
-    }
-
-    function test_gas_resolve_deadline() public {
-        vm.warp(block.timestamp + VOTING_WINDOW);
-        assertLe(_measure("receipt_resolve_deadline", stranger, abi.encodeCall(rc.resolve, (fresh))), 80_000);
+        _toAppeal();
+        vm.prank(challenger);
+        rc.appeal(honest);
+        _voteAll0(honest);
+        vm.prank(challenger);
+        rc.appeal(honest);
+        vm.roll(block.number + 1);
+        assertLe(_measure("receipt_decide_dao_slash", timelock, abi.encodeCall(rc.decide, (honest, true))), 260_000);
     }
 
     function test_gas_withdraw_credits() public {
-        vm.prank(timelock);
-        rc.decide(fresh, true);
+        _toAppeal();
+        _nextPhase(cheat);
+        rc.resolve(cheat);
         vm.roll(block.number + 1);
         assertLe(_measure("receipt_withdraw_credits", challenger, abi.encodeCall(rc.withdraw, ())), 30_000);
+    }
+
+    /// @dev All five validators vote "honest" in `cid`'s current round, which ends where its appeal window opens.
+    function _voteAll0(bytes32 cid) internal {
+        for (uint256 i; i < validators.length; ++i) _commit(cid, validators[i], false);
+        _nextPhase(cid);
+        for (uint256 i; i < validators.length; ++i) _reveal(cid, validators[i], false);
+        _nextPhase(cid);
     }
 }

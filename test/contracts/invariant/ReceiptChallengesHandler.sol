@@ -11,11 +11,14 @@ import {NodeRegistry} from "../../../contracts/registry/NodeRegistry.sol";
 import {ReceiptChallenges} from "../../../contracts/verify/ReceiptChallenges.sol";
 import {ReceiptLib} from "../../../contracts/verify/ReceiptLib.sol";
 
-/// @notice Drives receipt challenges with an honest node and a cheating one, challengers who dispute both, three
-///         truthful validators and a rogue one who always votes "cheat", the model's DAO deciding truthfully, nodes and
-///         validators coming and going (a cheat trying to unregister and withdraw while disputed), forgers filing
-///         receipts altered after signing, and a stranger calling every open function. Ghost variables follow every
-///         token that enters or leaves the challenge contract and the registry.
+/// @notice Drives receipt challenges with an honest node and a cheating one, and the adversaries around them:
+///         challengers who dispute both (and appeal honest verdicts to grief), the cheater appealing every verdict
+///         against it, the cheater's accomplice filing first, a DAO majority trying to decide early, sybil validators
+///         on both sides (two always voting "honest", two always "cheat"), a validator that commits and never reveals,
+///         the operators and a challenger registered as validators trying to vote on their own disputes, truthful
+///         validators holding the majority of the stake (who may still miss a window), validators and nodes coming
+///         and going, forgers filing altered receipts, and a stranger calling every open function. Ghost variables
+///         follow every token in and out, every validator's stake, and every vote's settlement.
 contract ReceiptChallengesHandler is Test {
     TestUSD internal usd;
     ModelShares internal shares;
@@ -26,7 +29,9 @@ contract ReceiptChallengesHandler is Test {
     uint256 public modelId;
 
     uint256 internal constant NODE_STAKE = 30e6;
-    uint256 internal constant VALIDATOR_STAKE = 5e6;
+    uint256 internal constant TRUTHFUL_STAKE = 300e6;
+    uint256 internal constant SYBIL_STAKE = 100e6;
+    uint256 internal constant SMALL_STAKE = 50e6;
 
     uint256 internal honestKey = 0xA11CE;
     uint256 internal cheaterKey = 0xBAD;
@@ -36,7 +41,10 @@ contract ReceiptChallengesHandler is Test {
     address public cheater = vm.addr(cheaterKey);
     address public stranger = makeAddr("stranger");
     address[2] public challengers = [makeAddr("challenger0"), makeAddr("challenger1")];
-    address[4] public validators = [makeAddr("validator0"), makeAddr("validator1"), makeAddr("validator2"), makeAddr("rogue")];
+    /// 0-2 truthful (900 of stake), 3-4 always "honest" (the cheater's sybils), 5-6 always "cheat" (a griefer's
+    /// sybils), 7 commits and never reveals, 8-9 the two operators, 10 challenger 0: 1,550 in all, 900 truthful.
+    address[11] public validators;
+    uint256 public constant VALIDATOR_COUNT = 11;
     mapping(address operator => bytes32) internal _channelOf;
 
     bytes32[] public challengeIds;
@@ -50,11 +58,12 @@ contract ReceiptChallengesHandler is Test {
     uint256 public ghostOut;
     uint256 public ghostToFeePool;
     uint256 public ghostSlashed;
-    /// Slashed stake and bonds released by resolutions, and where they went: credits and the burn address.
+    /// Slashed stake, bonds and burned vote risk released by resolutions, and where they went: credits and the burn.
     uint256 public ghostReleased;
     uint256 public ghostCredited;
     uint256 public ghostBurned;
-    /// A DAO decision that succeeded before the operator's answer window ended; a filing a prior one blocked.
+    /// What each validator's stake must be: registered, less the risk it committed, plus the claims paid to it.
+    mapping(address validator => uint256) public ghostStake;
     uint256 public ghostEarlyDecisions;
     uint256 public ghostPreempted;
     uint256 public ghostHonestDeposited;
@@ -63,6 +72,14 @@ contract ReceiptChallengesHandler is Test {
     uint256 public ghostForgeriesAccepted;
     uint256 public ghostEscapes;
     uint256 public ghostStrangerSucceeded;
+    /// A party to a dispute whose vote was accepted; a vote against the final outcome (or unrevealed) that was paid.
+    uint256 public ghostPartyVotes;
+    uint256 public ghostIncoherentPaid;
+    /// A cheat cleared although every truthful validator revealed in the deciding round, with a quorum.
+    uint256 public ghostCheatsCleared;
+    /// Resolutions and coherent claims seen (for the run's own sanity: the handler reaches them).
+    uint256 public ghostResolutions;
+    uint256 public ghostClaims;
 
     constructor(
         TestUSD usd_,
@@ -84,7 +101,9 @@ contract ReceiptChallengesHandler is Test {
         _registerNode(cheater);
         _channelOf[honest] = _openChannel(honest);
         _channelOf[cheater] = _openChannel(cheater);
-        for (uint256 i; i < validators.length; ++i) {
+        for (uint256 i; i < 8; ++i) validators[i] = makeAddr(string.concat("validator", vm.toString(i)));
+        (validators[8], validators[9], validators[10]) = (honest, cheater, challengers[0]);
+        for (uint256 i; i < VALIDATOR_COUNT; ++i) {
             _registerValidator(validators[i]);
         }
         for (uint256 i; i < challengers.length; ++i) {
@@ -107,13 +126,20 @@ contract ReceiptChallengesHandler is Test {
         if (op == honest) ghostHonestDeposited += NODE_STAKE;
     }
 
+    function _stakeOf(address v) private view returns (uint256) {
+        if (v == validators[0] || v == validators[1] || v == validators[2]) return TRUTHFUL_STAKE;
+        return v == validators[7] || v == honest || v == cheater || v == challengers[0] ? SMALL_STAKE : SYBIL_STAKE;
+    }
+
     function _registerValidator(address v) private {
-        deal(address(usd), v, usd.balanceOf(v) + VALIDATOR_STAKE, true);
+        uint256 stake = _stakeOf(v);
+        deal(address(usd), v, usd.balanceOf(v) + stake, true);
         vm.startPrank(v);
-        usd.approve(address(rc), VALIDATOR_STAKE);
-        rc.registerValidator(VALIDATOR_STAKE);
+        usd.approve(address(rc), stake);
+        rc.registerValidator(stake);
         vm.stopPrank();
-        ghostIn += VALIDATOR_STAKE;
+        ghostIn += stake;
+        ghostStake[v] = stake;
     }
 
     function _openChannel(address op) private returns (bytes32 cid) {
@@ -158,14 +184,23 @@ contract ReceiptChallengesHandler is Test {
         sig = abi.encodePacked(sr, ss, sv);
     }
 
+    /// One of the four latest challenges: actions concentrate on a few disputes, so they live through their phases.
     function _pick(uint256 seed) private view returns (bytes32 id, bool ok) {
-        if (challengeIds.length == 0) return (bytes32(0), false);
-        return (challengeIds[seed % challengeIds.length], true);
+        uint256 n = challengeIds.length;
+        if (n == 0) return (bytes32(0), false);
+        uint256 window = n < 4 ? n : 4;
+        return (challengeIds[n - 1 - seed % window], true);
     }
 
     // ---------------------------------------------------------------- actions
 
+    /// Few disputes at a time, so that the actions on them carry them through their phases to the end.
+    function _busy() private view returns (bool) {
+        return rc.openChallenges(modelId, honest) + rc.openChallenges(modelId, cheater) >= 3;
+    }
+
     function file(uint256 challengerSeed, bool cheat) external {
+        if (_busy()) return;
         (address op, ReceiptLib.Receipt memory r, bytes memory sig, IPaymentChannels.Voucher memory v) = _signed(cheat);
         if (registry.stakeOf(modelId, op) == 0) return;
         _fileAs(challengers[challengerSeed % challengers.length], op, r, sig, v, cheat);
@@ -212,12 +247,103 @@ contract ReceiptChallengesHandler is Test {
         try rc.answer(id, keccak256(abi.encode(seed))) {} catch {}
     }
 
+    /// What validator `i` votes on `id`: the truth, or its side's lie.
+    function _voteOf(uint256 i, bytes32 id) private view returns (bool cheat) {
+        if (i == 3 || i == 4) return false;
+        if (i == 5 || i == 6) return true;
+        if (validators[i] == cheater) return true; // the cheater, on the honest node's disputes
+        return isCheat[id];
+    }
+
+    function _salt(address v, bytes32 id) private pure returns (bytes32) {
+        return keccak256(abi.encode(v, id));
+    }
+
+    /// Validator `validatorSeed` commits its vote on a challenge, or reveals it (the lazy one, 7, never reveals).
     function vote(uint256 validatorSeed, uint256 seed) external {
         (bytes32 id, bool ok) = _pick(seed);
         if (!ok) return;
-        uint256 i = validatorSeed % validators.length;
-        bool cheat = i == validators.length - 1 ? true : isCheat[id]; // the rogue always says "cheat"
-        _tracked(id, validators[i], abi.encodeCall(rc.vote, (id, cheat)));
+        _vote(validatorSeed % VALIDATOR_COUNT, id);
+    }
+
+    /// The truthful validators act on a dispute together (they hold the stake majority when they show up; on the
+    /// disputes they miss, the minority is alone).
+    function truthfulVote(uint256 seed) external {
+        (bytes32 id, bool ok) = _pick(seed);
+        if (!ok) return;
+        for (uint256 i; i < 3; ++i) _vote(i, id);
+    }
+
+    /// The whole minority acts on a dispute together: both sybil pairs, the silent one, the operators and challenger
+    /// 0 (each voting its side's line; parties are refused on their own disputes).
+    function minorityVote(uint256 seed) external {
+        (bytes32 id, bool ok) = _pick(seed);
+        if (!ok) return;
+        for (uint256 i = 3; i < VALIDATOR_COUNT; ++i) _vote(i, id);
+    }
+
+    function _vote(uint256 i, bytes32 id) private {
+        address v = validators[i];
+        IReceiptChallenges.Challenge memory c = rc.challengeOf(id);
+        bool cheat = _voteOf(i, id);
+        bool party = v == c.operator || v == c.challenger || v == c.payer;
+        (IReceiptChallenges.Phase phase,) = rc.phaseOf(id);
+        vm.startPrank(v);
+        if (phase == IReceiptChallenges.Phase.Commit) {
+            try rc.commitVote(id, keccak256(abi.encode(id, c.round, v, cheat, _salt(v, id)))) {
+                if (party) ++ghostPartyVotes;
+                ghostStake[v] -= rc.ballotOf(id, c.round, v).risk;
+            } catch {}
+        } else if (phase == IReceiptChallenges.Phase.Reveal && i != 7) {
+            try rc.revealVote(id, cheat, _salt(v, id)) {} catch {}
+        }
+        vm.stopPrank();
+    }
+
+    /// The side a verdict went against appeals: the cheater always; a challenger on a cheat receipt, and sometimes
+    /// on an honest one (griefing). The honest operator never does (offline, say): its safety must not hang on it.
+    function appeal(uint256 seed) external {
+        (bytes32 id, bool ok) = _pick(seed);
+        if (!ok) return;
+        IReceiptChallenges.Challenge memory c = rc.challengeOf(id);
+        (IReceiptChallenges.Phase phase,) = rc.phaseOf(id);
+        if (phase != IReceiptChallenges.Phase.Appeal) return;
+        uint256 bond = rc.challengeBond() << (c.round + 1);
+        address[2] memory sides = [c.operator, c.challenger];
+        for (uint256 k; k < 2; ++k) {
+            address who = sides[k];
+            if (who == honest || (who == c.challenger && !isCheat[id] && seed % 3 != 0)) continue;
+            deal(address(usd), who, usd.balanceOf(who) + bond, true);
+            vm.startPrank(who);
+            usd.approve(address(rc), type(uint256).max);
+            try rc.appeal(id) {
+                ghostIn += bond;
+            } catch {} // not its side (or not now): nothing entered the contract
+            vm.stopPrank();
+        }
+    }
+
+    /// Voters settle their votes on the latest disputes; only votes on the final outcome may pay.
+    function claimVotes(uint256) external {
+        for (uint256 k; k < 6 && k < challengeIds.length; ++k) _claimVotes(challengeIds[challengeIds.length - 1 - k]);
+    }
+
+    function _claimVotes(bytes32 id) private {
+        IReceiptChallenges.Challenge memory c = rc.challengeOf(id);
+        for (uint8 round; round < rc.validatorRounds(); ++round) {
+            for (uint256 i; i < VALIDATOR_COUNT; ++i) {
+                address v = validators[i];
+                IReceiptChallenges.Ballot memory b = rc.ballotOf(id, round, v);
+                IReceiptChallenges.Validator memory val = rc.validatorOf(v);
+                bool toStake = val.stake != 0 && val.unbondingEnd == 0;
+                vm.prank(v);
+                try rc.claimVote(id, round) returns (uint256 paid) {
+                    ++ghostClaims;
+                    if (!b.revealed || b.cheat != c.verdict || paid < b.risk) ++ghostIncoherentPaid;
+                    if (toStake) ghostStake[v] += paid;
+                } catch {}
+            }
+        }
     }
 
     function decide(uint256 seed) external {
@@ -234,6 +360,7 @@ contract ReceiptChallengesHandler is Test {
     /// The cheater's accomplice files the cheater's fresh receipt first (bogus evidence); the payer then files the same
     /// receipt with its own: the first filing must not block the second.
     function accompliceFilesFirst(uint256 seed) external {
+        if (_busy()) return;
         (address op, ReceiptLib.Receipt memory r, bytes memory sig, IPaymentChannels.Voucher memory v) = _signed(true);
         if (registry.stakeOf(modelId, op) == 0) return;
         _fileAs(challengers[seed % challengers.length], op, r, sig, v, true);
@@ -263,32 +390,57 @@ contract ReceiptChallengesHandler is Test {
         uint256 poolBefore = usd.balanceOf(address(shares));
         uint256 creditedBefore = rc.totalCredits();
         uint256 burnBefore = usd.balanceOf(rc.BURN());
+        uint256 escrowBefore = rc.totalVoteEscrow();
         vm.prank(caller);
         (bool success,) = address(rc).call(data);
         if (!success) return;
-        IReceiptChallenges.Status after_ = rc.challengeOf(id).status;
+        IReceiptChallenges.Challenge memory after_ = rc.challengeOf(id);
         // Nothing may succeed on a challenge that is not open (resolved, or never filed).
         if (c.status != IReceiptChallenges.Status.Open) ++ghostDoubleResolutions;
-        if (after_ == IReceiptChallenges.Status.Open) return;
+        if (after_.status == IReceiptChallenges.Status.Open) return;
         ++resolutions[id];
+        ++ghostResolutions;
         uint256 slashed = stakeBefore - registry.stakeOf(modelId, c.operator);
         ghostSlashed += slashed;
         ghostToFeePool += usd.balanceOf(address(shares)) - poolBefore;
-        ghostReleased += slashed + rc.challengeBond();
+        ghostReleased += slashed + rc.bondsOf(id) + (escrowBefore - rc.totalVoteEscrow());
         ghostCredited += rc.totalCredits() - creditedBefore;
         ghostBurned += usd.balanceOf(rc.BURN()) - burnBefore;
+        if (isCheat[id] && after_.status == IReceiptChallenges.Status.Rejected && _truthfulAllRevealed(id, c.round)) {
+            ++ghostCheatsCleared;
+        }
+    }
+
+    /// Whether the truthful validators all revealed in `round` with enough weight for its quorum. (Their weight can
+    /// fall short: each vote on another dispute escrows a tenth of a validator's stake until that one resolves.)
+    function _truthfulAllRevealed(bytes32 id, uint8 round) private view returns (bool) {
+        if (round >= rc.validatorRounds()) return false; // the DAO's (truthful) or a silent DAO's last verdict
+        uint256 weight;
+        for (uint256 i; i < 3; ++i) {
+            IReceiptChallenges.Ballot memory b = rc.ballotOf(id, round, validators[i]);
+            if (!b.revealed) return false;
+            weight += b.weight;
+        }
+        return weight * 10_000 >= uint256(rc.roundOf(id, round).snapshot) * rc.quorumBps();
     }
 
     function withdrawCredits(uint256 seed) external {
-        address[5] memory who = [honest, cheater, challengers[0], challengers[1], channelPayer];
-        address a = who[seed % 5];
+        address a = seed % 2 == 0 ? validators[seed / 2 % VALIDATOR_COUNT] : [honest, cheater, challengers[1], channelPayer][seed / 2 % 4];
         if (rc.credits(a) == 0) return;
         vm.prank(a);
         ghostOut += rc.withdraw();
     }
 
     function warp(uint256 secs) external {
-        vm.warp(block.timestamp + bound(secs, 1, 3 days));
+        vm.warp(block.timestamp + bound(secs, 1, 12 hours));
+    }
+
+    /// Time runs to the end of a challenge's current phase (commit, reveal, appeal, the DAO's window).
+    function warpPhase(uint256 seed) external {
+        (bytes32 id, bool ok) = _pick(seed);
+        if (!ok) return;
+        (, uint256 until) = rc.phaseOf(id);
+        if (until > block.timestamp) vm.warp(until);
     }
 
     /// Nodes leave, try to take their stake back (a disputed one must not), and come back.
@@ -313,8 +465,9 @@ contract ReceiptChallengesHandler is Test {
         }
     }
 
+    /// The minority validators come and go (the truthful ones stay: the property is about a minority's actions).
     function validatorLifecycle(uint256 seed) external {
-        address v = validators[seed % validators.length];
+        address v = validators[3 + seed % (VALIDATOR_COUNT - 3)];
         IReceiptChallenges.Validator memory val = rc.validatorOf(v);
         if (val.stake == 0) {
             _registerValidator(v);
@@ -324,6 +477,7 @@ contract ReceiptChallengesHandler is Test {
         } else if (block.timestamp >= val.unbondingEnd) {
             vm.prank(v);
             ghostOut += rc.withdrawValidatorStake();
+            ghostStake[v] = 0;
         }
     }
 
@@ -332,9 +486,13 @@ contract ReceiptChallengesHandler is Test {
         (bytes32 id,) = _pick(seed);
         bytes memory data;
         address target = address(rc);
-        uint256 w = which % 8;
+        uint256 w = which % 12;
         if (w == 0) data = abi.encodeCall(rc.answer, (id, bytes32(seed)));
-        else if (w == 1) data = abi.encodeCall(rc.vote, (id, seed % 2 == 0));
+        else if (w == 1) data = abi.encodeCall(rc.commitVote, (id, bytes32(seed)));
+        else if (w == 8) data = abi.encodeCall(rc.revealVote, (id, seed % 2 == 0, bytes32(seed)));
+        else if (w == 9) data = abi.encodeCall(rc.appeal, (id));
+        else if (w == 10) data = abi.encodeCall(rc.claimVote, (id, uint8(seed % 3)));
+        else if (w == 11) data = abi.encodeCall(rc.resolve, (bytes32(seed)));
         else if (w == 2) data = abi.encodeCall(rc.decide, (id, true));
         else if (w == 3) data = abi.encodeCall(rc.withdraw, ());
         else if (w == 4) data = abi.encodeCall(rc.withdrawValidatorStake, ());

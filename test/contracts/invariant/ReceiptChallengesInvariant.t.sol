@@ -9,6 +9,10 @@ import {NodeRegistry} from "../../../contracts/registry/NodeRegistry.sol";
 import {ReceiptChallenges} from "../../../contracts/verify/ReceiptChallenges.sol";
 import {ReceiptChallengesHandler} from "./ReceiptChallengesHandler.sol";
 
+/// A dispute lives through phases (commit, reveal, appeal, up to two validator rounds and the DAO): longer runs reach
+/// resolutions, claims and appeals in most of them.
+/// forge-config: default.invariant.depth = 100
+/// forge-config: default.invariant.runs = 128
 contract ReceiptChallengesInvariantTest is DaoBase {
     ReceiptChallenges internal rc;
     NodeRegistry internal registry;
@@ -27,9 +31,14 @@ contract ReceiptChallengesInvariantTest is DaoBase {
                 slashAmount: 12e6,
                 challengerShareBps: 3_333,
                 payerShareBps: 3_333,
-                quorum: 2,
-                answerWindow: 1 days,
-                votingWindow: 2 days
+                quorumBps: 5_000,
+                penaltyBps: 1_000,
+                validatorRounds: 2,
+                answerWindow: 1 hours,
+                commitWindow: 1 days,
+                revealWindow: 1 days,
+                appealWindow: 1 days,
+                daoWindow: 2 days
             })
         );
         registry = new NodeRegistry(shares, 10e6, INodeSlasher(address(rc)));
@@ -39,28 +48,56 @@ contract ReceiptChallengesInvariantTest is DaoBase {
         targetContract(address(handler));
     }
 
-    /// The challenge contract holds exactly validator stakes + open bonds + credits, and each total is its parts.
+    /// The challenge contract holds exactly validator stakes + open bonds + credits + vote escrow, and each total is
+    /// its parts.
     function invariant_challengeContractSolvent() public view {
-        assertEq(usd.balanceOf(address(rc)), rc.totalValidatorStake() + rc.totalOpenBonds() + rc.totalCredits(), "rc solvency");
+        assertEq(
+            usd.balanceOf(address(rc)),
+            rc.totalValidatorStake() + rc.totalOpenBonds() + rc.totalCredits() + rc.totalVoteEscrow(),
+            "rc solvency"
+        );
         uint256 stakes;
-        for (uint256 i; i < 4; ++i) {
-            stakes += rc.validatorOf(handler.validators(i)).stake;
+        uint256 active;
+        uint256 credited = rc.credits(handler.challengers(1)) + rc.credits(handler.channelPayer());
+        for (uint256 i; i < handler.VALIDATOR_COUNT(); ++i) {
+            IReceiptChallenges.Validator memory v = rc.validatorOf(handler.validators(i));
+            stakes += v.stake;
+            if (v.unbondingEnd == 0) active += v.stake;
+            credited += rc.credits(handler.validators(i)); // the operators and challenger 0 among them
         }
         assertEq(rc.totalValidatorStake(), stakes, "validator stakes");
-        uint256 credited = rc.credits(handler.honest()) + rc.credits(handler.cheater()) + rc.credits(handler.challengers(0))
-            + rc.credits(handler.challengers(1)) + rc.credits(handler.channelPayer());
+        assertEq(rc.activeValidatorStake(), active, "active validator stake");
         assertEq(rc.totalCredits(), credited, "credits");
+        uint256 openBonds;
         uint256 openHonest;
         uint256 openCheater;
         for (uint256 i; i < handler.challengeCount(); ++i) {
             IReceiptChallenges.Challenge memory c = rc.challengeOf(handler.challengeIds(i));
             if (c.status != IReceiptChallenges.Status.Open) continue;
+            openBonds += rc.bondsOf(handler.challengeIds(i));
             if (c.operator == handler.honest()) ++openHonest;
             else ++openCheater;
         }
-        assertEq(rc.totalOpenBonds(), (openHonest + openCheater) * rc.challengeBond(), "open bonds");
+        assertEq(rc.totalOpenBonds(), openBonds, "open bonds");
         assertEq(rc.openChallenges(id, handler.honest()), openHonest, "open count, honest");
         assertEq(rc.openChallenges(id, handler.cheater()), openCheater, "open count, cheater");
+    }
+
+    /// A validator's stake moves only by the coherence rule: registered, less what it risked on its votes, plus what
+    /// its votes on the final outcome paid back; a vote against the outcome (or never revealed) is never paid.
+    function invariant_validatorStakeMovesOnlyByCoherence() public view {
+        for (uint256 i; i < handler.VALIDATOR_COUNT(); ++i) {
+            address v = handler.validators(i);
+            assertEq(rc.validatorOf(v).stake, handler.ghostStake(v), "validator stake");
+        }
+        assertEq(handler.ghostIncoherentPaid(), 0, "an incoherent vote was paid");
+        assertEq(handler.ghostPartyVotes(), 0, "a party voted on its own dispute");
+    }
+
+    /// A cheat is upheld whenever the truthful validators (the stake majority) all revealed in the deciding round,
+    /// whatever the sybils of its operator vote.
+    function invariant_aProvenCheatIsSlashed() public view {
+        assertEq(handler.ghostCheatsCleared(), 0);
     }
 
     /// The registry holds exactly the node stakes.
@@ -103,8 +140,9 @@ contract ReceiptChallengesInvariantTest is DaoBase {
         }
     }
 
-    /// An honest node (whose receipts truthful validators and the DAO call honest; one rogue validator is below the
-    /// quorum) never loses stake, and none of its challenges is upheld.
+    /// An honest node (whose receipts the truthful validators, the majority of the stake, and the DAO call honest)
+    /// never loses stake, and none of its challenges is upheld, whatever the minority does: sybils voting "cheat", a
+    /// validator that never reveals, the cheater voting against it, challengers appealing to grief.
     function invariant_honestNodeNeverLosesStake() public view {
         assertEq(
             registry.stakeOf(id, handler.honest()) + handler.ghostHonestWithdrawn(), handler.ghostHonestDeposited()

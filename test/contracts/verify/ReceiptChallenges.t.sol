@@ -47,11 +47,22 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
         uint256 poolBefore = usd.balanceOf(address(shares));
         bytes32 cid = _file(1e6);
         assertEq(rc.challengeOf(cid).payer, payer);
+        assertEq(rc.roundOf(cid, 0).snapshot, 5 * VALIDATOR_STAKE);
         assertEq(usd.balanceOf(address(rc)), 5 * VALIDATOR_STAKE + BOND);
         assertEq(rc.openChallenges(id, operator), 1);
         _afterAnswerWindow();
-        _voteAll(cid, true, QUORUM - 1);
-        assertEq(uint8(rc.challengeOf(cid).status), uint8(IReceiptChallenges.Status.Open));
+        for (uint256 i; i < QUORUM; ++i) _commit(cid, validators[i], true);
+        uint256 risk = VALIDATOR_STAKE * PENALTY_BPS / 10_000;
+        assertEq(rc.totalVoteEscrow(), QUORUM * risk);
+        assertEq(rc.validatorOf(validators[0]).stake, VALIDATOR_STAKE - risk);
+        _nextPhase(cid);
+        for (uint256 i; i < QUORUM; ++i) _reveal(cid, validators[i], true);
+        _nextPhase(cid);
+        (IReceiptChallenges.Phase phase,) = rc.phaseOf(cid);
+        assertEq(uint8(phase), uint8(IReceiptChallenges.Phase.Appeal));
+        vm.expectRevert();
+        rc.resolve(cid);
+        _nextPhase(cid);
         uint256 toChallenger = SLASH * CHALLENGER_BPS / 10_000;
         // Half the slash, capped at what the payer paid for the answer (the receipt's cost, 1e6).
         uint256 toPayer = 1e6;
@@ -67,12 +78,11 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
             toPayer,
             SLASH - toChallenger - toPayer
         );
-        vm.prank(validators[QUORUM - 1]);
-        rc.vote(cid, true);
+        vm.prank(stranger);
+        rc.resolve(cid);
 
         IReceiptChallenges.Challenge memory c = rc.challengeOf(cid);
         assertEq(uint8(c.status), uint8(IReceiptChallenges.Status.Upheld));
-        assertEq(c.cheatVotes, QUORUM);
         assertEq(rc.openChallenges(id, operator), 0);
         assertEq(registry.stakeOf(id, operator), NODE_STAKE - SLASH);
         assertEq(usd.balanceOf(address(registry)), NODE_STAKE - SLASH);
@@ -83,6 +93,13 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
         assertEq(rc.credits(payer), toPayer);
         assertEq(rc.totalCredits(), BOND + toChallenger + toPayer);
         assertEq(rc.totalOpenBonds(), 0);
+        // The voters, all on the outcome, take their risk back into their stake.
+        for (uint256 i; i < QUORUM; ++i) {
+            vm.prank(validators[i]);
+            assertEq(rc.claimVote(cid, 0), risk);
+            assertEq(rc.validatorOf(validators[i]).stake, VALIDATOR_STAKE);
+        }
+        assertEq(rc.totalVoteEscrow(), 0);
 
         uint256 before = usd.balanceOf(challenger);
         vm.prank(challenger);
@@ -93,44 +110,48 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
         assertEq(usd.balanceOf(address(rc)), 5 * VALIDATOR_STAKE);
     }
 
-    function test_vote_honestQuorum_bondGoesToOperator() public {
+    function test_vote_honestMajority_bondGoesToOperator_dissenterPaysTheCoherent() public {
         bytes32 cid = _file(1e6);
-        _afterAnswerWindow();
-        vm.prank(validators[0]);
-        rc.vote(cid, true); // one dissent does not decide
-        for (uint256 i = 1; i <= QUORUM; ++i) {
-            vm.prank(validators[i]);
-            rc.vote(cid, false);
-        }
+        address[] memory voters = new address[](4);
+        bool[] memory votes = new bool[](4);
+        for (uint256 i; i < 4; ++i) (voters[i], votes[i]) = (validators[i], i != 0); // validator 0 dissents: cheat
+        for (uint256 i; i < 4; ++i) votes[i] = i == 0;
+        _round(cid, voters, votes);
+        _nextPhase(cid);
+        rc.resolve(cid);
         IReceiptChallenges.Challenge memory c = rc.challengeOf(cid);
         assertEq(uint8(c.status), uint8(IReceiptChallenges.Status.Rejected));
-        assertEq(c.cheatVotes, 1);
-        assertEq(c.honestVotes, QUORUM);
         assertEq(registry.stakeOf(id, operator), NODE_STAKE);
         assertEq(rc.credits(operator), BOND);
         assertEq(rc.credits(challenger), 0);
+        uint256 risk = VALIDATOR_STAKE * PENALTY_BPS / 10_000;
+        // The dissenter's risk is split among the three coherent voters, by weight.
+        vm.expectRevert(
+            abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesNothingToClaim.selector, cid, uint8(0), validators[0])
+        );
+        vm.prank(validators[0]);
+        rc.claimVote(cid, 0);
+        for (uint256 i = 1; i < 4; ++i) {
+            vm.prank(validators[i]);
+            assertEq(rc.claimVote(cid, 0), risk + risk / 3);
+        }
+        assertEq(rc.validatorOf(validators[0]).stake, VALIDATOR_STAKE - risk);
+        assertEq(rc.totalVoteEscrow(), risk - 3 * (risk / 3), "rounding dust stays in escrow");
         vm.prank(operator);
         rc.withdraw();
         assertEq(usd.balanceOf(operator), BOND);
-        assertEq(usd.balanceOf(address(rc)), 5 * VALIDATOR_STAKE);
+        assertEq(usd.balanceOf(address(rc)), rc.totalValidatorStake() + rc.totalVoteEscrow());
     }
 
-    function test_resolve_afterDeadlineWithoutQuorum_rejects() public {
+    function test_resolve_withoutQuorum_rejectsAndBurnsTheLoneRisk() public {
         bytes32 cid = _file(1e6);
-        _afterAnswerWindow();
-        _voteAll(cid, true, QUORUM - 1);
-        (, uint256 end) = rc.votingPeriod(cid);
-        vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesVotingOpen.selector, cid, end));
-        rc.resolve(cid);
-        vm.warp(end);
-        vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesVotingClosed.selector, cid, end));
-        vm.prank(validators[4]);
-        rc.vote(cid, true);
-        vm.prank(stranger);
-        rc.resolve(cid);
+        _voteAll(cid, true, QUORUM - 1); // 500 of 1,250 revealed: below the half the quorum needs
         assertEq(uint8(rc.challengeOf(cid).status), uint8(IReceiptChallenges.Status.Rejected));
         assertEq(rc.credits(operator), BOND);
         assertEq(registry.stakeOf(id, operator), NODE_STAKE);
+        // Nobody voted the outcome: the two voters' risk is burned, not paid to anyone who decided.
+        assertEq(usd.balanceOf(BURN), 2 * VALIDATOR_STAKE * PENALTY_BPS / 10_000);
+        assertEq(rc.totalVoteEscrow(), 0);
         vm.expectRevert(
             abi.encodeWithSelector(
                 IReceiptChallenges.ReceiptChallengesNotOpen.selector, cid, IReceiptChallenges.Status.Rejected
@@ -139,12 +160,197 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
         rc.resolve(cid);
     }
 
+    function test_vote_commitRevealPhases() public {
+        bytes32 cid = _file(1e6);
+        // Votes open at filing, whatever the operator does (it has not answered).
+        _commit(cid, validators[0], true);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IReceiptChallenges.ReceiptChallengesWrongPhase.selector, cid, IReceiptChallenges.Phase.Commit, block.timestamp + COMMIT_WINDOW
+            )
+        );
+        _reveal(cid, validators[0], true);
+        vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesAlreadyVoted.selector, cid, validators[0]));
+        _commitAt(cid, 0, validators[0], false);
+        _nextPhase(cid);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IReceiptChallenges.ReceiptChallengesWrongPhase.selector, cid, IReceiptChallenges.Phase.Reveal, block.timestamp + REVEAL_WINDOW
+            )
+        );
+        _commitAt(cid, 0, validators[1], true);
+        // A reveal must open the commitment: another vote (or salt) is refused.
+        vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesRevealMismatch.selector, cid, validators[0]));
+        _reveal(cid, validators[0], false);
+        vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesRevealMismatch.selector, cid, validators[1]));
+        _reveal(cid, validators[1], true);
+        _reveal(cid, validators[0], true);
+        vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesRevealMismatch.selector, cid, validators[0]));
+        _reveal(cid, validators[0], true);
+        assertEq(rc.roundOf(cid, 0).cheatWeight, VALIDATOR_STAKE);
+        assertTrue(rc.ballotOf(cid, 0, validators[0]).revealed);
+    }
+
+    // ------------------------------------------------------------ the finding
+
+    /// Finding (high): 3 operator-controlled validators (3/8 of the stake) cleared a cheat while 5 honest validators
+    /// could not vote. Votes are now weighed by stake over a snapshot, and open to all for the whole commit window.
+    function test_sybil_aMinorityOfStakeCannotClearACheat() public {
+        address[] memory sybils = _sybils("operator sybil", 3, 5 * VALIDATOR_STAKE * 3 / 5 / 3); // 3/8 of the stake
+        bytes32 cid = _file(1e6);
+        address[] memory voters = new address[](8);
+        bool[] memory votes = new bool[](8);
+        for (uint256 i; i < 3; ++i) (voters[i], votes[i]) = (sybils[i], false);
+        for (uint256 i; i < 5; ++i) (voters[3 + i], votes[3 + i]) = (validators[i], true);
+        _round(cid, voters, votes);
+        _nextPhase(cid);
+        rc.resolve(cid);
+        assertEq(uint8(rc.challengeOf(cid).status), uint8(IReceiptChallenges.Status.Upheld));
+        assertEq(registry.stakeOf(id, operator), NODE_STAKE - SLASH);
+        // The sybils lost their risk to the honest validators.
+        for (uint256 i; i < 3; ++i) {
+            vm.expectRevert();
+            vm.prank(sybils[i]);
+            rc.claimVote(cid, 0);
+        }
+    }
+
+    /// Finding (high): with quorum 1 and a stake of 1 unit, one validator of six slashed an honest operator. A
+    /// validator set worth less than what a round moves decides nothing (the challenge goes to the DAO); a minority of
+    /// stake that votes "cheat" against an honest majority loses.
+    function test_sybil_aMinorityCannotSlashAnHonestOperator() public {
+        address[] memory sybils = _sybils("challenger sybil", 1, VALIDATOR_STAKE);
+        bytes32 cid = _file(1e6);
+        address[] memory voters = new address[](6);
+        bool[] memory votes = new bool[](6);
+        (voters[0], votes[0]) = (sybils[0], true);
+        for (uint256 i; i < 5; ++i) (voters[1 + i], votes[1 + i]) = (validators[i], false);
+        _round(cid, voters, votes);
+        _nextPhase(cid);
+        rc.resolve(cid);
+        assertEq(uint8(rc.challengeOf(cid).status), uint8(IReceiptChallenges.Status.Rejected));
+        assertEq(registry.stakeOf(id, operator), NODE_STAKE);
+
+        // The shipped parameters of the finding (a 1-unit stake): validators never decide, whatever they do.
+        IReceiptChallenges.Params memory cheap = _params(SLASH, CHALLENGER_BPS);
+        cheap.minValidatorStake = 1;
+        _redeploy(cheap, NODE_STAKE);
+        _sybils("one unit", 6, 1);
+        bytes32 cid2 = _file(1e6);
+        assertEq(rc.challengeOf(cid2).round, ROUNDS, "straight to the DAO");
+        vm.expectRevert();
+        _commitAt(cid2, ROUNDS, makeAddr("one unit0"), true);
+    }
+
+    /// The rule: a round is decided by validators only when its snapshot is at least the economic stake, so that a
+    /// bought quorum risks more than the round can move.
+    function test_economicStake_isTheRule() public view {
+        for (uint8 r; r < ROUNDS; ++r) {
+            uint256 moved = SLASH + BOND * ((uint256(2) << r) - 1);
+            uint256 economic = rc.economicStake(r);
+            assertGe(economic * QUORUM_BPS / 10_000 * PENALTY_BPS / 10_000, moved - 1);
+            assertLt((economic - 1e6) * QUORUM_BPS / 10_000 * PENALTY_BPS / 10_000, moved);
+        }
+        assertEq(rc.economicStake(0), 840e6);
+        assertEq(rc.economicStake(1), 920e6);
+    }
+
+    /// A bought round is appealed: validators join (the new round snapshots the stake anew), outvote it, and the
+    /// bought majority pays them its risk. Bonds rise; the winner of the last round takes every bond.
+    function test_appeal_overturnsABoughtRoundAndThePurchaseCostsItsRisk() public {
+        // The operator's accomplices hold 3/5 of the stake before filing and clear the cheat in round 0.
+        address[] memory bought = _sybils("bought", 3, 500e6);
+        bytes32 cid = _file(1e6);
+        address[] memory voters = new address[](3);
+        bool[] memory votes = new bool[](3);
+        for (uint256 i; i < 3; ++i) voters[i] = bought[i];
+        _round(cid, voters, votes);
+        // The challenger appeals (2 × the bond); honest validators join before the new round opens.
+        address[] memory joined = _sybils("joined", 4, 500e6);
+        vm.warp(block.timestamp + 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesNotAppellant.selector, cid, operator, challenger)
+        );
+        vm.prank(operator);
+        rc.appeal(cid);
+        vm.expectEmit(address(rc));
+        emit IReceiptChallenges.ChallengeAppealed(cid, 1, challenger, false, 2 * BOND);
+        vm.prank(challenger);
+        rc.appeal(cid);
+        assertEq(rc.challengeOf(cid).round, 1);
+        assertEq(rc.roundOf(cid, 1).snapshot, 5 * VALIDATOR_STAKE + 3 * 500e6 - 3 * 50e6 + 4 * 500e6);
+        address[] memory voters2 = new address[](7);
+        bool[] memory votes2 = new bool[](7);
+        for (uint256 i; i < 3; ++i) voters2[i] = bought[i];
+        for (uint256 i; i < 4; ++i) (voters2[3 + i], votes2[3 + i]) = (joined[i], true);
+        _round(cid, voters2, votes2);
+        // Round 1 found a cheat; the operator may appeal to the DAO (4 × the bond) but does not.
+        _nextPhase(cid);
+        rc.resolve(cid);
+        assertEq(uint8(rc.challengeOf(cid).status), uint8(IReceiptChallenges.Status.Upheld));
+        assertEq(rc.credits(challenger), BOND + 2 * BOND + SLASH * CHALLENGER_BPS / 10_000);
+        // The bought majority lost both rounds' risk; the joiners took it, by weight.
+        uint256 lost = 3 * 50e6 + 3 * 45e6;
+        uint256 claimed;
+        for (uint256 i; i < 4; ++i) {
+            vm.prank(joined[i]);
+            claimed += rc.claimVote(cid, 1);
+        }
+        assertEq(claimed, 4 * 50e6 + 3 * 45e6, "round 1: their risk back and the bought risk");
+        assertEq(usd.balanceOf(BURN), SLASH - SLASH * CHALLENGER_BPS / 10_000 - 1e6 + 3 * 50e6, "round 0 had no coherent voter");
+        for (uint256 i; i < 3; ++i) assertEq(rc.validatorOf(bought[i]).stake, 500e6 - 50e6 - 45e6);
+        assertEq(lost, 285e6);
+    }
+
+    /// The last appeal goes to the DAO, which decides only then; it overturns the validators.
+    function test_appeal_toTheDao_whichDecidesOnlyAtTheEnd() public {
+        bytes32 cid = _file(1e6);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IReceiptChallenges.ReceiptChallengesWrongPhase.selector, cid, IReceiptChallenges.Phase.Commit, block.timestamp + COMMIT_WINDOW
+            )
+        );
+        vm.prank(timelock);
+        rc.decide(cid, true);
+        _appealToDao(cid);
+        assertEq(usd.balanceOf(challenger), 100e6 - BOND - 2 * BOND - 4 * BOND);
+        (IReceiptChallenges.Phase phase, uint256 until) = rc.phaseOf(cid);
+        assertEq(uint8(phase), uint8(IReceiptChallenges.Phase.Dao));
+        assertEq(until, block.timestamp + DAO_WINDOW);
+        vm.prank(timelock);
+        rc.decide(cid, true);
+        assertEq(uint8(rc.challengeOf(cid).status), uint8(IReceiptChallenges.Status.Upheld));
+        assertEq(rc.credits(challenger), 7 * BOND + SLASH * CHALLENGER_BPS / 10_000);
+        // Both rounds voted against the final outcome: their risk is burned, nobody who decided is paid.
+        assertEq(rc.totalVoteEscrow(), 0);
+    }
+
+    /// A DAO that does not decide leaves the last verdict standing.
+    function test_appeal_aSilentDaoLeavesTheLastVerdict() public {
+        bytes32 cid = _file(1e6);
+        _voteAll0(cid, true);
+        vm.prank(operator);
+        vm.expectRevert(); // the operator has no allowance for the appeal bond yet
+        rc.appeal(cid);
+        _fund(operator, 2 * BOND);
+        vm.startPrank(operator);
+        usd.approve(address(rc), 2 * BOND);
+        rc.appeal(cid);
+        vm.stopPrank();
+        _voteAll0(cid, true);
+        _nextPhase(cid); // no appeal to the DAO
+        rc.resolve(cid);
+        assertEq(uint8(rc.challengeOf(cid).status), uint8(IReceiptChallenges.Status.Upheld));
+        assertEq(rc.credits(challenger), BOND + 2 * BOND + SLASH * CHALLENGER_BPS / 10_000, "the operator's appeal bond too");
+    }
+
     // -------------------------------------------------------------------- DAO
 
     /// Finding (medium): the DAO decided before the operator could answer (in the filing block), and 75% of the slash
-    /// went into the fee pool of the same holders. Now it decides only after the answer window, and the slash goes to
-    /// the payer, the challenger and the burn address.
+    /// went into the fee pool of the same holders. Below the economic stake a challenge goes to the DAO, which
+    /// decides only after the answer window; the slash goes to the payer, the challenger and the burn address.
     function test_decide_daoNeverBeforeTheAnswerWindowNorPaidForIt() public {
+        _redeploy(_params(SLASH, CHALLENGER_BPS), NODE_STAKE);
         uint256 poolBefore = usd.balanceOf(address(shares));
         bytes32 cid = _file(1e6);
         uint256 opens = block.timestamp + ANSWER_WINDOW;
@@ -171,26 +377,8 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
         rc.decide(cid, false);
     }
 
-    function test_decide_daoRejectsAfterSomeVotes() public {
-        bytes32 cid = _file(1e6);
-        _afterAnswerWindow();
-        _voteAll(cid, true, QUORUM - 1);
-        vm.prank(timelock);
-        rc.decide(cid, false);
-        assertEq(uint8(rc.challengeOf(cid).status), uint8(IReceiptChallenges.Status.Rejected));
-        assertEq(rc.credits(operator), BOND);
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                IReceiptChallenges.ReceiptChallengesNotOpen.selector, cid, IReceiptChallenges.Status.Rejected
-            )
-        );
-        vm.prank(validators[4]);
-        rc.vote(cid, true);
-    }
-
     function test_decide_revertsForAnyoneButTheModelsTimelock() public {
-        bytes32 cid = _file(1e6);
-        _afterAnswerWindow();
+        bytes32 cid = _toDao();
         address[3] memory callers = [stranger, creator, operator];
         for (uint256 i; i < callers.length; ++i) {
             vm.expectRevert(
@@ -218,36 +406,22 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
 
     // ----------------------------------------------------------------- answer
 
-    function test_answer_opensVotingEarly() public {
-        bytes32 cid = _file(1e6);
-        (uint256 start,) = rc.votingPeriod(cid);
-        assertEq(start, block.timestamp + ANSWER_WINDOW);
-        vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesVotingNotStarted.selector, cid, start));
-        vm.prank(validators[0]);
-        rc.vote(cid, true);
-        vm.warp(block.timestamp + 1 hours);
-        vm.expectEmit(address(rc));
-        emit IReceiptChallenges.ChallengeAnswered(cid, operator, keccak256("replay"));
-        vm.prank(operator);
-        rc.answer(cid, keccak256("replay"));
-        (uint256 start2, uint256 end2) = rc.votingPeriod(cid);
-        assertEq(start2, block.timestamp);
-        assertEq(end2, start + VOTING_WINDOW, "the deadline does not move");
-        _voteAll(cid, false, QUORUM);
-        assertEq(uint8(rc.challengeOf(cid).status), uint8(IReceiptChallenges.Status.Rejected));
-    }
-
     function test_answer_onlyOnceWithinWindowByOperator() public {
         bytes32 cid = _file(1e6);
         uint256 deadline = block.timestamp + ANSWER_WINDOW;
         vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesNotOperator.selector, cid, challenger));
         vm.prank(challenger);
         rc.answer(cid, bytes32(0));
+        vm.expectEmit(address(rc));
+        emit IReceiptChallenges.ChallengeAnswered(cid, operator, keccak256("a"));
         vm.prank(operator);
         rc.answer(cid, keccak256("a"));
         vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesAnswerClosed.selector, cid, deadline));
         vm.prank(operator);
         rc.answer(cid, keccak256("b"));
+        // Answering moves no deadline: the commit window still ends where it did.
+        (, uint256 until) = rc.phaseOf(cid);
+        assertEq(until, deadline - ANSWER_WINDOW + COMMIT_WINDOW);
     }
 
     function test_answer_revertsAfterWindow() public {
@@ -261,60 +435,49 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
 
     // ------------------------------------------------------------------ votes
 
-    function test_vote_eachValidatorOnce() public {
+    function test_vote_validatorRegisteredAfterFilingCannotVoteNorCounts() public {
         bytes32 cid = _file(1e6);
-        _afterAnswerWindow();
-        vm.startPrank(validators[0]);
-        rc.vote(cid, true);
-        assertTrue(rc.hasVoted(cid, validators[0]));
-        vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesAlreadyVoted.selector, cid, validators[0]));
-        rc.vote(cid, false);
-        vm.stopPrank();
-    }
-
-    function test_vote_validatorRegisteredAfterFilingCannotVote() public {
-        bytes32 cid = _file(1e6);
+        uint256 filedAt = block.timestamp;
         address late = makeAddr("late");
-        _fund(late, VALIDATOR_STAKE);
-        vm.startPrank(late);
-        usd.approve(address(rc), VALIDATOR_STAKE);
-        rc.registerValidator(VALIDATOR_STAKE);
-        _afterAnswerWindow();
+        _registerAsValidator(late, VALIDATOR_STAKE);
+        assertEq(rc.roundOf(cid, 0).snapshot, 5 * VALIDATOR_STAKE);
         vm.expectRevert(
-            abi.encodeWithSelector(
-                IReceiptChallenges.ReceiptChallengesValidatorTooNew.selector, late, block.timestamp - ANSWER_WINDOW, block.timestamp - ANSWER_WINDOW
-            )
+            abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesValidatorTooNew.selector, late, filedAt, filedAt)
         );
-        rc.vote(cid, true);
-        vm.stopPrank();
+        _commitAt(cid, 0, late, true);
     }
 
-    function test_vote_operatorOrChallengerAsValidatorIsConflicted() public {
-        // The operator and the challenger both register as validators before the filing.
-        address[2] memory parties = [operator, challenger];
-        for (uint256 i; i < 2; ++i) {
-            _fund(parties[i], VALIDATOR_STAKE);
-            vm.startPrank(parties[i]);
-            usd.approve(address(rc), type(uint256).max);
-            rc.registerValidator(VALIDATOR_STAKE);
-            vm.stopPrank();
-        }
+    function test_vote_stakeRegisteredInTheFilingBlockIsNotInTheSnapshot() public {
+        _sybils("earlier block", 1, VALIDATOR_STAKE);
+        assertEq(rc.eligibleStake(), 6 * VALIDATOR_STAKE);
+        _registerAsValidator(makeAddr("same block"), VALIDATOR_STAKE);
+        assertEq(rc.eligibleStake(), 6 * VALIDATOR_STAKE, "not in this block's snapshot");
+        bytes32 cid = _file(1e6);
+        assertEq(rc.roundOf(cid, 0).snapshot, 6 * VALIDATOR_STAKE);
+        vm.warp(block.timestamp + 1);
+        assertEq(rc.eligibleStake(), 7 * VALIDATOR_STAKE, "in the next block's");
+    }
+
+    /// Findings: the operator opened the vote itself and voted in it; the receipt's payer (review F4), registered as a
+    /// validator, voted on its own share of the slash. No party commits a vote.
+    function test_vote_partiesAreConflicted() public {
+        // The operator, the challenger and the payer all register as validators before the filing.
+        address[3] memory parties = [operator, challenger, payer];
+        for (uint256 i; i < 3; ++i) _registerAsValidator(parties[i], VALIDATOR_STAKE);
         vm.warp(block.timestamp + 1);
         bytes32 cid = _file(1e6);
-        _afterAnswerWindow();
-        for (uint256 i; i < 2; ++i) {
+        for (uint256 i; i < 3; ++i) {
             vm.expectRevert(
                 abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesConflictOfInterest.selector, cid, parties[i])
             );
-            vm.prank(parties[i]);
-            rc.vote(cid, i == 1);
+            _commitAt(cid, 0, parties[i], i == 1);
         }
     }
 
-    function test_validator_lifecycle_unbondingCannotVote() public {
+    function test_validator_lifecycle_unbondingCannotVoteButRevealsAndClaimsToCredits() public {
         bytes32 cid = _file(1e6);
-        _afterAnswerWindow();
         address v = validators[0];
+        _commit(cid, v, true);
         vm.startPrank(v);
         vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesNotUnbonded.selector, v, 0));
         rc.withdrawValidatorStake();
@@ -322,16 +485,23 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
         uint256 end = block.timestamp + rc.VALIDATOR_UNBONDING();
         assertEq(rc.validatorOf(v).unbondingEnd, end);
         vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesNotValidator.selector, v));
-        rc.vote(cid, true);
-        vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesNotValidator.selector, v));
         rc.unregisterValidator();
         vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesNotUnbonded.selector, v, end));
         rc.withdrawValidatorStake();
-        vm.warp(end);
-        assertEq(rc.withdrawValidatorStake(), VALIDATOR_STAKE);
         vm.stopPrank();
-        assertEq(usd.balanceOf(v), VALIDATOR_STAKE);
-        assertEq(rc.totalValidatorStake(), 4 * VALIDATOR_STAKE);
+        uint256 risk = VALIDATOR_STAKE * PENALTY_BPS / 10_000;
+        // The rest vote too; the escrowed risk never left with the stake.
+        for (uint256 i = 1; i < QUORUM + 1; ++i) _commit(cid, validators[i], true);
+        _nextPhase(cid);
+        for (uint256 i; i < QUORUM + 1; ++i) _reveal(cid, validators[i], true);
+        vm.warp(end);
+        vm.prank(v);
+        assertEq(rc.withdrawValidatorStake(), VALIDATOR_STAKE - risk);
+        rc.resolve(cid);
+        vm.prank(v);
+        assertEq(rc.claimVote(cid, 0), risk);
+        assertEq(rc.credits(v), risk);
+        assertEq(rc.totalValidatorStake(), 4 * VALIDATOR_STAKE - QUORUM * risk);
     }
 
     function test_registerValidator_rejectsLowStakeAndTwice() public {
@@ -344,6 +514,41 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
         );
         vm.prank(stranger);
         rc.registerValidator(VALIDATOR_STAKE - 1);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /// @dev `count` validators named `name`0.. of `stake` each, registered now, then one second passes.
+    function _sybils(string memory name, uint256 count, uint256 stake) internal returns (address[] memory out) {
+        out = new address[](count);
+        for (uint256 i; i < count; ++i) {
+            out[i] = makeAddr(string.concat(name, vm.toString(i)));
+            _registerAsValidator(out[i], stake);
+        }
+        vm.warp(block.timestamp + 1);
+    }
+
+    /// @dev All five validators vote `cheat` in the current round; it ends where its appeal window opens.
+    function _voteAll0(bytes32 cid, bool cheat) internal {
+        address[] memory voters = new address[](5);
+        bool[] memory votes = new bool[](5);
+        for (uint256 i; i < 5; ++i) (voters[i], votes[i]) = (validators[i], cheat);
+        _round(cid, voters, votes);
+    }
+
+    /// @dev A challenge at the DAO: both validator rounds found no cheat and the challenger appealed each.
+    function _toDao() internal returns (bytes32 cid) {
+        cid = _file(1e6);
+        _appealToDao(cid);
+    }
+
+    /// @dev Both validator rounds of `cid` find no cheat; the challenger appeals each, to the DAO.
+    function _appealToDao(bytes32 cid) internal {
+        for (uint256 round; round < ROUNDS; ++round) {
+            _voteAll0(cid, false);
+            vm.prank(challenger);
+            rc.appeal(cid);
+        }
     }
 
     // ------------------------------------------------- forged / altered receipts
@@ -493,9 +698,7 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
         vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesAlreadyChallenged.selector, digest));
         _fileAs(r, sig, v);
         // Not after resolution either.
-        _afterAnswerWindow();
-        vm.prank(timelock);
-        rc.decide(cid, false);
+        _voteAll(cid, false, QUORUM);
         vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesAlreadyChallenged.selector, digest));
         _fileAs(r, sig, v);
         // Another receipt of the same operator can be.
@@ -544,29 +747,9 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
         assertEq(usd.balanceOf(BURN), SLASH - SLASH * CHALLENGER_BPS / 10_000 - 1e6);
     }
 
-    /// Review finding (F4): the receipt's payer, registered as a validator, voted on its own share of the slash.
-    function test_vote_thePayerIsAPartyToo() public {
-        bytes32 cid = _file(1e6);
-        vm.prank(validators[0]);
-        rc.unregisterValidator();
-        _fund(payer, VALIDATOR_STAKE);
-        vm.startPrank(payer);
-        usd.approve(address(rc), type(uint256).max);
-        vm.stopPrank();
-        // A payer registered before the filing (here: a fresh challenge after its registration).
-        vm.prank(payer);
-        rc.registerValidator(VALIDATOR_STAKE);
-        vm.warp(block.timestamp + 1);
-        bytes32 later = _file(2e6);
-        _afterAnswerWindow();
-        vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesConflictOfInterest.selector, later, payer));
-        vm.prank(payer);
-        rc.vote(later, true);
-        assertEq(uint8(rc.challengeOf(cid).status), uint8(IReceiptChallenges.Status.Open));
-    }
-
     /// Review finding (F3): the DAO filed against an honest receipt and decided it, paid the challenger's share.
     function test_decide_notOnTheDaosOwnFiling() public {
+        _redeploy(_params(SLASH, CHALLENGER_BPS), NODE_STAKE); // no validators: straight to the DAO
         bytes32 cid = _fileFrom(timelock, _voucher(1e6));
         _afterAnswerWindow();
         vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesConflictOfInterest.selector, cid, timelock));
@@ -579,16 +762,29 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
         bytes32 first = _file(1e6);
         bytes32 second = _fileFrom(payer, v);
         assertEq(rc.openChallenges(id, operator), 2);
-        _afterAnswerWindow();
-        _voteAll(first, true, QUORUM);
+        for (uint256 i; i < QUORUM; ++i) {
+            _commit(first, validators[i], true);
+            _commit(second, validators[i], false);
+        }
+        _nextPhase(first);
+        for (uint256 i; i < QUORUM; ++i) {
+            _reveal(first, validators[i], true);
+            _reveal(second, validators[i], false);
+        }
+        _nextPhase(first);
+        _nextPhase(first);
+        rc.resolve(first);
         uint256 payerCredit = rc.credits(payer);
         // Even voted honest, the second ends upheld (the receipt was a cheat) with its bond back and nothing slashed.
-        _voteAll(second, false, QUORUM);
+        rc.resolve(second);
         assertEq(uint8(rc.challengeOf(second).status), uint8(IReceiptChallenges.Status.Upheld));
         assertEq(rc.credits(payer) - payerCredit, BOND);
         assertEq(registry.stakeOf(id, operator), NODE_STAKE - SLASH);
         assertEq(rc.openChallenges(id, operator), 0);
-        assertEq(usd.balanceOf(address(rc)), rc.totalValidatorStake() + rc.totalOpenBonds() + rc.totalCredits());
+        assertEq(
+            usd.balanceOf(address(rc)),
+            rc.totalValidatorStake() + rc.totalOpenBonds() + rc.totalCredits() + rc.totalVoteEscrow()
+        );
     }
 
     function test_challenge_rejectsLongEvidence() public {
@@ -607,11 +803,18 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
         bytes32 cid = _file(1e6);
         vm.prank(operator);
         registry.unregister(id);
-        vm.warp(block.timestamp + registry.UNBONDING_PERIOD());
+        // Two validator rounds find no cheat, each appealed: at the DAO, past the unbonding period, still frozen.
+        _voteAll0(cid, false);
+        vm.prank(challenger);
+        rc.appeal(cid);
+        _voteAll0(cid, false);
+        vm.prank(challenger);
+        rc.appeal(cid);
+        vm.warp(rc.challengeOf(cid).filedAt + registry.UNBONDING_PERIOD());
         vm.expectRevert(abi.encodeWithSelector(NodeRegistry.NodeRegistryStakeFrozen.selector, id, operator, 1));
         vm.prank(operator);
         registry.withdrawStake(id);
-        // Voting is over by now; the DAO upholds, and the unbonding stake is slashed.
+        // The DAO upholds, and the unbonding stake is slashed.
         vm.prank(timelock);
         rc.decide(cid, true);
         assertEq(registry.stakeOf(id, operator), NODE_STAKE - SLASH);
@@ -636,12 +839,23 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
         rc.answer(cid, bytes32(0));
         _afterAnswerWindow();
         vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesNotValidator.selector, stranger));
-        rc.vote(cid, true);
+        rc.commitVote(cid, bytes32(0));
         vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesNotDao.selector, id, stranger, timelock));
         rc.decide(cid, true);
-        (, uint256 end) = rc.votingPeriod(cid);
-        vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesVotingOpen.selector, cid, end));
+        (, uint256 end) = rc.phaseOf(cid);
+        bytes memory inCommit = abi.encodeWithSelector(
+            IReceiptChallenges.ReceiptChallengesWrongPhase.selector, cid, IReceiptChallenges.Phase.Commit, end
+        );
+        vm.expectRevert(inCommit);
         rc.resolve(cid);
+        vm.expectRevert(inCommit);
+        rc.revealVote(cid, true, bytes32(0));
+        vm.expectRevert(inCommit);
+        rc.appeal(cid);
+        vm.expectRevert(
+            abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesNothingToClaim.selector, cid, uint8(0), stranger)
+        );
+        rc.claimVote(cid, 0);
         vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesNothingToWithdraw.selector, stranger));
         rc.withdraw();
         vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesNotValidator.selector, stranger));
@@ -656,7 +870,7 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
         vm.expectRevert(
             abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesNotOpen.selector, unknown, IReceiptChallenges.Status.None)
         );
-        rc.vote(unknown, true);
+        rc.commitVote(unknown, bytes32(0));
         vm.stopPrank();
         assertEq(registry.stakeOf(id, operator), NODE_STAKE);
         assertEq(uint8(rc.challengeOf(cid).status), uint8(IReceiptChallenges.Status.Open));
@@ -664,9 +878,18 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
 
     function test_constructor_rejectsBadParams() public {
         IReceiptChallenges.Params memory p = _params(SLASH, CHALLENGER_BPS);
-        p.quorum = 0;
-        vm.expectRevert(IReceiptChallenges.ReceiptChallengesInvalidParams.selector);
-        new ReceiptChallenges(shares, channels, factory, p);
+        for (uint256 i; i < 7; ++i) {
+            p = _params(SLASH, CHALLENGER_BPS);
+            if (i == 0) p.quorumBps = 0;
+            if (i == 1) p.quorumBps = 10_001;
+            if (i == 2) p.penaltyBps = 0;
+            if (i == 3) p.validatorRounds = 0;
+            if (i == 4) p.validatorRounds = 9;
+            if (i == 5) p.commitWindow = ANSWER_WINDOW - 1; // validators would vote before hearing the operator
+            if (i == 6) p.daoWindow = 0;
+            vm.expectRevert(IReceiptChallenges.ReceiptChallengesInvalidParams.selector);
+            new ReceiptChallenges(shares, channels, factory, p);
+        }
         p = _params(SLASH, 10_001);
         vm.expectRevert(IReceiptChallenges.ReceiptChallengesInvalidParams.selector);
         new ReceiptChallenges(shares, channels, factory, p);
@@ -760,7 +983,7 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
         assertEq(rc.credits(payer), toPayer);
         assertEq(usd.balanceOf(BURN), slashed - toChallenger - toPayer);
         assertEq(usd.balanceOf(address(shares)), poolBefore);
-        assertEq(usd.balanceOf(address(rc)), rc.totalValidatorStake() + rc.totalCredits());
+        assertEq(usd.balanceOf(address(rc)), rc.totalValidatorStake() + rc.totalCredits() + rc.totalVoteEscrow());
         // A node left below the minimum stake is out of the active set.
         bool active = registry.operatorsOf(id).length == 1;
         assertEq(active, stake - slashed >= NODE_MIN_STAKE);

@@ -28,15 +28,24 @@ abstract contract ReceiptChallengesBase is DaoBase {
 
     uint256 internal constant NODE_MIN_STAKE = 10e6;
     uint256 internal constant NODE_STAKE = 100e6;
-    uint256 internal constant VALIDATOR_STAKE = 5e6;
+    /// Five validators of 250 each: 1,250 of stake, above the economic stake of both validator rounds (840 and 920),
+    /// the second even after all five escrowed their risk in the first.
+    uint256 internal constant VALIDATOR_STAKE = 250e6;
     uint256 internal constant BOND = 2e6;
     uint256 internal constant SLASH = 40e6;
     uint16 internal constant CHALLENGER_BPS = 2_500;
     uint16 internal constant PAYER_BPS = 5_000;
     address internal constant BURN = 0x000000000000000000000000000000000000dEaD;
+    /// Validators a round needs to reach its quorum (half the stake: 3 of the 5).
     uint16 internal constant QUORUM = 3;
+    uint16 internal constant QUORUM_BPS = 5_000;
+    uint16 internal constant PENALTY_BPS = 1_000;
+    uint8 internal constant ROUNDS = 2;
     uint48 internal constant ANSWER_WINDOW = 1 days;
-    uint48 internal constant VOTING_WINDOW = 3 days;
+    uint48 internal constant COMMIT_WINDOW = 2 days;
+    uint48 internal constant REVEAL_WINDOW = 1 days;
+    uint48 internal constant APPEAL_WINDOW = 1 days;
+    uint48 internal constant DAO_WINDOW = 3 days;
     bytes32 internal constant BODY = keccak256("compact receipt body");
 
     function setUp() public virtual override {
@@ -58,11 +67,7 @@ abstract contract ReceiptChallengesBase is DaoBase {
         for (uint256 i; i < 5; ++i) {
             address v = makeAddr(string.concat("validator", vm.toString(i)));
             validators.push(v);
-            _fund(v, VALIDATOR_STAKE);
-            vm.startPrank(v);
-            usd.approve(address(rc), type(uint256).max);
-            rc.registerValidator(VALIDATOR_STAKE);
-            vm.stopPrank();
+            _registerAsValidator(v, VALIDATOR_STAKE);
         }
         _fund(challenger, 100e6);
         vm.prank(challenger);
@@ -79,9 +84,14 @@ abstract contract ReceiptChallengesBase is DaoBase {
             challengerShareBps: bps,
             // The payer's half, or what the challenger's share leaves of the whole (none above it: those tests want a revert).
             payerShareBps: bps <= 10_000 - PAYER_BPS ? PAYER_BPS : bps >= 10_000 ? 0 : uint16(10_000 - bps),
-            quorum: QUORUM,
+            quorumBps: QUORUM_BPS,
+            penaltyBps: PENALTY_BPS,
+            validatorRounds: ROUNDS,
             answerWindow: ANSWER_WINDOW,
-            votingWindow: VOTING_WINDOW
+            commitWindow: COMMIT_WINDOW,
+            revealWindow: REVEAL_WINDOW,
+            appealWindow: APPEAL_WINDOW,
+            daoWindow: DAO_WINDOW
         });
     }
 
@@ -183,11 +193,57 @@ abstract contract ReceiptChallengesBase is DaoBase {
         vm.stopPrank();
     }
 
+    /// @dev `who`, funded with `stake`, registers it as a validator (and approves the contract for any later bond).
+    function _registerAsValidator(address who, uint256 stake) internal {
+        _fund(who, stake);
+        vm.startPrank(who);
+        usd.approve(address(rc), type(uint256).max);
+        rc.registerValidator(stake);
+        vm.stopPrank();
+    }
+
+    function _salt(address v) internal pure returns (bytes32) {
+        return keccak256(abi.encode("salt", v));
+    }
+
+    function _commit(bytes32 challengeId, address v, bool cheat) internal {
+        _commitAt(challengeId, rc.challengeOf(challengeId).round, v, cheat);
+    }
+
+    /// @dev Commits in `round` without reading the contract first (so a test can expect the commit itself to revert).
+    function _commitAt(bytes32 challengeId, uint8 round, address v, bool cheat) internal {
+        bytes32 commitment = keccak256(abi.encode(challengeId, round, v, cheat, _salt(v)));
+        vm.prank(v);
+        rc.commitVote(challengeId, commitment);
+    }
+
+    function _reveal(bytes32 challengeId, address v, bool cheat) internal {
+        vm.prank(v);
+        rc.revealVote(challengeId, cheat, _salt(v));
+    }
+
+    /// @dev Warps to the end of the challenge's current phase.
+    function _nextPhase(bytes32 challengeId) internal {
+        (, uint256 until) = rc.phaseOf(challengeId);
+        vm.warp(until);
+    }
+
+    /// @dev One validator round: `voters` commit and reveal `votes`; the round ends where its appeal window opens.
+    function _round(bytes32 challengeId, address[] memory voters, bool[] memory votes) internal {
+        for (uint256 i; i < voters.length; ++i) _commit(challengeId, voters[i], votes[i]);
+        _nextPhase(challengeId);
+        for (uint256 i; i < voters.length; ++i) _reveal(challengeId, voters[i], votes[i]);
+        _nextPhase(challengeId);
+    }
+
+    /// @dev The first `count` validators vote `cheat` in the current round; unappealed, anyone resolves it.
     function _voteAll(bytes32 challengeId, bool cheat, uint256 count) internal {
-        for (uint256 i; i < count; ++i) {
-            vm.prank(validators[i]);
-            rc.vote(challengeId, cheat);
-        }
+        address[] memory voters = new address[](count);
+        bool[] memory votes = new bool[](count);
+        for (uint256 i; i < count; ++i) (voters[i], votes[i]) = (validators[i], cheat);
+        _round(challengeId, voters, votes);
+        _nextPhase(challengeId);
+        rc.resolve(challengeId);
     }
 
     function _afterAnswerWindow() internal {

@@ -39,7 +39,9 @@ import { claimStakes } from '../staking/claimStakes.js'
 import { stakeOnVersion } from '../staking/stakeOnVersion.js'
 import { fundWallet } from '../wallet/fundWallet.js'
 import { registerValidator } from '../verify/registerValidator.js'
-import { settleChallenge } from '../verify/settleChallenge.js'
+import { claimChallengeVotes, settleChallenge } from '../verify/settleChallenge.js'
+import { voteOnChallenge } from '../verify/voteOnChallenge.js'
+import { readChallenge } from '../../disputes/read.js'
 import { spotCheck } from '../verify/spotCheck.js'
 
 /** The people of the story; each gets its own encrypted keystore in the demo's home. */
@@ -398,8 +400,9 @@ export async function runDemo(ctx: ModeldaoContext, params: RunDemoParams = {}):
 
     // --- a node that serves cheaper weights than it claims, caught and slashed
     const cheat = await step('cheat', async () => {
-      // Investor A guards its investment as a registered validator: it will vote on challenges filed from now on.
-      const guard = await registerValidator(investorA)
+      // Investor A guards its investment as a registered validator, with enough stake that validators decide the first
+      // round (below the economic stake, the model's DAO would): it will vote on challenges filed from now on.
+      const guard = await registerValidator(investorA, { stake: '50' })
       const serving = new ServingNode(operator2, { model: String(modelId), weights: weights.v2, devSubstituteWeights: weights.cheap, port: 0, contextSize: 512, maxTokens: 64, payments: { prices: PRICES, settleEveryMs: 0 } })
       services.push(serving)
       const info = await serving.start()
@@ -429,10 +432,24 @@ export async function runDemo(ctx: ModeldaoContext, params: RunDemoParams = {}):
       const burnAddress = await read.readContract({ address: challenges.address, abi: challenges.abi, functionName: 'BURN' })
       const burnBalance = () => balance(burnAddress)
       const [stakeBefore, poolBefore, burnBefore] = await Promise.all([stakeOf(), poolDeposited(), burnBalance()])
-      // The operator has an hour to answer; then the validators vote.
-      await advanceTime(creator, { seconds: 3601 })
-      const voted = await settleChallenge(investorA, { challengeId: caught.challengeId, cheat: true })
-      if (voted.status !== 'upheld' || !voted.resolution) throw new Error(`The challenge ended ${voted.status}, not upheld.`)
+      // Seconds from the chain's clock to the end of a phase (and one more, into the next).
+      const secondsUntil = async (until: string | null) => {
+        if (until === null) throw new Error('The challenge phase has no end.')
+        const { timestamp } = await read.getBlock()
+        return Math.max(1, Date.parse(until) / 1000 - Number(timestamp))
+      }
+      // Votes open at filing: investor A commits its verdict hidden, reveals it in the reveal phase; nobody appeals.
+      const committed = await voteOnChallenge(investorA, { challengeId: caught.challengeId, cheat: true })
+      await advanceTime(creator, { seconds: await secondsUntil(committed.challenge.until) })
+      const revealed = await voteOnChallenge(investorA, { challengeId: caught.challengeId })
+      await advanceTime(creator, { seconds: await secondsUntil(revealed.challenge.until) })
+      const appealEnds = (await readChallenge(creator, caught.challengeId)).until
+      await advanceTime(creator, { seconds: await secondsUntil(appealEnds) })
+      const voted = await settleChallenge(investorA, { challengeId: caught.challengeId })
+      if (voted.challenge.status !== 'upheld' || !voted.resolution) throw new Error(`The challenge ended ${voted.challenge.status}, not upheld.`)
+      const claimed = await claimChallengeVotes(investorA, { challengeId: caught.challengeId })
+      const escrowBack = claimed.claims.reduce((sum, c) => sum + BigInt(c.paid), 0n)
+      if (escrowBack !== BigInt(committed.risk)) throw new Error(`Investor A's vote claimed ${escrowBack}, not the ${committed.risk} it escrowed.`)
       const [stakeAfter, poolAfter, burnAfter] = await Promise.all([stakeOf(), poolDeposited(), burnBalance()])
       if (poolAfter !== poolBefore) throw new Error('The slash reached the holders\' fee pool.')
       // The cheat's node stops, and like any node settles the probes it was paid for: the fees still reach the holders.
@@ -440,8 +457,8 @@ export async function runDemo(ctx: ModeldaoContext, params: RunDemoParams = {}):
       const channels = await creator.contract('PaymentChannels')
       const [poolAfterStop, cheatIncome] = await Promise.all([poolDeposited(), read.readContract({ address: channels.address, abi: channels.abi, functionName: 'earnings', args: [accounts['operator-2']] })])
       return {
-        line: `no answer within the hour; investor A voted "cheat": upheld, operator 2's stake of ${formatToken(stakeBefore - stakeAfter, token)} slashed (${formatUnits(BigInt(voted.resolution.toChallenger) - BigInt(caught.bond), token.decimals)} to the challenger, ${formatUnits(BigInt(voted.resolution.toPayer), token.decimals)} to the payer it cheated, ${formatUnits(burnAfter - burnBefore, token.decimals)} burned: none to those who decide); its node stopped and settled the ${caught.probes.count} probes it was paid ${formatToken(caught.probes.costs, token)} for`,
-        transactions: [voted.transactionHash],
+        line: `investor A committed "cheat" with its ${formatToken(BigInt(committed.weight), token)} stake (${formatUnits(BigInt(committed.risk), token.decimals)} escrowed), revealed it a day later; the operator did not answer, nobody appealed: upheld, investor A's escrow paid back, operator 2's stake of ${formatToken(stakeBefore - stakeAfter, token)} slashed (${formatUnits(BigInt(voted.resolution.toChallenger) - BigInt(caught.bond), token.decimals)} to the challenger, ${formatUnits(BigInt(voted.resolution.toPayer), token.decimals)} to the payer it cheated, ${formatUnits(burnAfter - burnBefore, token.decimals)} burned: none to those who decide); its node stopped and settled the ${caught.probes.count} probes it was paid ${formatToken(caught.probes.costs, token)} for`,
+        transactions: [committed.transactionHash, revealed.transactionHash, voted.transactionHash, ...claimed.claims.map((c) => c.transactionHash)],
         value: {
           slash: { slashed: stakeBefore - stakeAfter, bond: BigInt(caught.bond), toChallenger: BigInt(voted.resolution.toChallenger), toPayer: BigInt(voted.resolution.toPayer), burned: burnAfter - burnBefore },
           probes: { ...caught.probes, operatorIncome: cheatIncome, toFeePool: poolAfterStop - poolAfter },

@@ -2,7 +2,7 @@ import type { Address } from 'viem'
 import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
 import { requireModel } from '../shares/requireModel.js'
-import { CHALLENGE_STATUS } from '../verify/settleChallenge.js'
+import { CHALLENGE_STATUS } from '../../disputes/read.js'
 import { ProbeLog, type ProbeRecord } from '../../verify/probeLog.js'
 
 export type ListNodesParams = {

@@ -16,7 +16,7 @@ export type AnswerChallengeErrorType = ModeldaoError
 
 /**
  * The operator's answer to a challenge of one of its receipts, within the answer window, once: a commitment to its
- * evidence, for validators to weigh. Answering opens the vote at once.
+ * evidence, for validators to weigh before their commit window closes (votes open at filing, whatever it does).
  * @example await answerChallenge(md, { challengeId, answer: 'bafkrei…my-replay' })
  */
 export async function answerChallenge(ctx: ModeldaoContext, params: AnswerChallengeParams): Promise<AnswerChallengeReturnType> {

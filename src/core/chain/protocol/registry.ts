@@ -11,21 +11,30 @@ export type ProtocolAbi<N extends ProtocolContractName> = (typeof protocolArtifa
 export const NODE_MIN_STAKE = 1_000_000n
 
 /**
- * Receipt challenges (ReceiptChallenges' constructor `Params`), in 6-decimal payment-token units and seconds: a
- * validator stakes at least 1, a challenger bonds 1, a proven cheat loses up to 1 (the whole minimum node stake), a
- * quarter of it to the challenger, half to the harmed payer and a quarter burned (none to those who decide); one
- * validator vote decides (a local chain has one validator); the operator has 1 hour to answer, validators vote within
- * the following day.
+ * Receipt challenges (ReceiptChallenges' constructor `Params`), in 6-decimal payment-token units and seconds.
+ *
+ * A validator stakes at least 10; a challenger bonds 1 (an appeal 2, then 4); a proven cheat loses up to 1 (the whole
+ * minimum node stake): a quarter to the challenger, half to the harmed payer (at most what it paid), a quarter burned.
+ * A vote weighs its stake and risks a tenth of it; a round counts when half the stake snapshot reveals. Validators
+ * decide a round only when that half, at a tenth each, risks more than the round moves: 40 of stake for the first
+ * round (slash 1 + bond 1, / 0.5 / 0.1), 80 for an appeal (slash 1 + bonds 3); below that, the model's DAO decides.
+ * The operator answers within the hour; validators commit for a day, reveal for a day; an appeal may follow for a
+ * day; two validator rounds, then the DAO has three days.
  */
 export const RECEIPT_CHALLENGE_PARAMS = {
-  minValidatorStake: 1_000_000n,
+  minValidatorStake: 10_000_000n,
   challengeBond: 1_000_000n,
   slashAmount: NODE_MIN_STAKE,
   challengerShareBps: 2_500,
   payerShareBps: 5_000,
-  quorum: 1,
+  quorumBps: 5_000,
+  penaltyBps: 1_000,
+  validatorRounds: 2,
   answerWindow: 3_600,
-  votingWindow: 86_400,
+  commitWindow: 86_400,
+  revealWindow: 86_400,
+  appealWindow: 86_400,
+  daoWindow: 259_200,
 } as const
 
 /** Addresses known while deploying, plus the payment token. */

@@ -6,6 +6,8 @@ export type RevertArgs = Record<string, unknown>
 export type RevertMessage = { message: (args: RevertArgs) => string; hint: string }
 
 const time = (seconds: unknown) => new Date(Number(seconds) * 1000).toISOString()
+/** ReceiptChallenges' Phase enum, in order. */
+const PHASES = ['closed', 'commit', 'reveal', 'appeal', 'DAO', 'resolvable']
 const bps = (value: unknown) => `${Number(value) / 100}%`
 /** OpenZeppelin's ProposalState, in enum order. */
 export const proposalStateNames = ['pending', 'active', 'canceled', 'defeated', 'succeeded', 'queued', 'expired', 'executed'] as const
@@ -84,7 +86,7 @@ export const revertMessages: Record<ProtocolErrorName, RevertMessage> = {
   NodeRegistryStakeFrozen: { message: (a) => `The stake of ${a.operator} for model ${a.modelId} is frozen by ${a.openChallenges} open challenge(s)`, hint: 'See them with `modeldao node list --model <id>`; the stake can be withdrawn once they are resolved (at the latest when their voting window closes).' },
   // ReceiptChallenges
   ReceiptChallengesZeroAddress: { message: () => 'The zero address was given where a contract is needed', hint: 'Pass the ModelShares, PaymentChannels and DaoFactory deployments.' },
-  ReceiptChallengesInvalidParams: { message: () => 'The challenge parameters are out of range', hint: 'Quorum, bond, validator stake and both windows must be above zero, the challenger share at most 100%.' },
+  ReceiptChallengesInvalidParams: { message: () => 'The challenge parameters are out of range', hint: 'Quorum and penalty above 0% and at most 100%, bond, validator stake and every window above zero, the answer window within the commit window, 1 to 8 validator rounds, the challenger and payer shares at most 100% together.' },
   ReceiptChallengesRegistryAlreadyBound: { message: (a) => `The challenge contract is bound to the node registry ${a.registry} already`, hint: 'Deploy a new ReceiptChallenges for a new NodeRegistry.' },
   ReceiptChallengesRegistryNotBound: { message: () => 'No node registry is bound to the challenge contract yet', hint: 'Deploy the NodeRegistry with this contract as its slasher.' },
   ReceiptChallengesStakeTooLow: { message: (a) => `A validator stake of ${a.stake} is below the minimum of ${a.minStake}`, hint: 'Stake at least the minimum (--stake).' },
@@ -105,11 +107,12 @@ export const revertMessages: Record<ProtocolErrorName, RevertMessage> = {
   ReceiptChallengesNotOpen: { message: (a) => `Challenge ${a.challengeId} is not open (${['never filed', 'open', 'upheld', 'rejected'][Number(a.status)] ?? `status ${a.status}`})`, hint: 'Check the challenge id; a resolved challenge cannot change.' },
   ReceiptChallengesNotOperator: { message: (a) => `${a.caller} is not the operator challenged in ${a.challengeId}`, hint: "Answer with the challenged node's account." },
   ReceiptChallengesAnswerClosed: { message: (a) => `Challenge ${a.challengeId} can no longer be answered (answered already, or the window closed at ${time(a.deadline)})`, hint: 'An answer is accepted once, within the answer window.' },
-  ReceiptChallengesVotingNotStarted: { message: (a) => `Voting on challenge ${a.challengeId} opens at ${time(a.start)}`, hint: 'Wait for the operator to answer or for the answer window to end.' },
-  ReceiptChallengesVotingClosed: { message: (a) => `Voting on challenge ${a.challengeId} closed at ${time(a.end)}`, hint: 'Resolve it instead (`resolve`): without a quorum it is rejected.' },
-  ReceiptChallengesVotingOpen: { message: (a) => `Voting on challenge ${a.challengeId} runs until ${time(a.end)}`, hint: 'Resolve it after the deadline.' },
-  ReceiptChallengesAlreadyVoted: { message: (a) => `${a.validator} voted on challenge ${a.challengeId} already`, hint: 'Each validator votes once.' },
-  ReceiptChallengesValidatorTooNew: { message: (a) => `${a.validator} registered at ${time(a.registeredAt)}, not before the challenge was filed at ${time(a.filedAt)}`, hint: 'Only validators registered before a challenge vote on it.' },
+  ReceiptChallengesWrongPhase: { message: (a) => `Challenge ${a.challengeId} is in its ${PHASES[Number(a.phase)] ?? `phase ${a.phase}`} phase${Number(a.until) ? ` until ${time(a.until)}` : ''}`, hint: 'See where it stands and what comes next: `modeldao validator status`.' },
+  ReceiptChallengesAlreadyVoted: { message: (a) => `${a.validator} committed a vote on challenge ${a.challengeId} in this round already`, hint: 'Reveal it in the reveal phase (`modeldao validator vote` again).' },
+  ReceiptChallengesRevealMismatch: { message: (a) => `The reveal of ${a.validator} does not open its commitment on challenge ${a.challengeId} (or nothing was committed)`, hint: 'Reveal from the home that committed: it keeps the vote and the salt.' },
+  ReceiptChallengesNotAppellant: { message: (a) => `${a.caller} may not appeal challenge ${a.challengeId}: only ${a.party}, whom the verdict went against`, hint: 'The operator appeals a cheat verdict, the challenger an honest one.' },
+  ReceiptChallengesNothingToClaim: { message: (a) => `${a.validator} has nothing to claim on challenge ${a.challengeId}, round ${a.round}`, hint: 'Only votes revealed on the final outcome are paid, once, after the challenge is resolved.' },
+  ReceiptChallengesValidatorTooNew: { message: (a) => `${a.validator} registered at ${time(a.registeredAt)}, not before this round opened at ${time(a.roundStart)}`, hint: 'Only validators registered before a round opens vote in it (and count in its stake snapshot).' },
   ReceiptChallengesConflictOfInterest: { message: (a) => `${a.validator} is a party to challenge ${a.challengeId}`, hint: 'The operator, the challenger and the payer do not vote on their dispute; the DAO does not decide its own filing or payment.' },
   ReceiptChallengesNotDao: { message: (a) => `${a.caller} is not the DAO of model ${a.modelId}${BigInt(a.timelock as string) ? ` (its timelock is ${a.timelock})` : ' (the model has no DAO)'}`, hint: "Decide through a proposal of the model's DAO." },
   ReceiptChallengesNothingToWithdraw: { message: (a) => `${a.account} has nothing to withdraw from challenges`, hint: 'Credits come from resolved challenges.' },

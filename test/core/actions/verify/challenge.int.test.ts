@@ -1,6 +1,7 @@
 // A receipt challenge from TypeScript on a real anvil: the operator's signed receipt (the digest ReceiptChallenges
-// checks) and the voucher that paid it go on chain with a bond; an altered receipt is refused; a validator's vote
-// upholds it and the operator's stake is slashed, part to the challenger, the rest to the model's holders.
+// checks) and the voucher that paid it go on chain with a bond; an altered receipt is refused; a validator commits its
+// vote (the salt kept in its home), reveals it, the unappealed verdict is resolved and the operator's stake slashed,
+// part to the challenger, part to the payer, the rest burned; the validator claims its escrow back.
 import { erc20Abi, parseUnits, type Address, type Hex } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { advanceTime } from '../../../../src/core/actions/chain/advanceTime.js'
@@ -10,7 +11,9 @@ import { registerModel } from '../../../../src/core/actions/models/registerModel
 import { mintTestTokens } from '../../../../src/core/actions/token/mintTestTokens.js'
 import { fileChallenge } from '../../../../src/core/actions/verify/fileChallenge.js'
 import { registerValidator } from '../../../../src/core/actions/verify/registerValidator.js'
-import { settleChallenge } from '../../../../src/core/actions/verify/settleChallenge.js'
+import { claimChallengeVotes, settleChallenge } from '../../../../src/core/actions/verify/settleChallenge.js'
+import { voteOnChallenge } from '../../../../src/core/actions/verify/voteOnChallenge.js'
+import { readChallenge } from '../../../../src/core/disputes/read.js'
 import { NODE_MIN_STAKE } from '../../../../src/core/chain/protocol/registry.js'
 import type { ModeldaoContext } from '../../../../src/core/context/context.js'
 import { signReceipt } from '../../../../src/core/receipts/signing.js'
@@ -22,7 +25,7 @@ import type { SignedReceipt } from '../../../../src/core/receipts/signedReceipt.
 import { devContexts } from '../../../helpers/contexts.js'
 import { chainHome, type ChainHome } from '../../../helpers/chainHome.js'
 import { runCli } from '../../../helpers/cli.js'
-import { writeFile } from 'node:fs/promises'
+import { readdir, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
 describe('receipt challenges (real anvil)', () => {
@@ -50,7 +53,8 @@ describe('receipt challenges (real anvil)', () => {
     const [connection, registry, deployments, operatorAccount] = await Promise.all([operator.chain(), operator.contract('NodeRegistry'), operator.deployments(), operator.signer()])
     await ensureAllowance(connection, operatorAccount, { token: await readToken(connection, deployments.paymentToken), spender: registry.address, amount: NODE_MIN_STAKE })
     await writeProtocol(operator, { contract: 'NodeRegistry', functionName: 'register', args: [modelId, 'http://127.0.0.1:1', { perRequest: 1000n, perOutputToken: 10n }, NODE_MIN_STAKE] })
-    await registerValidator(validator)
+    // 50 of stake: above the 40 with which validators decide a first round (below it, the model's DAO would).
+    await registerValidator(validator, { stake: '50' })
     // A validator votes only on challenges filed after it registered (a later second).
     await advanceTime(creator, { seconds: 2 })
 
@@ -99,11 +103,31 @@ describe('receipt challenges (real anvil)', () => {
     expect(filed).toMatchObject({ operator: evidence.operator, modelId: modelId.toString(), bond: '1000000' })
     await expect(fileChallenge(challenger, { evidence })).rejects.toMatchObject({ code: 'REVERT_RECEIPT_CHALLENGES_ALREADY_CHALLENGED' })
 
-    // Voting opens after the operator's answer window (1 hour on the local chain).
-    await expect(settleChallenge(validator, { challengeId: filed.challengeId, cheat: true })).rejects.toMatchObject({ code: 'REVERT_RECEIPT_CHALLENGES_VOTING_NOT_STARTED' })
-    await advanceTime(creator, { seconds: 3601 })
-    const settled = await settleChallenge(validator, { challengeId: filed.challengeId, cheat: true })
-    expect(settled).toMatchObject({ status: 'upheld', cheatVotes: 1, resolution: { slashed: NODE_MIN_STAKE.toString(), toChallenger: '1250000', toPayer: '1030', burned: '748970' } }) // 25% of the slash plus the bond back; the payer gets back the 1030 it paid (half the slash at most); the rest burned
+    // Votes open at filing: a commit needs the verdict, and is kept hidden under a salt saved in the validator's home.
+    const challengeId = filed.challengeId
+    await expect(voteOnChallenge(validator, { challengeId })).rejects.toMatchObject({ code: 'BALLOT_VERDICT_REQUIRED' })
+    const committed = await voteOnChallenge(validator, { challengeId, cheat: true })
+    expect(committed).toMatchObject({ action: 'committed', round: 0, cheat: true, weight: '50000000', risk: '5000000' })
+    expect(committed.challenge).toMatchObject({ phase: 'commit', rounds: [{ snapshot: '50000000', quorum: '25000000', cheat: '0' }] })
+    const ballots = await readdir(join(validator.home.validator, 'ballots'))
+    expect(ballots).toHaveLength(1)
+    expect((await stat(join(validator.home.validator, 'ballots', ballots[0]!))).mode & 0o777).toBe(0o600)
+    // A second commit would need a second salt: refused before anything is overwritten or sent.
+    await expect(voteOnChallenge(validator, { challengeId, cheat: false })).rejects.toMatchObject({ code: 'BALLOT_ALREADY_COMMITTED' })
+    const secondsUntil = async (until: string | null) => Math.max(1, Date.parse(until!) / 1000 - Number((await (await creator.chain()).publicClient.getBlock()).timestamp))
+    await advanceTime(creator, { seconds: await secondsUntil(committed.challenge.until) })
+    await expect(voteOnChallenge(validator, { challengeId, cheat: false })).rejects.toMatchObject({ code: 'BALLOT_VERDICT_CHANGED' })
+    const revealed = await voteOnChallenge(validator, { challengeId })
+    expect(revealed).toMatchObject({ action: 'revealed', cheat: true, challenge: { phase: 'reveal', verdict: 'cheat', rounds: [{ cheat: '50000000', quorumReached: true }] } })
+    await advanceTime(creator, { seconds: await secondsUntil(revealed.challenge.until) })
+    // The appeal window: not resolvable yet; only the operator may appeal a cheat verdict.
+    await expect(settleChallenge(validator, { challengeId })).rejects.toMatchObject({ code: 'REVERT_RECEIPT_CHALLENGES_WRONG_PHASE' })
+    await advanceTime(creator, { seconds: await secondsUntil((await readChallenge(creator, challengeId)).until) })
+    const settled = await settleChallenge(validator, { challengeId })
+    expect(settled).toMatchObject({ challenge: { status: 'upheld', verdict: 'cheat' }, resolution: { slashed: NODE_MIN_STAKE.toString(), toChallenger: '1250000', toPayer: '1030', burned: '748970' } }) // 25% of the slash plus the bond back; the payer gets back the 1030 it paid (half the slash at most); the rest burned
+    // The vote was on the outcome: its escrow comes back into its stake, once.
+    expect((await claimChallengeVotes(validator, { challengeId })).claims).toMatchObject([{ round: 0, paid: '5000000', toStake: true }])
+    expect((await claimChallengeVotes(validator, { challengeId })).claims).toEqual([])
 
     const [connection, registry, challenges] = await Promise.all([creator.chain(), creator.contract('NodeRegistry'), creator.contract('ReceiptChallenges')])
     expect(await connection.publicClient.readContract({ address: registry.address, abi: registry.abi, functionName: 'stakeOf', args: [modelId, evidence.operator] })).toBe(0n)
@@ -132,15 +156,42 @@ describe('receipt challenges (real anvil)', () => {
     expect(filed.code, filed.stdout + filed.stderr).toBe(0)
     expect(filed.json.result.replay.verdict).toBe('not replayed')
     expect(filed.json.result).toMatchObject({ operator: operatorAccount.address, bond: '1000000' })
-    const early = await runCli(['validator', 'vote', filed.json.result.challengeId, 'cheat', '--dev-account', '4', '--json'], { home: chain.root })
-    expect(early.code).toBe(3)
-    expect(early.json.error.message).toMatch(/voting/i)
-    // Only the operator answers; its answer opens the vote without waiting for the window.
-    expect((await runCli(['node', 'answer', filed.json.result.challengeId, '--answer', 'bafkreimyreplay', '--dev-account', '3', '--json'], { home: chain.root })).code).toBe(3)
-    const answered = await runCli(['node', 'answer', filed.json.result.challengeId, '--answer', 'bafkreimyreplay', '--dev-account', '2', '--json'], { home: chain.root })
+    const id = filed.json.result.challengeId as string
+    const noVerdict = await runCli(['validator', 'vote', id, '--dev-account', '4', '--json'], { home: chain.root })
+    expect(noVerdict.code).toBe(2)
+    expect(noVerdict.json.error.code).toBe('BALLOT_VERDICT_REQUIRED')
+    const committed = await runCli(['validator', 'vote', id, 'cheat', '--dev-account', '4'], { home: chain.root })
+    expect(committed.code, committed.stdout + committed.stderr).toBe(0)
+    expect(committed.stdout).toMatch(/Committed "cheat" in round 0 with a weight of 50(\.0+)? \w+; 5(\.0+)? \w+ escrowed/)
+    // validator status: the open dispute, its phase and deadline, the vote committed, and the rule in numbers.
+    const status = await runCli(['validator', 'status', '--dev-account', '4', '--json'], { home: chain.root })
+    expect(status.code, status.stdout + status.stderr).toBe(0)
+    expect(status.json.result.challenges).toMatchObject([{ challengeId: id, phase: 'commit', role: 'validator', ballots: [{ round: 0, revealed: false }] }])
+    expect(status.json.result.rule[0]).toMatchObject({ round: 0, moves: '2000000', economicStake: '40000000', decidedBy: 'validators' })
+    const human = await runCli(['validator', 'status', '--dev-account', '4'], { home: chain.root })
+    expect(human.stdout).toMatch(/round 0: moves up to 2(\.0+)? \w+; validators decide/)
+    expect(human.stdout).toContain('committed')
+    // Only the operator answers.
+    expect((await runCli(['node', 'answer', id, '--answer', 'bafkreimyreplay', '--dev-account', '3', '--json'], { home: chain.root })).code).toBe(3)
+    const answered = await runCli(['node', 'answer', id, '--answer', 'bafkreimyreplay', '--dev-account', '2', '--json'], { home: chain.root })
     expect(answered.code, answered.stdout + answered.stderr).toBe(0)
-    const voted = await runCli(['validator', 'vote', filed.json.result.challengeId, 'cheat', '--dev-account', '4', '--json'], { home: chain.root })
-    expect(voted.code, voted.stdout + voted.stderr).toBe(0)
-    expect(voted.json.result).toMatchObject({ status: 'upheld', resolution: { slashed: NODE_MIN_STAKE.toString() } })
+    const secondsUntil = async (until: string) => Math.max(1, Date.parse(until) / 1000 - Number((await (await creator.chain()).publicClient.getBlock()).timestamp))
+    await advanceTime(creator, { seconds: await secondsUntil(status.json.result.challenges[0].until) })
+    const revealed = await runCli(['validator', 'vote', id, '--dev-account', '4', '--json'], { home: chain.root })
+    expect(revealed.code, revealed.stdout + revealed.stderr).toBe(0)
+    expect(revealed.json.result).toMatchObject({ action: 'revealed', cheat: true })
+    await advanceTime(creator, { seconds: await secondsUntil(revealed.json.result.challenge.until) })
+    // In the appeal window only the operator may appeal the cheat verdict.
+    const wrongSide = await runCli(['verify', 'appeal', id, '--dev-account', '3', '--json'], { home: chain.root })
+    expect(wrongSide.json.error.code).toBe('REVERT_RECEIPT_CHALLENGES_NOT_APPELLANT')
+    await advanceTime(creator, { seconds: await secondsUntil((await readChallenge(creator, id as Hex)).until!) })
+    const resolved = await runCli(['validator', 'resolve', id, '--dev-account', '5', '--json'], { home: chain.root })
+    expect(resolved.code, resolved.stdout + resolved.stderr).toBe(0)
+    expect(resolved.json.result).toMatchObject({ challenge: { status: 'upheld' }, resolution: { slashed: NODE_MIN_STAKE.toString() } })
+    const claimed = await runCli(['validator', 'claim', id, '--dev-account', '4', '--json'], { home: chain.root })
+    expect(claimed.json.result.claims).toMatchObject([{ round: 0, toStake: true }])
+    const withdrawn = await runCli(['verify', 'withdraw', '--dev-account', '3', '--json'], { home: chain.root })
+    expect(withdrawn.code, withdrawn.stdout + withdrawn.stderr).toBe(0)
+    expect(BigInt(withdrawn.json.result.amount)).toBeGreaterThan(0n)
   })
 })
