@@ -38,6 +38,8 @@ export const gasBenchmark: Benchmark = {
       ...challenges.rows,
       { label: `receipt dispute, whole life (file, ${voters} commits and reveals, resolve with slash, ${voters} vote claims, withdraw)`, value: receiptLife, unit: 'gas' },
       { label: `receipt dispute appealed to the DAO (two validator rounds of ${voters}, two appeals, the DAO's slash)`, value: appealedLife, unit: 'gas' },
+      // No votes: after the delivery window, one resolve slashes; the payer's withdrawal is the second transaction.
+      { label: 'non-delivery claim, whole life (claim, resolve with slash, withdraw)', value: c('receipt_non_delivery_claim') + c('receipt_non_delivery_resolve_slash') + c('receipt_withdraw_credits'), unit: 'gas' },
     )
     return {
       rows,

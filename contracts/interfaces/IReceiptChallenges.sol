@@ -64,7 +64,8 @@ interface IReceiptChallenges is INodeSlasher {
     enum Resolver {
         Validators, // the last validator round's verdict, unappealed
         Dao,
-        Deadline // the DAO did not decide in time: the last verdict stands
+        Deadline, // the DAO did not decide in time: the last verdict stands (a non-delivery: no receipt in time)
+        Delivered // a non-delivery claim answered with the receipt
     }
 
     /// @notice What an open challenge awaits now.
@@ -74,7 +75,8 @@ interface IReceiptChallenges is INodeSlasher {
         Reveal, // validators reveal
         Appeal, // the losing side may appeal
         Dao, // the model's DAO decides
-        Resolvable // anyone may `resolve`
+        Resolvable, // anyone may `resolve`
+        Delivery // a non-delivery claim awaits the operator's receipt
     }
 
     /// @notice The contract's parameters, fixed at deployment.
@@ -119,6 +121,7 @@ interface IReceiptChallenges is INodeSlasher {
         Status status;
         uint8 round; // the current round; `validatorRounds`: at the DAO
         uint8 appeals; // appeals so far
+        bool nonDelivery; // a claim that a paid answer came without its receipt (`receipt`: the voucher's digest)
         bool verdict; // the last validator verdict (cheat), then the final outcome
         uint48 roundStart; // when the current round opened (at the DAO: when it may decide)
         address payer; // the voucher's channel payer: the harmed party
@@ -200,6 +203,14 @@ interface IReceiptChallenges is INodeSlasher {
         uint256 toPayer,
         uint256 burned
     );
+    /// @notice `payer` claims that the answer it paid with voucher `payment` (acknowledged by `operator` for up to
+    ///         `cost`) came without its receipt.
+    event NonDeliveryClaimed(
+        bytes32 indexed challengeId, uint256 indexed modelId, address indexed operator, address payer, bytes32 payment, uint256 cost
+    );
+    /// @notice The receipt of non-delivery claim `challengeId`, posted on chain with its body: the payer may replay it
+    ///         and challenge it like any receipt.
+    event ReceiptDelivered(bytes32 indexed challengeId, ReceiptLib.Receipt receipt, bytes signature, bytes body);
     /// @notice `account` withdrew `amount` of its credits.
     event CreditsWithdrawn(address indexed account, uint256 amount);
     /// @notice This contract slashes through `registry` from now on.
@@ -269,6 +280,13 @@ interface IReceiptChallenges is INodeSlasher {
     error ReceiptChallengesConflictOfInterest(bytes32 challengeId, address validator);
     /// @notice Only the model's DAO timelock may decide (`timelock` 0: the model has no DAO).
     error ReceiptChallengesNotDao(uint256 modelId, address caller, address timelock);
+    /// @notice Only the voucher's channel payer claims non-delivery (`payer`: who may).
+    error ReceiptChallengesNotPayer(bytes32 channelId, address caller, address payer);
+    /// @notice The delivered receipt does not answer the claim: another payment, model or body than committed.
+    error ReceiptChallengesNotTheReceipt(bytes32 challengeId);
+    /// @notice A non-delivery claim is slashed only once no receipt dispute against the operator is open (`open`), so
+    ///         that a cheat cannot drain its stake through its own claims before its slash.
+    error ReceiptChallengesAwaitingDisputes(bytes32 challengeId, uint256 open);
     /// @notice The account has no credits.
     error ReceiptChallengesNothingToWithdraw(address account);
 
@@ -346,6 +364,30 @@ interface IReceiptChallenges is INodeSlasher {
     ///         appeal, or after the DAO's window without a decision. Anyone may call.
     /// @param challengeId A challenge in its resolvable phase.
     function resolve(bytes32 challengeId) external;
+
+    /// @notice Claims that a paid answer came without its receipt: the caller, the voucher's channel payer, posts
+    ///         `challengeBond` with the voucher and the operator's acknowledgement that it accepted it
+    ///         ({ReceiptLib-ackDigest}). No vote: unless the operator delivers the receipt within `commitWindow` (a
+    ///         day by default: a node offline for an hour keeps its stake), anyone resolves it and the operator is
+    ///         slashed: the payer gets its bond back and at most the acknowledged cost, the rest is burned.
+    /// @param operator The node that acknowledged the voucher.
+    /// @param voucher The voucher (its digest is what the node acknowledged).
+    /// @param cost The cost the node acknowledged (the most the request could be charged).
+    /// @param ack The operator's 65-byte signature of `VoucherAccepted(payment, cost)`.
+    /// @return challengeId `keccak256(abi.encode(voucher digest, payer, filing number))`.
+    function claimNonDelivery(address operator, IPaymentChannels.Voucher calldata voucher, uint256 cost, bytes calldata ack)
+        external
+        returns (bytes32 challengeId);
+
+    /// @notice Answers non-delivery claim `challengeId` with the receipt bound to its voucher, body included (posted in
+    ///         an event for the payer to replay). Anyone holding the signed receipt may deliver it. The claim fails:
+    ///         its bond goes to the operator.
+    /// @param challengeId An open non-delivery claim in its delivery phase.
+    /// @param receipt The receipt's fields, exactly as signed; `payment` must be the claim's voucher digest.
+    /// @param signature The operator's signature of `receipt`.
+    /// @param body The compact receipt body; `keccak256(body)` must be `receipt.body`.
+    function deliverReceipt(bytes32 challengeId, ReceiptLib.Receipt calldata receipt, bytes calldata signature, bytes calldata body)
+        external;
 
     /// @notice Pays the caller's credits (bonds back, slash shares, bonds won).
     /// @return amount The amount paid.

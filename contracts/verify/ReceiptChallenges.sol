@@ -92,6 +92,8 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
     mapping(address account => Validator) private _validators;
     mapping(address account => uint256) private _credits;
     mapping(uint256 modelId => mapping(address operator => uint256)) private _open;
+    /// @dev Open receipt disputes (not non-delivery claims): a non-delivery slash waits until there are none.
+    mapping(uint256 modelId => mapping(address operator => uint256)) private _openDisputes;
     /// @dev Receipts proven a cheat: slashed once, never again.
     mapping(bytes32 receipt => bool) private _upheld;
     /// @dev Who filed against which receipt: each filer once per receipt, and no filer blocks another.
@@ -208,9 +210,74 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
         _record(challengeId, operator, receipt.modelId, payer, digest);
         // The payer's harm is what it paid for this answer: its share of a slash is capped there (see `_resolve`).
         _challenges[challengeId].paid = receipt.cost > type(uint96).max ? type(uint96).max : uint96(receipt.cost);
+        ++_openDisputes[receipt.modelId][operator];
         emit ChallengeFiled(challengeId, receipt.modelId, operator, msg.sender, digest, receipt, voucher.channelId, evidence);
         _openRound(challengeId, _challenges[challengeId], 0);
         token.safeTransferFrom(msg.sender, address(this), challengeBond);
+    }
+
+    /// @inheritdoc IReceiptChallenges
+    function claimNonDelivery(address operator, IPaymentChannels.Voucher calldata voucher, uint256 cost, bytes calldata ack)
+        external
+        nonReentrant
+        returns (bytes32 challengeId)
+    {
+        (bytes32 payment, address payer) = _verifyAck(operator, voucher, cost, ack);
+        if (_filedBy[payment][msg.sender]) revert ReceiptChallengesAlreadyChallenged(payment);
+        _filedBy[payment][msg.sender] = true;
+        challengeId = keccak256(abi.encode(payment, msg.sender, ++_filings));
+        _record(challengeId, operator, voucher.modelId, payer, payment);
+        Challenge storage c = _challenges[challengeId];
+        // The payer's harm is at most what the node said the request could cost: its refund is capped there.
+        c.paid = cost > type(uint96).max ? type(uint96).max : uint96(cost);
+        c.nonDelivery = true;
+        // No votes: the operator delivers within the commit window, or is slashed.
+        c.round = validatorRounds;
+        c.roundStart = uint48(block.timestamp) + commitWindow;
+        emit NonDeliveryClaimed(challengeId, voucher.modelId, operator, payer, payment, cost);
+        token.safeTransferFrom(msg.sender, address(this), challengeBond);
+    }
+
+    /// @dev Every check a non-delivery claim passes; returns the voucher's digest and its channel payer (the caller).
+    function _verifyAck(address operator, IPaymentChannels.Voucher calldata voucher, uint256 cost, bytes calldata ack)
+        private
+        view
+        returns (bytes32 payment, address payer)
+    {
+        NodeRegistry registry_ = registry;
+        if (address(registry_) == address(0)) revert ReceiptChallengesRegistryNotBound();
+        payment = channels.hashVoucher(voucher);
+        // Only a voucher the node acknowledged: a payer cannot claim over a voucher the node never received.
+        (address recovered, ECDSA.RecoverError err,) =
+            ECDSA.tryRecoverCalldata(ReceiptLib.ackDigest(payment, cost, address(channels)), ack);
+        if (err != ECDSA.RecoverError.NoError || recovered != operator || operator == address(0)) {
+            revert ReceiptChallengesInvalidSignature(operator, recovered);
+        }
+        address channelOperator;
+        (payer, channelOperator,,,,,) = channels.channel(voucher.channelId);
+        if (channelOperator != operator) revert ReceiptChallengesWrongOperator(voucher.channelId, channelOperator, operator);
+        // Only the payer knows whether its receipt came.
+        if (msg.sender != payer) revert ReceiptChallengesNotPayer(voucher.channelId, msg.sender, payer);
+        if (registry_.stakeOf(voucher.modelId, operator) == 0) revert ReceiptChallengesNoStake(voucher.modelId, operator);
+    }
+
+    /// @inheritdoc IReceiptChallenges
+    function deliverReceipt(bytes32 challengeId, ReceiptLib.Receipt calldata receipt, bytes calldata signature, bytes calldata body)
+        external
+        nonReentrant
+    {
+        Challenge storage c = _openChallenge(challengeId);
+        _requirePhase(challengeId, c, Phase.Delivery);
+        if (receipt.payment != c.receipt || receipt.modelId != c.modelId || keccak256(body) != receipt.body) {
+            revert ReceiptChallengesNotTheReceipt(challengeId);
+        }
+        (address recovered, ECDSA.RecoverError err,) =
+            ECDSA.tryRecoverCalldata(ReceiptLib.digest(receipt, address(channels)), signature);
+        if (err != ECDSA.RecoverError.NoError || recovered != c.operator) {
+            revert ReceiptChallengesInvalidSignature(c.operator, recovered);
+        }
+        emit ReceiptDelivered(challengeId, receipt, signature, body);
+        _resolve(challengeId, c, false, Resolver.Delivered);
     }
 
     /// @dev Opens challenge `challengeId` filed by the caller, and books its bond and the operator's open count.
@@ -352,11 +419,9 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
         }
         // Not on its own filing or payment: the DAO would be paid for its verdict.
         if (c.challenger == timelock || c.payer == timelock) revert ReceiptChallengesConflictOfInterest(challengeId, timelock);
-        // Never before the operator could answer: a majority cannot slash in the filing block.
-        if (c.round == validatorRounds && block.timestamp < c.roundStart) {
-            revert ReceiptChallengesDaoTooEarly(challengeId, c.roundStart);
-        }
         _requirePhase(challengeId, c, Phase.Dao);
+        // Never before the operator could answer: a majority cannot slash in the filing block.
+        if (block.timestamp < c.roundStart) revert ReceiptChallengesDaoTooEarly(challengeId, c.roundStart);
         _resolve(challengeId, c, cheat, Resolver.Dao);
     }
 
@@ -364,8 +429,16 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
     function resolve(bytes32 challengeId) external nonReentrant {
         Challenge storage c = _openChallenge(challengeId);
         _requirePhase(challengeId, c, Phase.Resolvable);
-        if (c.round < validatorRounds) _resolve(challengeId, c, _verdictOf(challengeId, c.round), Resolver.Validators);
-        else _resolve(challengeId, c, c.verdict, Resolver.Deadline);
+        if (c.nonDelivery) {
+            // After the receipt disputes against this operator: a cheat's own claims cannot drain its stake first.
+            uint256 disputes = _openDisputes[c.modelId][c.operator];
+            if (disputes != 0) revert ReceiptChallengesAwaitingDisputes(challengeId, disputes);
+            _resolve(challengeId, c, true, Resolver.Deadline);
+        } else if (c.round < validatorRounds) {
+            _resolve(challengeId, c, _verdictOf(challengeId, c.round), Resolver.Validators);
+        } else {
+            _resolve(challengeId, c, c.verdict, Resolver.Deadline);
+        }
     }
 
     /// @inheritdoc IReceiptChallenges
@@ -422,8 +495,10 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
         c.status = cheat ? Status.Upheld : Status.Rejected;
         c.verdict = cheat;
         --_open[modelId][operator];
+        bool nonDelivery = c.nonDelivery;
+        if (!nonDelivery) --_openDisputes[modelId][operator];
         totalOpenBonds -= bonds;
-        uint256 burned = _burnUnwonRisk(challengeId, c.round, cheat);
+        uint256 burned = nonDelivery ? 0 : _burnUnwonRisk(challengeId, c.round, cheat);
         if (!cheat) {
             _credit(operator, bonds);
             emit ChallengeResolved(challengeId, Status.Rejected, resolver, 0, 0, bonds, 0, 0);
@@ -433,10 +508,11 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
         } else {
             _upheld[digest] = true;
             uint256 slashed = registry.slash(modelId, operator, slashAmount, address(this));
-            uint256 toChallenger = slashed * challengerShareBps / _BPS;
+            // A withheld receipt: the payer (who filed) gets back at most what the node acknowledged it could charge.
+            uint256 toChallenger = nonDelivery ? 0 : slashed * challengerShareBps / _BPS;
             // Capped at what the payer paid for the answer: an operator paying itself through its own channel (or an
             // accomplice's) cannot take back more than that of its own slash.
-            uint256 toPayer = slashed * payerShareBps / _BPS;
+            uint256 toPayer = nonDelivery ? slashed : slashed * payerShareBps / _BPS;
             if (toPayer > c.paid) toPayer = c.paid;
             uint256 slashBurned = slashed - toChallenger - toPayer;
             _credit(c.challenger, toChallenger + bonds);
@@ -488,6 +564,7 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
     /// @dev The phase of open challenge `c` now, and when it ends (0: it does not).
     function _phase(Challenge storage c) private view returns (Phase, uint256) {
         uint256 start = c.roundStart;
+        if (c.nonDelivery) return block.timestamp < start ? (Phase.Delivery, start) : (Phase.Resolvable, 0);
         if (c.round == validatorRounds) {
             uint256 end = start + daoWindow;
             return block.timestamp < end ? (Phase.Dao, end) : (Phase.Resolvable, 0);

@@ -37,6 +37,9 @@ library ReceiptLib {
     /// @notice EIP-712 type hash of {Receipt}.
     bytes32 internal constant TYPEHASH =
         keccak256("Receipt(uint256 modelId,bytes32 weightsCidHash,bytes32 body,bytes32 payment,uint256 cost)");
+    /// @notice EIP-712 type hash of a node's acknowledgement that it accepted a voucher for a request of at most
+    ///         `cost`: `VoucherAccepted(bytes32 payment,uint256 cost)`, `payment` being the voucher's digest.
+    bytes32 internal constant ACK_TYPEHASH = keccak256("VoucherAccepted(bytes32 payment,uint256 cost)");
     /// @notice EIP-712 type hash of the domain (name, version, chain id, verifying contract).
     bytes32 internal constant DOMAIN_TYPEHASH =
         keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
@@ -53,6 +56,12 @@ library ReceiptLib {
     /// @notice The receipts domain separator on the current chain for the PaymentChannels at `channels`.
     function domainSeparator(address channels) internal view returns (bytes32) {
         return keccak256(abi.encode(DOMAIN_TYPEHASH, NAME_HASH, VERSION_HASH, block.chainid, channels));
+    }
+
+    /// @notice The EIP-712 digest an operator signs when it accepts voucher `payment` for a request of at most `cost`
+    ///         (same domain as receipts): the evidence a payer files when no receipt came.
+    function ackDigest(bytes32 payment, uint256 cost, address channels) internal view returns (bytes32) {
+        return MessageHashUtils.toTypedDataHash(domainSeparator(channels), keccak256(abi.encode(ACK_TYPEHASH, payment, cost)));
     }
 
     /// @notice The EIP-712 digest the operator signs for `r` (current chain, PaymentChannels at `channels`).

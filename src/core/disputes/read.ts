@@ -5,9 +5,9 @@ import { quorumStake, type DisputeParams } from './economics.js'
 export type ChallengeStatus = 'none' | 'open' | 'upheld' | 'rejected'
 /** ReceiptChallenges' Status enum, in order. */
 export const CHALLENGE_STATUS: readonly ChallengeStatus[] = ['none', 'open', 'upheld', 'rejected']
-export type ChallengePhase = 'closed' | 'commit' | 'reveal' | 'appeal' | 'dao' | 'resolvable'
+export type ChallengePhase = 'closed' | 'commit' | 'reveal' | 'appeal' | 'dao' | 'resolvable' | 'delivery'
 /** ReceiptChallenges' Phase enum, in order. */
-export const CHALLENGE_PHASES: readonly ChallengePhase[] = ['closed', 'commit', 'reveal', 'appeal', 'dao', 'resolvable']
+export const CHALLENGE_PHASES: readonly ChallengePhase[] = ['closed', 'commit', 'reveal', 'appeal', 'dao', 'resolvable', 'delivery']
 
 /** One validator round's tally (amounts in payment-token base units, as decimal strings). */
 export type RoundView = {

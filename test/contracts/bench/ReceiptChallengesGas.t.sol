@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {console} from "forge-std/Test.sol";
 import {IPaymentChannels} from "../../../contracts/interfaces/IPaymentChannels.sol";
 import {ReceiptLib} from "../../../contracts/verify/ReceiptLib.sol";
+import {IReceiptChallenges} from "../../../contracts/interfaces/IReceiptChallenges.sol";
 import {ReceiptChallengesBase} from "../verify/ReceiptChallengesBase.sol";
 
 /// @notice Gas of a receipt challenge's whole life: filing, a vote's commit and reveal, the resolution that slashes,
@@ -127,6 +128,39 @@ contract ReceiptChallengesGas is ReceiptChallengesBase {
         rc.resolve(cheat);
         vm.roll(block.number + 1);
         assertLe(_measure("receipt_withdraw_credits", challenger, abi.encodeCall(rc.withdraw, ())), 30_000);
+    }
+
+    /// A non-delivery claim (the voucher and the node's acknowledgement; no votes) and its resolution after the window.
+    function test_gas_nonDelivery_claim_and_resolve() public {
+        IPaymentChannels.Voucher memory v = _voucher(9e6);
+        bytes memory ack = _ack(operatorKey, v, 3e6);
+        _fund(payer, BOND);
+        vm.prank(payer);
+        usd.approve(address(rc), BOND);
+        bytes memory claim = abi.encodeCall(rc.claimNonDelivery, (operator, v, 3e6, ack));
+        vm.cool(payer);
+        assertLe(_measure("receipt_non_delivery_claim", payer, claim), 230_000);
+        bytes32 cid = keccak256(abi.encode(channels.hashVoucher(v), payer, uint256(4)));
+        assertTrue(rc.challengeOf(cid).nonDelivery);
+        // The other open disputes of the fixture resolve first (a non-delivery slash waits for them).
+        _toAppeal();
+        _nextPhase(cheat);
+        rc.resolve(cheat);
+        rc.resolve(honest);
+        vm.warp(block.timestamp + COMMIT_WINDOW);
+        _voteAllFresh();
+        vm.roll(block.number + 1);
+        assertLe(_measure("receipt_non_delivery_resolve_slash", stranger, abi.encodeCall(rc.resolve, (cid))), 200_000);
+    }
+
+    /// @dev `fresh` ends with no votes (no quorum): rejected, so no receipt dispute is open any more.
+    function _voteAllFresh() internal {
+        (IReceiptChallenges.Phase phase,) = rc.phaseOf(fresh);
+        while (phase != IReceiptChallenges.Phase.Resolvable) {
+            _nextPhase(fresh);
+            (phase,) = rc.phaseOf(fresh);
+        }
+        rc.resolve(fresh);
     }
 
     /// @dev All five validators vote "honest" in `cid`'s current round, which ends where its appeal window opens.

@@ -141,9 +141,9 @@ abstract contract ReceiptChallengesBase is DaoBase {
         });
     }
 
-    /// @dev The receipts digest, written out from the spec (not through ReceiptLib).
-    function _digest(ReceiptLib.Receipt memory r, uint256 chainId, address verifyingContract) internal pure returns (bytes32) {
-        bytes32 domain = keccak256(
+    /// @dev The receipts domain separator, written out from the spec (not through ReceiptLib).
+    function _domain(uint256 chainId, address verifyingContract) internal pure returns (bytes32) {
+        return keccak256(
             abi.encode(
                 keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"),
                 keccak256("modeldao Receipts"),
@@ -152,6 +152,17 @@ abstract contract ReceiptChallengesBase is DaoBase {
                 verifyingContract
             )
         );
+    }
+
+    /// @dev The node's acknowledgement of voucher `v` for a request of at most `cost`, signed with `key`.
+    function _ack(uint256 key, IPaymentChannels.Voucher memory v, uint256 cost) internal view returns (bytes memory) {
+        bytes32 structHash = keccak256(abi.encode(keccak256("VoucherAccepted(bytes32 payment,uint256 cost)"), channels.hashVoucher(v), cost));
+        return _sign(key, keccak256(abi.encodePacked("\x19\x01", _domain(block.chainid, address(channels)), structHash)));
+    }
+
+    /// @dev The receipts digest, written out from the spec (not through ReceiptLib).
+    function _digest(ReceiptLib.Receipt memory r, uint256 chainId, address verifyingContract) internal pure returns (bytes32) {
+        bytes32 domain = _domain(chainId, verifyingContract);
         bytes32 structHash = keccak256(
             abi.encode(
                 keccak256("Receipt(uint256 modelId,bytes32 weightsCidHash,bytes32 body,bytes32 payment,uint256 cost)"),

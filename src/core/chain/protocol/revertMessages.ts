@@ -7,7 +7,7 @@ export type RevertMessage = { message: (args: RevertArgs) => string; hint: strin
 
 const time = (seconds: unknown) => new Date(Number(seconds) * 1000).toISOString()
 /** ReceiptChallenges' Phase enum, in order. */
-const PHASES = ['closed', 'commit', 'reveal', 'appeal', 'DAO', 'resolvable']
+const PHASES = ['closed', 'commit', 'reveal', 'appeal', 'DAO', 'resolvable', 'delivery']
 const bps = (value: unknown) => `${Number(value) / 100}%`
 /** OpenZeppelin's ProposalState, in enum order. */
 export const proposalStateNames = ['pending', 'active', 'canceled', 'defeated', 'succeeded', 'queued', 'expired', 'executed'] as const
@@ -115,6 +115,9 @@ export const revertMessages: Record<ProtocolErrorName, RevertMessage> = {
   ReceiptChallengesValidatorTooNew: { message: (a) => `${a.validator} registered at ${time(a.registeredAt)}, not before this round opened at ${time(a.roundStart)}`, hint: 'Only validators registered before a round opens vote in it (and count in its stake snapshot).' },
   ReceiptChallengesConflictOfInterest: { message: (a) => `${a.validator} is a party to challenge ${a.challengeId}`, hint: 'The operator, the challenger and the payer do not vote on their dispute; the DAO does not decide its own filing or payment.' },
   ReceiptChallengesNotDao: { message: (a) => `${a.caller} is not the DAO of model ${a.modelId}${BigInt(a.timelock as string) ? ` (its timelock is ${a.timelock})` : ' (the model has no DAO)'}`, hint: "Decide through a proposal of the model's DAO." },
+  ReceiptChallengesNotPayer: { message: (a) => `${a.caller} is not the payer of channel ${a.channelId} (${a.payer})`, hint: 'Only the payer whose answer came without its receipt claims non-delivery.' },
+  ReceiptChallengesNotTheReceipt: { message: (a) => `That receipt does not answer non-delivery claim ${a.challengeId} (another payment, model or body)`, hint: "Deliver the receipt signed for the claim's voucher, with the body it commits to." },
+  ReceiptChallengesAwaitingDisputes: { message: (a) => `Non-delivery claim ${a.challengeId} waits for ${a.open} open receipt dispute(s) against the operator`, hint: 'Resolve it once they are resolved: a cheat cannot drain its stake through its own claims first.' },
   ReceiptChallengesNothingToWithdraw: { message: (a) => `${a.account} has nothing to withdraw from challenges`, hint: 'Credits come from resolved challenges.' },
   // EIP-3009 (TestUSD)
   EIP3009AuthorizationNotValidNow: { message: (a) => `The authorization is valid from ${time(a.validAfter)} to ${time(a.validBefore)}, not now (${time(a.nowTimestamp)})`, hint: 'Sign a fresh authorization.' },

@@ -1,6 +1,7 @@
 // Spot checks end to end on a real anvil with real paid nodes: a validator pays probe requests like any client,
 // replays the receipts against the registered weights, finds nothing wrong with an honest node, catches a node that
 // loads a one-layer copy behind the verified manifest, files the challenge, and a validator's vote (CLI) slashes it.
+import type { Hex } from 'viem'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -11,6 +12,7 @@ import { registerNode } from '../../../../src/core/actions/node/registerNode.js'
 import { ServingNode } from '../../../../src/core/actions/node/startServingNode.js'
 import { mintTestTokens } from '../../../../src/core/actions/token/mintTestTokens.js'
 import { registerValidator } from '../../../../src/core/actions/verify/registerValidator.js'
+import { voteRoundThroughCli } from '../../../helpers/disputes.js'
 import { spotCheck } from '../../../../src/core/actions/verify/spotCheck.js'
 import { NODE_MIN_STAKE } from '../../../../src/core/chain/protocol/registry.js'
 import type { ModeldaoContext } from '../../../../src/core/context/context.js'
@@ -53,9 +55,9 @@ describe('spot checks catch a cheating node and it is slashed (real anvil, paid 
     modelId = String((await cli(['model', 'publish', weights, '--name', 'spot-checked', '--dev-account', '0', '--yes'])).result.model.modelId)
     runner = as(2)
     await mintTestTokens(runner, { amount: '100' })
-    // The voting validator registers before anything is challenged.
-    await mintTestTokens(as(4), { amount: '10' })
-    await registerValidator(as(4))
+    // The voting validator registers before anything is challenged, with enough stake that validators decide.
+    await mintTestTokens(as(4), { amount: '50' })
+    await registerValidator(as(4), { stake: '50' })
     honest = await operatorNode(1)
     cheat = await operatorNode(5, join(chain.root, 'cheap.gguf'))
   })
@@ -103,10 +105,9 @@ describe('spot checks catch a cheating node and it is slashed (real anvil, paid 
     expect(cheatRow.probes).toEqual({ probes: 3, passed: 0, failed: 3, withheld: 0, unverifiable: 0 })
     expect(listed.json.result.nodes.find((n: { operator: string }) => n.operator === honest.operator).probes).toEqual({ probes: 9, passed: 9, failed: 0, withheld: 0, unverifiable: 0 })
 
-    await advanceTime(runner, { seconds: 3601 })
-    const voted = await runCli(['validator', 'vote', caught.challenge.challengeId, 'cheat', '--dev-account', '4', '--json'], { home: chain.root })
+    const voted = await voteRoundThroughCli(runner, chain.root, caught.challenge.challengeId as Hex, 'cheat', 4)
     expect(voted.code, voted.stdout + voted.stderr).toBe(0)
-    expect(voted.json.result).toMatchObject({ status: 'upheld', resolution: { slashed: NODE_MIN_STAKE.toString() } })
+    expect(voted.json.result).toMatchObject({ challenge: { status: 'upheld' }, resolution: { slashed: NODE_MIN_STAKE.toString() } })
     const [connection, registry] = await Promise.all([runner.chain(), runner.contract('NodeRegistry')])
     expect(await connection.publicClient.readContract({ address: registry.address, abi: registry.abi, functionName: 'stakeOf', args: [BigInt(modelId), cheat.operator] })).toBe(0n)
     expect(await connection.publicClient.readContract({ address: registry.address, abi: registry.abi, functionName: 'stakeOf', args: [BigInt(modelId), honest.operator] })).toBe(NODE_MIN_STAKE)
