@@ -31,12 +31,12 @@ export const gasBenchmark: Benchmark = {
     const c = challenges.get
     const voters = 3 // ReceiptChallengesBase's QUORUM: the validators whose stake reaches half the snapshot
     const receiptLife =
-      c('receipt_challenge') + voters * (c('receipt_commit_vote') + c('receipt_reveal_vote') + c('receipt_claim_vote')) + c('receipt_resolve_slash') + c('receipt_withdraw_credits')
+      c('receipt_challenge') + voters * (c('receipt_commit_vote') + c('receipt_reveal_vote') + c('receipt_settle_vote')) + c('receipt_resolve_slash') + c('receipt_withdraw_credits')
     // Appealed to the end: a second validator round of the same voters, then the DAO's decision instead of a resolve.
-    const appealedLife = receiptLife + 2 * c('receipt_appeal') + voters * (c('receipt_commit_vote') + c('receipt_reveal_vote') + c('receipt_claim_vote')) - c('receipt_resolve_slash') + c('receipt_decide_dao_slash')
+    const appealedLife = receiptLife + 2 * c('receipt_appeal') + voters * (c('receipt_commit_vote') + c('receipt_reveal_vote') + c('receipt_settle_vote')) - c('receipt_resolve_slash') + c('receipt_decide_dao_slash')
     rows.push(
       ...challenges.rows,
-      { label: `receipt dispute, whole life (file, ${voters} commits and reveals, resolve with slash, ${voters} vote claims, withdraw)`, value: receiptLife, unit: 'gas' },
+      { label: `receipt dispute, whole life (file, ${voters} commits and reveals, resolve with slash, ${voters} vote settlements, withdraw)`, value: receiptLife, unit: 'gas' },
       { label: `receipt dispute appealed to the DAO (two validator rounds of ${voters}, two appeals, the DAO's slash)`, value: appealedLife, unit: 'gas' },
       // No votes: after the delivery window, one resolve slashes; the payer's withdrawal is the second transaction.
       { label: 'non-delivery claim, whole life (claim, resolve with slash, withdraw)', value: c('receipt_non_delivery_claim') + c('receipt_non_delivery_resolve_slash') + c('receipt_withdraw_credits'), unit: 'gas' },

@@ -23,8 +23,11 @@ import {ReceiptLib} from "../verify/ReceiptLib.sol";
 /// snapshots the eligible validator stake when it opens (at filing; at an appeal): validators registered before that
 /// block and not unbonding. It has a commit window (`commitWindow`, from the round's start: the first round's votes
 /// open at filing, whatever the operator does), a reveal window and an appeal window. A vote weighs the validator's
-/// stake; committing moves `penaltyBps` of it into escrow (its risk). The parties (the operator, the challenger, the
-/// voucher's payer) do not vote. The round's verdict: when the revealed weight reaches `quorumBps` of the snapshot,
+/// stake, what it escrowed on other open votes included (so voting on many disputes at once weakens no
+/// vote); committing escrows `penaltyBps` of that weight (its risk), from free stake. The parties (the operator, the
+/// challenger, the voucher's payer, another filer of the same receipt, the model's DAO) do not vote, and their own
+/// validator stake is left out of the snapshot (abstaining parties cannot starve the quorum). The round's verdict:
+/// when the revealed weight reaches `quorumBps` of the snapshot,
 /// the heavier side (a tie: honest); otherwise honest (the burden of proof is on the challenger).
 ///
 /// **Who decides when.** Validators decide a round only when buying its quorum costs more than the round could move:
@@ -48,7 +51,7 @@ import {ReceiptLib} from "../verify/ReceiptLib.sol";
 /// burned (sent to `BURN`): none of it to those who decide (validators, the DAO). Every bond posted (filing and
 /// appeals) goes to the side that won: the challenger if upheld, the operator if rejected. Validators who revealed
 /// the final outcome get their risk back plus, pro rata to weight, the risk of those who voted against it or never
-/// revealed ({claimVote}); a round where nobody voted the final outcome burns its risk. Payouts are credits,
+/// revealed ({settleVote}); a round where nobody voted the final outcome burns its risk. Payouts are credits,
 /// withdrawn with {withdraw}; a vote claim returns to the stake of a validator still registered. While any challenge
 /// against an operator on a model is open, NodeRegistry refuses to pay its stake back.
 interface IReceiptChallenges is INodeSlasher {
@@ -152,9 +155,16 @@ interface IReceiptChallenges is INodeSlasher {
 
     /// @notice One validator.
     struct Validator {
-        uint128 stake;
-        uint48 registeredAt;
+        uint128 stake; // free stake (risk escrowed on open votes excluded)
+        uint48 registeredAt; // 0: no validator
         uint48 unbondingEnd; // 0 while registered
+        uint128 locked; // risk escrowed on votes not yet settled: still the validator's weight until they are
+    }
+
+    /// @notice A vote of a validator not yet settled.
+    struct PendingVote {
+        bytes32 challengeId;
+        uint8 round;
     }
 
     /// @notice `validator` registered with `stake`.
@@ -273,7 +283,7 @@ interface IReceiptChallenges is INodeSlasher {
     error ReceiptChallengesRevealMismatch(bytes32 challengeId, address validator);
     /// @notice Only the side the verdict went against may appeal (`party`: who may).
     error ReceiptChallengesNotAppellant(bytes32 challengeId, address caller, address party);
-    /// @notice Nothing to settle: the vote was not on the final outcome, was settled, or the challenge is open.
+    /// @notice Nothing to settle: no such vote, settled already, or the challenge is still open.
     error ReceiptChallengesNothingToClaim(bytes32 challengeId, uint8 round, address validator);
     /// @notice The caller is a party to the dispute (the operator, the challenger or the payer; for the DAO: its own
     ///         filing or payment).
@@ -287,6 +297,11 @@ interface IReceiptChallenges is INodeSlasher {
     /// @notice A non-delivery claim is slashed only once no receipt dispute against the operator is open (`open`), so
     ///         that a cheat cannot drain its stake through its own claims before its slash.
     error ReceiptChallengesAwaitingDisputes(bytes32 challengeId, uint256 open);
+    /// @notice The validator's free stake (`free`) cannot escrow another vote's risk (`risk`), or it has as many
+    ///         unsettled votes as allowed: settle some first (or wait for their disputes to resolve).
+    error ReceiptChallengesStakeLocked(address validator, uint256 free, uint256 risk);
+    /// @notice The validator's votes on `pending` disputes are not settled yet: its stake leaves after them.
+    error ReceiptChallengesVotesPending(address validator, uint256 pending);
     /// @notice The account has no credits.
     error ReceiptChallengesNothingToWithdraw(address account);
 
@@ -347,12 +362,16 @@ interface IReceiptChallenges is INodeSlasher {
     /// @param challengeId A challenge in its appeal phase.
     function appeal(bytes32 challengeId) external;
 
-    /// @notice Settles the caller's vote in round `round` of a resolved challenge: a vote on the final outcome gets
-    ///         its risk back plus its share of the others' (to its stake while it is registered, else to credits).
+    /// @notice Settles `validator`'s vote in round `round` of a resolved challenge: a vote on the final outcome gets
+    ///         its risk back plus its share of the others' (to its stake while it is registered, else to its credits);
+    ///         a vote against it, or never revealed, gets nothing and stops weighing. Anyone may settle anyone's vote
+    ///         (the payment only ever goes to the validator); a validator's own next commit or withdrawal settles its
+    ///         resolved votes too.
     /// @param challengeId A resolved challenge.
     /// @param round The round voted in.
+    /// @param validator Whose vote.
     /// @return paid What was paid back.
-    function claimVote(bytes32 challengeId, uint8 round) external returns (uint256 paid);
+    function settleVote(bytes32 challengeId, uint8 round, address validator) external returns (uint256 paid);
 
     /// @notice The model DAO's decision on challenge `challengeId`, once it reached the DAO (appealed past the last
     ///         validator round, or below the economic stake) and its answer window ended, within `daoWindow`.
@@ -415,7 +434,10 @@ interface IReceiptChallenges is INodeSlasher {
     ///         `(slashAmount + challengeBond × (2^(round+1) − 1)) × 10,000² / (quorumBps × penaltyBps)`, rounded up.
     function economicStake(uint8 round) external view returns (uint256);
 
-    /// @notice `account`'s validator record (stake 0: none).
+    /// @notice `validator`'s votes not yet settled.
+    function pendingVotesOf(address validator) external view returns (PendingVote[] memory);
+
+    /// @notice `account`'s validator record (registeredAt 0: none).
     function validatorOf(address account) external view returns (Validator memory);
 
     /// @notice What `account` can withdraw.

@@ -29,6 +29,8 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
     uint48 public constant VALIDATOR_UNBONDING = 7 days;
     /// @notice Longest evidence reference, in bytes.
     uint256 public constant MAX_EVIDENCE_LENGTH = 256;
+    /// @notice Most votes a validator may have unsettled at once (each settles in its validator's next commit).
+    uint256 public constant MAX_PENDING_VOTES = 16;
     /// @notice Where the part of a slash that goes to nobody is sent: no one who decides a dispute profits from it.
     address public constant BURN = 0x000000000000000000000000000000000000dEaD;
     uint256 private constant _BPS = 10_000;
@@ -80,7 +82,7 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
     uint256 public totalCredits;
     /// @notice Sum of vote risk escrowed and not yet paid back or burned.
     uint256 public totalVoteEscrow;
-    /// @notice Stake of registered validators not unbonding (escrowed risk excluded).
+    /// @notice Weight of registered validators not unbonding: their stake and the risk they escrowed on unsettled votes.
     uint256 public activeValidatorStake;
     /// @dev Stake registered at `_joinedAt`: not eligible in a round opened in that same block.
     uint256 private _joinedStake;
@@ -90,6 +92,7 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
     mapping(bytes32 challengeId => mapping(uint8 round => Round)) private _rounds;
     mapping(bytes32 challengeId => mapping(uint8 round => mapping(address validator => Ballot))) private _ballots;
     mapping(address account => Validator) private _validators;
+    mapping(address validator => PendingVote[]) private _pending;
     mapping(address account => uint256) private _credits;
     mapping(uint256 modelId => mapping(address operator => uint256)) private _open;
     /// @dev Open receipt disputes (not non-delivery claims): a non-delivery slash waits until there are none.
@@ -153,7 +156,7 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
     /// @inheritdoc IReceiptChallenges
     function registerValidator(uint256 stake) external nonReentrant {
         Validator storage v = _validators[msg.sender];
-        if (v.stake != 0) revert ReceiptChallengesAlreadyValidator(msg.sender);
+        if (v.registeredAt != 0) revert ReceiptChallengesAlreadyValidator(msg.sender);
         if (stake < minValidatorStake) revert ReceiptChallengesStakeTooLow(stake, minValidatorStake);
         v.stake = SafeCast.toUint128(stake);
         v.registeredAt = uint48(block.timestamp);
@@ -169,10 +172,10 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
     /// @inheritdoc IReceiptChallenges
     function unregisterValidator() external {
         Validator storage v = _validators[msg.sender];
-        if (v.stake == 0 || v.unbondingEnd != 0) revert ReceiptChallengesNotValidator(msg.sender);
+        if (v.registeredAt == 0 || v.unbondingEnd != 0) revert ReceiptChallengesNotValidator(msg.sender);
         uint48 end = uint48(block.timestamp) + VALIDATOR_UNBONDING;
         v.unbondingEnd = end;
-        activeValidatorStake -= v.stake;
+        activeValidatorStake -= uint256(v.stake) + v.locked;
         if (_joinedAt == block.timestamp) _joinedStake -= v.registeredAt == block.timestamp ? v.stake : 0;
         emit ValidatorUnregistered(msg.sender, end);
     }
@@ -181,9 +184,12 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
     function withdrawValidatorStake() external nonReentrant returns (uint256 amount) {
         Validator storage v = _validators[msg.sender];
         uint256 end = v.unbondingEnd;
-        amount = v.stake;
-        if (amount == 0) revert ReceiptChallengesNotValidator(msg.sender);
+        if (v.registeredAt == 0) revert ReceiptChallengesNotValidator(msg.sender);
         if (end == 0 || block.timestamp < end) revert ReceiptChallengesNotUnbonded(msg.sender, end);
+        // Its votes first: what they escrowed is settled (paid to credits) before the record goes.
+        uint256 pending = _settleResolved(msg.sender);
+        if (pending != 0) revert ReceiptChallengesVotesPending(msg.sender, pending);
+        amount = v.stake;
         delete _validators[msg.sender];
         totalValidatorStake -= amount;
         emit ValidatorStakeWithdrawn(msg.sender, amount);
@@ -323,7 +329,10 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
     /// @dev Opens round `round`: a validator round over the eligible stake now when it is economic, else the DAO
     ///      (from the end of the answer window at the earliest: the operator is always heard first).
     function _openRound(bytes32 challengeId, Challenge storage c, uint8 round) private {
-        uint256 snapshot = _eligibleStake();
+        // The parties do not vote: their own stake would only make the quorum harder for everyone else.
+        uint256 snapshot = _eligibleStake() - _eligibleWeight(c.operator);
+        if (c.challenger != c.operator) snapshot -= _eligibleWeight(c.challenger);
+        if (c.payer != c.operator && c.payer != c.challenger) snapshot -= _eligibleWeight(c.payer);
         if (round < validatorRounds && snapshot >= _economicStake(round)) {
             _rounds[challengeId][round].snapshot = SafeCast.toUint128(snapshot);
             c.round = round;
@@ -352,25 +361,28 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
         Challenge storage c = _openChallenge(challengeId);
         _requirePhase(challengeId, c, Phase.Commit);
         Validator storage v = _validators[msg.sender];
-        if (v.stake == 0 || v.unbondingEnd != 0) revert ReceiptChallengesNotValidator(msg.sender);
+        if (v.registeredAt == 0 || v.unbondingEnd != 0) revert ReceiptChallengesNotValidator(msg.sender);
         if (v.registeredAt >= c.roundStart) revert ReceiptChallengesValidatorTooNew(msg.sender, v.registeredAt, c.roundStart);
-        // Parties do not vote: the operator, the challenger, and the payer whose share the outcome decides.
-        if (msg.sender == c.operator || msg.sender == c.challenger || msg.sender == c.payer) {
-            revert ReceiptChallengesConflictOfInterest(challengeId, msg.sender);
-        }
+        _checkNotParty(challengeId, c);
         uint8 round = c.round;
         Ballot storage b = _ballots[challengeId][round][msg.sender];
         if (b.weight != 0) revert ReceiptChallengesAlreadyVoted(challengeId, msg.sender);
-        uint128 weight = v.stake;
-        // The risk leaves the stake now: a validator cannot unbond or vote it twice before the outcome is known.
+        _settleResolved(msg.sender);
+        // The weight counts what is escrowed on other open votes: voting on many disputes weakens none of them.
+        uint256 free = v.stake;
+        uint128 weight = SafeCast.toUint128(free + v.locked);
         uint128 risk = uint128(uint256(weight) * penaltyBps / _BPS);
+        if (free < risk || _pending[msg.sender].length >= MAX_PENDING_VOTES) {
+            revert ReceiptChallengesStakeLocked(msg.sender, free, risk);
+        }
         b.commitment = commitment;
         b.weight = weight;
         b.risk = risk;
-        v.stake = weight - risk;
+        v.stake -= risk;
+        v.locked += risk;
+        _pending[msg.sender].push(PendingVote(challengeId, round));
         _rounds[challengeId][round].atRisk += risk;
         totalValidatorStake -= risk;
-        activeValidatorStake -= risk;
         totalVoteEscrow += risk;
         emit VoteCommitted(challengeId, round, msg.sender, weight, risk);
     }
@@ -442,31 +454,62 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IReceiptChallenges
-    function claimVote(bytes32 challengeId, uint8 round) external nonReentrant returns (uint256 paid) {
-        Challenge storage c = _challenges[challengeId];
-        Ballot storage b = _ballots[challengeId][round][msg.sender];
-        bool outcome = c.verdict;
-        Status status = c.status;
-        if (status == Status.None || status == Status.Open || b.settled || !b.revealed || b.cheat != outcome) {
-            revert ReceiptChallengesNothingToClaim(challengeId, round, msg.sender);
+    function settleVote(bytes32 challengeId, uint8 round, address validator) external nonReentrant returns (uint256 paid) {
+        PendingVote[] storage pending = _pending[validator];
+        uint256 n = pending.length;
+        Status status = _challenges[challengeId].status;
+        for (uint256 i; i < n; ++i) {
+            if (pending[i].challengeId == challengeId && pending[i].round == round) {
+                if (status != Status.Open) return _settle(validator, pending, i);
+                break;
+            }
         }
+        revert ReceiptChallengesNothingToClaim(challengeId, round, validator);
+    }
+
+    /// @dev Settles every vote of `validator` whose dispute is resolved; returns how many stay pending.
+    function _settleResolved(address validator) private returns (uint256) {
+        PendingVote[] storage pending = _pending[validator];
+        uint256 i;
+        while (i < pending.length) {
+            if (_challenges[pending[i].challengeId].status == Status.Open) ++i;
+            else _settle(validator, pending, i); // swaps the last entry into `i`
+        }
+        return pending.length;
+    }
+
+    /// @dev Settles `pending[i]` (its dispute resolved) and removes it: the risk stops weighing; a vote revealed on the
+    ///      final outcome gets it back plus its weight's share of what the others risked (those against the outcome
+    ///      and those who never revealed); rounding dust stays in escrow.
+    function _settle(address validator, PendingVote[] storage pending, uint256 i) private returns (uint256 paid) {
+        (bytes32 challengeId, uint8 round) = (pending[i].challengeId, pending[i].round);
+        pending[i] = pending[pending.length - 1];
+        pending.pop();
+        Ballot storage b = _ballots[challengeId][round][validator];
         b.settled = true;
-        Round storage r = _rounds[challengeId][round];
-        (uint256 winningWeight, uint256 winningRisk) =
-            outcome ? (r.cheatWeight, r.cheatRisk) : (r.honestWeight, r.honestRisk);
-        // Its own risk back, and its weight's share of what the others risked: those against the outcome and those
-        // who never revealed. Rounding dust stays in escrow.
-        paid = b.risk + (uint256(r.atRisk) - winningRisk) * b.weight / winningWeight;
-        totalVoteEscrow -= paid;
-        Validator storage v = _validators[msg.sender];
-        bool toStake = v.stake != 0 && v.unbondingEnd == 0;
-        emit VoteSettled(challengeId, round, msg.sender, paid, toStake);
-        if (toStake) {
+        bool outcome = _challenges[challengeId].verdict;
+        Validator storage v = _validators[validator];
+        bool active = v.registeredAt != 0 && v.unbondingEnd == 0;
+        uint256 risk = b.risk;
+        if (v.registeredAt != 0) v.locked -= uint128(risk);
+        if (active) activeValidatorStake -= risk;
+        if (b.revealed && b.cheat == outcome) {
+            Round storage r = _rounds[challengeId][round];
+            (uint256 winningWeight, uint256 winningRisk) =
+                outcome ? (r.cheatWeight, r.cheatRisk) : (r.honestWeight, r.honestRisk);
+            paid = risk + (uint256(r.atRisk) - winningRisk) * b.weight / winningWeight;
+            totalVoteEscrow -= paid;
+        }
+        emit VoteSettled(challengeId, round, validator, paid, active);
+        if (paid == 0) return 0;
+        if (active) {
             v.stake += SafeCast.toUint128(paid);
             totalValidatorStake += paid;
             activeValidatorStake += paid;
+            // Paid in the block it registered: not in a snapshot of this block either.
+            if (v.registeredAt == block.timestamp) _joinedStake += paid;
         } else {
-            _credit(msg.sender, paid);
+            _credit(validator, paid);
         }
     }
 
@@ -587,6 +630,22 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
         return r.cheatWeight > r.honestWeight;
     }
 
+    /// @dev What `account` weighs in a snapshot taken now (0 unless a validator registered before this block, active).
+    function _eligibleWeight(address account) private view returns (uint256) {
+        Validator storage v = _validators[account];
+        if (v.registeredAt == 0 || v.unbondingEnd != 0 || v.registeredAt == block.timestamp) return 0;
+        return uint256(v.stake) + v.locked;
+    }
+
+    /// @dev Refuses a vote from a party to challenge `c`: its operator, challenger or payer, another filer of the same
+    ///      receipt (its own filing is upheld with it), or the model's DAO (which may decide it last).
+    function _checkNotParty(bytes32 challengeId, Challenge storage c) private view {
+        if (
+            msg.sender == c.operator || msg.sender == c.challenger || msg.sender == c.payer || _filedBy[c.receipt][msg.sender]
+                || msg.sender == daos.timelockOf(c.modelId)
+        ) revert ReceiptChallengesConflictOfInterest(challengeId, msg.sender);
+    }
+
     function _eligibleStake() private view returns (uint256) {
         return activeValidatorStake - (_joinedAt == block.timestamp ? _joinedStake : 0);
     }
@@ -638,6 +697,11 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
     /// @inheritdoc IReceiptChallenges
     function economicStake(uint8 round) external view returns (uint256) {
         return _economicStake(round);
+    }
+
+    /// @inheritdoc IReceiptChallenges
+    function pendingVotesOf(address validator) external view returns (PendingVote[] memory) {
+        return _pending[validator];
     }
 
     /// @inheritdoc IReceiptChallenges

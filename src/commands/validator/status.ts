@@ -20,7 +20,7 @@ export default class ValidatorStatus extends BaseCommand<typeof ValidatorStatus>
     const token = await this.paymentToken()
     const amount = (value: string) => formatToken(value, token)
     const v = result.validator
-    this.log(`${result.account}: ${v.active ? `validator with ${amount(v.stake)} of stake` : v.unbondingEnd ? `unbonding until ${v.unbondingEnd} (${amount(v.stake)})` : 'not a validator'}; eligible validator stake ${amount(result.eligibleStake)}.`)
+    this.log(`${result.account}: ${v.active ? `validator with ${amount(v.stake)} of free stake${BigInt(v.locked) > 0n ? ` and ${amount(v.locked)} escrowed on votes` : ''}` : v.unbondingEnd ? `unbonding until ${v.unbondingEnd} (${amount(v.stake)})` : 'not a validator'}; eligible validator stake ${amount(result.eligibleStake)}.`)
     for (const r of result.rule) {
       this.log(`  round ${r.round}: moves up to ${amount(r.moves)}; ${r.decidedBy === 'validators' ? `validators decide (stake ≥ ${amount(r.economicStake)}); a bought quorum holds ${amount(r.quorumStake)} and loses ${amount(r.boughtQuorumLoses)} if overturned` : `the DAO decides (validators need ${amount(r.economicStake)} of stake)`}`)
     }

@@ -62,7 +62,7 @@ contract ReceiptChallengesInvariantTest is DaoBase {
         for (uint256 i; i < handler.VALIDATOR_COUNT(); ++i) {
             IReceiptChallenges.Validator memory v = rc.validatorOf(handler.validators(i));
             stakes += v.stake;
-            if (v.unbondingEnd == 0) active += v.stake;
+            if (v.registeredAt != 0 && v.unbondingEnd == 0) active += uint256(v.stake) + v.locked;
             credited += rc.credits(handler.validators(i)); // the operators and challenger 0 among them
         }
         assertEq(rc.totalValidatorStake(), stakes, "validator stakes");

@@ -95,8 +95,7 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
         assertEq(rc.totalOpenBonds(), 0);
         // The voters, all on the outcome, take their risk back into their stake.
         for (uint256 i; i < QUORUM; ++i) {
-            vm.prank(validators[i]);
-            assertEq(rc.claimVote(cid, 0), risk);
+            assertEq(rc.settleVote(cid, 0, validators[i]), risk);
             assertEq(rc.validatorOf(validators[i]).stake, VALIDATOR_STAKE);
         }
         assertEq(rc.totalVoteEscrow(), 0);
@@ -125,17 +124,12 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
         assertEq(rc.credits(operator), BOND);
         assertEq(rc.credits(challenger), 0);
         uint256 risk = VALIDATOR_STAKE * PENALTY_BPS / 10_000;
-        // The dissenter's risk is split among the three coherent voters, by weight.
-        vm.expectRevert(
-            abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesNothingToClaim.selector, cid, uint8(0), validators[0])
-        );
-        vm.prank(validators[0]);
-        rc.claimVote(cid, 0);
-        for (uint256 i = 1; i < 4; ++i) {
-            vm.prank(validators[i]);
-            assertEq(rc.claimVote(cid, 0), risk + risk / 3);
-        }
+        // The dissenter's risk is split among the three coherent voters, by weight; settling its vote pays nothing.
+        vm.prank(stranger);
+        assertEq(rc.settleVote(cid, 0, validators[0]), 0);
+        for (uint256 i = 1; i < 4; ++i) assertEq(rc.settleVote(cid, 0, validators[i]), risk + risk / 3);
         assertEq(rc.validatorOf(validators[0]).stake, VALIDATOR_STAKE - risk);
+        assertEq(rc.validatorOf(validators[0]).locked, 0, "the lost risk no longer weighs");
         assertEq(rc.totalVoteEscrow(), risk - 3 * (risk / 3), "rounding dust stays in escrow");
         vm.prank(operator);
         rc.withdraw();
@@ -208,11 +202,7 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
         assertEq(uint8(rc.challengeOf(cid).status), uint8(IReceiptChallenges.Status.Upheld));
         assertEq(registry.stakeOf(id, operator), NODE_STAKE - SLASH);
         // The sybils lost their risk to the honest validators.
-        for (uint256 i; i < 3; ++i) {
-            vm.expectRevert();
-            vm.prank(sybils[i]);
-            rc.claimVote(cid, 0);
-        }
+        for (uint256 i; i < 3; ++i) assertEq(rc.settleVote(cid, 0, sybils[i]), 0);
     }
 
     /// Finding (high): with quorum 1 and a stake of 1 unit, one validator of six slashed an honest operator. A
@@ -278,7 +268,8 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
         vm.prank(challenger);
         rc.appeal(cid);
         assertEq(rc.challengeOf(cid).round, 1);
-        assertEq(rc.roundOf(cid, 1).snapshot, 5 * VALIDATOR_STAKE + 3 * 500e6 - 3 * 50e6 + 4 * 500e6);
+        // Escrowed risk still weighs: the bought stake counts whole, as it votes whole.
+        assertEq(rc.roundOf(cid, 1).snapshot, 5 * VALIDATOR_STAKE + 3 * 500e6 + 4 * 500e6);
         address[] memory voters2 = new address[](7);
         bool[] memory votes2 = new bool[](7);
         for (uint256 i; i < 3; ++i) voters2[i] = bought[i];
@@ -290,16 +281,17 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
         assertEq(uint8(rc.challengeOf(cid).status), uint8(IReceiptChallenges.Status.Upheld));
         assertEq(rc.credits(challenger), BOND + 2 * BOND + SLASH * CHALLENGER_BPS / 10_000);
         // The bought majority lost both rounds' risk; the joiners took it, by weight.
-        uint256 lost = 3 * 50e6 + 3 * 45e6;
         uint256 claimed;
         for (uint256 i; i < 4; ++i) {
-            vm.prank(joined[i]);
-            claimed += rc.claimVote(cid, 1);
+            claimed += rc.settleVote(cid, 1, joined[i]);
         }
-        assertEq(claimed, 4 * 50e6 + 3 * 45e6, "round 1: their risk back and the bought risk");
+        assertEq(claimed, 4 * 50e6 + 3 * 50e6, "round 1: their risk back and the bought risk");
         assertEq(usd.balanceOf(BURN), SLASH - SLASH * CHALLENGER_BPS / 10_000 - 1e6 + 3 * 50e6, "round 0 had no coherent voter");
-        for (uint256 i; i < 3; ++i) assertEq(rc.validatorOf(bought[i]).stake, 500e6 - 50e6 - 45e6);
-        assertEq(lost, 285e6);
+        for (uint256 i; i < 3; ++i) {
+            for (uint8 r; r < 2; ++r) rc.settleVote(cid, r, bought[i]);
+            assertEq(rc.validatorOf(bought[i]).stake, 500e6 - 2 * 50e6, "both rounds' risk lost");
+            assertEq(rc.validatorOf(bought[i]).locked, 0);
+        }
     }
 
     /// The last appeal goes to the DAO, which decides only then; it overturns the validators.
@@ -495,11 +487,14 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
         _nextPhase(cid);
         for (uint256 i; i < QUORUM + 1; ++i) _reveal(cid, validators[i], true);
         vm.warp(end);
+        // Its stake leaves after its votes: not while the dispute it voted on is open.
+        vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesVotesPending.selector, v, 1));
+        vm.prank(v);
+        rc.withdrawValidatorStake();
+        rc.resolve(cid);
+        // Withdrawing settles the vote first: the escrow, on the outcome, goes to its credits.
         vm.prank(v);
         assertEq(rc.withdrawValidatorStake(), VALIDATOR_STAKE - risk);
-        rc.resolve(cid);
-        vm.prank(v);
-        assertEq(rc.claimVote(cid, 0), risk);
         assertEq(rc.credits(v), risk);
         assertEq(rc.totalValidatorStake(), 4 * VALIDATOR_STAKE - QUORUM * risk);
     }
@@ -855,7 +850,7 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
         vm.expectRevert(
             abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesNothingToClaim.selector, cid, uint8(0), stranger)
         );
-        rc.claimVote(cid, 0);
+        rc.settleVote(cid, 0, stranger);
         vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesNothingToWithdraw.selector, stranger));
         rc.withdraw();
         vm.expectRevert(abi.encodeWithSelector(IReceiptChallenges.ReceiptChallengesNotValidator.selector, stranger));

@@ -12,8 +12,8 @@ export type ListChallengesParams = {
 }
 export type ListChallengesReturnType = {
   account: Address
-  /** This account as a validator: its stake (escrowed risk excluded) and whether it may vote (registered, not unbonding). */
-  validator: { stake: string; active: boolean; unbondingEnd: string | null }
+  /** This account as a validator: its free stake, the risk escrowed on unsettled votes (still its weight), whether it may vote. */
+  validator: { stake: string; locked: string; active: boolean; unbondingEnd: string | null }
   /** The eligible validator stake now, and the rule each round runs by over it. */
   eligibleStake: string
   rule: { round: number; moves: string; economicStake: string; decidedBy: 'validators' | 'dao'; quorumStake: string; boughtQuorumLoses: string }[]
@@ -52,7 +52,7 @@ export async function listChallenges(ctx: ModeldaoContext, params: ListChallenge
   const rule = disputeRule(params_, eligible).rounds.map((r) => ({ round: r.round, moves: r.moves.toString(), economicStake: r.economicStake.toString(), decidedBy: r.decidedBy, quorumStake: r.quorumStake.toString(), boughtQuorumLoses: r.boughtQuorumLoses.toString() }))
   return {
     account,
-    validator: { stake: v.stake.toString(), active: v.stake > 0n && v.unbondingEnd === 0, unbondingEnd: v.unbondingEnd ? new Date(v.unbondingEnd * 1000).toISOString() : null },
+    validator: { stake: v.stake.toString(), locked: v.locked.toString(), active: v.registeredAt !== 0 && v.unbondingEnd === 0, unbondingEnd: v.unbondingEnd ? new Date(v.unbondingEnd * 1000).toISOString() : null },
     eligibleStake: eligible.toString(),
     rule,
     challenges,

@@ -69,7 +69,8 @@ export type ClaimChallengeVotesReturnType = { challengeId: Hex; claims: { round:
 /**
  * Settles this account's votes on a resolved challenge: each vote revealed on the final outcome gets its escrowed risk
  * back plus its weight's share of what the others risked (back into its stake while it is a registered validator).
- * Votes against the outcome, or never revealed, have nothing to claim.
+ * Votes against the outcome, or never revealed, have nothing to claim (their escrow stops weighing when anyone settles
+ * them, or at the validator's next vote).
  * @example const { claims } = await claimChallengeVotes(md, { challengeId })
  */
 export async function claimChallengeVotes(ctx: ModeldaoContext, params: SettleChallengeParams): Promise<ClaimChallengeVotesReturnType> {
@@ -79,7 +80,7 @@ export async function claimChallengeVotes(ctx: ModeldaoContext, params: SettleCh
   if (challenge.status !== 'upheld' && challenge.status !== 'rejected') return { challengeId: params.challengeId, claims }
   for (const ballot of challenge.ballots ?? []) {
     if (ballot.settled || !ballot.revealed || ballot.cheat !== (challenge.verdict === 'cheat')) continue
-    const { hash, events } = await writeProtocol(ctx, { contract: 'ReceiptChallenges', functionName: 'claimVote', args: [params.challengeId, ballot.round], onProgress: params.onProgress })
+    const { hash, events } = await writeProtocol(ctx, { contract: 'ReceiptChallenges', functionName: 'settleVote', args: [params.challengeId, ballot.round, account], onProgress: params.onProgress })
     const settled = events.find((e) => e.eventName === 'VoteSettled')
     if (settled?.eventName === 'VoteSettled') claims.push({ round: ballot.round, paid: settled.args.paid.toString(), toStake: settled.args.toStake, transactionHash: hash })
   }
