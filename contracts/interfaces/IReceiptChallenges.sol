@@ -48,7 +48,8 @@ import {ReceiptLib} from "../verify/ReceiptLib.sol";
 /// **Outcomes.** Upheld (cheat): NodeRegistry slashes `min(slashAmount, stake)` of the operator's stake on the model;
 /// `challengerShareBps` of it goes to the challenger, `payerShareBps` to the harmed payer (the voucher's channel payer)
 /// but never more than the receipt's cost (an operator paying itself cannot take its slash back), and the rest is
-/// burned (sent to `BURN`): none of it to those who decide (validators, the DAO). Every bond posted (filing and
+/// burned (sent to `BURN`): none of it to those who decide (validators, the DAO). When the payer filed on the same
+/// receipt too, the challenger's share is the payer's (an operator's accomplice filing first gains nothing). Every bond posted (filing and
 /// appeals) goes to the side that won: the challenger if upheld, the operator if rejected. Validators who revealed
 /// the final outcome get their risk back plus, pro rata to weight, the risk of those who voted against it or never
 /// revealed ({settleVote}); a round where nobody voted the final outcome burns its risk. Payouts are credits,

@@ -558,6 +558,9 @@ contract ReceiptChallenges is IReceiptChallenges, ReentrancyGuardTransient {
             uint256 toPayer = nonDelivery ? slashed : slashed * payerShareBps / _BPS;
             if (toPayer > c.paid) toPayer = c.paid;
             uint256 slashBurned = slashed - toChallenger - toPayer;
+            // An operator's accomplice filing first with real evidence would take the finder's share back to the
+            // operator's side: when the harmed payer filed on this receipt too, the share is the payer's.
+            if (c.payer != c.challenger && _filedBy[digest][c.payer]) (toPayer, toChallenger) = (toPayer + toChallenger, 0);
             _credit(c.challenger, toChallenger + bonds);
             if (toPayer != 0) _credit(c.payer, toPayer);
             emit ChallengeResolved(challengeId, Status.Upheld, resolver, slashed, toChallenger + bonds, 0, toPayer, slashBurned);

@@ -531,6 +531,22 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
         _round(cid, voters, votes);
     }
 
+    /// @dev The first QUORUM validators vote `aCheat` on `a` and `bCheat` on `b`, filed together, through one round
+    ///      each; both end where they may be resolved.
+    function _roundsSideBySide(bytes32 a, bool aCheat, bytes32 b, bool bCheat) internal {
+        for (uint256 i; i < QUORUM; ++i) {
+            _commit(a, validators[i], aCheat);
+            _commit(b, validators[i], bCheat);
+        }
+        _nextPhase(a);
+        for (uint256 i; i < QUORUM; ++i) {
+            _reveal(a, validators[i], aCheat);
+            _reveal(b, validators[i], bCheat);
+        }
+        _nextPhase(a);
+        _nextPhase(a);
+    }
+
     /// @dev A challenge at the DAO: both validator rounds found no cheat and the challenger appealed each.
     function _toDao() internal returns (bytes32 cid) {
         cid = _file(1e6);
@@ -724,6 +740,22 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
         _fileAs(r, sig, v);
     }
 
+    /// Finding (low): with real evidence, the operator's accomplice filing first collected the challenger's 25% (and
+    /// its bond) for its own operator's slash. When the payer filed on the receipt too, that share is the payer's.
+    function test_resolve_anAccompliceFilingFirstWithRealEvidenceGainsNothingOnceThePayerFiles() public {
+        IPaymentChannels.Voucher memory v = _voucher(1e6);
+        address accomplice = makeAddr("accomplice");
+        bytes32 first = _fileFrom(accomplice, v);
+        bytes32 theirs = _fileFrom(payer, v);
+        _roundsSideBySide(first, true, theirs, true);
+        rc.resolve(first);
+        assertEq(rc.credits(accomplice), BOND, "its own bond back, no share of the slash");
+        assertEq(rc.credits(payer), SLASH * CHALLENGER_BPS / 10_000 + 1e6, "the finder's share and what it paid");
+        rc.resolve(theirs);
+        assertEq(rc.credits(payer), SLASH * CHALLENGER_BPS / 10_000 + 1e6 + BOND);
+        assertEq(registry.stakeOf(id, operator), NODE_STAKE - SLASH, "slashed once");
+    }
+
     /// Review finding (F2 class): with a share of the slash for the payer, an operator paying itself through its own
     /// channel, and filing through an accomplice, took back 75% of its own slash. The payer's share is now capped at
     /// what the receipt says it paid.
@@ -757,17 +789,7 @@ contract ReceiptChallengesTest is ReceiptChallengesBase {
         bytes32 first = _file(1e6);
         bytes32 second = _fileFrom(payer, v);
         assertEq(rc.openChallenges(id, operator), 2);
-        for (uint256 i; i < QUORUM; ++i) {
-            _commit(first, validators[i], true);
-            _commit(second, validators[i], false);
-        }
-        _nextPhase(first);
-        for (uint256 i; i < QUORUM; ++i) {
-            _reveal(first, validators[i], true);
-            _reveal(second, validators[i], false);
-        }
-        _nextPhase(first);
-        _nextPhase(first);
+        _roundsSideBySide(first, true, second, false);
         rc.resolve(first);
         uint256 payerCredit = rc.credits(payer);
         // Even voted honest, the second ends upheld (the receipt was a cheat) with its bond back and nothing slashed.
