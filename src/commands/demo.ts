@@ -16,7 +16,7 @@ type DemoJson = Omit<RunDemoReturnType, 'kept' | 'ledger'> & {
 }
 
 export default class Demo extends BaseCommand<typeof Demo> {
-  static override summary = 'The whole story on a local chain in about a minute: publish, tokenize, trade, govern, serve, pay, claim, catch a cheat.'
+  static override summary = 'The whole story on a local chain in seconds: publish, tokenize, trade, govern, serve, pay, claim, catch a cheat.'
   static override description = `On a fresh temporary home (or an empty --home; MODELDAO_HOME is ignored), with no network: starts a local chain (anvil) and deploys the
 protocol; creates encrypted keystores for a creator, two investors, two operators, a client and a validator and funds
 them; generates small GGUFs; publishes v1 to the local IPFS repo with a model card and mints it as 1,000 shares; creates
@@ -94,12 +94,24 @@ and chat with the node. --step waits for Enter before each step. Ctrl-C stops ev
       await result.kept.stop()
       if (fresh) await rm(root, { recursive: true, force: true })
       if (!this.jsonEnabled()) this.log('Stopped the chain, the IPFS daemon and the node.')
-    } else if (fresh) {
-      await rm(root, { recursive: true, force: true })
+    } else {
+      if (fresh) await rm(root, { recursive: true, force: true })
+      if (!this.jsonEnabled()) for (const line of demoNextSteps(this.config.bin)) this.log(line)
     }
     if (!result.ledger.balanced) this.exit(1)
     return json
   }
+}
+
+/** What to try after the demo: keep it running to vote in the TUI, or start a chain of your own. */
+export function demoNextSteps(bin: string): string[] {
+  return [
+    '',
+    'Next:',
+    `  ${bin} demo --keep            keep this world running and vote on its proposals in the terminal UI`,
+    `  ${bin} chain up               a local chain of your own; then publish, serve and pay as the README's quick start shows`,
+    `  ${bin} verify --explain       how a cheating node is caught, and what a dispute costs`,
+  ]
 }
 
 function stepLine(step: DemoStep): string {
