@@ -272,7 +272,10 @@ export class HttpApi {
     metrics.promptTokens.inc(promptTokens.length)
     metrics.completionTokens.inc(result.tokens.length)
     if (result.timeToFirstTokenMs !== null) metrics.timeToFirstToken.observe((queuedMs + result.timeToFirstTokenMs) / 1000)
-    if (result.finishReason === 'cancelled') return paid?.release()
+    // A client that hangs up before anything was generated pays nothing; one that hangs up mid-stream pays for the
+    // tokens it was sent, and the node keeps the receipt of exactly those (it cannot travel to a client that left).
+    const hungUp = result.finishReason === 'cancelled'
+    if (hungUp && result.tokens.length === 0) return paid?.release()
     const usage: Record<string, unknown> = { prompt_tokens: promptTokens.length, completion_tokens: result.tokens.length, total_tokens: promptTokens.length + result.tokens.length }
     const draft = this.receipt(id, endpoint, requestHash(endpoint, body), promptTokens, { ...params, seed, maxTokens, stop }, result)
     this.deps.receipts.add(draft)
@@ -287,6 +290,7 @@ export class HttpApi {
       headers['payment-response'] = done.paymentResponse
       headers['x-modeldao-receipt-signature'] = done.receiptSignature
     }
+    if (hungUp) return
     if (stream) return stream.finish(result, usage)
     const logprobs = params.logprobs ? (endpoint === 'chat' ? chatLogprobs(result.tokens, params.topLogprobs) : completionLogprobs(result.tokens, params.topLogprobs, 0)) : null
     const choice =

@@ -212,4 +212,38 @@ describe('paid serving node (x402: channel vouchers and exact; real anvil, SQLit
       await timed.stop()
     }
   })
+
+  // Issue 27 (high): a client that hung up before the final usage chunk paid nothing, and one voucher bought stream
+  // after stream. It now pays for the tokens it was sent, and the node keeps the receipt of exactly those.
+  it('a streaming client that hangs up pays for what it was sent, and the node keeps that receipt', async () => {
+    const long = new ServingNode(operatorCtx, { model: modelId, port: 0, contextSize: 2048, maxTokens: 1500, payments: { prices: PRICES, settleEveryMs: 0 } })
+    try {
+      const longUrl = (await long.start()).url
+      const channel = (await openChannel(payerCtx, { operator: operator.address, amount: 500_000n })).channelId
+      const paying = createPayingFetch({ account: payer, channelFor: () => channel })
+      const abort = new AbortController()
+      const response = await paying(`${longUrl}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: 'endless', max_tokens: 1500, temperature: 0, stream: true }), signal: abort.signal })
+      expect(response.status).toBe(200)
+      const receiptId = response.headers.get('x-modeldao-receipt')!
+      await response.body!.getReader().read()
+      abort.abort()
+      const channels = await operatorCtx.contract('PaymentChannels')
+      const read = (await operatorCtx.chain()).publicClient
+      const settled = () => read.readContract({ address: channels.address, abi: channels.abi, functionName: 'settled', args: [channel, BigInt(modelId)] })
+      const deadline = Date.now() + 15_000
+      while ((await long.settle(), await settled()) === 0n) {
+        if (Date.now() > deadline) throw new Error('the hung-up stream was never billed')
+        await new Promise((r) => setTimeout(r, 100))
+      }
+      const draft = (await (await fetch(`${longUrl}/v1/receipts/${receiptId}`)).json()) as ReceiptDraft
+      expect(draft.finishReason).toBe('cancelled')
+      expect(draft.outputTokens.length).toBeGreaterThan(0)
+      expect(draft.outputTokens.length).toBeLessThan(1500)
+      expect(await settled()).toBe(PRICES.perRequest + PRICES.perOutputToken * BigInt(draft.outputTokens.length))
+      // The same client goes on paying on that channel (it learns what was billed from the node's corrective 402).
+      expect((await paying(`${longUrl}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: 'next', max_tokens: 3 }) })).status).toBe(200)
+    } finally {
+      await long.stop()
+    }
+  })
 })
