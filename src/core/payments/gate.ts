@@ -251,13 +251,20 @@ export class PaymentGate {
     if (!(await this.verifier.verify(voucher, p.signature, view.authorizer))) {
       this.refuse('invalid_signature', `The voucher is not signed by the channel's authorizer ${view.authorizer} for chain ${this.config.connection.chainId} and contract ${this.config.addresses.channels}.`, url, maxTokens)
     }
+    const key = `${channelId}:${modelId}`
+    const ceiling = priceCeiling(prices, maxTokens)
+    const availableIn = (v: ChannelView) => v.balance - (v.thawEnd !== 0 ? v.thawAmount : 0n)
+    // Everything consumed and not yet settled on the channel, and what this model's requests in flight reserve.
+    const owedNow = () => store.channelVouchers(channelId).reduce((sum, v) => sum + (v.consumed - v.settled), 0n)
+    // A cached balance may predate the deposit the client just made to cover this request: look again before deciding.
+    // This is the last await: from here to the reservation nothing yields, so parallel requests on one voucher cannot
+    // all read the same reservation and each write it back (five were served on one voucher after a top-up).
+    if (owedNow() + (this.inflight.get(key) ?? 0n) + ceiling > availableIn(view)) view = (await this.channel(channelId, true)) ?? view
     // One read: this model's voucher and what the whole channel owes (consumed, not yet settled).
     const vouchers = store.channelVouchers(channelId)
     const held = vouchers.find((v) => v.modelId === modelId)
-    const key = `${channelId}:${modelId}`
     const consumed = held?.consumed ?? 0n
     const reserved = this.inflight.get(key) ?? 0n
-    const ceiling = priceCeiling(prices, maxTokens)
     const state = () => ({ channelId, consumed: (consumed + reserved).toString(), cumulativeAmount: (held?.cumulativeAmount ?? 0n).toString(), signature: held?.signature ?? null, feeShareBps: held?.feeShareBps })
     if (voucher.feeShareBps !== this.feeShareBps) this.refuse('wrong_fee_share', `The voucher quotes a ${voucher.feeShareBps} bps fee share; the model's is ${this.feeShareBps} bps.`, url, maxTokens, state())
     if (voucher.cumulativeAmount < consumed + reserved + ceiling) {
@@ -269,9 +276,6 @@ export class PaymentGate {
     }
     // Everything consumed and not yet settled, plus this request's ceiling, must stay in the channel net of the thaw.
     const owed = vouchers.reduce((sum, v) => sum + (v.consumed - v.settled), 0n)
-    const availableIn = (v: ChannelView) => v.balance - (v.thawEnd !== 0 ? v.thawAmount : 0n)
-    // A cached balance may predate the deposit the client just made to cover this request: look again before refusing.
-    if (owed + reserved + ceiling > availableIn(view)) view = (await this.channel(channelId, true)) ?? view
     const available = availableIn(view)
     if (owed + reserved + ceiling > available) {
       this.refuse('insufficient_channel_balance', `Channel ${channelId} holds ${available} free; ${owed + reserved} is owed or reserved and this request may cost ${ceiling}. Deposit more.`, url, maxTokens, state())

@@ -15,6 +15,7 @@ import { createModeldao, type ModeldaoContext } from '../../../src/core/context/
 import { devAccount } from '../../../src/core/chain/local/devAccounts.js'
 import { createPayingFetch } from '../../../src/core/payments/payingFetch.js'
 import { withdrawChannel } from '../../../src/core/actions/channel/withdrawChannel.js'
+import { depositChannel } from '../../../src/core/actions/channel/depositChannel.js'
 import { recoverReceiptSigner } from '../../../src/core/receipts/signing.js'
 import { receiptCommitment } from '../../../src/core/receipts/codec.js'
 import type { ReceiptDraft } from '../../../src/core/receipts/draft.js'
@@ -245,5 +246,32 @@ describe('paid serving node (x402: channel vouchers and exact; real anvil, SQLit
     } finally {
       await long.stop()
     }
+  })
+
+  // Issue 27 (medium): right after a top-up, 5 parallel requests on one voucher were all served (25,200 consumed
+  // against a best voucher of 8,400): the gate read the reservation, awaited the channel's fresh balance, and wrote
+  // the stale reservation back.
+  it('serves one request per voucher even when parallel requests arrive right after a top-up', async () => {
+    const required = decodePaymentRequiredHeader((await fetch(`${url}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: 'x', max_tokens: 4 }) })).headers.get('payment-required')!)
+    const offer = required.accepts[0]!
+    const ceiling = BigInt(offer.amount)
+    const raced = (await openChannel(payerCtx, { operator: operator.address, amount: ceiling })).channelId
+    const paying = createPayingFetch({ account: payer, channelFor: () => raced })
+    expect((await paying(`${url}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: 'first', max_tokens: 4 }) })).status).toBe(200)
+    const consumed = paying.channelClient!.consumed.get(`${raced}:${modelId}`)!
+    // The node has this channel's balance cached (one ceiling); the payer tops it up and sends one voucher five times.
+    await depositChannel(payerCtx, { channelId: raced, amount: 100_000n })
+    const domain = { chainId: 31337, verifyingContract: node.info!.payments!.channels as Hex }
+    const voucher = { channelId: raced, modelId: BigInt(modelId), cumulativeAmount: consumed + ceiling, feeShareBps: 7000 }
+    const signature = await signVoucher(payer, domain, voucher)
+    const header = encodePaymentSignatureHeader({ x402Version: 2, resource: required.resource, accepted: offer, payload: { channelId: raced, modelId: modelId, cumulativeAmount: voucher.cumulativeAmount.toString(), feeShareBps: 7000, signature } } as never)
+    const statuses = await Promise.all(
+      Array.from({ length: 5 }, async () => {
+        const response = await fetch(`${url}/v1/completions`, { method: 'POST', headers: { 'payment-signature': header }, body: JSON.stringify({ prompt: 'race', max_tokens: 4 }) })
+        return response.status === 200 ? 200 : `${response.status} ${loose(await response.json()).error?.code}`
+      }),
+    )
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1)
+    expect(statuses.filter((s) => s !== 200)).toEqual(Array(4).fill('402 stale_cumulative'))
   })
 })
