@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http'
 import { decodePaymentSignatureHeader, encodePaymentRequiredHeader, encodePaymentResponseHeader } from '@x402/core/http'
 import type { PaymentPayload, PaymentRequired, PaymentRequirements } from '@x402/core/types'
 import { authorizationTypes } from '@x402/evm'
-import { type Account, type Address, type Hex, encodeFunctionData, getAddress, parseEventLogs, toHex, verifyTypedData } from 'viem'
+import { type Account, type Address, type Hex, encodeFunctionData, getAddress, isAddress, parseEventLogs, toHex, verifyTypedData } from 'viem'
 import type { ChainConnection } from '../chain/rpc/connection.js'
 import { protocolArtifacts } from '../chain/protocol/registry.js'
 import { sendTransaction } from '../chain/protocol/write.js'
@@ -209,9 +209,11 @@ export class PaymentGate {
     } catch (error) {
       this.refuse('invalid_payment_header', `The PAYMENT-SIGNATURE header is malformed: ${(error as Error).message}`, url, maxTokens)
     }
+    // Every malformed field is a 402 that says which (never a 500 from a parser deeper down).
+    if (!payload || typeof payload !== 'object') this.refuse('invalid_payment_header', 'The PAYMENT-SIGNATURE header holds no payment object.', url, maxTokens)
     const accepted = payload.accepted
     if (!accepted || typeof accepted !== 'object') this.refuse('invalid_payment_header', 'The payment names no accepted requirement.', url, maxTokens)
-    if (accepted.network !== this.network || getAddress(String(accepted.asset)) !== getAddress(this.config.addresses.paymentToken)) {
+    if (accepted.network !== this.network || typeof accepted.asset !== 'string' || !isAddress(accepted.asset, { strict: false }) || getAddress(accepted.asset) !== getAddress(this.config.addresses.paymentToken)) {
       this.refuse('requirements_mismatch', `The payment is for ${accepted.network} ${accepted.asset}; this node takes ${this.network} ${this.config.addresses.paymentToken}.`, url, maxTokens)
     }
     if (accepted.scheme === CHANNEL_SCHEME) return this.authorizeChannel(payload.payload as unknown as ChannelPayload, maxTokens, url, started)
@@ -293,6 +295,10 @@ export class PaymentGate {
     const a = p?.authorization
     if (!a || typeof p.signature !== 'string' || !['from', 'to', 'value', 'validAfter', 'validBefore', 'nonce'].every((k) => typeof a[k] === 'string')) {
       this.refuse('invalid_payment_header', 'The exact payload needs authorization {from, to, value, validAfter, validBefore, nonce} and signature.', url, maxTokens)
+    }
+    const isUint = (v: string | undefined) => typeof v === 'string' && /^\d{1,78}$/.test(v)
+    if (!isAddress(a!.from!, { strict: false }) || !isAddress(a!.to!, { strict: false }) || !isUint(a!.value) || !isUint(a!.validAfter) || !isUint(a!.validBefore) || !/^0x[0-9a-fA-F]{64}$/.test(a!.nonce!)) {
+      this.refuse('invalid_payment_header', 'The exact authorization needs from and to addresses, value, validAfter and validBefore as decimal strings, and a 32-byte hex nonce.', url, maxTokens)
     }
     const price = this.exactPrice()
     const capped = Math.min(maxTokens, this.config.exactMaxTokens)

@@ -136,6 +136,16 @@ describe('paid serving node (x402: channel vouchers and exact; real anvil, SQLit
     expect(await attempt({ voucher: { cumulativeAmount: consumed + 10n ** 12n } })).toMatchObject({ status: 200 })
     expect(await attempt({ voucher: { feeShareBps: 100 } })).toEqual({ status: 402, code: 'wrong_fee_share' })
     expect(await attempt({ header: 'not base64!' })).toEqual({ status: 402, code: 'invalid_payment_header' })
+    // Issue 27 (low): five malformed headers got a 500. Each is a 402 naming the reason now.
+    const encoded = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64')
+    const exactOffer = required.accepts[1]!
+    const exactWith = (authorization: Record<string, string>) =>
+      encoded({ x402Version: 2, resource: required.resource, accepted: exactOffer, payload: { authorization: { from: payer.address, to: exactOffer.payTo, value: exactOffer.amount, validAfter: '0', validBefore: '99999999999', nonce: `0x${'11'.repeat(32)}`, ...authorization }, signature: `0x${'22'.repeat(65)}` } })
+    expect(await attempt({ header: encoded(null) })).toEqual({ status: 402, code: 'invalid_payment_header' })
+    expect(await attempt({ header: encoded({ x402Version: 2, resource: required.resource, accepted: { ...channel, asset: undefined }, payload: {} }) })).toEqual({ status: 402, code: 'requirements_mismatch' })
+    expect(await attempt({ header: encoded({ x402Version: 2, resource: required.resource, accepted: { ...channel, asset: 'tUSD' }, payload: {} }) })).toEqual({ status: 402, code: 'requirements_mismatch' })
+    expect(await attempt({ header: exactWith({ value: 'abc' }) })).toEqual({ status: 402, code: 'invalid_payment_header' })
+    expect(await attempt({ header: exactWith({ to: 'the operator' }) })).toEqual({ status: 402, code: 'invalid_payment_header' })
     // A channel to another operator.
     const other = (await openChannel(payerCtx, { operator: devAccount(6, 31337).address, amount: 10_000n })).channelId
     expect(await attempt({ voucher: { channelId: other } })).toEqual({ status: 402, code: 'wrong_operator' })
