@@ -22,6 +22,19 @@ export class NodeRequestFailedError extends ModeldaoError {
   }
 }
 
+export class NodeStreamCutError extends ModeldaoError {
+  override name = 'NodeStreamCutError'
+  constructor(url: string, receiptId: string | null, cause: unknown) {
+    super('NODE_STREAM_CUT', `The node at ${url} closed the connection part-way through the answer.`, {
+      details: describeCause(cause),
+      hints: [
+        `A paid node bills what it sent before the cut and keeps that receipt${receiptId ? ` (\`curl ${url}/v1/receipts/${receiptId}\`)` : ''}. Ask again, or another node (\`modeldao node list --model <id>\`).`,
+      ],
+      cause,
+    })
+  }
+}
+
 /** Hints for the node's refusal codes a client can do something about. */
 const refusalHints: Record<string, string> = {
   insufficient_channel_balance: 'Top up the channel: add --deposit <amount> (e.g. --deposit 5).',

@@ -156,6 +156,7 @@ export const errorCatalogue = {
   AUDIT_MISMATCH: { exitCode: invalidInput, meaning: "An audit of the client's own receipt (a local replay or a validator's) found the node did not serve the registered weights." },
   MODEL_VERSION_SUPERSEDED: { exitCode: unavailable, meaning: "The model's DAO promoted another weights version while the node served the old one: it stopped serving (restart to fetch the new one)." },
   NO_RECEIPT: { exitCode: invalidInput, meaning: 'A receipt file was asked for but the node served the answer for free and signed none.' },
+  NODE_STREAM_CUT: { exitCode: unavailable, meaning: 'The node closed the connection part-way through a streamed answer (it stopped or crashed); what was sent before is billed and its receipt kept by the node.' },
   RECEIPT_WITHHELD: { exitCode: invalidInput, meaning: 'A node took payment for an answer and sent no signed receipt with it; the client keeps the evidence and pays that operator no more.' },
   RECEIPT_INVALID: { exitCode: invalidInput, meaning: "A node's receipt is not the receipt of the exchange: another request, another text, other token counts, a cost off the quoted terms, or not the operator's signature." },
   NODE_FAULTED: { exitCode: invalidInput, meaning: 'This home recorded a fault (a withheld or invalid receipt) against the operator: nothing more is signed to it.' },

@@ -109,4 +109,27 @@ describe('chat refuses a hostile node before signing', () => {
       await node.close()
     }
   })
+
+  // Issue 27 (low): a node killed mid-stream surfaced in `chat` as "Unexpected error: terminated".
+  it('a node that dies mid-stream: NODE_STREAM_CUT naming the node and the receipt it keeps', async () => {
+    const server: Server = createServer((req, res) => {
+      if (req.url === '/v1/models') return res.end(JSON.stringify({ object: 'list', data: [{ id: '1' }] }))
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'x-modeldao-receipt': 'a'.repeat(24) })
+      res.write(`data: ${JSON.stringify({ id: 'chatcmpl-x', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: 'Hel' }, finish_reason: null }] })}\n\n`)
+      setTimeout(() => res.socket?.destroy(), 50) // the process dies: no final chunk, no [DONE]
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    try {
+      const error = await ask(url).then(
+        () => undefined,
+        (e: unknown) => e,
+      )
+      expect(error).toMatchObject({ code: 'NODE_STREAM_CUT' })
+      expect(String((error as Error).message)).toContain(url)
+      expect(String((error as Error).message)).toContain(`${url}/v1/receipts/${'a'.repeat(24)}`)
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
+  })
 })

@@ -4,7 +4,7 @@ import { getAddress, zeroAddress, type Address, type Hash, type Hex, type LocalA
 import { ChannelBook, type ChannelBookKey } from '../../payments/channelBook.js'
 import { readChatStream } from '../../client/chatStream.js'
 import { errorBody, nodeModel } from '../../client/nodeApi.js'
-import { ChannelUnusableError, CostAboveLimitError, NodeFaultedError, NodeOverclaimedError, ReceiptInvalidError, ReceiptWithheldError, NodeRequestFailedError, NodeUnreachableError, PaymentRefusedError, PaymentTermsUnusableError } from '../../client/errors.js'
+import { ChannelUnusableError, CostAboveLimitError, NodeFaultedError, NodeOverclaimedError, NodeStreamCutError, ReceiptInvalidError, ReceiptWithheldError, NodeRequestFailedError, NodeUnreachableError, PaymentRefusedError, PaymentTermsUnusableError } from '../../client/errors.js'
 import type { ModeldaoContext } from '../../context/context.js'
 import { ModeldaoError } from '../../errors/base.js'
 import { createPayingFetch } from '../../payments/payingFetch.js'
@@ -261,7 +261,9 @@ export async function chat(ctx: ModeldaoContext, params: ChatParams): Promise<Ch
   try {
     streamed = await readChatStream(response, { onText: params.onText, onData: watchdog.reset })
   } catch (error) {
-    throw watchdog.fired ? new NodeRequestFailedError(base, 504, `no data for ${idleMs / 1000} s; the answer stopped part-way`) : error
+    if (watchdog.fired) throw new NodeRequestFailedError(base, 504, `no data for ${idleMs / 1000} s; the answer stopped part-way`)
+    // A socket closed mid-stream (the node stopped or crashed) surfaces from fetch as a bare "terminated": name it.
+    throw error instanceof ModeldaoError ? error : new NodeStreamCutError(base, response.headers.get('x-modeldao-receipt'), error)
   } finally {
     watchdog.stop()
   }
