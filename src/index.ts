@@ -169,6 +169,7 @@ export {
   type AppealChallengeReturnType,
   type ClaimChallengeVotesReturnType,
 } from './core/actions/verify/settleChallenge.js'
+export { advanceToPhaseEnd } from './core/actions/verify/advanceToPhaseEnd.js'
 export { voteOnChallenge, type VoteOnChallengeParams, type VoteOnChallengeReturnType, type VoteOnChallengeErrorType } from './core/actions/verify/voteOnChallenge.js'
 export { listChallenges, type ListChallengesParams, type ListChallengesReturnType, type ListChallengesErrorType } from './core/actions/verify/listChallenges.js'
 export { readChallenge, type ChallengeView, type ChallengeStatus, type ChallengePhase, type RoundView, type BallotView } from './core/disputes/read.js'

@@ -34,6 +34,8 @@ export type ChallengeView = {
   challenger: Address
   payer: Address
   status: ChallengeStatus
+  /** When it was filed (ISO 8601). */
+  filedAt: string
   phase: ChallengePhase
   /** When the phase ends (null: it does not, or the challenge is closed). */
   until: string | null
@@ -109,6 +111,7 @@ export async function readChallenge(ctx: ModeldaoContext, challengeId: Hex, acco
     challenger: c.challenger,
     payer: c.payer,
     status,
+    filedAt: new Date(c.filedAt * 1000).toISOString(),
     phase: CHALLENGE_PHASES[phase] ?? 'closed',
     until: iso(until),
     round: c.round,

@@ -256,14 +256,18 @@ export class PaymentGate {
     const key = `${channelId}:${modelId}`
     const ceiling = priceCeiling(prices, maxTokens)
     const availableIn = (v: ChannelView) => v.balance - (v.thawEnd !== 0 ? v.thawAmount : 0n)
-    // Everything consumed and not yet settled on the channel, and what this model's requests in flight reserve.
-    const owedNow = () => store.channelVouchers(channelId).reduce((sum, v) => sum + (v.consumed - v.settled), 0n)
-    // A cached balance may predate the deposit the client just made to cover this request: look again before deciding.
-    // This is the last await: from here to the reservation nothing yields, so parallel requests on one voucher cannot
-    // all read the same reservation and each write it back (five were served on one voucher after a top-up).
-    if (owedNow() + (this.inflight.get(key) ?? 0n) + ceiling > availableIn(view)) view = (await this.channel(channelId, true)) ?? view
+    // Everything consumed and not yet settled on the channel.
+    const owedIn = (vs: readonly { consumed: bigint; settled: bigint }[]) => vs.reduce((sum, v) => sum + (v.consumed - v.settled), 0n)
     // One read: this model's voucher and what the whole channel owes (consumed, not yet settled).
-    const vouchers = store.channelVouchers(channelId)
+    let vouchers = store.channelVouchers(channelId)
+    // A cached balance may predate the deposit the client just made to cover this request: look again before deciding,
+    // and read again after. This is the last await: from the read after it to the reservation nothing yields, so
+    // parallel requests on one voucher cannot all read the same reservation and each write it back (five were served
+    // on one voucher after a top-up).
+    if (owedIn(vouchers) + (this.inflight.get(key) ?? 0n) + ceiling > availableIn(view)) {
+      view = (await this.channel(channelId, true)) ?? view
+      vouchers = store.channelVouchers(channelId)
+    }
     const held = vouchers.find((v) => v.modelId === modelId)
     const consumed = held?.consumed ?? 0n
     const reserved = this.inflight.get(key) ?? 0n
@@ -277,7 +281,7 @@ export class PaymentGate {
       this.refuse('channel_closing', `Channel ${channelId} is being withdrawn (thaw ends ${new Date(view.thawEnd * 1000).toISOString()}); open a new channel.`, url, maxTokens, state())
     }
     // Everything consumed and not yet settled, plus this request's ceiling, must stay in the channel net of the thaw.
-    const owed = vouchers.reduce((sum, v) => sum + (v.consumed - v.settled), 0n)
+    const owed = owedIn(vouchers)
     const available = availableIn(view)
     if (owed + reserved + ceiling > available) {
       this.refuse('insufficient_channel_balance', `Channel ${channelId} holds ${available} free; ${owed + reserved} is owed or reserved and this request may cost ${ceiling}. Deposit more.`, url, maxTokens, state())

@@ -241,11 +241,8 @@ describe('paid serving node (x402: channel vouchers and exact; real anvil, SQLit
       const channels = await operatorCtx.contract('PaymentChannels')
       const read = (await operatorCtx.chain()).publicClient
       const settled = () => read.readContract({ address: channels.address, abi: channels.abi, functionName: 'settled', args: [channel, BigInt(modelId)] })
-      const deadline = Date.now() + 15_000
-      while ((await long.settle(), await settled()) === 0n) {
-        if (Date.now() > deadline) throw new Error('the hung-up stream was never billed')
-        await new Promise((r) => setTimeout(r, 100))
-      }
+      // The hung-up stream is billed (settled on chain), not released.
+      await expect.poll(async () => (await long.settle(), await settled()), { timeout: 15_000, interval: 100 }).toBeGreaterThan(0n)
       const draft = (await (await fetch(`${longUrl}/v1/receipts/${receiptId}`)).json()) as ReceiptDraft
       expect(draft.finishReason).toBe('cancelled')
       expect(draft.outputTokens.length).toBeGreaterThan(0)

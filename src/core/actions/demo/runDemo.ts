@@ -41,7 +41,7 @@ import { fundWallet } from '../wallet/fundWallet.js'
 import { registerValidator } from '../verify/registerValidator.js'
 import { claimChallengeVotes, settleChallenge } from '../verify/settleChallenge.js'
 import { voteOnChallenge } from '../verify/voteOnChallenge.js'
-import { readChallenge } from '../../disputes/read.js'
+import { advanceToPhaseEnd } from '../verify/advanceToPhaseEnd.js'
 import { spotCheck } from '../verify/spotCheck.js'
 
 /** The people of the story; each gets its own encrypted keystore in the demo's home. */
@@ -432,19 +432,12 @@ export async function runDemo(ctx: ModeldaoContext, params: RunDemoParams = {}):
       const burnAddress = await read.readContract({ address: challenges.address, abi: challenges.abi, functionName: 'BURN' })
       const burnBalance = () => balance(burnAddress)
       const [stakeBefore, poolBefore, burnBefore] = await Promise.all([stakeOf(), poolDeposited(), burnBalance()])
-      // Seconds from the chain's clock to the end of a phase (and one more, into the next).
-      const secondsUntil = async (until: string | null) => {
-        if (until === null) throw new Error('The challenge phase has no end.')
-        const { timestamp } = await read.getBlock()
-        return Math.max(1, Date.parse(until) / 1000 - Number(timestamp))
-      }
       // Votes open at filing: investor A commits its verdict hidden, reveals it in the reveal phase; nobody appeals.
       const committed = await voteOnChallenge(investorA, { challengeId: caught.challengeId, cheat: true })
-      await advanceTime(creator, { seconds: await secondsUntil(committed.challenge.until) })
+      await advanceToPhaseEnd(creator, caught.challengeId)
       const revealed = await voteOnChallenge(investorA, { challengeId: caught.challengeId })
-      await advanceTime(creator, { seconds: await secondsUntil(revealed.challenge.until) })
-      const appealEnds = (await readChallenge(creator, caught.challengeId)).until
-      await advanceTime(creator, { seconds: await secondsUntil(appealEnds) })
+      await advanceToPhaseEnd(creator, caught.challengeId) // the reveal phase
+      await advanceToPhaseEnd(creator, caught.challengeId) // the appeal window
       const voted = await settleChallenge(investorA, { challengeId: caught.challengeId })
       if (voted.challenge.status !== 'upheld' || !voted.resolution) throw new Error(`The challenge ended ${voted.challenge.status}, not upheld.`)
       const claimed = await claimChallengeVotes(investorA, { challengeId: caught.challengeId })

@@ -17,7 +17,7 @@ export type ListChallengesReturnType = {
   /** The eligible validator stake now, and the rule each round runs by over it. */
   eligibleStake: string
   rule: { round: number; moves: string; economicStake: string; decidedBy: 'validators' | 'dao'; quorumStake: string; boughtQuorumLoses: string }[]
-  challenges: (ChallengeView & { filedAt: string; role: 'operator' | 'challenger' | 'payer' | 'validator' })[]
+  challenges: (ChallengeView & { role: 'operator' | 'challenger' | 'payer' | 'validator' })[]
 }
 /** NOT_DEPLOYED, RPC_UNREACHABLE. */
 export type ListChallengesErrorType = ModeldaoError
@@ -43,9 +43,8 @@ export async function listChallenges(ctx: ModeldaoContext, params: ListChallenge
     await Promise.all(
       filed.map(async (log) => {
         const view = await readChallenge(ctx, log.args.challengeId!, account, params_)
-        const c = await client.readContract({ ...at, functionName: 'challengeOf', args: [view.challengeId] })
         const role = same(view.operator, account) ? 'operator' : same(view.challenger, account) ? 'challenger' : same(view.payer, account) ? 'payer' : 'validator'
-        return { ...view, filedAt: new Date(c.filedAt * 1000).toISOString(), role } as const
+        return { ...view, role } as const
       }),
     )
   ).filter((c) => params.all || c.status === 'open')

@@ -13,7 +13,7 @@ import { fileChallenge } from '../../../../src/core/actions/verify/fileChallenge
 import { registerValidator } from '../../../../src/core/actions/verify/registerValidator.js'
 import { claimChallengeVotes, settleChallenge } from '../../../../src/core/actions/verify/settleChallenge.js'
 import { voteOnChallenge } from '../../../../src/core/actions/verify/voteOnChallenge.js'
-import { readChallenge } from '../../../../src/core/disputes/read.js'
+import { advanceToPhaseEnd } from '../../../../src/core/actions/verify/advanceToPhaseEnd.js'
 import { NODE_MIN_STAKE } from '../../../../src/core/chain/protocol/registry.js'
 import type { ModeldaoContext } from '../../../../src/core/context/context.js'
 import { signReceipt } from '../../../../src/core/receipts/signing.js'
@@ -114,15 +114,14 @@ describe('receipt challenges (real anvil)', () => {
     expect((await stat(join(validator.home.validator, 'ballots', ballots[0]!))).mode & 0o777).toBe(0o600)
     // A second commit would need a second salt: refused before anything is overwritten or sent.
     await expect(voteOnChallenge(validator, { challengeId, cheat: false })).rejects.toMatchObject({ code: 'BALLOT_ALREADY_COMMITTED' })
-    const secondsUntil = async (until: string | null) => Math.max(1, Date.parse(until!) / 1000 - Number((await (await creator.chain()).publicClient.getBlock()).timestamp))
-    await advanceTime(creator, { seconds: await secondsUntil(committed.challenge.until) })
+    await advanceToPhaseEnd(creator, challengeId)
     await expect(voteOnChallenge(validator, { challengeId, cheat: false })).rejects.toMatchObject({ code: 'BALLOT_VERDICT_CHANGED' })
     const revealed = await voteOnChallenge(validator, { challengeId })
     expect(revealed).toMatchObject({ action: 'revealed', cheat: true, challenge: { phase: 'reveal', verdict: 'cheat', rounds: [{ cheat: '50000000', quorumReached: true }] } })
-    await advanceTime(creator, { seconds: await secondsUntil(revealed.challenge.until) })
+    await advanceToPhaseEnd(creator, challengeId)
     // The appeal window: not resolvable yet; only the operator may appeal a cheat verdict.
     await expect(settleChallenge(validator, { challengeId })).rejects.toMatchObject({ code: 'REVERT_RECEIPT_CHALLENGES_WRONG_PHASE' })
-    await advanceTime(creator, { seconds: await secondsUntil((await readChallenge(creator, challengeId)).until) })
+    await advanceToPhaseEnd(creator, challengeId)
     const settled = await settleChallenge(validator, { challengeId })
     expect(settled).toMatchObject({ challenge: { status: 'upheld', verdict: 'cheat' }, resolution: { slashed: NODE_MIN_STAKE.toString(), toChallenger: '1250000', toPayer: '1030', burned: '748970' } }) // 25% of the slash plus the bond back; the payer gets back the 1030 it paid (half the slash at most); the rest burned
     // The vote was on the outcome: its escrow comes back into its stake, once.
@@ -175,16 +174,15 @@ describe('receipt challenges (real anvil)', () => {
     expect((await runCli(['node', 'answer', id, '--answer', 'bafkreimyreplay', '--dev-account', '3', '--json'], { home: chain.root })).code).toBe(3)
     const answered = await runCli(['node', 'answer', id, '--answer', 'bafkreimyreplay', '--dev-account', '2', '--json'], { home: chain.root })
     expect(answered.code, answered.stdout + answered.stderr).toBe(0)
-    const secondsUntil = async (until: string) => Math.max(1, Date.parse(until) / 1000 - Number((await (await creator.chain()).publicClient.getBlock()).timestamp))
-    await advanceTime(creator, { seconds: await secondsUntil(status.json.result.challenges[0].until) })
+    await advanceToPhaseEnd(creator, id as Hex)
     const revealed = await runCli(['validator', 'vote', id, '--dev-account', '4', '--json'], { home: chain.root })
     expect(revealed.code, revealed.stdout + revealed.stderr).toBe(0)
     expect(revealed.json.result).toMatchObject({ action: 'revealed', cheat: true })
-    await advanceTime(creator, { seconds: await secondsUntil(revealed.json.result.challenge.until) })
+    await advanceToPhaseEnd(creator, id as Hex)
     // In the appeal window only the operator may appeal the cheat verdict.
     const wrongSide = await runCli(['verify', 'appeal', id, '--dev-account', '3', '--json'], { home: chain.root })
     expect(wrongSide.json.error.code).toBe('REVERT_RECEIPT_CHALLENGES_NOT_APPELLANT')
-    await advanceTime(creator, { seconds: await secondsUntil((await readChallenge(creator, id as Hex)).until!) })
+    await advanceToPhaseEnd(creator, id as Hex)
     const resolved = await runCli(['validator', 'resolve', id, '--dev-account', '5', '--json'], { home: chain.root })
     expect(resolved.code, resolved.stdout + resolved.stderr).toBe(0)
     expect(resolved.json.result).toMatchObject({ challenge: { status: 'upheld' }, resolution: { slashed: NODE_MIN_STAKE.toString() } })
