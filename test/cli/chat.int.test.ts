@@ -86,8 +86,9 @@ describe('modeldao chat (paid node, CLI)', () => {
     const client = createPublicClient({ transport: http(chain.rpcUrl) })
     const mined = await client.getTransactionReceipt({ hash: result.payment.settlement as Hash })
     expect(mined.status).toBe('success')
-    // An exact payment is one fixed amount: the price of the node's exact-scheme token cap, whatever was generated.
-    expect(BigInt(result.cost)).toBe(PER_REQUEST + PER_TOKEN * BigInt(node.ready.payments.exactMaxTokens))
+    // An exact payment is one fixed amount: the price of the request's max_tokens (issue 27: it was the node's
+    // 1,024-token exact cap, 0.1034 tUSD for 8 tokens), whatever was generated.
+    expect(BigInt(result.cost)).toBe(PER_REQUEST + PER_TOKEN * 8n)
     exactCosts += BigInt(result.cost)
   })
 
@@ -99,8 +100,8 @@ describe('modeldao chat (paid node, CLI)', () => {
 
     const dear = await cli(['chat', 'Hi', '--node', url, '--max-tokens', '64', '--max-cost', '0.001', '--dev-account', '3'], 3)
     expect(dear.error.code).toBe('COST_ABOVE_LIMIT')
-    // No channel, so auto pays exact: the node's fixed price for its exact token cap (0.001 + 1024 × 0.0001).
-    expect(dear.error.message).toBe('The node asks up to 0.1034 tUSD for this request, above --max-cost 0.001 tUSD.')
+    // No channel, so auto pays exact: the fixed price of the request's 64 tokens (0.001 + 64 × 0.0001).
+    expect(dear.error.message).toBe('The node asks up to 0.0074 tUSD for this request, above --max-cost 0.001 tUSD.')
 
     // A channel of 0.002 tUSD cannot cover a 64-token ceiling of 0.0074: the node refuses, nothing is charged.
     const small = await cli(['chat', 'Hi', '--node', url, '--max-tokens', '64', '--deposit', '0.002', '--dev-account', '3'], 3)

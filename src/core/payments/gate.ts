@@ -82,6 +82,11 @@ export class PaymentGate {
   private feeShareReadAt = 0
   /** Seconds the chain's clock runs ahead of this machine's (a dev chain moved forward): exact authorizations must cover it. */
   private clockAhead = 0
+  private clockReadAt = 0
+  private clockRead: Promise<void> | undefined
+  /** Channel ids recently read as absent (bounded): a stream of unknown ids costs one chain read per id, not per request. */
+  private readonly absentChannels = new Map<Hex, number>()
+  private readonly channelReads = new Map<Hex, Promise<ChannelView | undefined>>()
   private receiver: Address = '0x0000000000000000000000000000000000000000'
   private tokenDomain = { name: '', version: '1' }
   readonly network: `${string}:${string}`
@@ -120,9 +125,19 @@ export class PaymentGate {
    * wall clock: read how far the chain runs ahead (on each 402 and each exact payment, which cost a round trip anyway)
    * and widen the offered timeout by as much.
    */
-  private async refreshClock() {
-    const block = await this.config.connection.publicClient.getBlock({ blockTag: 'latest' })
-    this.clockAhead = Math.max(0, Number(block.timestamp) - Math.floor(Date.now() / 1000))
+  private async refreshClock(maxAgeMs = 0) {
+    if (maxAgeMs > 0 && Date.now() - this.clockReadAt < maxAgeMs) return
+    // Concurrent 402s share one read.
+    this.clockRead ??= (async () => {
+      try {
+        const block = await this.config.connection.publicClient.getBlock({ blockTag: 'latest' })
+        this.clockAhead = Math.max(0, Number(block.timestamp) - Math.floor(Date.now() / 1000))
+        this.clockReadAt = Date.now()
+      } finally {
+        this.clockRead = undefined
+      }
+    })()
+    return this.clockRead
   }
 
   /** The chain's time now, as far as this node can tell. */
@@ -140,13 +155,19 @@ export class PaymentGate {
     this.feeShareReadAt = Date.now()
   }
 
-  private exactPrice(): bigint {
-    return priceCeiling(this.config.prices, this.config.exactMaxTokens)
+  /** An `exact` payment's output limit for a request of up to `maxTokens`: the node's exact ceiling caps it. */
+  private exactTokens(maxTokens: number): number {
+    return Math.min(maxTokens, this.config.exactMaxTokens)
+  }
+
+  /** What an `exact` payment costs for a request of up to `maxTokens`: priced from the request's own limit. */
+  private exactPrice(maxTokens: number): bigint {
+    return priceCeiling(this.config.prices, this.exactTokens(maxTokens))
   }
 
   /** The two offers for a request of up to `maxTokens` output tokens. */
   requirements(maxTokens: number, channelState?: ChannelExtra['channelState']): PaymentRequirements[] {
-    const { addresses, prices, modelId, exactMaxTokens } = this.config
+    const { addresses, prices, modelId } = this.config
     const channelExtra: ChannelExtra = {
       channels: addresses.channels,
       modelId: modelId.toString(),
@@ -170,10 +191,10 @@ export class PaymentGate {
         scheme: EXACT_SCHEME,
         network: this.network,
         asset: addresses.paymentToken,
-        amount: this.exactPrice().toString(),
+        amount: this.exactPrice(maxTokens).toString(),
         payTo: this.receiver,
         maxTimeoutSeconds: 120 + this.clockAhead,
-        extra: { name: this.tokenDomain.name, version: this.tokenDomain.version, maxTokens: exactMaxTokens, modelId: modelId.toString() },
+        extra: { name: this.tokenDomain.name, version: this.tokenDomain.version, maxTokens: this.exactTokens(maxTokens), modelId: modelId.toString() },
       },
     ]
   }
@@ -199,7 +220,8 @@ export class PaymentGate {
     }
     const header = req.headers['payment-signature']
     if (typeof header !== 'string' || header.length === 0) {
-      await this.refreshClock().catch(() => {})
+      // Unpaid requests cost no chain read each: the clock offset is re-read at most once a second.
+      await this.refreshClock(1_000).catch(() => {})
       this.refuse('payment_required', 'This node is paid per request over x402: pay with a channel voucher or an exact authorization.', url, maxTokens)
     }
     const started = performance.now()
@@ -226,13 +248,28 @@ export class PaymentGate {
     const cached = this.channelsCache.get(channelId)
     // Channel state changes only by deposits, settlements and withdrawal requests: re-read it every few seconds.
     if (!fresh && cached && Date.now() - cached.readAt < 5_000) return cached
+    const absentAt = this.absentChannels.get(channelId)
+    if (!fresh && absentAt !== undefined && Date.now() - absentAt < 2_000) return undefined
+    const reading = this.channelReads.get(channelId)
+    if (reading) return reading
+    const read = this.readChannel(channelId, cached).finally(() => this.channelReads.delete(channelId))
+    this.channelReads.set(channelId, read)
+    return read
+  }
+
+  private async readChannel(channelId: Hex, cached: ChannelView | undefined): Promise<ChannelView | undefined> {
     const [payer, operator, authorizer, , balance, thawAmount, thawEnd] = await this.config.connection.publicClient.readContract({
       address: this.config.addresses.channels,
       abi: protocolArtifacts.PaymentChannels.abi,
       functionName: 'channel',
       args: [channelId],
     })
-    if (payer === '0x0000000000000000000000000000000000000000') return undefined
+    if (payer === '0x0000000000000000000000000000000000000000') {
+      if (this.absentChannels.size >= 1_024) this.absentChannels.delete(this.absentChannels.keys().next().value!)
+      this.absentChannels.set(channelId, Date.now())
+      return undefined
+    }
+    this.absentChannels.delete(channelId)
     const view = { payer, operator, authorizer, balance, thawAmount, thawEnd: Number(thawEnd), readAt: Date.now() }
     if (view.thawEnd !== 0 && (!cached || cached.thawEnd !== view.thawEnd)) this.config.onWithdrawalSeen?.(channelId)
     this.channelsCache.set(channelId, view)
@@ -304,10 +341,10 @@ export class PaymentGate {
     if (!isAddress(a!.from!, { strict: false }) || !isAddress(a!.to!, { strict: false }) || !isUint(a!.value) || !isUint(a!.validAfter) || !isUint(a!.validBefore) || !/^0x[0-9a-fA-F]{64}$/.test(a!.nonce!)) {
       this.refuse('invalid_payment_header', 'The exact authorization needs from and to addresses, value, validAfter and validBefore as decimal strings, and a 32-byte hex nonce.', url, maxTokens)
     }
-    const price = this.exactPrice()
-    const capped = Math.min(maxTokens, this.config.exactMaxTokens)
+    const price = this.exactPrice(maxTokens)
+    const capped = this.exactTokens(maxTokens)
     if (getAddress(a.to!) !== getAddress(this.receiver)) this.refuse('wrong_recipient', `The authorization pays ${a.to}; this node's exact payments go to ${this.receiver}.`, url, maxTokens)
-    if (BigInt(a.value!) !== price) this.refuse('wrong_amount', `The authorization is for ${a.value}; an exact request costs ${price} (up to ${this.config.exactMaxTokens} output tokens).`, url, maxTokens)
+    if (BigInt(a.value!) !== price) this.refuse('wrong_amount', `The authorization is for ${a.value}; this request costs ${price} paid exact (up to ${capped} output tokens, from its max_tokens and this node's exact limit of ${this.config.exactMaxTokens}).`, url, maxTokens)
     await this.refreshClock().catch(() => {})
     const now = this.chainNow()
     if (BigInt(a.validBefore!) < BigInt(now + 6) || BigInt(a.validAfter!) >= BigInt(now)) {
@@ -323,25 +360,40 @@ export class PaymentGate {
       signature: p.signature!,
     }).catch(() => false)
     if (!valid) this.refuse('invalid_signature', `The authorization is not signed by ${authorization.from} for ${this.tokenDomain.name} on chain ${this.config.connection.chainId}.`, url, maxTokens)
-    if (!this.config.store.claimExact(authorization.from, authorization.nonce, authorization.value)) {
+    if (this.config.store.exactSeen(authorization.from, authorization.nonce)) {
       this.refuse('replayed_authorization', `The authorization ${authorization.nonce} of ${authorization.from} was used already.`, url, maxTokens)
     }
-    // Settled before serving: the money and the holders' fee are in place before any token is generated.
-    const abi = protocolArtifacts.ExactReceiver.abi
-    const data = encodeFunctionData({ abi, functionName: 'settle', args: [this.config.modelId, authorization.from, authorization.value, authorization.validAfter, authorization.validBefore, authorization.nonce, p.signature!] })
-    let tx: Hex
-    let fee = 0n
-    try {
-      const sent = await sendTransaction(this.config.connection, this.config.operator, { to: this.receiver, data, call: 'ExactReceiver.settle' })
-      tx = sent.hash
-      for (const log of parseEventLogs({ abi, logs: sent.receipt.logs, eventName: 'ExactSettled' })) fee = log.args.fee
-    } catch (error) {
-      this.refuse('settlement_failed', `The authorization could not be settled: ${(error as Error).message.split('\n')[0]}`, url, maxTokens)
-    }
+    // A signature costs nothing to make: before the request is tokenized, the payer must hold what it signed away.
+    const balance = await this.config.connection.publicClient.readContract({ address: this.config.addresses.paymentToken, abi: protocolArtifacts.TestUSD.abi, functionName: 'balanceOf', args: [authorization.from] })
+    if (balance < authorization.value) this.refuse('settlement_failed', `The authorization moves ${authorization.value} but ${authorization.from} holds ${balance}.`, url, maxTokens)
     const verifyMs = performance.now() - started
     const paymentRef = exactPaymentRef(authorization.from, authorization.nonce)
-    const settleResponse = { success: true, transaction: tx, network: this.network, payer: authorization.from, amount: price.toString() }
-    return new PaidRequest(this, capped, { 'payment-response': encodePaymentResponseHeader(settleResponse) }, verifyMs, { scheme: 'exact', from: authorization.from, nonce: authorization.nonce, price, fee, tx, paymentRef, settleResponse })
+    // Settled by `confirm`, once the request is known to be servable: a payer whose prompt is refused pays nothing.
+    return new PaidRequest(this, capped, {}, verifyMs, { scheme: 'exact', from: authorization.from, nonce: authorization.nonce, price, fee: 0n, tx: undefined, paymentRef, settleResponse: undefined, authorization, signature: p.signature!, url })
+  }
+
+  /**
+   * Settles an accepted `exact` authorization on chain, before any token is generated: the money and the holders' fee
+   * are in place first. A channel payment has nothing to settle here. @throws {PaymentRequiredResponse} when it fails.
+   */
+  async confirm(paid: PaidRequest): Promise<void> {
+    const hold = paid.hold
+    if (hold.scheme !== 'exact' || hold.tx !== undefined) return
+    const { authorization, signature, url } = hold
+    if (!this.config.store.claimExact(authorization.from, authorization.nonce, authorization.value)) {
+      this.refuse('replayed_authorization', `The authorization ${authorization.nonce} of ${authorization.from} was used already.`, url, paid.maxTokens)
+    }
+    const abi = protocolArtifacts.ExactReceiver.abi
+    const data = encodeFunctionData({ abi, functionName: 'settle', args: [this.config.modelId, authorization.from, authorization.value, authorization.validAfter, authorization.validBefore, authorization.nonce, signature] })
+    try {
+      const sent = await sendTransaction(this.config.connection, this.config.operator, { to: this.receiver, data, call: 'ExactReceiver.settle' })
+      hold.tx = sent.hash
+      for (const log of parseEventLogs({ abi, logs: sent.receipt.logs, eventName: 'ExactSettled' })) hold.fee = log.args.fee
+    } catch (error) {
+      this.refuse('settlement_failed', `The authorization could not be settled: ${(error as Error).message.split('\n')[0]}`, url, paid.maxTokens)
+    }
+    hold.settleResponse = { success: true, transaction: hold.tx, network: this.network, payer: authorization.from, amount: hold.price.toString() }
+    paid.headers['payment-response'] = encodePaymentResponseHeader(hold.settleResponse)
   }
 
   /**
@@ -386,24 +438,40 @@ export class PaymentGate {
   }
 
   private async commitExact(hold: ExactHold, receipt: { id: string; commitment: ReceiptCommitment }): Promise<Completion> {
-    const { price, fee } = hold
+    const { price, fee, tx, settleResponse } = hold
+    if (tx === undefined || settleResponse === undefined) throw new Error('An exact payment is booked only after confirm() settled it.')
     const t = performance.now()
-    this.config.store.recordExact(hold.from, hold.nonce, { receiptId: receipt.id, scheme: 'exact', source: hold.from, modelId: this.config.modelId, cost: price, holders: fee, operator: price - fee }, hold.tx)
+    this.config.store.recordExact(hold.from, hold.nonce, { receiptId: receipt.id, scheme: 'exact', source: hold.from, modelId: this.config.modelId, cost: price, holders: fee, operator: price - fee }, tx)
     const recordMs = performance.now() - t
     const receiptSignature = await signReceipt(this.config.operator, this.receiptDomain(), { ...receipt.commitment, payment: hold.paymentRef, cost: price })
-    return { cost: price, holders: fee, operator: price - fee, recordMs, receiptSignature, paymentResponse: encodePaymentResponseHeader(hold.settleResponse) }
+    return { cost: price, holders: fee, operator: price - fee, recordMs, receiptSignature, paymentResponse: encodePaymentResponseHeader(settleResponse) }
   }
 }
 
 /** What an accepted channel voucher holds until the request completes. */
 type ChannelHold = { scheme: 'channel'; channelId: Hex; key: string; ceiling: bigint; feeShareBps: number; digest: Hex; payer: Address }
-/** An exact payment, settled on chain before serving. */
-type ExactHold = { scheme: 'exact'; from: Address; nonce: Hex; price: bigint; fee: bigint; tx: Hex; paymentRef: Hex; settleResponse: Parameters<typeof encodePaymentResponseHeader>[0] }
+/** An exact payment: verified by `authorize`, settled on chain by `confirm` before serving. */
+type ExactHold = {
+  scheme: 'exact'
+  from: Address
+  nonce: Hex
+  price: bigint
+  fee: bigint
+  tx: Hex | undefined
+  paymentRef: Hex
+  settleResponse: Parameters<typeof encodePaymentResponseHeader>[0] | undefined
+  authorization: { from: Address; to: Address; value: bigint; validAfter: bigint; validBefore: bigint; nonce: Hex }
+  signature: Hex
+  url: string
+}
 export type PaymentHold = ChannelHold | ExactHold
 
 export type Completion = { cost: bigint; holders: bigint; operator: bigint; recordMs: number; receiptSignature: Hex; paymentResponse: string }
 
-/** A request whose payment was accepted: serve at most `maxTokens`, then `complete` (or `release` if nothing was served). */
+/**
+ * A request whose payment was accepted: `confirm` it once the request is known to be servable, serve at most
+ * `maxTokens`, then `complete` (or `release` if nothing was served).
+ */
 export class PaidRequest {
   constructor(
     private readonly gate: PaymentGate,
@@ -412,6 +480,11 @@ export class PaidRequest {
     readonly verifyMs: number,
     readonly hold: PaymentHold,
   ) {}
+
+  /** Settles what must be settled before serving (an `exact` transfer). */
+  confirm(): Promise<void> {
+    return this.gate.confirm(this)
+  }
 
   complete(outputTokens: number, receipt: { id: string; commitment: ReceiptCommitment }): Promise<Completion> {
     return this.gate.commit(this, outputTokens, receipt)

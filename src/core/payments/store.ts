@@ -53,7 +53,8 @@ export class PaymentStore {
         payer TEXT NOT NULL, nonce TEXT NOT NULL, value TEXT NOT NULL, tx TEXT, PRIMARY KEY (payer, nonce));
       CREATE TABLE IF NOT EXISTS settlements (
         id INTEGER PRIMARY KEY AUTOINCREMENT, tx TEXT, vouchers INTEGER NOT NULL, claimed TEXT NOT NULL,
-        status TEXT NOT NULL, created_at TEXT NOT NULL);`)
+        status TEXT NOT NULL, created_at TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS watched (name TEXT PRIMARY KEY, block TEXT NOT NULL);`)
     const p = (sql: string) => this.db.prepare(sql)
     this.s = {
       voucher: p('SELECT * FROM vouchers WHERE channel_id = ? AND model_id = ?'),
@@ -70,6 +71,8 @@ export class PaymentStore {
       exactTx: p('UPDATE exact_payments SET tx = ? WHERE payer = ? AND nonce = ?'),
       settlementAdd: p("INSERT INTO settlements (vouchers, claimed, status, created_at) VALUES (?, ?, 'sending', ?)"),
       settlementTx: p('UPDATE settlements SET tx = ?, status = ? WHERE id = ?'),
+      watched: p('SELECT block FROM watched WHERE name = ?'),
+      watchedSet: p('INSERT INTO watched (name, block) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET block = excluded.block'),
     }
   }
 
@@ -112,6 +115,21 @@ export class PaymentStore {
       this.s.exactTx!.run(tx, payer.toLowerCase(), nonce)
       this.insertRecord(record)
     })
+  }
+
+  /** The last block a chain watcher (e.g. of withdrawal requests) processed, so a restart resumes after it. */
+  watchedThrough(name: string): bigint | undefined {
+    const row = this.s.watched!.get(name) as { block: string } | undefined
+    return row ? BigInt(row.block) : undefined
+  }
+
+  setWatchedThrough(name: string, block: bigint): void {
+    this.s.watchedSet!.run(name, block.toString())
+  }
+
+  /** Whether an `exact` authorization was claimed already. */
+  exactSeen(payer: string, nonce: Hex): boolean {
+    return Boolean(this.s.exactSeen!.get(payer.toLowerCase(), nonce))
   }
 
   /** Claims an `exact` authorization before it is settled; false if it was seen already (a replay). */

@@ -80,7 +80,11 @@ export function checkExchange(draft: ReceiptDraft, exchange: Exchange, terms?: Q
   const maxTokens = given(field(r, 'max_completion_tokens')) ? field(r, 'max_completion_tokens') : field(r, 'max_tokens')
   if (given(maxTokens) && s.maxTokens > Number(maxTokens)) fault('sampling', `the receipt allows ${s.maxTokens} tokens, the request at most ${String(maxTokens)}`)
   // A node that lowers the limit it records can stop early and call the answer complete ("length").
-  if (expected.maxTokens !== undefined && s.maxTokens !== expected.maxTokens) fault('sampling', `the receipt allows ${s.maxTokens} tokens; the terms paid for allow ${expected.maxTokens}`)
+  // The quote is made before the prompt is tokenized (no work before payment): the context left after the prompt may
+  // lower it, and nothing else may.
+  const room = Number(draft.engine?.contextSize) - draft.promptTokens
+  const allowed = expected.maxTokens === undefined ? undefined : Number.isFinite(room) && room > 0 ? Math.min(expected.maxTokens, room) : expected.maxTokens
+  if (allowed !== undefined && s.maxTokens !== allowed) fault('sampling', `the receipt allows ${s.maxTokens} tokens; the terms paid for allow ${allowed}`)
   const missingStop = requestedStops(r).find((stop) => !s.stop.includes(stop))
   if (missingStop !== undefined) fault('sampling', `the receipt's stop strings leave out the requested ${JSON.stringify(missingStop)}`)
 

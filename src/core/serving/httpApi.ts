@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Token } from 'node-llama-cpp'
 import { SAMPLING_TOP_K, type GenerateResult, type InferenceEngine, type ServedToken } from './engine.js'
 import type { NodeMetrics } from './metrics.js'
-import { ApiError, parseChatRequest, parseCompletionRequest, type CommonParams, type RequestLimits } from './openaiRequests.js'
+import { ApiError, parseChatRequest, parseCompletionRequest, type ChatRequest, type CommonParams, type CompletionRequest, type RequestLimits } from './openaiRequests.js'
 import { hashTokens, type ReceiptDraft } from '../receipts/draft.js'
 import { requestHash, textHash } from '../receipts/request.js'
 import { type ReceiptStore } from '../receipts/store.js'
@@ -193,43 +193,38 @@ export class HttpApi {
     } catch (error) {
       throw new ApiError(400, `The request body is not valid JSON: ${(error as Error).message}.`, 'invalid_request_error', null, 'invalid_json')
     }
-    let params: CommonParams
-    let promptTokens: Token[]
-    let stop: string[]
-    if (endpoint === 'chat') {
-      const chat = parseChatRequest(body, limits)
-      this.checkModel(chat.model)
-      const rendered = engine.tokenizeChat(chat.messages)
-      params = chat
-      promptTokens = rendered.tokens
-      stop = [...chat.stop, ...rendered.stop]
-    } else {
-      const completion = parseCompletionRequest(body, limits)
-      this.checkModel(completion.model)
-      if (Array.isArray(completion.prompt)) {
-        const bad = completion.prompt.find((t) => t >= this.deps.vocabularySize)
-        if (bad !== undefined) throw new ApiError(400, `prompt token ${bad} is outside the ${this.deps.vocabularySize}-token vocabulary.`, 'invalid_request_error', 'prompt')
-        promptTokens = completion.prompt as Token[]
-      } else promptTokens = engine.tokenizePrompt(completion.prompt)
-      params = completion
-      stop = completion.stop
-    }
-    const contextSize = engine.info.contextSize
-    if (promptTokens.length === 0) throw new ApiError(400, 'The prompt is empty after tokenization.', 'invalid_request_error', endpoint === 'chat' ? 'messages' : 'prompt')
-    if (promptTokens.length >= contextSize) {
-      throw new ApiError(400, `The prompt is ${promptTokens.length} tokens; this node's context holds ${contextSize} (prompt and output together).`, 'invalid_request_error', endpoint === 'chat' ? 'messages' : 'prompt', 'context_length_exceeded')
-    }
-    const room = contextSize - promptTokens.length
-    if (params.maxTokens !== undefined && params.maxTokens > room) {
-      throw new ApiError(400, `The prompt (${promptTokens.length} tokens) and max_tokens (${params.maxTokens}) exceed this node's context of ${contextSize} tokens.`, 'invalid_request_error', 'max_tokens', 'context_length_exceeded')
-    }
-    let maxTokens = params.maxTokens ?? Math.min(limits.maxTokens, room)
-    // Paid before any work: the voucher must cover this request's ceiling (an exact payment may lower max_tokens).
+    const chat = endpoint === 'chat' ? parseChatRequest(body, limits) : undefined
+    const completion = chat ? undefined : parseCompletionRequest(body, limits)
+    const params: CommonParams = (chat ?? completion)!
+    this.checkModel(params.model)
+    // Paid before any work: the payment is checked (and a channel's ceiling reserved) before the prompt is tokenized,
+    // so an unpaid request costs a 402 and nothing more, whatever its size.
     let paid: PaidRequest | undefined
     if (this.deps.payments) {
-      paid = await this.deps.payments.authorize(req, maxTokens, `http://${req.headers.host ?? 'node'}${endpointPath(endpoint)}`)
-      maxTokens = paid.maxTokens
+      paid = await this.deps.payments.authorize(req, params.maxTokens ?? limits.maxTokens, `http://${req.headers.host ?? 'node'}${endpointPath(endpoint)}`)
       this.deps.metrics.paymentOverhead.observe({ stage: 'verify' }, paid.verifyMs / 1000)
+    }
+    let promptTokens: Token[]
+    let stop: string[]
+    let maxTokens: number
+    try {
+      ;({ promptTokens, stop } = this.tokenize(chat, completion!))
+      const contextSize = engine.info.contextSize
+      if (promptTokens.length === 0) throw new ApiError(400, 'The prompt is empty after tokenization.', 'invalid_request_error', endpoint === 'chat' ? 'messages' : 'prompt')
+      if (promptTokens.length >= contextSize) {
+        throw new ApiError(400, `The prompt is ${promptTokens.length} tokens; this node's context holds ${contextSize} (prompt and output together).`, 'invalid_request_error', endpoint === 'chat' ? 'messages' : 'prompt', 'context_length_exceeded')
+      }
+      const room = contextSize - promptTokens.length
+      if (params.maxTokens !== undefined && params.maxTokens > room) {
+        throw new ApiError(400, `The prompt (${promptTokens.length} tokens) and max_tokens (${params.maxTokens}) exceed this node's context of ${contextSize} tokens.`, 'invalid_request_error', 'max_tokens', 'context_length_exceeded')
+      }
+      // An exact payment may lower the limit (its price covers at most the node's exact ceiling).
+      maxTokens = Math.min(paid?.maxTokens ?? params.maxTokens ?? limits.maxTokens, room)
+      // A refused prompt pays nothing: an exact transfer is settled only now.
+      await paid?.confirm()
+    } catch (error) {
+      paid?.release()
+      throw error
     }
     const seed = params.seed ?? randomInt(0, 2 ** 32 - 1)
     const id = randomBytes(12).toString('hex')
@@ -303,6 +298,21 @@ export class HttpApi {
       { id: `${endpoint === 'chat' ? 'chatcmpl' : 'cmpl'}-${id}`, object: endpoint === 'chat' ? 'chat.completion' : 'text_completion', created, model: this.deps.modelId, system_fingerprint: this.fingerprint(), choices: [choice], usage },
       headers,
     )
+  }
+
+  /** The prompt's tokens and the stop strings its template adds. */
+  private tokenize(chat: ChatRequest | undefined, completion: CompletionRequest): { promptTokens: Token[]; stop: string[] } {
+    const { engine } = this.deps
+    if (chat) {
+      const rendered = engine.tokenizeChat(chat.messages)
+      return { promptTokens: rendered.tokens, stop: [...chat.stop, ...rendered.stop] }
+    }
+    if (Array.isArray(completion.prompt)) {
+      const bad = completion.prompt.find((t) => t >= this.deps.vocabularySize)
+      if (bad !== undefined) throw new ApiError(400, `prompt token ${bad} is outside the ${this.deps.vocabularySize}-token vocabulary.`, 'invalid_request_error', 'prompt')
+      return { promptTokens: completion.prompt as Token[], stop: completion.stop }
+    }
+    return { promptTokens: engine.tokenizePrompt(completion.prompt), stop: completion.stop }
   }
 
   private checkModel(model: string | undefined) {

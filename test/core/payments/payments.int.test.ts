@@ -11,6 +11,7 @@ import { openChannel } from '../../../src/core/actions/channel/openChannel.js'
 import { getChannel } from '../../../src/core/actions/channel/getChannel.js'
 import { ServingNode } from '../../../src/core/actions/node/startServingNode.js'
 import { mintTestTokens } from '../../../src/core/actions/token/mintTestTokens.js'
+import { getTokenBalance } from '../../../src/core/actions/token/getTokenBalance.js'
 import { createModeldao, type ModeldaoContext } from '../../../src/core/context/context.js'
 import { devAccount } from '../../../src/core/chain/local/devAccounts.js'
 import { createPayingFetch } from '../../../src/core/payments/payingFetch.js'
@@ -51,6 +52,7 @@ describe('paid serving node (x402: channel vouchers and exact; real anvil, SQLit
     url = (await node.start()).url
     channelId = (await openChannel(payerCtx, { operator: operator.address, amount: 1_000_000n })).channelId
   })
+  const tokenBalance = async () => BigInt((await getTokenBalance(payerCtx)).balance)
   afterAll(async () => {
     await node?.stop()
     await operatorCtx?.dispose()
@@ -63,9 +65,12 @@ describe('paid serving node (x402: channel vouchers and exact; real anvil, SQLit
     expect(response.status).toBe(402)
     const required = decodePaymentRequiredHeader(response.headers.get('payment-required')!)
     expect(required.accepts.map((r) => r.scheme)).toEqual(['modeldao-channel', 'exact'])
-    // The channel offer covers this request's ceiling; the exact one is a fixed price for 16 tokens.
+    // Both offers cover this request's ceiling (issue 27: exact charged the node's 16-token limit whatever max_tokens said).
     expect(required.accepts[0]!.amount).toBe(String(1_000 + 100 * 10))
-    expect(required.accepts[1]).toMatchObject({ amount: String(1_000 + 100 * 16), extra: { maxTokens: 16 } })
+    expect(required.accepts[1]).toMatchObject({ amount: String(1_000 + 100 * 10), extra: { maxTokens: 10 } })
+    // Above the node's exact limit, the exact offer is the price of that limit.
+    const above = decodePaymentRequiredHeader((await fetch(`${url}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: 'Hi', max_tokens: 40 }) })).headers.get('payment-required')!)
+    expect(above.accepts[1]).toMatchObject({ amount: String(1_000 + 100 * 16), extra: { maxTokens: 16 } })
     expect((await response.json().then(loose)).error.code).toBe('payment_required')
   })
 
@@ -110,6 +115,80 @@ describe('paid serving node (x402: channel vouchers and exact; real anvil, SQLit
     expect(body.usage.cost).toBe(String(1_000 + 100 * 16))
     expect(BigInt(body.usage.cost_split.holders)).toBe((2_600n * 7000n) / 10_000n)
     expect(response.headers.get('payment-response')).toBeTruthy()
+  })
+
+  it('a stock x402 exact client pays for the max_tokens it asked for, not the node\'s exact limit', async () => {
+    const pay = wrapFetchWithPaymentFromConfig(fetch, { schemes: [{ network: 'eip155:*', client: new ExactEvmScheme(payer) }], spendControls: false })
+    const before = await tokenBalance()
+    const response = await pay(`${url}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: 'Hi', max_tokens: 8, temperature: 0 }) })
+    expect(response.status).toBe(200)
+    const body = loose(await response.json())
+    expect(body.usage.completion_tokens).toBeLessThanOrEqual(8)
+    expect(body.usage.cost).toBe(String(1_000 + 100 * 8))
+    expect(before - (await tokenBalance())).toBe(1_800n)
+  })
+
+  it('does no work before a request is paid: no tokenization for unpaid, unfunded or refused requests, and no chain read per unpaid request', async () => {
+    const engine = loose(node).engine
+    let tokenized = 0
+    for (const method of ['tokenizeChat', 'tokenizePrompt'] as const) {
+      const original = engine[method].bind(engine)
+      engine[method] = (...args: unknown[]) => {
+        tokenized++
+        return original(...args)
+      }
+    }
+    const huge = 'lorem ipsum '.repeat(75_000)
+    // Unpaid, with a 900 KB prompt: a 402, and the prompt never tokenized (it took 0.4-1.1 s of CPU per request).
+    const unpaid = await fetch(`${url}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: huge, max_tokens: 4 }) })
+    expect(unpaid.status).toBe(402)
+    const unpaidChat = await fetch(`${url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ messages: [{ role: 'user', content: huge }] }) })
+    expect(unpaidChat.status).toBe(402)
+    expect(tokenized).toBe(0)
+    // A signature costs nothing to make: an exact authorization from an account without the funds is refused first.
+    const broke = devAccount(7, 31337)
+    const payBroke = wrapFetchWithPaymentFromConfig(fetch, { schemes: [{ network: 'eip155:*', client: new ExactEvmScheme(broke) }], spendControls: false })
+    const unfunded = await payBroke(`${url}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: huge, max_tokens: 4 }) })
+    expect(unfunded.status).toBe(402)
+    expect(loose(await unfunded.json()).error.code).toBe('settlement_failed')
+    expect(tokenized).toBe(0)
+    // Paid, but the prompt does not fit the context: refused after tokenizing, and the exact payer is not charged.
+    const pay = wrapFetchWithPaymentFromConfig(fetch, { schemes: [{ network: 'eip155:*', client: new ExactEvmScheme(payer) }], spendControls: false })
+    const before = await tokenBalance()
+    const tooLong = await pay(`${url}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: 'lorem ipsum '.repeat(400), max_tokens: 4 }) })
+    expect(tooLong.status).toBe(400)
+    expect(loose(await tooLong.json()).error.code).toBe('context_length_exceeded')
+    expect(tokenized).toBe(1)
+    expect(await tokenBalance()).toBe(before)
+    // A channel payer with a prompt too long: refused, its reservation given back (the next request on the same
+    // channel is served with the voucher it would have needed anyway).
+    const paying = createPayingFetch({ account: payer, channelFor: () => channelId })
+    expect((await paying(`${url}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: 'lorem ipsum '.repeat(400), max_tokens: 4 }) })).status).toBe(400)
+    expect((await paying(`${url}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: 'fits', max_tokens: 4 }) })).status).toBe(200)
+
+    // Chain reads: the clock offset of unpaid 402s and an unknown channel id are cached (one RPC call per request before).
+    const connection = await operatorCtx.chain()
+    const calls: string[] = []
+    const request = connection.publicClient.request
+    connection.publicClient.request = ((args: { method: string }, options?: unknown) => {
+      calls.push(args.method)
+      return request(args as never, options as never)
+    }) as typeof request
+    try {
+      await Promise.all(Array.from({ length: 100 }, () => fetch(`${url}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: 'x', max_tokens: 2 }) }).then((r) => r.arrayBuffer())))
+      expect(calls.filter((m) => m === 'eth_getBlockByNumber').length).toBeLessThanOrEqual(3)
+      const required = decodePaymentRequiredHeader((await fetch(`${url}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: 'x', max_tokens: 4 }) })).headers.get('payment-required')!)
+      const unknown = `0x${'ab'.repeat(32)}` as Hex
+      const voucher = { channelId: unknown, modelId: BigInt(modelId), cumulativeAmount: 10n ** 9n, feeShareBps: 7000 }
+      const signature = await signVoucher(payer, { chainId: 31337, verifyingContract: node.info!.payments!.channels as Hex }, voucher)
+      const header = encodePaymentSignatureHeader({ x402Version: 2, resource: required.resource, accepted: required.accepts[0]!, payload: { channelId: unknown, modelId, cumulativeAmount: voucher.cumulativeAmount.toString(), feeShareBps: 7000, signature } } as never)
+      calls.length = 0
+      const codes = await Promise.all(Array.from({ length: 50 }, async () => loose(await (await fetch(`${url}/v1/completions`, { method: 'POST', headers: { 'payment-signature': header }, body: JSON.stringify({ prompt: 'x', max_tokens: 4 }) })).json()).error.code))
+      expect(new Set(codes)).toEqual(new Set(['unknown_channel']))
+      expect(calls.filter((m) => m === 'eth_call').length).toBeLessThanOrEqual(2)
+    } finally {
+      connection.publicClient.request = request
+    }
   })
 
   it('refuses every bad voucher with a 402 naming the reason, and keeps serving', async () => {
@@ -179,6 +258,10 @@ describe('paid serving node (x402: channel vouchers and exact; real anvil, SQLit
   // authorization (signed from the wall clock) had expired on chain before it was sent.
   it('a stock x402 client still pays when the chain clock runs ahead of the wall clock (a dev chain moved forward)', async () => {
     await advanceTime(payerCtx, { seconds: 2 * 3600 })
+    // Unpaid 402s read the chain's clock at most once a second (issue 27: one RPC call each): the offer catches up
+    // within that bound.
+    const offeredTimeout = async () => decodePaymentRequiredHeader((await fetch(`${url}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: 'later', max_tokens: 4 }) })).headers.get('payment-required')!).accepts[1]!.maxTimeoutSeconds
+    await expect.poll(offeredTimeout, { timeout: 5_000, interval: 200 }).toBeGreaterThan(2 * 3600)
     const pay = wrapFetchWithPaymentFromConfig(fetch, { schemes: [{ network: 'eip155:*', client: new ExactEvmScheme(payer) }], spendControls: false })
     const response = await pay(`${url}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: 'later', max_tokens: 4 }) })
     expect(response.status, await response.clone().text()).toBe(200)
