@@ -10,6 +10,13 @@ import { encodeGguf } from '../../src/core/models/ggufWriter.js'
 import { chainHome, homeOnChain, type ChainHome } from '../helpers/chainHome.js'
 import { jsonCli, runCli, startCli } from '../helpers/cli.js'
 import { publishTinyModel } from '../helpers/models.js'
+import { createModeldao } from '../../src/core/context/context.js'
+import { devAccount } from '../../src/core/chain/local/devAccounts.js'
+import { mintTestTokens } from '../../src/core/actions/token/mintTestTokens.js'
+import { openChannel } from '../../src/core/actions/channel/openChannel.js'
+import { getChannel } from '../../src/core/actions/channel/getChannel.js'
+import { withdrawChannel } from '../../src/core/actions/channel/withdrawChannel.js'
+import { createPayingFetch } from '../../src/core/payments/payingFetch.js'
 
 /** Greedy completions of a few prompts from a running node. */
 async function greedy(url: string, model: string): Promise<string[]> {
@@ -78,6 +85,35 @@ describe('node serve (CLI, chain, IPFS, llama.cpp)', () => {
     const threaded = await cli(['node', 'serve', '--model', modelId, '--price-per-request', '0.001', '--threads', '2', '--dev-account', '1'], 2)
     expect(threaded.error).toMatchObject({ code: 'NODE_OPTIONS_INVALID', message: expect.stringContaining('--threads 2') })
     expect(threaded.error.hints.join(' ')).toContain('--parallel')
+  })
+
+  // Issue 27 (low): a withdrawal asked while the node was down was never settled (the watcher started at the restart
+  // block and nothing settled at start-up; the 10-minute timer can miss a 15-minute thaw).
+  it('a node killed with costs unsettled settles them at its restart, inside the thaw of a withdrawal asked while it was down', async () => {
+    const payerCtx = createModeldao({ home: chain.root, devAccount: 2 })
+    try {
+      await mintTestTokens(payerCtx, { amount: '10' })
+      const args = ['node', 'serve', '--model', modelId, '--weights', weights, '--port', '0', '--price-per-request', '0.001', '--price-per-token', '0.0001', '--dev-account', '1', '--json']
+      const node = await startCli(args, { home: chain.root })
+      const { channelId } = await openChannel(payerCtx, { operator: node.ready.payments.operator, amount: 1_000_000n })
+      const paying = createPayingFetch({ account: devAccount(2, 31337), channelFor: () => channelId })
+      let told = 0n
+      for (const prompt of ['one', 'two']) {
+        const response = await paying(`${node.ready.url}/v1/completions`, { method: 'POST', body: JSON.stringify({ model: modelId, prompt, max_tokens: 4 }) })
+        told += BigInt(((await response.json()) as { usage: { cost: string } }).usage.cost)
+      }
+      await node.kill()
+      await withdrawChannel(payerCtx, { channelId })
+      const again = await startCli(args, { home: chain.root })
+      try {
+        const settled = async () => BigInt((await getChannel(payerCtx, { channelId, modelId: BigInt(modelId) })).settled ?? '0')
+        await expect.poll(settled, { timeout: 15_000, interval: 250 }).toBe(told)
+      } finally {
+        expect(await again.stop()).toBe(0)
+      }
+    } finally {
+      await payerCtx.dispose()
+    }
   })
 
   it('refuses tampered weights, naming the file and both hashes', async () => {

@@ -35,7 +35,7 @@ export function runCli(args: string[], options: { home: string; env?: Record<str
   })
 }
 
-export type RunningCli = { ready: any; stdout: () => string; stderr: () => string; stop: () => Promise<number> }
+export type RunningCli = { ready: any; stdout: () => string; stderr: () => string; stop: () => Promise<number>; kill: () => Promise<number> }
 
 /**
  * Starts a long-running command (`node serve`, `ipfs daemon`) with --json and resolves with its ready line.
@@ -62,6 +62,11 @@ export function startCli(args: string[], options: { home: string; env?: Record<s
         stderr: () => stderr,
         stop: async () => {
           child.kill('SIGTERM')
+          return exited
+        },
+        // A crash: no shutdown work at all.
+        kill: async () => {
+          child.kill('SIGKILL')
           return exited
         },
       })

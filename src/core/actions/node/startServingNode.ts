@@ -140,6 +140,7 @@ export class ServingNode extends Service<ServingNodeInfo> {
   /** The first block whose withdrawal requests have not been looked at yet. */
   private withdrawalsFrom = 0n
   private watching = false
+  private watchName = ''
   private settling: Promise<SettleVouchersResult | undefined> = Promise.resolve(undefined)
   readonly metrics = new NodeMetrics()
 
@@ -258,7 +259,14 @@ export class ServingNode extends Service<ServingNodeInfo> {
     }
     // A payer may start a withdrawal and send no more requests: watch the chain for it too, so the node settles what
     // that channel owes inside the thaw (at least 15 minutes) rather than at the next timer or not at all.
-    this.withdrawalsFrom = (await connection.publicClient.getBlockNumber({ cacheTime: 0 })) + 1n
+    // The watcher resumes after the last block it processed, so a withdrawal asked while the node was down is seen
+    // (a chain restarted below that block starts over). Anything owed at start-up is settled at once: the node may
+    // have died with acknowledged costs unsettled, and a thaw may already be running.
+    const latest = await connection.publicClient.getBlockNumber({ cacheTime: 0 })
+    this.watchName = `withdrawals:${connection.chainId}:${channels.toLowerCase()}`
+    const watched = this.paymentStore.watchedThrough(this.watchName)
+    this.withdrawalsFrom = watched !== undefined && watched <= latest ? watched + 1n : latest + 1n
+    if (this.paymentStore.vouchers().some((v) => v.consumed > v.settled)) void this.settleAndReport(this.settle())
     this.withdrawalTimer = setInterval(() => void this.watchWithdrawals(connection, channels).catch(() => {}), options.withdrawalCheckMs ?? 15_000)
     this.withdrawalTimer.unref()
     return {
@@ -280,6 +288,7 @@ export class ServingNode extends Service<ServingNodeInfo> {
       if (latest < this.withdrawalsFrom) return
       const requested = await connection.publicClient.getContractEvents({ address: channels, abi: protocolArtifacts.PaymentChannels.abi, eventName: 'WithdrawalRequested', fromBlock: this.withdrawalsFrom, toBlock: latest })
       this.withdrawalsFrom = latest + 1n
+      store.setWatchedThrough(this.watchName, latest)
       const owing = new Set(store.vouchers().filter((v) => v.consumed > v.settled).map((v) => v.channelId.toLowerCase()))
       if (requested.some((log) => owing.has(String(log.args.channelId).toLowerCase()))) await this.settleAndReport(this.settle())
     } finally {
