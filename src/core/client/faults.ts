@@ -6,8 +6,8 @@ import type { ReceiptFault } from '../receipts/check.js'
 
 /** What a client keeps when a node takes payment and withholds or falsifies the receipt: enough to prove it. */
 export type FaultEvidence = {
-  /** withheld: no receipt; invalid: not this exchange's receipt; audit: an audit replayed it as a mismatch. */
-  kind: 'withheld' | 'invalid' | 'audit'
+  /** withheld: no receipt; invalid: not this exchange's receipt; audit: an audit replayed it as a mismatch; overbilled: billed beyond the quoted prices and the answers got. */
+  kind: 'withheld' | 'invalid' | 'audit' | 'overbilled'
   at: string
   node: string
   operator: Address

@@ -146,6 +146,8 @@ export const errorCatalogue = {
   PAYMENT_REFUSED: { exitCode: invalidInput, meaning: "A serving node refused the client's payment; its reason (e.g. insufficient_channel_balance) is named." },
   COST_ABOVE_LIMIT: { exitCode: invalidInput, meaning: "A node's price ceiling for a request is above the client's --max-cost." },
   PAYMENT_TERMS_UNUSABLE: { exitCode: invalidInput, meaning: "A node takes payment on another chain or through other contracts than the home's deployment." },
+  NODE_OVERBILLED: { exitCode: invalidInput, meaning: 'A node billed more than its quoted prices and the answer account for (a cost off the per-request + per-token price, or a consumed total above the sum of checked costs); the paying client signs nothing more to it and keeps the evidence.' },
+  PAYMENT_TERMS_INCONSISTENT: { exitCode: invalidInput, meaning: "A node's payment offer does not follow from its own terms (a ceiling above per-request + per-token x max tokens, or more tokens than the request asked for); nothing was signed." },
   NODE_OVERCLAIMED: { exitCode: invalidInput, meaning: 'A node reported more consumed on a channel than the client ever signed for; the client refuses to sign more.' },
   CHALLENGE_REPLAYS_MATCH: { exitCode: invalidInput, meaning: 'verify challenge replayed the receipt first and it matches the registered weights: nothing was filed (--force overrides).' },
   CHALLENGE_UNREPLAYED: { exitCode: unavailable, meaning: 'verify challenge could not replay the receipt before filing (weights unreachable, a malformed receipt); --force files anyway.' },

@@ -2,6 +2,9 @@ import { mkdir, open, readFile, rm, stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { Address, Hex } from 'viem'
 import { atomicWriteFile } from '../home/atomicWrite.js'
+import type { ChannelLedger, ChannelLedgerEntry } from './payingFetch.js'
+
+type BookFile = { version?: number; channels?: ChannelBookEntry[]; accounts?: Record<string, { spent: string; lastCumulative: string }> }
 
 /** Which channel slot: one chain, channels contract, payer and operator. */
 export type ChannelBookKey = { chainId: number; channels: Address; payer: Address; operator: Address }
@@ -47,10 +50,43 @@ export class ChannelBook {
   /** Records a channel as the slot's latest, under a lock so that two processes recording at once both keep theirs. */
   async remember(key: ChannelBookKey, channelId: Hex): Promise<void> {
     await this.locked(async () => {
-      const kept = (await this.entries()).filter((entry) => entry.channelId.toLowerCase() !== channelId.toLowerCase())
-      const entries: ChannelBookEntry[] = [...kept, { ...key, channelId, openedAt: new Date().toISOString() }]
-      await atomicWriteFile(this.file, `${JSON.stringify({ version: 1, channels: entries }, null, 2)}\n`)
+      const book = await this.read()
+      const kept = (book.channels ?? []).filter((entry) => entry.channelId.toLowerCase() !== channelId.toLowerCase())
+      await this.write({ ...book, channels: [...kept, { ...key, channelId, openedAt: new Date().toISOString() }] })
     })
+  }
+
+  /**
+   * What this home's clients account for on each (channel, model): the sum of the checked bills and the last voucher a
+   * node accepted. A paying fetch reads it when it starts, so a node cannot claim more than was billed from one chat
+   * to the next.
+   */
+  ledger(): ChannelLedger {
+    const id = (channelId: Hex, modelId: string) => `${channelId.toLowerCase()}:${modelId}`
+    return {
+      read: async (channelId, modelId): Promise<ChannelLedgerEntry | undefined> => {
+        const entry = (await this.read()).accounts?.[id(channelId, modelId)]
+        return entry && /^\d+$/.test(entry.spent) && /^\d+$/.test(entry.lastCumulative) ? { spent: BigInt(entry.spent), lastCumulative: BigInt(entry.lastCumulative) } : undefined
+      },
+      write: (channelId, modelId, entry) =>
+        this.locked(async () => {
+          const book = await this.read()
+          const accounts = { ...book.accounts, [id(channelId, modelId)]: { spent: entry.spent.toString(), lastCumulative: entry.lastCumulative.toString() } }
+          await this.write({ ...book, accounts })
+        }),
+    }
+  }
+
+  /** What this home's clients accounted for on a channel, per model (base units). */
+  async spent(channelId: Hex): Promise<Record<string, bigint>> {
+    const prefix = `${channelId.toLowerCase()}:`
+    const found: Record<string, bigint> = {}
+    for (const [key, entry] of Object.entries((await this.read()).accounts ?? {})) if (key.startsWith(prefix)) found[key.slice(prefix.length)] = BigInt(entry.spent)
+    return found
+  }
+
+  private async write(book: BookFile): Promise<void> {
+    await atomicWriteFile(this.file, `${JSON.stringify({ version: 1, channels: book.channels ?? [], ...(book.accounts ? { accounts: book.accounts } : {}) }, null, 2)}\n`)
   }
 
   private async locked(work: () => Promise<void>): Promise<void> {
@@ -80,14 +116,18 @@ export class ChannelBook {
   }
 
   private async entries(): Promise<ChannelBookEntry[]> {
+    const parsed = await this.read()
+    return Array.isArray(parsed.channels) ? parsed.channels : []
+  }
+
+  private async read(): Promise<BookFile> {
     let text: string
     try {
       text = await readFile(this.file, 'utf8')
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {}
       throw error
     }
-    const parsed = JSON.parse(text) as { version?: number; channels?: ChannelBookEntry[] }
-    return Array.isArray(parsed.channels) ? parsed.channels : []
+    return JSON.parse(text) as BookFile
   }
 }

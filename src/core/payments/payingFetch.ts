@@ -1,9 +1,28 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { decodePaymentResponseHeader, decodePaymentSignatureHeader } from '@x402/core/http'
 import { wrapFetchWithPaymentFromConfig } from '@x402/fetch'
 import { ExactEvmScheme as ExactEvmClientScheme } from '@x402/evm/exact/client'
 import type { PaymentPayloadResult, PaymentRequirements, SchemeNetworkClient } from '@x402/core/types'
 import { recoverAddress, type Address, type Hex, type LocalAccount } from 'viem'
 import { CHANNEL_SCHEME, EXACT_SCHEME, type ChannelExtra, type ChannelPayload, type ChannelSettlementExtra } from './scheme.js'
 import { signVoucher, voucherDigest, type Voucher } from './vouchers.js'
+import { billOfJson, checkBill, StreamBill, type AnswerBill } from './bills.js'
+import { NodeOverbilledError, PaymentTermsInconsistentError } from './errors.js'
+
+/** The request being paid for: its `max_tokens` (from its JSON body), and why the client refused to pay it. */
+const paidRequest = new AsyncLocalStorage<{ maxTokens: number | undefined; refusal?: Error }>()
+
+/** A request body's max_tokens (or max_completion_tokens), when it is JSON and names one. */
+function maxTokensOf(body: unknown): number | undefined {
+  if (typeof body !== 'string') return undefined
+  try {
+    const parsed = JSON.parse(body) as Record<string, unknown>
+    const value = parsed.max_completion_tokens ?? parsed.max_tokens
+    return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined
+  } catch {
+    return undefined
+  }
+}
 
 type ResponseHookContext = {
   requirements: PaymentRequirements
@@ -11,47 +30,211 @@ type ResponseHookContext = {
   paymentRequired?: { error?: string | undefined; accepts: PaymentRequirements[] } | undefined
 }
 
+/** Where a paying client keeps, across processes, what it accounts for on each (channel, model). */
+export type ChannelLedger = {
+  read(channelId: Hex, modelId: string): Promise<ChannelLedgerEntry | undefined>
+  write(channelId: Hex, modelId: string, entry: ChannelLedgerEntry): Promise<void>
+}
+/** `spent`: the sum of the checked costs (and of the ceilings of answers cut before their bill); `lastCumulative`: the last voucher a node accepted. */
+export type ChannelLedgerEntry = { spent: bigint; lastCumulative: bigint }
+
+/** Kept when a node over-bills: what it claimed, under which voucher, and why the client refuses it. */
+export type OverbillingEvidence = { at: string; channelId: Hex; modelId: string; reason: string; voucher: { cumulativeAmount: string; signature: Hex } | undefined; usage: Record<string, unknown> | undefined; claimedConsumed: string | undefined }
+
 /**
  * The client half of modeldao's channel scheme, for any x402 v2 client (`x402Client.register('eip155:*', …)`): signs
- * one cumulative voucher per request, covering what was consumed so far plus this request's price ceiling. It learns
- * the consumed total from each PAYMENT-RESPONSE, and from a corrective 402's channel state after either side crashed,
- * but never believes more than it authorized: a consumed total above the highest voucher it signed (or, after a
- * restart, above the node's latest voucher carrying its own signature) is disputed and nothing more is signed.
+ * one cumulative voucher per request, covering what this client accounts for plus the ceilings of its requests in
+ * flight and this request's ceiling. It accounts for every answer by checking its bill (`checkBill`: the quoted
+ * per-request + per-token price of the tokens it got, and the receipt that came with it); a node whose bill or whose
+ * consumed total goes beyond that is refused every further voucher (NODE_OVERBILLED), the evidence kept. A client
+ * with no record of a channel (a fresh process with no ledger) learns the consumed total from a corrective 402, but
+ * never believes more than the highest voucher it can be shown to have signed.
  */
 export class ChannelSchemeClient implements SchemeNetworkClient {
   readonly scheme = CHANNEL_SCHEME
-  /** Consumed per `${channelId}:${modelId}`, as the node last reported it (or pessimistically more). */
+  /** What this client accounts for per `${channelId}:${modelId}`: the checked costs of the answers it got. */
   readonly consumed = new Map<string, bigint>()
   /** The highest cumulative amount per `${channelId}:${modelId}` this authorizer is known to have signed. */
   readonly authorized = new Map<string, bigint>()
-  /** Channels whose node claimed more than was authorized: why, per `${channelId}:${modelId}`. */
+  /** Channels whose node claimed more than was authorized or billed more than was due: why, per `${channelId}:${modelId}`. */
   readonly disputes = new Map<string, string>()
+  /** What each over-billing looked like. */
+  readonly evidence: OverbillingEvidence[] = []
   /** The last voucher signed: what paid the latest request (a validator keeps it as evidence with the receipt). */
   lastVoucher: Voucher | undefined
   /** The payer's signature of `lastVoucher` (kept as evidence when a node withholds the receipt). */
   lastVoucherSignature: Hex | undefined
+  /** Ceilings of requests in flight, per key, by the cumulative amount of their voucher. */
+  private readonly pending = new Map<string, Map<bigint, { ceiling: bigint; terms: ChannelExtra; signature: Hex }>>()
+  /** The last cumulative amount a node accepted per key (a corrective 402 holding it means no other client signed since). */
+  private readonly lastAccepted = new Map<string, bigint>()
+  private readonly loaded = new Set<string>()
 
   constructor(
     private readonly authorizer: LocalAccount,
     /** The channel that pays the requirement's operator (`requirements.payTo`). */
     private readonly channelFor: (requirements: PaymentRequirements) => Hex | Promise<Hex>,
+    private readonly ledger?: ChannelLedger | undefined,
   ) {}
+
+  private inFlight(key: string): bigint {
+    let sum = 0n
+    for (const p of this.pending.get(key)?.values() ?? []) sum += p.ceiling
+    return sum
+  }
+
+  private dispute(key: string, reason: string, evidence: Omit<OverbillingEvidence, 'at' | 'reason'>) {
+    if (!this.disputes.has(key)) this.disputes.set(key, reason)
+    this.evidence.push({ at: new Date().toISOString(), reason, ...evidence })
+  }
+
+  /** What the ledger remembers of a key, read once per client. */
+  private async load(key: string, channelId: Hex, modelId: string) {
+    if (this.loaded.has(key) || !this.ledger) return
+    this.loaded.add(key)
+    const entry = await this.ledger.read(channelId, modelId)
+    if (!entry) return
+    if (!this.consumed.has(key)) this.consumed.set(key, entry.spent)
+    if (entry.lastCumulative > (this.lastAccepted.get(key) ?? 0n)) this.lastAccepted.set(key, entry.lastCumulative)
+    if (entry.lastCumulative > (this.authorized.get(key) ?? 0n)) this.authorized.set(key, entry.lastCumulative)
+  }
+
+  private saving: Promise<void> = Promise.resolve()
+
+  private save(key: string, channelId: Hex, modelId: string): Promise<void> {
+    if (!this.ledger) return Promise.resolve()
+    const ledger = this.ledger
+    // Written in order, each with the totals at its turn.
+    this.saving = this.saving.then(() => ledger.write(channelId, modelId, { spent: this.consumed.get(key) ?? 0n, lastCumulative: this.lastAccepted.get(key) ?? 0n })).catch(() => {})
+    return this.saving
+  }
+
+  /** Resolves once every answer read so far is written to the ledger (a process about to exit waits for it). */
+  flushed(): Promise<void> {
+    return this.saving
+  }
 
   async createPaymentPayload(x402Version: number, requirements: PaymentRequirements): Promise<PaymentPayloadResult> {
     const extra = requirements.extra as unknown as ChannelExtra
     const channelId = (await this.channelFor(requirements)).toLowerCase() as Hex
     const chainId = Number(/^eip155:(\d+)$/.exec(requirements.network)?.[1])
     const key = `${channelId}:${extra.modelId}`
+    const request = paidRequest.getStore()
+    // The x402 client rewraps what is thrown here in a bare Error: the paying fetch rethrows this one.
+    const refuse = (error: Error): never => {
+      if (request) request.refusal = error
+      throw error
+    }
     const disputed = this.disputes.get(key)
-    if (disputed) throw new Error(disputed)
-    const consumed = this.consumed.get(key) ?? 0n
-    const voucher = { channelId, modelId: BigInt(extra.modelId), cumulativeAmount: consumed + BigInt(requirements.amount), feeShareBps: extra.feeShareBps }
+    if (disputed) refuse(new NodeOverbilledError(disputed))
+    // The ceiling must follow from the quoted terms: per request + per token × the tokens quoted for this request.
+    const ceiling = BigInt(requirements.amount)
+    const quoted = BigInt(extra.perRequest) + BigInt(extra.perOutputToken) * BigInt(extra.maxTokens)
+    if (ceiling > quoted) refuse(new PaymentTermsInconsistentError(`it asks ${ceiling} for a request of up to ${extra.maxTokens} tokens, which its prices make ${quoted}`))
+    const asked = request?.maxTokens
+    if (asked !== undefined && extra.maxTokens > asked) refuse(new PaymentTermsInconsistentError(`it quotes ${extra.maxTokens} tokens for a request of at most ${asked} (max_tokens)`))
+    await this.load(key, channelId, extra.modelId)
+    const cumulativeAmount = (this.consumed.get(key) ?? 0n) + this.inFlight(key) + ceiling
+    const voucher = { channelId, modelId: BigInt(extra.modelId), cumulativeAmount, feeShareBps: extra.feeShareBps }
     const signature = await signVoucher(this.authorizer, { chainId, verifyingContract: extra.channels }, voucher)
+    let pending = this.pending.get(key)
+    if (!pending) this.pending.set(key, (pending = new Map()))
+    pending.set(cumulativeAmount, { ceiling, terms: extra, signature })
     this.lastVoucher = voucher
     this.lastVoucherSignature = signature
     if (voucher.cumulativeAmount > (this.authorized.get(key) ?? 0n)) this.authorized.set(key, voucher.cumulativeAmount)
     const payload: ChannelPayload = { channelId, modelId: extra.modelId, cumulativeAmount: voucher.cumulativeAmount.toString(), feeShareBps: voucher.feeShareBps, signature }
     return { x402Version, payload: payload as unknown as Record<string, unknown> }
+  }
+
+  /**
+   * Follows a paid request's response: a refusal frees its ceiling; an answer is accounted for by its checked bill
+   * once its body has arrived (a stream's bill is its last chunk). Returns the response to hand on (a stream is
+   * passed through as it arrives).
+   */
+  async observe(payload: ChannelPayload, response: Response): Promise<Response> {
+    const key = `${payload.channelId.toLowerCase()}:${payload.modelId}`
+    const cumulative = BigInt(payload.cumulativeAmount)
+    const entry = this.pending.get(key)?.get(cumulative)
+    if (!entry) return response
+    if (response.status !== 200) {
+      // Refused or failed before serving: the node booked nothing.
+      this.pending.get(key)!.delete(cumulative)
+      return response
+    }
+    if (cumulative > (this.lastAccepted.get(key) ?? 0n)) this.lastAccepted.set(key, cumulative)
+    let claimed: bigint | undefined
+    try {
+      const header = response.headers.get('payment-response')
+      const consumed = header ? (decodePaymentResponseHeader(header).extra as ChannelSettlementExtra | undefined)?.consumed : undefined
+      if (consumed !== undefined && /^\d+$/.test(consumed)) claimed = BigInt(consumed)
+    } catch {
+      // No readable bill header: the body's bill still counts.
+    }
+    const finish = (bill: AnswerBill) => this.account(payload, key, cumulative, bill, claimed)
+    if (!(response.headers.get('content-type') ?? '').includes('text/event-stream') || !response.body) {
+      const text = await response.clone().text()
+      let body: unknown
+      try {
+        body = JSON.parse(text)
+      } catch {
+        body = undefined
+      }
+      await finish(billOfJson(body))
+      return response
+    }
+    const stream = new StreamBill()
+    let done = false
+    const settle = () => {
+      if (done) return
+      done = true
+      void finish(stream.finish())
+    }
+    const reader = response.body.getReader()
+    const passed = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        try {
+          const { value, done: ended } = await reader.read()
+          if (ended) {
+            settle()
+            return controller.close()
+          }
+          stream.push(value)
+          controller.enqueue(value)
+        } catch (error) {
+          settle()
+          controller.error(error)
+        }
+      },
+      async cancel(reason) {
+        settle()
+        await reader.cancel(reason)
+      },
+    })
+    return new Response(passed, { status: response.status, statusText: response.statusText, headers: response.headers })
+  }
+
+  private async account(payload: ChannelPayload, key: string, cumulative: bigint, bill: AnswerBill, claimed: bigint | undefined) {
+    const entry = this.pending.get(key)?.get(cumulative)
+    if (!entry) return
+    this.pending.get(key)!.delete(cumulative)
+    const channelId = payload.channelId.toLowerCase() as Hex
+    const evidence = { channelId, modelId: payload.modelId, voucher: { cumulativeAmount: cumulative.toString(), signature: entry.signature }, usage: bill.usage, claimedConsumed: claimed?.toString() }
+    const before = this.consumed.get(key) ?? 0n
+    if (bill.usage === undefined) {
+      // Cut before its bill (a hang-up, a dead node): the node may bill what it sent, at most this request's ceiling.
+      this.consumed.set(key, before + entry.ceiling)
+    } else {
+      const wrong = checkBill(entry.terms, bill)
+      // A wrong bill: the node holds a voucher for the ceiling, so count that, and sign nothing more.
+      this.consumed.set(key, before + (wrong ? entry.ceiling : BigInt(bill.usage.cost as string)))
+      if (wrong) this.dispute(key, `${wrong}; nothing more is signed on channel ${channelId}.`, evidence)
+    }
+    const bound = (this.consumed.get(key) ?? 0n) + this.inFlight(key)
+    if (claimed !== undefined && claimed > bound && !this.disputes.has(key)) {
+      this.dispute(key, `the node reports ${claimed} consumed on channel ${channelId}, but the answers this client got cost ${this.consumed.get(key)} (and ${this.inFlight(key)} is in flight); nothing more is signed on it.`, evidence)
+    }
+    await this.save(key, channelId, payload.modelId)
   }
 
   readonly schemeHooks = {
@@ -60,29 +243,36 @@ export class ChannelSchemeClient implements SchemeNetworkClient {
       const modelId = (requirements.extra as unknown as ChannelExtra).modelId
       const settled = ctx.settleResponse?.extra as ChannelSettlementExtra | undefined
       if (settled?.channelId) {
+        // The answer's own bill is checked when its body arrives (`observe`); a claim above any voucher is refused now.
         const key = `${settled.channelId.toLowerCase()}:${modelId}`
-        // A stream's header is sent before its cost is known: count the whole ceiling until told otherwise.
-        const pending = settled.cost === undefined ? BigInt(requirements.amount) : 0n
-        const reported = BigInt(settled.consumed) + pending
+        const reported = /^\d+$/.test(String(settled.consumed)) ? BigInt(settled.consumed) : 0n
         if (reported > (this.authorized.get(key) ?? 0n)) {
-          this.disputes.set(key, `The node reports ${reported} consumed on channel ${settled.channelId}, more than the ${this.authorized.get(key) ?? 0n} this client authorized; nothing more is signed on it.`)
-          return
+          this.dispute(key, `The node reports ${reported} consumed on channel ${settled.channelId}, more than the ${this.authorized.get(key) ?? 0n} this client authorized; nothing more is signed on it.`, { channelId: settled.channelId, modelId, voucher: undefined, usage: undefined, claimedConsumed: reported.toString() })
         }
-        this.consumed.set(key, reported)
         return
       }
       const corrective = ctx.paymentRequired?.accepts.find((r) => r.scheme === CHANNEL_SCHEME)?.extra as unknown as ChannelExtra | undefined
       const state = corrective?.channelState
       if (!state) return
       const key = `${state.channelId.toLowerCase()}:${corrective.modelId}`
-      const claimed = BigInt(state.consumed)
+      await this.load(key, state.channelId.toLowerCase() as Hex, corrective.modelId)
+      const claimed = /^\d+$/.test(String(state.consumed)) ? BigInt(state.consumed) : 0n
       const proven = await this.provenAuthorized(requirements, corrective, state)
+      const evidence = { channelId: state.channelId, modelId: corrective.modelId, voucher: undefined, usage: undefined, claimedConsumed: claimed.toString() }
       if (claimed > proven) {
-        this.disputes.set(key, `The node claims ${claimed} consumed on channel ${state.channelId}, but the highest voucher this client can be shown to have signed covers ${proven}; nothing more is signed on it.`)
+        this.dispute(key, `The node claims ${claimed} consumed on channel ${state.channelId}, but the highest voucher this client can be shown to have signed covers ${proven}; nothing more is signed on it.`, evidence)
+        return
+      }
+      // The node still holds the last voucher this client had accepted: nobody else signed since, so the claim must
+      // stay within what this client accounts for.
+      const known = this.consumed.get(key)
+      const last = this.lastAccepted.get(key)
+      if (known !== undefined && last !== undefined && /^\d+$/.test(state.cumulativeAmount) && BigInt(state.cumulativeAmount) === last && claimed > known + this.inFlight(key)) {
+        this.dispute(key, `the node claims ${claimed} consumed on channel ${state.channelId}, but the answers this client got on it cost ${known}; nothing more is signed on it.`, evidence)
         return
       }
       if (proven > (this.authorized.get(key) ?? 0n)) this.authorized.set(key, proven)
-      this.consumed.set(key, claimed)
+      if (known === undefined || claimed > known) this.consumed.set(key, claimed)
       return { recovered: true }
     },
   }
@@ -127,6 +317,8 @@ export type PayingFetchOptions = {
   maxCost?: bigint | undefined
   /** The fetch to wrap (default: global fetch). */
   fetch?: typeof fetch | undefined
+  /** Keeps what the client accounts for per channel across processes (`chat` keeps it in the home's channel book). */
+  ledger?: ChannelLedger | undefined
 }
 
 /**
@@ -143,7 +335,22 @@ export type PayingFetch = typeof fetch & {
 }
 
 export function createPayingFetch(options: PayingFetchOptions): PayingFetch {
-  const channelClient = options.channelFor ? new ChannelSchemeClient(options.account, options.channelFor) : undefined
+  const channelClient = options.channelFor ? new ChannelSchemeClient(options.account, options.channelFor, options.ledger) : undefined
+  const inner = options.fetch ?? fetch
+  // Every attempt passes here: a paid channel request's response is accounted for by its bill.
+  const observed: typeof fetch = async (input, init) => {
+    const response = await inner(input, init)
+    const header = input instanceof Request ? input.headers.get('payment-signature') : new Headers(init?.headers).get('payment-signature')
+    if (!channelClient || !header) return response
+    let payload: ChannelPayload | undefined
+    try {
+      const decoded = decodePaymentSignatureHeader(header)
+      if (decoded.accepted?.scheme === CHANNEL_SCHEME) payload = decoded.payload as unknown as ChannelPayload
+    } catch {
+      payload = undefined
+    }
+    return payload ? channelClient.observe(payload, response) : response
+  }
   const prefer = options.prefer ?? (channelClient ? 'channel' : 'exact')
   // One network key for both schemes: an exact key would hide the wildcard.
   const exact = new ExactEvmClientScheme(options.account)
@@ -159,7 +366,7 @@ export function createPayingFetch(options: PayingFetchOptions): PayingFetch {
   }
   const schemes: { network: `${string}:${string}`; client: SchemeNetworkClient }[] = [{ network: 'eip155:*', client: exactClient }]
   if (channelClient) schemes.push({ network: 'eip155:*', client: channelClient })
-  const wrapped = wrapFetchWithPaymentFromConfig(options.fetch ?? fetch, {
+  const wrapped = wrapFetchWithPaymentFromConfig(observed, {
     schemes,
     spendControls: false,
     policies: [
@@ -174,5 +381,13 @@ export function createPayingFetch(options: PayingFetchOptions): PayingFetch {
       },
     ],
   })
-  return Object.assign(wrapped as typeof fetch, { channelClient, lastExact: () => lastExact })
+  const paying: typeof fetch = (input, init) => {
+    const request: { maxTokens: number | undefined; refusal?: Error } = { maxTokens: maxTokensOf(init?.body ?? undefined) }
+    return paidRequest.run(request, () =>
+      wrapped(input, init).catch((error: unknown) => {
+        throw request.refusal ?? error
+      }),
+    )
+  }
+  return Object.assign(paying, { channelClient, lastExact: () => lastExact })
 }

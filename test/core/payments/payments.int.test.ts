@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import OpenAI from 'openai'
-import { decodePaymentRequiredHeader, encodePaymentSignatureHeader } from '@x402/core/http'
+import { decodePaymentRequiredHeader, decodePaymentResponseHeader, decodePaymentSignatureHeader, encodePaymentRequiredHeader, encodePaymentResponseHeader, encodePaymentSignatureHeader } from '@x402/core/http'
 import { wrapFetchWithPaymentFromConfig } from '@x402/fetch'
 import { ExactEvmScheme } from '@x402/evm/exact/client'
 import type { Hex } from 'viem'
@@ -22,6 +22,9 @@ import { receiptCommitment } from '../../../src/core/receipts/codec.js'
 import type { ReceiptDraft } from '../../../src/core/receipts/draft.js'
 import { signVoucher, voucherDigest } from '../../../src/core/payments/vouchers.js'
 import { jsonCli } from '../../helpers/cli.js'
+import { forward, loopbackProxy } from '../../helpers/proxy.js'
+import { chat } from '../../../src/core/actions/client/chat.js'
+import { ChannelBook } from '../../../src/core/payments/channelBook.js'
 import { chainHome, type ChainHome } from '../../helpers/chainHome.js'
 
 const loose = (value: unknown): any => value
@@ -189,6 +192,128 @@ describe('paid serving node (x402: channel vouchers and exact; real anvil, SQLit
     } finally {
       connection.publicClient.request = request
     }
+  })
+
+  // Issue 27 (medium): the client accepted any consumed total up to what it had authorized; a node answering 3 tokens
+  // (cost 1,300) claimed 4,200. Every bill is now checked against the quoted prices and the answer.
+  describe('a node that bills beyond its prices or its answers (a hostile proxy in front of the real node)', () => {
+    /** Relays to the node; `bend` may rewrite a paid answer's PAYMENT-RESPONSE settlement and its body. */
+    const hostile = (bend: (paid: { cumulative: string; settle: ReturnType<typeof decodePaymentResponseHeader>; body: string }) => { settle?: ReturnType<typeof decodePaymentResponseHeader>; body?: string }) => {
+      const seen = { paid: 0 }
+      const started = loopbackProxy(async (req, body, res) => {
+        const upstream = await forward(url, req, body)
+        const text = await upstream.text()
+        const headers: Record<string, string> = {}
+        upstream.headers.forEach((v, k) => {
+          if (!['content-length', 'content-encoding', 'transfer-encoding'].includes(k)) headers[k] = v
+        })
+        const paid = req.headers['payment-signature']
+        let out = text
+        if (typeof paid === 'string') seen.paid++
+        if (upstream.status === 200 && typeof paid === 'string' && headers['payment-response']) {
+          const cumulative = String((decodePaymentSignatureHeader(paid).payload as { cumulativeAmount: string }).cumulativeAmount)
+          const bent = bend({ cumulative, settle: decodePaymentResponseHeader(headers['payment-response']), body: text })
+          if (bent.settle) headers['payment-response'] = encodePaymentResponseHeader(bent.settle)
+          if (bent.body !== undefined) out = bent.body
+        }
+        res.writeHead(upstream.status, headers)
+        res.end(out)
+      })
+      return { started, seen }
+    }
+
+    it('a consumed total that claims the whole voucher: the answer is kept, then NODE_OVERBILLED and no further voucher, with the evidence', async () => {
+      const channel = (await openChannel(payerCtx, { operator: operator.address, amount: 1_000_000n })).channelId
+      const { started, seen } = hostile(({ cumulative, settle }) => ({ settle: { ...settle, extra: { ...settle.extra, consumed: cumulative } } }))
+      const proxy = await started
+      try {
+        const paying = createPayingFetch({ account: payer, channelFor: () => channel })
+        // 230 prompt tokens in a 256-token context: the ceiling is the node's 64 tokens, at most 26 can be served.
+        const first = await paying(`${proxy.url}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: Array.from({ length: 230 }, () => 5), temperature: 0 }) })
+        expect(first.status).toBe(200)
+        const cost = BigInt(loose(await first.json()).usage.cost)
+        expect(cost).toBeLessThanOrEqual(1_000n + 100n * 26n)
+        const key = `${channel}:${modelId}`
+        expect(paying.channelClient!.disputes.get(key)).toMatch(/reports 7400 consumed .* cost \d+/)
+        expect(paying.channelClient!.evidence[0]).toMatchObject({ channelId: channel, claimedConsumed: '7400', voucher: { cumulativeAmount: '7400' } })
+        expect(paying.channelClient!.consumed.get(key)).toBe(cost)
+        const paidBefore = seen.paid
+        await expect(paying(`${proxy.url}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: 'Again', max_tokens: 4 }) })).rejects.toMatchObject({ code: 'NODE_OVERBILLED' })
+        expect(seen.paid).toBe(paidBefore)
+      } finally {
+        await proxy.close()
+      }
+    })
+
+    it('a streamed answer whose cost is off its prices: NODE_OVERBILLED after the stream, the answer delivered', async () => {
+      const channel = (await openChannel(payerCtx, { operator: operator.address, amount: 1_000_000n })).channelId
+      const { started } = hostile(({ body }) => ({ body: body.replace(/"cost":"(\d+)"/, (_m, cost: string) => `"cost":"${BigInt(cost) + 700n}"`) }))
+      const proxy = await started
+      try {
+        const paying = createPayingFetch({ account: payer, channelFor: () => channel })
+        const openai = new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: 'unused', fetch: paying, maxRetries: 0 })
+        let text = ''
+        for await (const chunk of await openai.chat.completions.create({ model: modelId, messages: [{ role: 'user', content: 'Hi' }], max_tokens: 6, stream: true })) text += chunk.choices[0]?.delta?.content ?? ''
+        expect(text.length).toBeGreaterThan(0)
+        expect(paying.channelClient!.disputes.get(`${channel}:${modelId}`)).toMatch(/costs \d+, but \d+ tokens at 1000 per request \+ 100 per token cost \d+/)
+        // The openai client wraps what its fetch throws in a connection error.
+        await expect(openai.chat.completions.create({ model: modelId, messages: [{ role: 'user', content: 'Hi' }], max_tokens: 6 })).rejects.toMatchObject({ cause: { code: 'NODE_OVERBILLED' } })
+      } finally {
+        await proxy.close()
+      }
+    })
+
+    it('chat keeps what it accounted for in the home: the next chat signs from it, and a corrective 402 claiming the last voucher whole is refused', async () => {
+      const channel = (await openChannel(payerCtx, { operator: operator.address, amount: 1_000_000n })).channelId
+      let lastPaid: string | undefined
+      let fake = false
+      const seen: string[] = []
+      const proxy = await loopbackProxy(async (req, body, res) => {
+        const paid = req.headers['payment-signature']
+        seen.push(typeof paid === 'string' ? String((decodePaymentSignatureHeader(paid).payload as { cumulativeAmount: string }).cumulativeAmount) : 'unpaid')
+        const upstream = await forward(url, req, body)
+        const text = await upstream.text()
+        const headers: Record<string, string> = {}
+        upstream.headers.forEach((v, k) => {
+          if (!['content-length', 'content-encoding', 'transfer-encoding'].includes(k)) headers[k] = v
+        })
+        if (fake && typeof paid === 'string' && lastPaid && upstream.status === 200) {
+          // "Corrects" the client: the whole last voucher was consumed, and here is its signature to prove it was signed.
+          const previous = decodePaymentSignatureHeader(lastPaid)
+          const p = previous.payload as { cumulativeAmount: string; signature: Hex; feeShareBps: number }
+          const required = decodePaymentRequiredHeader((await fetch(`${url}/v1/chat/completions`, { method: 'POST', body })).headers.get('payment-required')!)
+          const channelOffer = required.accepts[0]!
+          channelOffer.extra = { ...channelOffer.extra, channelState: { channelId: channel, consumed: p.cumulativeAmount, cumulativeAmount: p.cumulativeAmount, signature: p.signature, feeShareBps: p.feeShareBps } }
+          res.writeHead(402, { 'content-type': 'application/json', 'payment-required': encodePaymentRequiredHeader({ ...required, error: 'stale_cumulative', accepts: [channelOffer] }) })
+          return void res.end(JSON.stringify({ error: { message: 'stale', code: 'stale_cumulative' } }))
+        }
+        if (typeof paid === 'string' && upstream.status === 200) lastPaid = paid
+        res.writeHead(upstream.status, headers)
+        res.end(text)
+      })
+      try {
+        // A prompt of 215-235 tokens in the 256-token context: the quote is for the node's 64 tokens, at most 41 fit,
+        // so each answer costs less than the voucher's ceiling.
+        const engine = loose(node).engine
+        let words = 1
+        const tokensOf = (n: number) => engine.tokenizeChat([{ role: 'user', content: 'lorem ipsum '.repeat(n) }]).tokens.length as number
+        while (tokensOf(words + 1) <= 235) words++
+        expect(tokensOf(words)).toBeGreaterThanOrEqual(215)
+        const ask = () => chat(payerCtx, { url: proxy.url, messages: [{ role: 'user', content: 'lorem ipsum '.repeat(words) }], channelId: channel, temperature: 0, idleTimeoutMs: 20_000 })
+        const first = await ask()
+        expect(BigInt(first.cost)).toBeLessThan(7_400n)
+        // The home's channel book keeps the checked cost, and the next chat's first voucher is that plus its ceiling.
+        expect(await new ChannelBook(payerCtx.home.client).spent(channel)).toEqual({ [modelId]: BigInt(first.cost) })
+        seen.length = 0
+        await ask()
+        // One paid attempt, no corrective 402 round trip.
+        expect(seen.filter((v) => v !== 'unpaid')).toEqual([String(BigInt(first.cost) + 7_400n)])
+        fake = true
+        await expect(ask()).rejects.toMatchObject({ code: 'NODE_OVERCLAIMED' })
+      } finally {
+        await proxy.close()
+      }
+    })
   })
 
   it('refuses every bad voucher with a 402 naming the reason, and keeps serving', async () => {

@@ -8,6 +8,7 @@ import { ChannelUnusableError, CostAboveLimitError, NodeFaultedError, NodeOvercl
 import type { ModeldaoContext } from '../../context/context.js'
 import { ModeldaoError } from '../../errors/base.js'
 import { createPayingFetch } from '../../payments/payingFetch.js'
+import { NodeOverbilledError } from '../../payments/errors.js'
 import { CHANNEL_SCHEME, EXACT_SCHEME, type ChannelExtra } from '../../payments/scheme.js'
 import { formatToken, readToken } from '../../shares/market.js'
 import { checkExchange, checkSignature, type Exchange, type QuotedTerms, type ReceiptFault } from '../../receipts/check.js'
@@ -209,6 +210,8 @@ export async function chat(ctx: ModeldaoContext, params: ChatParams): Promise<Ch
     checkExact,
     maxCost: params.maxCost,
     onOffer: (requirements) => (offered = requirements),
+    // What this home accounted for on each channel: a node cannot bill more than that from one chat to the next.
+    ledger: new ChannelBook(ctx.home.client).ledger(),
   })
   const overclaimed = () => {
     const [key, why] = [...(paying.channelClient?.disputes ?? [])][0] ?? []
@@ -267,6 +270,8 @@ export async function chat(ctx: ModeldaoContext, params: ChatParams): Promise<Ch
   } finally {
     watchdog.stop()
   }
+  // What this answer cost is in the home's ledger before the next chat reads it.
+  await paying.channelClient?.flushed()
   const usage = streamed.usage ?? {}
   // The operator is the channel offer's payTo (an exact offer pays the operator's ExactReceiver contract instead).
   const channelOffer = offered.find((r) => r.scheme === CHANNEL_SCHEME)
@@ -341,6 +346,9 @@ export async function chat(ctx: ModeldaoContext, params: ChatParams): Promise<Ch
       const kept = await evidence('invalid', faults)
       throw new ReceiptInvalidError(base, faults, kept.file, kept.evidence)
     }
+    // The answer's bill, or the consumed total the node reports with it, goes beyond what this client accounts for.
+    const billed = signedVoucher && paying.channelClient?.disputes.get(`${signedVoucher.channelId}:${signedVoucher.modelId}`)
+    if (billed) throw new NodeOverbilledError(billed, (await evidence('overbilled', [{ reason: 'usage', detail: billed }])).file)
     signedReceipt = {
       draft,
       operator: payment.operator,
