@@ -16,9 +16,10 @@ import { fetchBenchmark, fetchSoakBenchmark } from '../bench/fetch.js'
 import { marketBenchmark } from '../bench/market.js'
 import { serveBenchmark } from '../bench/serve.js'
 import { paymentsBenchmark } from '../bench/payments.js'
+import { paymentOverheadBenchmark } from '../bench/paymentOverhead.js'
 import { demoBenchmark } from '../bench/demo.js'
 
-const all: Benchmark[] = [demoBenchmark, gasBenchmark, governanceBenchmark, tuiBenchmark, verifyBenchmark, probesBenchmark, paymentsBenchmark, marketBenchmark, serveBenchmark, publishBenchmark, fetchBenchmark, keystoreBenchmark, fetchSoakBenchmark]
+const all: Benchmark[] = [demoBenchmark, gasBenchmark, governanceBenchmark, tuiBenchmark, verifyBenchmark, probesBenchmark, paymentsBenchmark, paymentOverheadBenchmark, marketBenchmark, serveBenchmark, publishBenchmark, fetchBenchmark, keystoreBenchmark, fetchSoakBenchmark]
 // The soak runs ten 1 GiB fetches, the honest floor a thousand requests: only when named.
 const byDefault = all.filter((b) => b !== fetchSoakBenchmark)
 

@@ -323,12 +323,13 @@ export class PaymentGate {
     if (owed + reserved + ceiling > available) {
       this.refuse('insufficient_channel_balance', `Channel ${channelId} holds ${available} free; ${owed + reserved} is owed or reserved and this request may cost ${ceiling}. Deposit more.`, url, maxTokens, state())
     }
-    store.accept({ channelId, modelId, cumulativeAmount: voucher.cumulativeAmount, feeShareBps: voucher.feeShareBps, signature: p.signature })
+    // The voucher is kept with the cost it pays for, in one transaction when the request completes: a request that
+    // serves nothing costs no disk sync.
     this.inflight.set(key, reserved + ceiling)
     const verifyMs = performance.now() - started
     const digest = toHex(this.verifier.digest(voucher))
     const headers = { 'payment-response': encodePaymentResponseHeader({ success: true, transaction: '', network: this.network, payer: view.payer, extra: { channelId, consumed: consumed.toString() } satisfies ChannelSettlementExtra }) }
-    return new PaidRequest(this, maxTokens, headers, verifyMs, { scheme: 'channel', channelId, key, ceiling, feeShareBps: voucher.feeShareBps, digest, payer: view.payer })
+    return new PaidRequest(this, maxTokens, headers, verifyMs, { scheme: 'channel', channelId, key, ceiling, feeShareBps: voucher.feeShareBps, digest, payer: view.payer, voucher: { channelId, modelId, cumulativeAmount: voucher.cumulativeAmount, feeShareBps: voucher.feeShareBps, signature: p.signature } })
   }
 
   private async authorizeExact(payload: PaymentPayload, maxTokens: number, url: string, started: number): Promise<PaidRequest> {
@@ -420,10 +421,10 @@ export class PaymentGate {
     const { channelId, key, ceiling } = hold
     const t = performance.now()
     const cost = priceOf(prices, outputTokens)
-    const latest = store.voucher(channelId, modelId)!
-    const next = latest.consumed + cost
-    const holders = holdersShare(latest.consumed, next, hold.feeShareBps)
-    store.consume(channelId, modelId, next, { receiptId: receipt.id, scheme: 'channel', source: channelId, modelId, cost, holders, operator: cost - holders })
+    const before = store.voucher(channelId, modelId)?.consumed ?? 0n
+    const next = before + cost
+    const holders = holdersShare(before, next, hold.feeShareBps)
+    store.consume(channelId, modelId, next, { receiptId: receipt.id, scheme: 'channel', source: channelId, modelId, cost, holders, operator: cost - holders }, hold.voucher)
     this.inflight.set(key, (this.inflight.get(key) ?? ceiling) - ceiling)
     const recordMs = performance.now() - t
     const signature = await signReceipt(this.config.operator, this.receiptDomain(), { ...receipt.commitment, payment: hold.digest, cost })
@@ -449,7 +450,7 @@ export class PaymentGate {
 }
 
 /** What an accepted channel voucher holds until the request completes. */
-type ChannelHold = { scheme: 'channel'; channelId: Hex; key: string; ceiling: bigint; feeShareBps: number; digest: Hex; payer: Address }
+type ChannelHold = { scheme: 'channel'; channelId: Hex; key: string; ceiling: bigint; feeShareBps: number; digest: Hex; payer: Address; voucher: { channelId: Hex; modelId: bigint; cumulativeAmount: bigint; feeShareBps: number; signature: Hex } }
 /** An exact payment: verified by `authorize`, settled on chain by `confirm` before serving. */
 type ExactHold = {
   scheme: 'exact'

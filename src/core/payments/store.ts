@@ -102,9 +102,13 @@ export class PaymentStore {
     this.s.accept!.run(v.channelId, v.modelId.toString(), v.cumulativeAmount.toString(), v.feeShareBps, v.signature)
   }
 
-  /** Books an acknowledged channel cost and its payment record in one transaction. */
-  consume(channelId: Hex, modelId: bigint, consumed: bigint, record: PaymentRecord): void {
+  /** Books an acknowledged channel cost, the voucher that paid it and its payment record in one transaction. */
+  consume(channelId: Hex, modelId: bigint, consumed: bigint, record: PaymentRecord, accepted?: Omit<HeldVoucher, 'consumed' | 'settled'>): void {
     this.transaction(() => {
+      // The voucher that paid this request, kept in the same transaction (one disk sync per request) unless a later
+      // one is held already (parallel requests complete in any order).
+      const held = this.voucher(channelId, modelId)
+      if (accepted && (!held || accepted.cumulativeAmount > held.cumulativeAmount)) this.accept(accepted)
       this.s.consume!.run(consumed.toString(), channelId, modelId.toString())
       this.insertRecord(record)
     })
