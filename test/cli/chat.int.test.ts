@@ -131,7 +131,17 @@ describe('modeldao chat (paid node, CLI)', () => {
     expect(BigInt(before.exact)).toBeGreaterThan(0n)
     expect(BigInt(before.exact)).toBeLessThan(exactCosts)
 
+    // Issue 30: `channel list` showed the deposit while vouchers were unsettled. It shows what this home spent, what the
+    // node has not settled yet and what is really left.
+    const spending = async () => {
+      const listed = (await cli(['channel', 'list'])).result.channels as { balance: string; spending?: { spent: string; unsettled: string; left: string } }[]
+      for (const c of listed) expect(BigInt(c.spending!.left)).toBe(BigInt(c.balance) - BigInt(c.spending!.unsettled))
+      const sum = (field: 'spent' | 'unsettled') => listed.reduce((total, c) => total + BigInt(c.spending?.[field] ?? 0), 0n)
+      return { spent: sum('spent'), unsettled: sum('unsettled') }
+    }
+    expect(await spending()).toEqual({ spent: channelCosts, unsettled: channelCosts })
     expect(await node.stop()).toBe(0)
+    expect(await spending()).toEqual({ spent: channelCosts, unsettled: 0n })
     const settled = /Settled (\d+) voucher\(s\): ([\d.]+) tUSD, ([\d.]+) tUSD of them to the holders/.exec(node.stderr())
     expect(settled, node.stderr()).not.toBeNull()
     expect(parseUnits(settled![2]!, 6)).toBe(channelCosts)

@@ -20,6 +20,11 @@ export default class ChannelStatus extends BaseCommand<typeof ChannelStatus> {
     this.log(`  operator    ${state.operator}`)
     this.log(`  authorizer  ${state.authorizer} (signs the vouchers)`)
     this.log(`  balance     ${formatToken(state.balance, token)}`)
+    if (state.spending) {
+      const { spent, unsettled, left } = state.spending
+      this.log(`  spent       ${formatToken(spent, token)} from this home${unsettled !== '0' ? `, ${formatToken(unsettled, token)} of it not settled yet by the node` : ''}`)
+      this.log(`  left        ${formatToken(left, token)} (what a withdrawal returns)`)
+    }
     this.log(`  withdrawal  ${state.withdrawal ? `${formatToken(state.withdrawal.amount, token)}, thaws ${state.withdrawal.thawEnd}` : `none (delay ${state.withdrawalDelay} s)`}`)
     return state
   }
