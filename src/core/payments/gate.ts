@@ -290,6 +290,8 @@ export class PaymentGate {
     if (!(await this.verifier.verify(voucher, p.signature, view.authorizer))) {
       this.refuse('invalid_signature', `The voucher is not signed by the channel's authorizer ${view.authorizer} for chain ${this.config.connection.chainId} and contract ${this.config.addresses.channels}.`, url, maxTokens)
     }
+    // A thaw ends in chain time: a dev chain moved forward would otherwise keep a closing channel open.
+    if (view.thawEnd !== 0) await this.refreshClock(1_000).catch(() => {})
     const key = `${channelId}:${modelId}`
     const ceiling = priceCeiling(prices, maxTokens)
     const availableIn = (v: ChannelView) => v.balance - (v.thawEnd !== 0 ? v.thawAmount : 0n)
@@ -314,7 +316,7 @@ export class PaymentGate {
       this.refuse('stale_cumulative', `The voucher covers ${voucher.cumulativeAmount}; this request needs ${consumed + reserved + ceiling} (${consumed + reserved} consumed or reserved + ${ceiling} ceiling).`, url, maxTokens, state())
     }
     const thawing = view.thawEnd !== 0
-    if (thawing && view.thawEnd * 1000 - Date.now() < (this.config.closingMarginMs ?? 10 * 60_000)) {
+    if (thawing && (view.thawEnd - this.chainNow()) * 1000 < (this.config.closingMarginMs ?? 10 * 60_000)) {
       this.refuse('channel_closing', `Channel ${channelId} is being withdrawn (thaw ends ${new Date(view.thawEnd * 1000).toISOString()}); open a new channel.`, url, maxTokens, state())
     }
     // Everything consumed and not yet settled, plus this request's ceiling, must stay in the channel net of the thaw.

@@ -350,6 +350,11 @@ describe('paid serving node (x402: channel vouchers and exact; real anvil, SQLit
     expect(await attempt({ header: encoded({ x402Version: 2, resource: required.resource, accepted: { ...channel, asset: 'tUSD' }, payload: {} }) })).toEqual({ status: 402, code: 'requirements_mismatch' })
     expect(await attempt({ header: exactWith({ value: 'abc' }) })).toEqual({ status: 402, code: 'invalid_payment_header' })
     expect(await attempt({ header: exactWith({ to: 'the operator' }) })).toEqual({ status: 402, code: 'invalid_payment_header' })
+    // Issue 30: seven refusal reasons appeared in no test.
+    expect(await attempt({ header: encoded({ x402Version: 2, resource: required.resource, accepted: { ...channel, scheme: 'upto' }, payload: {} }) })).toEqual({ status: 402, code: 'unsupported_scheme' })
+    expect(await attempt({ header: exactWith({ to: payer.address }) })).toEqual({ status: 402, code: 'wrong_recipient' })
+    expect(await attempt({ header: exactWith({ value: String(BigInt(exactOffer.amount) + 1n) }) })).toEqual({ status: 402, code: 'wrong_amount' })
+    expect(await attempt({ header: exactWith({ validBefore: '1000' }) })).toEqual({ status: 402, code: 'authorization_expired' })
     // A channel to another operator.
     const other = (await openChannel(payerCtx, { operator: devAccount(6, 31337).address, amount: 10_000n })).channelId
     expect(await attempt({ voucher: { channelId: other } })).toEqual({ status: 402, code: 'wrong_operator' })
@@ -366,6 +371,11 @@ describe('paid serving node (x402: channel vouchers and exact; real anvil, SQLit
     const pay = wrapFetchWithPaymentFromConfig(capture, { schemes: [{ network: 'eip155:*', client: new ExactEvmScheme(payer) }], spendControls: false })
     expect((await pay(`${url}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: 'x', max_tokens: 4 }) })).status).toBe(200)
     expect(await attempt({ header: captured! })).toEqual({ status: 402, code: 'replayed_authorization' })
+    // A channel whose withdrawal thaws within the node's margin (10 minutes, in chain time) takes no new voucher.
+    const closing = (await openChannel(payerCtx, { operator: operator.address, amount: 100_000n, withdrawalDelay: 15 * 60 })).channelId
+    await withdrawChannel(payerCtx, { channelId: closing })
+    await advanceTime(payerCtx, { seconds: 6 * 60 })
+    await expect.poll(async () => (await attempt({ voucher: { channelId: closing, cumulativeAmount: ceiling } })).code, { timeout: 5_000, interval: 200 }).toBe('channel_closing')
     // Still serving.
     const paying = createPayingFetch({ account: payer, channelFor: () => channelId })
     expect((await paying(`${url}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: 'ok', max_tokens: 2 }) })).status).toBe(200)
