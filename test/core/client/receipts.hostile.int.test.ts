@@ -199,9 +199,7 @@ describe('receipts bind what was served: a cheating operator cannot re-sign, emp
       await cli(['dev', 'gguf', '--preset', 'tiny', '--seed', '6', '--out', join(v2, 'model.gguf')])
       const manifestV2 = (await cli(['model', 'publish', v2, '--name', 'bound', '--ipfs-only'])).result.manifestCid as string
       await writeProtocol(as(0), { contract: 'ModelShares', functionName: 'setManifest', args: [BigInt(modelId), manifestV2] })
-      const deadline = Date.now() + 10_000
-      while (changes.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
-      expect(changes).toEqual([{ modelId, served: served.manifestCid, canonical: manifestV2 }])
+      await expect.poll(() => changes, { timeout: 10_000, interval: 50 }).toEqual([{ modelId, served: served.manifestCid, canonical: manifestV2 }])
       const refused = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }], max_tokens: 4 }) })
       expect(refused.status).toBe(503)
       expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('model_version_superseded')

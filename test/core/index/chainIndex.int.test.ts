@@ -111,11 +111,13 @@ describe('chain index: incremental sync equals a rebuild (real anvil)', () => {
 
   it('detects a reset chain by its genesis block and rebuilds instead of mixing chains', async () => {
     await syncIndex(creator)
+    const genesis = Number((await (await creator.chain()).publicClient.getBlock({ blockNumber: 0n })).timestamp)
     await disposeAll()
     await chainDown(createModeldao({ home: home.root }))
     // anvil stamps its genesis block with the start second: a chain reset within the same second would be the same
-    // chain, block for block (and rolled back as a reorg, which is right). Make it another chain.
-    await new Promise((resolve) => setTimeout(resolve, 1100))
+    // chain, block for block (and rolled back as a reorg, which is right). Make it another chain: start it in a later
+    // second than the old genesis.
+    await expect.poll(() => Math.floor(Date.now() / 1000), { timeout: 5_000, interval: 20 }).toBeGreaterThan(genesis)
     await chainUp(createModeldao({ home: home.root }), { port: await findFreePort(), reset: true })
     const fresh = as(0)
     const { modelId } = await registerModel(fresh, { manifestCid: 'bafkreiafterreset', terms })

@@ -413,12 +413,7 @@ describe('paid serving node (x402: channel vouchers and exact; real anvil, SQLit
     const settled = () => read.readContract({ address: channels.address, abi: channels.abi, functionName: 'settled', args: [leaving, BigInt(modelId)] })
     expect(await settled()).toBe(0n)
     await withdrawChannel(payerCtx, { channelId: leaving })
-    const deadline = Date.now() + 15_000
-    while ((await settled()) === 0n) {
-      if (Date.now() > deadline) throw new Error('the node did not settle the channel after its payer asked to withdraw')
-      await new Promise((r) => setTimeout(r, 100))
-    }
-    expect(await settled()).toBeGreaterThanOrEqual(PRICES.perRequest)
+    await expect.poll(settled, { timeout: 15_000, interval: 100, message: 'the node did not settle the channel after its payer asked to withdraw' }).toBeGreaterThanOrEqual(PRICES.perRequest)
   })
 
   // Found with the test above: `onSettled?.(await this.settle())` skipped the settlement when no callback was given,
@@ -432,11 +427,8 @@ describe('paid serving node (x402: channel vouchers and exact; real anvil, SQLit
       expect((await paying(`${timedUrl}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: 'tick', max_tokens: 2 }) })).status).toBe(200)
       const channels = await operatorCtx.contract('PaymentChannels')
       const read = (await operatorCtx.chain()).publicClient
-      const deadline = Date.now() + 15_000
-      while ((await read.readContract({ address: channels.address, abi: channels.abi, functionName: 'settled', args: [channel, BigInt(modelId)] })) === 0n) {
-        if (Date.now() > deadline) throw new Error('the node did not settle on its timer')
-        await new Promise((r) => setTimeout(r, 100))
-      }
+      const settled = () => read.readContract({ address: channels.address, abi: channels.abi, functionName: 'settled', args: [channel, BigInt(modelId)] })
+      await expect.poll(settled, { timeout: 15_000, interval: 100, message: 'the node did not settle on its timer' }).toBeGreaterThan(0n)
     } finally {
       await timed.stop()
     }

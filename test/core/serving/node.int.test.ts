@@ -215,7 +215,8 @@ describe('serving node under pressure (one sequence)', () => {
     const long = { prompt: 'long', max_tokens: 1200, temperature: 0 }
     const first = post(`${node.url}/v1/completions`, long)
     const second = post(`${node.url}/v1/completions`, long)
-    await new Promise((r) => setTimeout(r, 50))
+    // One generating, one queued: the queue (1) is full.
+    await expect.poll(async () => (await (await fetch(`${node.url}/health`)).json().then(loose)) as { active: number; queued: number }, { timeout: 10_000, interval: 20 }).toMatchObject({ active: 1, queued: 1 })
     const third = await post(`${node.url}/v1/completions`, long)
     expect(third.status).toBe(429)
     expect(third.headers.get('retry-after')).toBe('1')
