@@ -6,14 +6,16 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 const root = new URL('..', import.meta.url).pathname
-const run = (command: string, args: string[], capture = false) => {
-  const result = spawnSync(command, args, { cwd: root, stdio: capture ? ['inherit', 'pipe', 'inherit'] : 'inherit', encoding: 'utf8' })
-  if (capture && result.stdout) process.stdout.write(result.stdout)
-  return result
-}
+const run = (command: string, args: string[], capture = false) =>
+  spawnSync(command, args, { cwd: root, stdio: capture ? ['inherit', 'pipe', 'pipe'] : 'inherit', encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })
 
-const build = run('npm', ['run', '--silent', 'build'])
+// The build's output (contract sizes, manifests) is shown only when it fails: a passing run ends with the test lines.
+const started = Date.now()
+const build = run('npm', ['run', '--silent', 'build'], true)
+if (build.status === 0) console.log(`npm test: built in ${((Date.now() - started) / 1000).toFixed(0)} s`)
 if (build.status !== 0) {
+  process.stdout.write(build.stdout ?? '')
+  process.stderr.write(build.stderr ?? '')
   console.error('\nnpm test: the build failed; no tests ran.')
   console.log('0 passed, 1 failed')
   process.exit(1)
@@ -36,7 +38,15 @@ try {
 }
 rmSync(reportDir, { recursive: true, force: true })
 
+// forge's suite-by-suite lines and invariant tables (~900 lines) are shown only when something failed; a passing run
+// shows its summary lines.
 const forge = run('npx', ['forge', 'test'], true)
+if (forge.status !== 0) {
+  process.stdout.write(forge.stdout ?? '')
+  process.stderr.write(forge.stderr ?? '')
+} else {
+  for (const line of (forge.stdout ?? '').split('\n')) if (/^Ran \d+ test suites?/.test(line)) console.log(`forge: ${line}`)
+}
 const summary = /(\d+) tests? passed, (\d+) failed/.exec(forge.stdout ?? '')
 const forgePassed = summary ? Number(summary[1]) : 0
 const forgeFailed = summary ? Number(summary[2]) : 1

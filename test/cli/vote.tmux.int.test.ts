@@ -16,7 +16,8 @@ import { chainHome, type ChainHome } from '../helpers/chainHome.js'
 
 const runJs = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
 const socket = `modeldao-test-${process.pid}`
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' })
+// stderr piped: tmux's "no server running" on the last kill-server is not test output (it is in the error if it fails).
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
 const screen = () => tmux('capture-pane', '-p', '-t', 'vote')
 
 async function waitForScreen(text: string | RegExp, timeoutMs = 20_000): Promise<string> {
