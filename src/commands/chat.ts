@@ -35,7 +35,7 @@ Every paid answer comes with the operator's signed receipt, and chat checks it a
     pay: Flags.option({ summary: 'channel: vouchers; exact: one on-chain payment per request; auto: channel when one is known or funded.', options: ['auto', 'channel', 'exact'] as const, default: 'auto' as const })(),
     deposit: Flags.string({ summary: "Add this much to your channel to the node's operator first (opens one when there is none)." }),
     channel: Flags.string({ summary: 'Pay through this channel id instead of the recorded one.' }),
-    'new-channel': Flags.boolean({ summary: 'Open a new channel (with --deposit) even when one is recorded.', default: false }),
+    'new-channel': Flags.boolean({ summary: 'Open a new channel (with --deposit) even when one is recorded.', dependsOn: ['deposit'] }),
     'max-cost': Flags.string({ summary: 'Refuse if the node asks more than this for one request, in payment-token units.', default: '1' }),
     receipt: Flags.string({ summary: "Write the node's signed receipt to this file (for `verify receipt` / `verify challenge`)." }),
     audit: Flags.string({ summary: 'Audit this fraction of your paid answers (0 to 1): replay with --audit-weights, or hand them to --auditor.' }),
@@ -50,7 +50,6 @@ Every paid answer comes with the operator's signed receipt, and chat checks it a
     if (flags.pay === 'exact' && (flags.deposit !== undefined || flags.channel !== undefined || flags['new-channel'])) {
       throw new ModeldaoError('USAGE', '--pay exact pays each request on its own: --deposit, --channel and --new-channel are for channel payments.', { hints: ['Drop --pay exact to pay through a channel, or drop the channel flags.'] })
     }
-    if (flags['new-channel'] && flags.deposit === undefined) throw new ModeldaoError('USAGE', '--new-channel needs --deposit: a new channel starts with a deposit.', { hints: ['Add --deposit <amount>, e.g. --deposit 5.'] })
     const channelId = flags.channel === undefined ? undefined : parseChannelId(flags.channel, '--channel')
     const temperature = flags.temperature === undefined ? undefined : Number(flags.temperature)
     if (temperature !== undefined && !(Number.isFinite(temperature) && temperature >= 0 && temperature <= 2)) throw new ModeldaoError('USAGE', `--temperature "${flags.temperature}" is not a temperature between 0 and 2.`)

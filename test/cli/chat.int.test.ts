@@ -120,6 +120,9 @@ describe('modeldao chat (paid node, CLI)', () => {
 
     const mixed = await cli(['chat', 'Hi', '--node', url, '--pay', 'exact', '--deposit', '1', '--dev-account', '3'], 2)
     expect(mixed.error.message).toContain('--pay exact pays each request on its own')
+    // Declared to oclif (issue 30: checked by hand before): a new channel starts with a deposit.
+    const lonely = await cli(['chat', 'Hi', '--node', url, '--new-channel', '--dev-account', '3'], 2)
+    expect(lonely.error.message).toBe('All of the following must be provided when using --new-channel: --deposit')
     const bad = await cli(['chat', 'Hi', '--node', url, '--channel', '0x12', '--dev-account', '3'], 2)
     expect(bad.error.message).toContain('--channel "0x12" is not a channel id')
   })

@@ -1,3 +1,5 @@
+import { ModeldaoError } from '../errors/base.js'
+
 // Reads an OpenAI-style server-sent event stream (a chat completion with stream: true) into its text and the usage the
 // node puts in the final chunk.
 
@@ -13,7 +15,7 @@ export type ReadChatStreamOptions = {
 /** Collects a streamed chat completion from a fetch Response, handing each piece of text to `onText` as it arrives. */
 export async function readChatStream(response: Response, options: ReadChatStreamOptions = {}): Promise<StreamedCompletion> {
   const { onText, onData } = options
-  if (!response.body) throw new Error('The node answered without a body.')
+  if (!response.body) throw new ModeldaoError('NODE_REQUEST_FAILED', 'The node answered without a body.', { hints: ['Ask again, or another node (`modeldao node list --model <id>`).'] })
   const decoder = new TextDecoder()
   let buffer = ''
   const result: StreamedCompletion = { text: '', chunks: 0, finishReason: null, usage: undefined }
@@ -23,7 +25,8 @@ export async function readChatStream(response: Response, options: ReadChatStream
       const data = line.slice(5).trim()
       if (data === '' || data === '[DONE]') continue
       const chunk = JSON.parse(data) as { choices?: { delta?: { content?: string }; finish_reason?: string | null }[]; usage?: Record<string, unknown>; error?: { message?: string } }
-      if (chunk.error) throw new Error(`The node ended the stream with an error: ${chunk.error.message ?? 'unknown'}`)
+      // Named, so chat does not mistake it for a cut connection (NODE_STREAM_CUT).
+      if (chunk.error) throw new ModeldaoError('NODE_REQUEST_FAILED', `The node ended the stream with an error: ${chunk.error.message ?? 'unknown'}`, { hints: ['What it sent before the error is billed and its receipt kept by the node. Ask again, or another node (`modeldao node list --model <id>`).'] })
       result.chunks++
       const delta = chunk.choices?.[0]?.delta?.content ?? ''
       if (delta) {

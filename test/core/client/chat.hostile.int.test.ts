@@ -132,4 +132,21 @@ describe('chat refuses a hostile node before signing', () => {
       await new Promise<void>((resolve) => server.close(() => resolve()))
     }
   })
+
+  // Issue 30 (review): the stream's error chunk was a bare Error, which chat then reported as a cut connection.
+  it('a node that ends the stream with an error chunk: NODE_REQUEST_FAILED with its message, not a cut connection', async () => {
+    const server: Server = createServer((req, res) => {
+      if (req.url === '/v1/models') return res.end(JSON.stringify({ object: 'list', data: [{ id: '1' }] }))
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      res.write(`data: ${JSON.stringify({ id: 'chatcmpl-x', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: 'Hel' }, finish_reason: null }] })}\n\n`)
+      res.end(`data: ${JSON.stringify({ error: { message: 'the engine failed' } })}\n\ndata: [DONE]\n\n`)
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    try {
+      await expect(ask(url)).rejects.toMatchObject({ code: 'NODE_REQUEST_FAILED', shortMessage: 'The node ended the stream with an error: the engine failed' })
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
+  })
 })
