@@ -129,6 +129,8 @@ describe('modeldao chat (paid node, CLI)', () => {
     // The exact payment was settled on chain with the request: the operator's part is there already.
     expect(BigInt(before.exact)).toBeGreaterThan(0n)
     expect(BigInt(before.exact)).toBeLessThan(exactCosts)
+    // Booked by the operator's receiver for this model (one receiver per operator and model).
+    expect(before.exactReceivers).toEqual([{ modelId: expect.stringMatching(/^\d+$/), receiver: node.ready.payments.exactReceiver, earnings: before.exact }])
 
     expect(await node.stop()).toBe(0)
     const settled = /Settled (\d+) voucher\(s\): ([\d.]+) tUSD, ([\d.]+) tUSD of them to the holders/.exec(node.stderr())

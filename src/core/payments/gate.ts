@@ -95,9 +95,10 @@ export class PaymentGate {
     const gate = new PaymentGate(config)
     const read = config.connection.publicClient
     const exact = { address: config.addresses.exactPayments, abi: protocolArtifacts.ExactPayments.abi } as const
-    gate.receiver = await read.readContract({ ...exact, functionName: 'receiverOf', args: [config.operator.address] })
+    // One receiver per (operator, model): its address (the exact payTo) books only under this node's model.
+    gate.receiver = await read.readContract({ ...exact, functionName: 'receiverOf', args: [config.operator.address, config.modelId] })
     if ((await read.getCode({ address: gate.receiver })) === undefined) {
-      const data = encodeFunctionData({ abi: exact.abi, functionName: 'createReceiver', args: [config.operator.address] })
+      const data = encodeFunctionData({ abi: exact.abi, functionName: 'createReceiver', args: [config.operator.address, config.modelId] })
       await sendTransaction(config.connection, config.operator, { to: exact.address, data, call: 'ExactPayments.createReceiver' })
     }
     const token = { address: config.addresses.paymentToken, abi: protocolArtifacts.TestUSD.abi } as const
@@ -110,7 +111,7 @@ export class PaymentGate {
     return gate
   }
 
-  /** The `exact` payTo: this operator's receiver. */
+  /** The `exact` payTo: this operator's receiver for this node's model. */
   get exactReceiver(): Address {
     return this.receiver
   }
@@ -328,7 +329,7 @@ export class PaymentGate {
     }
     // Settled before serving: the money and the holders' fee are in place before any token is generated.
     const abi = protocolArtifacts.ExactReceiver.abi
-    const data = encodeFunctionData({ abi, functionName: 'settle', args: [this.config.modelId, authorization.from, authorization.value, authorization.validAfter, authorization.validBefore, authorization.nonce, p.signature!] })
+    const data = encodeFunctionData({ abi, functionName: 'settle', args: [authorization.from, authorization.value, authorization.validAfter, authorization.validBefore, authorization.nonce, p.signature!] })
     let tx: Hex
     let fee = 0n
     try {
