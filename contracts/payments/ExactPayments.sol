@@ -72,6 +72,7 @@ contract ExactReceiver is ReentrancyGuardTransient {
     /// @notice Only the model's admin may sweep its held fees.
     error ExactNotModelAdmin(uint256 modelId, address caller);
 
+    /// @param shares_ The ModelShares deployment (its payment token is the one received).
     constructor(ModelShares shares_) {
         factory = ExactPayments(msg.sender);
         _shares = shares_;
