@@ -103,7 +103,7 @@ export { depositChannel, type DepositChannelParams, type DepositChannelReturnTyp
 export { withdrawChannel, type WithdrawChannelParams, type WithdrawChannelReturnType, type WithdrawChannelErrorType } from './core/actions/channel/withdrawChannel.js'
 export { listChannels, type ListChannelsParams, type ListChannelsReturnType, type ListChannelsErrorType } from './core/actions/channel/listChannels.js'
 export { ChannelBook, type ChannelBookKey, type ChannelBookEntry } from './core/payments/channelBook.js'
-export { getEarnings, withdrawEarnings, type GetEarningsParams, type GetEarningsReturnType, type GetEarningsErrorType, type WithdrawEarningsReturnType, type WithdrawEarningsErrorType } from './core/actions/node/operatorEarnings.js'
+export { getEarnings, withdrawEarnings, type GetEarningsParams, type GetEarningsReturnType, type ExactReceiverEarnings, type GetEarningsErrorType, type WithdrawEarningsReturnType, type WithdrawEarningsErrorType } from './core/actions/node/operatorEarnings.js'
 export { chat, type ChatParams, type ChatMessage, type ChatReturnType, type ChatErrorType } from './core/actions/client/chat.js'
 export { readChatStream, type StreamedCompletion } from './core/client/chatStream.js'
 export * as clientErrors from './core/client/errors.js'

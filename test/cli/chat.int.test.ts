@@ -133,6 +133,8 @@ describe('modeldao chat (paid node, CLI)', () => {
     // The exact payment was settled on chain with the request: the operator's part is there already.
     expect(BigInt(before.exact)).toBeGreaterThan(0n)
     expect(BigInt(before.exact)).toBeLessThan(exactCosts)
+    // Booked by the operator's receiver for this model (one receiver per operator and model).
+    expect(before.exactReceivers).toEqual([{ modelId: expect.stringMatching(/^\d+$/), receiver: node.ready.payments.exactReceiver, earnings: before.exact }])
 
     // Issue 30: `channel list` showed the deposit while vouchers were unsettled. It shows what this home spent, what the
     // node has not settled yet and what is really left.

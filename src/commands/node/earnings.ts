@@ -24,7 +24,8 @@ export default class NodeEarnings extends BaseCommand<typeof NodeEarnings> {
     const earned = await getEarnings(this.ctx, { operator: this.flags.operator === undefined ? undefined : parseAddress(this.flags.operator, '--operator') })
     this.log(`Operator ${earned.operator} can withdraw ${formatToken(earned.total, token)}:`)
     this.log(`  channel settlements  ${formatToken(earned.channels, token)}`)
-    this.log(`  exact payments       ${formatToken(earned.exact, token)} (receiver ${earned.exactReceiver})`)
+    this.log(`  exact payments       ${formatToken(earned.exact, token)}`)
+    for (const r of earned.exactReceivers) this.log(`    model ${r.modelId}  ${formatToken(r.earnings, token)} (receiver ${r.receiver})`)
     return earned
   }
 }

@@ -100,9 +100,10 @@ export class PaymentGate {
     const gate = new PaymentGate(config)
     const read = config.connection.publicClient
     const exact = { address: config.addresses.exactPayments, abi: protocolArtifacts.ExactPayments.abi } as const
-    gate.receiver = await read.readContract({ ...exact, functionName: 'receiverOf', args: [config.operator.address] })
+    // One receiver per (operator, model): its address (the exact payTo) books only under this node's model.
+    gate.receiver = await read.readContract({ ...exact, functionName: 'receiverOf', args: [config.operator.address, config.modelId] })
     if ((await read.getCode({ address: gate.receiver })) === undefined) {
-      const data = encodeFunctionData({ abi: exact.abi, functionName: 'createReceiver', args: [config.operator.address] })
+      const data = encodeFunctionData({ abi: exact.abi, functionName: 'createReceiver', args: [config.operator.address, config.modelId] })
       await sendTransaction(config.connection, config.operator, { to: exact.address, data, call: 'ExactPayments.createReceiver' })
     }
     const token = { address: config.addresses.paymentToken, abi: protocolArtifacts.TestUSD.abi } as const
@@ -115,7 +116,7 @@ export class PaymentGate {
     return gate
   }
 
-  /** The `exact` payTo: this operator's receiver. */
+  /** The `exact` payTo: this operator's receiver for this node's model. */
   get exactReceiver(): Address {
     return this.receiver
   }
@@ -387,7 +388,7 @@ export class PaymentGate {
       this.refuse('replayed_authorization', `The authorization ${authorization.nonce} of ${authorization.from} was used already.`, url, paid.maxTokens)
     }
     const abi = protocolArtifacts.ExactReceiver.abi
-    const data = encodeFunctionData({ abi, functionName: 'settle', args: [this.config.modelId, authorization.from, authorization.value, authorization.validAfter, authorization.validBefore, authorization.nonce, signature] })
+    const data = encodeFunctionData({ abi, functionName: 'settle', args: [authorization.from, authorization.value, authorization.validAfter, authorization.validBefore, authorization.nonce, signature] })
     try {
       const sent = await sendTransaction(this.config.connection, this.config.operator, { to: this.receiver, data, call: 'ExactReceiver.settle' })
       hold.tx = sent.hash

@@ -34,7 +34,6 @@ contract GasBenchmark is BaseTest {
         super.setUp();
         channels = new PaymentChannels(shares);
         exact = new ExactPayments(shares);
-        receiver = ExactReceiver(exact.createReceiver(operator));
         bare = new BareERC1155();
         _prepare();
     }
@@ -143,7 +142,8 @@ contract GasBenchmark is BaseTest {
         }
         vm.prank(operator);
         channels.settleMany(first);
-        // An `exact` payer; the receiver has booked one payment for the model before (non-zero counters).
+        // An `exact` payer; the operator's receiver for the model has booked one payment for the model before (non-zero counters).
+        receiver = ExactReceiver(exact.createReceiver(operator, ID));
         deal(address(usd), vm.addr(0xE4AC7), 100e6, true);
         vm.warp(block.timestamp + 12);
         _exactSettle(bytes32("warm"));
@@ -247,15 +247,19 @@ contract GasBenchmark is BaseTest {
 
     function test_gas_exactSettle() public {
         vm.warp(block.timestamp + 12);
-        _log("exact_settle_per_request", _measureExact(bytes32("measured")));
+        uint256 used = _measureExact(bytes32("measured"));
+        _log("exact_settle_per_request", used);
+        // 128,627 when the receiver served every model (operator in storage, model in calldata); 126,661 with both
+        // as the clone's immutable arguments.
+        assertLe(used, 127_000, "exact settle per request");
     }
 
     function test_gas_eip3009TransferAnchor() public {
         // The anchor: a bare x402 `exact` payment (the token transfer alone, no split), same accounting.
         vm.warp(block.timestamp + 12);
         bytes memory settle = _exactCall(bytes32("anchor"));
-        (, address from, uint256 value, uint256 validAfter, uint256 validBefore, bytes32 nonce, bytes memory sig) =
-            abi.decode(_slice4(settle), (uint256, address, uint256, uint256, uint256, bytes32, bytes));
+        (address from, uint256 value, uint256 validAfter, uint256 validBefore, bytes32 nonce, bytes memory sig) =
+            abi.decode(_slice4(settle), (address, uint256, uint256, uint256, bytes32, bytes));
         bytes memory data = abi.encodeWithSignature(
             "transferWithAuthorization(address,address,uint256,uint256,uint256,bytes32,bytes)",
             from, address(receiver), value, validAfter, validBefore, nonce, sig
@@ -288,7 +292,7 @@ contract GasBenchmark is BaseTest {
         );
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(0xE4AC7, digest);
         return abi.encodeCall(
-            ExactReceiver.settle, (ID, from, 1e4, validAfter, validBefore, nonce, abi.encodePacked(r, s, v))
+            ExactReceiver.settle, (from, 1e4, validAfter, validBefore, nonce, abi.encodePacked(r, s, v))
         );
     }
 

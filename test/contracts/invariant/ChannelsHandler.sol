@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {Test} from "forge-std/Test.sol";
+import {AdminActions} from "./AdminActions.sol";
 import {TestUSD} from "../../../contracts/mocks/TestUSD.sol";
 import {ModelShares} from "../../../contracts/shares/ModelShares.sol";
 import {PaymentChannels} from "../../../contracts/payments/PaymentChannels.sol";
@@ -11,7 +11,7 @@ import {IPaymentChannels} from "../../../contracts/interfaces/IPaymentChannels.s
 ///         own operator, an accomplice operator, the model admin rescheduling the split mid-flight, a stranger calling
 ///         every open function. The honest node follows modeldao's policy: it accepts a voucher only while the channel
 ///         holds it (net of any withdrawal being thawed) and settles before a thaw ends.
-contract ChannelsHandler is Test {
+contract ChannelsHandler is AdminActions {
     TestUSD internal usd;
     ModelShares internal shares;
     PaymentChannels internal channels;
@@ -214,12 +214,7 @@ contract ChannelsHandler is Test {
 
     /// The admin reschedules a model's split mid-flight.
     function rescheduleSplit(uint256 m, uint256 bps) external {
-        uint256 modelId = models[m % MODELS];
-        uint16 current = shares.feeShareBps(modelId);
-        uint256 lo = current > 1_000 ? current - 1_000 : 0;
-        uint256 hi = current + 1_000 > 10_000 ? 10_000 : current + 1_000;
-        vm.prank(admin);
-        try shares.scheduleFeeShare(modelId, uint16(bound(bps, lo, hi))) {} catch {}
+        _rescheduleSplit(shares, models[m % MODELS], bps);
     }
 
     function withdrawEarnings(uint256 e) external {

@@ -25,8 +25,8 @@ contract ExactPaymentsTest is BaseTest {
     function setUp() public override {
         super.setUp();
         exact = new ExactPayments(shares);
-        receiver = ExactReceiver(exact.createReceiver(operator));
         id = _createModel(creator, SUPPLY, 2_000);
+        receiver = ExactReceiver(exact.createReceiver(operator, id));
         _fund(payer, 100e6);
         vm.warp(1_000_000);
     }
@@ -43,15 +43,30 @@ contract ExactPaymentsTest is BaseTest {
 
     function _settle(address caller, Auth memory a) internal returns (uint256) {
         vm.prank(caller);
-        return receiver.settle(id, payer, a.value, a.validAfter, a.validBefore, a.nonce, a.signature);
+        return receiver.settle(payer, a.value, a.validAfter, a.validBefore, a.nonce, a.signature);
     }
 
     function test_receiverAddressIsPredictable() public {
-        assertEq(address(receiver), exact.receiverOf(operator));
+        assertEq(address(receiver), exact.receiverOf(operator, id));
         assertEq(receiver.operator(), operator);
-        assertEq(exact.createReceiver(operator), address(receiver), "idempotent");
+        assertEq(receiver.modelId(), id);
+        assertEq(exact.createReceiver(operator, id), address(receiver), "idempotent");
         vm.expectRevert(ExactReceiver.ExactAlreadyInitialized.selector);
-        receiver.initialize(rival);
+        receiver.initialize();
+        vm.prank(address(exact));
+        vm.expectRevert(ExactReceiver.ExactAlreadyInitialized.selector);
+        receiver.initialize();
+    }
+
+    /// One receiver per (operator, model): each pair has its own address, and no receiver exists for an unknown model.
+    function test_createReceiver_onePerOperatorAndModel() public {
+        uint256 other = _createModel(creator, SUPPLY, 0);
+        address forOther = exact.createReceiver(operator, other);
+        assertTrue(forOther != address(receiver));
+        assertEq(ExactReceiver(forOther).modelId(), other);
+        assertTrue(exact.receiverOf(rival, id) != address(receiver));
+        vm.expectRevert(abi.encodeWithSelector(ExactPayments.ExactUnknownModel.selector, 99));
+        exact.createReceiver(operator, 99);
     }
 
     function test_settle_splitsAtomically() public {
@@ -71,15 +86,42 @@ contract ExactPaymentsTest is BaseTest {
         _settle(operator, a);
         vm.prank(operator);
         vm.expectRevert(abi.encodeWithSelector(ExactReceiver.ExactNotReceived.selector, payer, bytes32("n1"), 10e6, 0));
-        receiver.settle(id, payer, a.value, a.validAfter, a.validBefore, a.nonce, a.signature);
+        receiver.settle(payer, a.value, a.validAfter, a.validBefore, a.nonce, a.signature);
         // Replaying a front-run authorization after booking it pays nothing either.
         Auth memory b = _authorize(address(receiver), 5e6, "n2");
         usd.transferWithAuthorization(payer, address(receiver), b.value, b.validAfter, b.validBefore, b.nonce, b.signature);
         _settle(operator, b);
         vm.prank(operator);
         vm.expectRevert(abi.encodeWithSelector(ExactReceiver.ExactAlreadyBooked.selector, payer, bytes32("n2")));
-        receiver.settle(id, payer, b.value, b.validAfter, b.validBefore, b.nonce, b.signature);
+        receiver.settle(payer, b.value, b.validAfter, b.validBefore, b.nonce, b.signature);
         assertEq(receiver.earnings(), 12e6);
+    }
+
+    /// PoC (finding: exact income booked under another model). The client signs a transfer to the operator's
+    /// receiver for model `id` (20% to holders); the operator tries to book it under a zero-fee model of its own.
+    /// Before the fix `settle` took the model from the operator and booked all 10e6 as its earnings. Now the
+    /// receiver for `id` books only under `id`, and the operator's receiver for its own model is another address:
+    /// the authorization does not pay it, so the token refuses the transfer and nothing is booked there.
+    function test_settle_cannotBookUnderAnotherModel() public {
+        uint256 own = _createModel(operator, SUPPLY, 0);
+        ExactReceiver ownReceiver = ExactReceiver(exact.createReceiver(operator, own));
+        Auth memory a = _authorize(address(receiver), 10e6, "n1");
+        vm.prank(operator);
+        vm.expectRevert(EIP3009.EIP3009InvalidSignature.selector);
+        ownReceiver.settle(payer, a.value, a.validAfter, a.validBefore, a.nonce, a.signature);
+        // Front-run onto the receiver of `id`, the money cannot be claimed through the other receiver either.
+        usd.transferWithAuthorization(payer, address(receiver), a.value, a.validAfter, a.validBefore, a.nonce, a.signature);
+        vm.prank(operator);
+        vm.expectRevert(abi.encodeWithSelector(ExactReceiver.ExactNotReceived.selector, payer, bytes32("n1"), 10e6, 0));
+        ownReceiver.settle(payer, a.value, a.validAfter, a.validBefore, a.nonce, a.signature);
+        // Booked where it was paid: under `id`, 20% to its holders.
+        assertEq(_settle(operator, a), 2e6);
+        (uint256 pooled,) = shares.feePool(id);
+        (uint256 pooledOwn,) = shares.feePool(own);
+        assertEq(pooled, 2e6);
+        assertEq(pooledOwn, 0);
+        assertEq(receiver.earnings(), 8e6);
+        assertEq(ownReceiver.earnings(), 0);
     }
 
     function test_settle_onlyItsOperator() public {
@@ -114,7 +156,7 @@ contract ExactPaymentsTest is BaseTest {
         usd.cancelAuthorization(payer, "n1", abi.encodePacked(r, s, v));
         vm.prank(operator);
         vm.expectRevert(abi.encodeWithSelector(ExactReceiver.ExactNotReceived.selector, payer, bytes32("n1"), 10e6, 0));
-        receiver.settle(id, payer, a.value, a.validAfter, a.validBefore, a.nonce, a.signature);
+        receiver.settle(payer, a.value, a.validAfter, a.validBefore, a.nonce, a.signature);
     }
 
     function test_eip3009_rejectsExpiredAndForeignSignatures() public {

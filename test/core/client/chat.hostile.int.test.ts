@@ -42,14 +42,17 @@ describe('chat refuses a hostile node before signing', () => {
   let chain: ChainHome
   let client: ModeldaoContext
   let addresses: Parameters<typeof hostileNode>[1]
+  let receiverOfOtherModel: Address
   const operator = devAccount(1, 31337).address
 
   beforeAll(async () => {
     chain = await chainHome()
     client = createModeldao({ home: chain.root, devAccount: 2 })
     const [deployments, channels, exactPayments, connection] = await Promise.all([client.deployments(), client.contract('PaymentChannels'), client.contract('ExactPayments'), client.chain()])
-    const receiver = await connection.publicClient.readContract({ address: exactPayments.address, abi: exactPayments.abi, functionName: 'receiverOf', args: [operator] })
+    const receiverFor = (modelId: bigint) => connection.publicClient.readContract({ address: exactPayments.address, abi: exactPayments.abi, functionName: 'receiverOf', args: [operator, modelId] })
+    const [receiver, forOtherModel] = await Promise.all([receiverFor(1n), receiverFor(2n)])
     addresses = { channels: channels.address, token: deployments.paymentToken, receiver, operator, chainId: connection.chainId }
+    receiverOfOtherModel = forOtherModel
     await mintTestTokens(client, { amount: '10' })
   })
   afterAll(async () => {
@@ -69,6 +72,29 @@ describe('chat refuses a hostile node before signing', () => {
     const node = await hostileNode((o) => [o.channel, bend(o) as PaymentRequirements], addresses)
     try {
       await expect(ask(node.url, { pay: 'exact' })).rejects.toMatchObject({ code: 'PAYMENT_TERMS_UNUSABLE', shortMessage: expect.stringContaining(message) })
+      expect(node.payments).toEqual([])
+    } finally {
+      await node.close()
+    }
+  })
+
+  // The finding "exact income booked under another model": the authorization names no model, so the payee must be
+  // the operator's receiver for the model asked for. A node whose exact offer pays the same operator's receiver for
+  // another model (say a zero-fee model of its own) would route model 1's income past model 1's holders.
+  it("an exact offer paying the operator's receiver for another model: PAYMENT_TERMS_UNUSABLE, nothing signed", async () => {
+    const node = await hostileNode((o) => [o.channel, { ...o.exact, payTo: receiverOfOtherModel }], addresses)
+    try {
+      await expect(ask(node.url, { pay: 'exact', model: '1' })).rejects.toMatchObject({ code: 'PAYMENT_TERMS_UNUSABLE', shortMessage: expect.stringContaining(`its exact offer pays ${receiverOfOtherModel}, not the ExactReceiver ${addresses.receiver} of its operator ${addresses.operator} for model 1`) })
+      expect(node.payments).toEqual([])
+    } finally {
+      await node.close()
+    }
+  })
+
+  it('an exact offer for another model than the one asked for: PAYMENT_TERMS_UNUSABLE, nothing signed', async () => {
+    const node = await hostileNode((o) => [{ ...o.channel, extra: { ...o.channel.extra, modelId: '2' } }, { ...o.exact, payTo: receiverOfOtherModel, extra: { ...o.exact.extra, modelId: '2' } }], addresses)
+    try {
+      await expect(ask(node.url, { pay: 'exact', model: '1' })).rejects.toMatchObject({ code: 'PAYMENT_TERMS_UNUSABLE', shortMessage: expect.stringContaining("its exact payment would pay model 2's holders, but model 1 was asked for") })
       expect(node.payments).toEqual([])
     } finally {
       await node.close()

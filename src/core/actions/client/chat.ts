@@ -187,7 +187,9 @@ export async function chat(ctx: ModeldaoContext, params: ChatParams): Promise<Ch
   }
 
   // An exact authorization is a token transfer the node settles itself: sign one only for this home's chain and
-  // payment token, payable to the ExactReceiver of the operator the channel offer names, for a bounded time.
+  // payment token, payable to the ExactReceiver of the operator the channel offer names FOR THE MODEL asked for (the
+  // receiver's address is what binds the payment to a model's holders: the signature names no model), for a bounded
+  // time.
   const checkExact = remembered(async (requirements: PaymentRequirements) => {
     if (requirements.network !== `eip155:${connection.chainId}`) throw new PaymentTermsUnusableError(`its exact offer is on ${requirements.network}, this home's chain is eip155:${connection.chainId}`)
     if (getAddress(requirements.asset) !== getAddress(deployments.paymentToken)) throw new PaymentTermsUnusableError(`its exact offer asks for token ${requirements.asset}, this deployment pays in ${deployments.paymentToken}`)
@@ -197,9 +199,15 @@ export async function chat(ctx: ModeldaoContext, params: ChatParams): Promise<Ch
     const channelOffer = offered.find((r) => r.scheme === CHANNEL_SCHEME)
     if (!channelOffer) throw new PaymentTermsUnusableError('it names no operator (no channel offer), so its exact payee cannot be checked')
     await refuseFaulted(getAddress(channelOffer.payTo))
+    // The model paid for: the one the receipt is judged against (the channel offer's), which must be the one asked for.
+    const paidModel = (channelOffer.extra as unknown as ChannelExtra | undefined)?.modelId
+    if (typeof paidModel !== 'string' || !/^\d+$/.test(paidModel)) throw new PaymentTermsUnusableError('it names no model id, so its exact payee cannot be checked')
+    if (/^\d+$/.test(model) && paidModel !== model) throw new PaymentTermsUnusableError(`its exact payment would pay model ${paidModel}'s holders, but model ${model} was asked for`)
+    const exactModel = (requirements.extra as { modelId?: unknown } | undefined)?.modelId
+    if (exactModel !== undefined && String(exactModel) !== paidModel) throw new PaymentTermsUnusableError(`its exact offer names model ${String(exactModel)}, its channel offer model ${paidModel}`)
     const exactPayments = await ctx.contract('ExactPayments')
-    const receiver = await connection.publicClient.readContract({ address: exactPayments.address, abi: exactPayments.abi, functionName: 'receiverOf', args: [getAddress(channelOffer.payTo)] })
-    if (getAddress(requirements.payTo) !== getAddress(receiver)) throw new PaymentTermsUnusableError(`its exact offer pays ${requirements.payTo}, not the ExactReceiver ${receiver} of its operator ${channelOffer.payTo}`)
+    const receiver = await connection.publicClient.readContract({ address: exactPayments.address, abi: exactPayments.abi, functionName: 'receiverOf', args: [getAddress(channelOffer.payTo), BigInt(paidModel)] })
+    if (getAddress(requirements.payTo) !== getAddress(receiver)) throw new PaymentTermsUnusableError(`its exact offer pays ${requirements.payTo}, not the ExactReceiver ${receiver} of its operator ${channelOffer.payTo} for model ${paidModel}`)
   })
   const paying = createPayingFetch({
     account: account as LocalAccount,

@@ -74,6 +74,7 @@ export const revertMessages: Record<ProtocolErrorName, RevertMessage> = {
   ExactNotReceived: { message: (a) => `The authorization ${a.nonce} of ${a.from} is used but its ${a.value} never arrived (${a.unbooked} unbooked)`, hint: 'The payer cancelled it: refuse the request.' },
   ExactAlreadyInitialized: { message: () => 'The receiver is set up already', hint: 'Nothing to do.' },
   ExactNothingToWithdraw: { message: () => 'Nothing to withdraw', hint: 'Check the balance before withdrawing.' },
+  ExactUnknownModel: { message: (a) => `There is no model ${a.modelId} to take exact payments for`, hint: 'Check the model id (`modeldao model info <id>`).' },
   ExactNotModelAdmin: { message: (a) => `${a.caller} is not the admin of model ${a.modelId}`, hint: "Sign with the model's admin account." },
   // NodeRegistry
   NodeRegistryUnknownModel: { message: (a) => `There is no model ${a.modelId}`, hint: 'Check the model id (`modeldao model info <id>`).' },
