@@ -177,6 +177,7 @@ export { disputeRule, economicStake, type DisputeParams } from './core/disputes/
 export type { SignedReceipt } from './core/receipts/signedReceipt.js'
 export { detectionProbability, requestsToDetect, cheatingPays } from './core/verify/economics.js'
 export { spotCheck, type SpotCheckParams, type SpotCheckReturnType, type SpotCheckProbe, type SpotCheckErrorType } from './core/actions/verify/spotCheck.js'
+export { spotCheckModel, type SpotCheckModelParams, type SpotCheckModelReturnType, type SpotCheckedNode, type SpotCheckModelErrorType } from './core/actions/verify/spotCheckModel.js'
 export { listNodes, type ListNodesParams, type ListNodesReturnType, type ListedNode, type ListNodesErrorType } from './core/actions/node/listNodes.js'
 export { answerChallenge, type AnswerChallengeParams, type AnswerChallengeReturnType, type AnswerChallengeErrorType } from './core/actions/verify/answerChallenge.js'
 

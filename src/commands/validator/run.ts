@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises'
 import { Flags } from '@oclif/core'
-import { BaseCommand, signerFlags, toModeldaoError } from '../../cli/baseCommand.js'
+import { BaseCommand, signerFlags } from '../../cli/baseCommand.js'
 import { createModeldao } from '../../core/context/context.js'
 import { parseTokenAmount } from '../../core/shares/market.js'
-import { listNodes } from '../../core/actions/node/listNodes.js'
-import { spotCheck, type SpotCheckReturnType } from '../../core/actions/verify/spotCheck.js'
+import type { SpotCheckReturnType } from '../../core/actions/verify/spotCheck.js'
+import { spotCheckModel, type SpotCheckedNode } from '../../core/actions/verify/spotCheckModel.js'
 import { ModeldaoError } from '../../core/errors/base.js'
 
 async function readPrompts(path: string): Promise<string[]> {
@@ -49,54 +49,49 @@ Probes are paid by the probe wallet (--probe-account / --probe-dev-account) when
     const fraction = Number(flags['replay-fraction'])
     if (!(fraction > 0 && fraction <= 1)) throw new ModeldaoError('USAGE', `--replay-fraction must be in (0, 1], got "${flags['replay-fraction']}".`)
     const deposit = flags.deposit === undefined ? undefined : parseTokenAmount(flags.deposit, (await this.paymentToken()).decimals, '--deposit')
-    const targets = flags.node
-      ? [{ url: flags.node, operator: undefined as `0x${string}` | undefined }]
-      : (await listNodes(this.ctx, { modelId: flags.model })).nodes.map((n) => ({ url: n.endpoint, operator: n.operator as `0x${string}` | undefined }))
-    if (!targets.length) this.log(`No node serves model ${flags.model}.`)
     const probeWallet = flags['probe-account'] !== undefined || flags['probe-dev-account'] !== undefined
     if (!probeWallet) this.note('Probes are paid by the validator account itself: a node can link them to you. Pass --probe-account (or --probe-dev-account) for a separate probe wallet.')
     const payer = probeWallet ? createModeldao({ ...this.ctx.options, account: flags['probe-account'], devAccount: flags['probe-dev-account'], privateKey: undefined }) : undefined
-    const nodes: Awaited<ReturnType<ValidatorRun['run']>>['nodes'] = []
+    let result: Awaited<ReturnType<typeof spotCheckModel>>
+    // Each node is reported as soon as its checks end.
+    const reported: ReturnType<ValidatorRun['report']>[] = []
     try {
-      for (const target of targets) {
-        try {
-          nodes.push(await this.check(target.url, target.operator, prompts, fraction, deposit, payer))
-        } catch (error) {
-          // One node down or refusing must not stop the checks of the others.
-          const known = toModeldaoError(error)
-          this.progressDone('failed')
-          this.note(`${target.url}: ${known.shortMessage}`)
-          nodes.push({ url: target.url, operator: target.operator, error: known.toJSON() })
-        }
-      }
+      let current = ''
+      result = await spotCheckModel(this.ctx, {
+        modelId: flags.model,
+        node: flags.node,
+        payer,
+        probes: flags.probes,
+        prompts,
+        maxTokens: flags['max-tokens'],
+        deposit,
+        replayFraction: fraction,
+        jitterMs: flags.jitter,
+        challenge: flags.challenge,
+        weights: flags.weights,
+        onNode: ({ url }) => (current = url),
+        onNodeDone: (node) => reported.push(this.report(node)),
+        onProbe: (p) => this.progress(`${current}: probe ${p.receiptId || '(no receipt)'} ${p.verdict ?? 'not replayed'}`),
+      })
     } finally {
       await payer?.dispose()
     }
-    return { modelId: flags.model, nodes }
+    if (!result.nodes.length) this.log(`No node serves model ${flags.model}.`)
+    return { modelId: result.modelId, nodes: reported }
   }
 
-  private async check(url: string, operator: `0x${string}` | undefined, prompts: readonly string[] | undefined, fraction: number, deposit: bigint | undefined, payer: ReturnType<typeof createModeldao> | undefined): Promise<SpotCheckReturnType & { url: string }> {
-    const { flags } = this
-    const result = await spotCheck(this.ctx, {
-      url,
-      modelId: flags.model,
-      operator,
-      payer,
-      probes: flags.probes,
-      prompts,
-      maxTokens: flags['max-tokens'],
-      deposit,
-      replayFraction: fraction,
-      jitterMs: flags.jitter,
-      challenge: flags.challenge,
-      weights: flags.weights,
-      onProbe: (p) => this.progress(`${url}: probe ${p.receiptId || '(no receipt)'} ${p.verdict ?? 'not replayed'}`),
-    })
+  /** One node's line (and its evidence files), or its error. */
+  private report(node: SpotCheckedNode) {
+    if ('error' in node) {
+      this.progressDone('failed')
+      this.note(`${node.url}: ${node.error.shortMessage}`)
+      return { url: node.url, operator: node.operator, error: node.error.toJSON() }
+    }
     this.progressDone()
-    const count = (verdict: string) => result.probes.filter((p) => p.verdict === verdict).length
+    const count = (verdict: string) => node.probes.filter((p) => p.verdict === verdict).length
     const extra = [count('withheld') ? `${count('withheld')} WITHHELD the receipt` : '', count('unverifiable') ? `${count('unverifiable')} unverifiable` : ''].filter(Boolean)
-    this.log(`${url} (${result.operator}): ${result.probes.length} probes, ${result.probes.filter((p) => p.replayed).length} replayed, ${result.mismatches} mismatched${extra.length ? `, ${extra.join(', ')}` : ''}${result.challenge ? `; challenge ${result.challenge.challengeId} filed` : ''}`)
-    for (const p of result.probes) if (p.evidenceFile) this.note(`${url}: evidence kept in ${p.evidenceFile}`)
-    return { ...result, url }
+    this.log(`${node.url} (${node.operator}): ${node.probes.length} probes, ${node.probes.filter((p) => p.replayed).length} replayed, ${node.mismatches} mismatched${extra.length ? `, ${extra.join(', ')}` : ''}${node.challenge ? `; challenge ${node.challenge.challengeId} filed` : ''}`)
+    for (const p of node.probes) if (p.evidenceFile) this.note(`${node.url}: evidence kept in ${p.evidenceFile}`)
+    return node
   }
 }
