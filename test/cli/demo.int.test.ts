@@ -77,9 +77,10 @@ describe('modeldao demo', () => {
       const m = Object.fromEntries(Object.entries(r.money).map(([k, v]) => [k, Object.fromEntries(Object.entries(v as object).map(([f, n]) => [f, typeof n === 'string' ? BigInt(n) : n]))])) as Record<string, Record<string, bigint>>
       // 300 + 200 shares at 1 tUSD, then 100 at 1.5 tUSD of which 5% is the creator's royalty.
       expect(m.shares).toEqual({ paidByBuyers: usd('650'), receivedBySellers: usd('642.5'), royalties: usd('7.5') })
-      // 4 channel requests of 12 tokens (0.001 + 12 × 0.0001) and 2 exact ones at the 16-token ceiling (0.001 + 16 × 0.0001).
+      // 4 channel requests of 12 tokens (0.001 + 12 × 0.0001) and 2 exact ones priced at their max_tokens of 12 (the
+      // same; issue 27: exact charged the node's 16-token limit, 0.0026, whatever max_tokens said).
       expect(m.requests!.count).toBe(6)
-      expect(m.requests!.costs).toBe(4n * usd('0.0022') + 2n * usd('0.0026'))
+      expect(m.requests!.costs).toBe(6n * usd('0.0022'))
       expect(m.requests!.clientsSpent).toBe(m.requests!.costs)
       expect(m.requests!.toFeePool).toBe((m.requests!.costs! * 7000n) / 10_000n)
       expect(m.requests!.operatorIncome! + m.requests!.toFeePool!).toBe(m.requests!.costs)

@@ -4,7 +4,11 @@ import type { Address, Hex } from 'viem'
 import { atomicWriteFile } from '../home/atomicWrite.js'
 import type { ChannelLedger, ChannelLedgerEntry } from './payingFetch.js'
 
-type BookFile = { version?: number; channels?: ChannelBookEntry[]; accounts?: Record<string, { spent: string; lastCumulative: string }> }
+type Account = { spent: string; lastCumulative: string; inFlight?: Record<string, { ceiling: string; at: string }> }
+type BookFile = { version?: number; channels?: ChannelBookEntry[]; accounts?: Record<string, Account> }
+
+/** A reservation older than this was left by a process that died mid-request: it no longer counts as in flight. */
+const STALE_IN_FLIGHT_MS = 60 * 60_000
 
 /** Which channel slot: one chain, channels contract, payer and operator. */
 export type ChannelBookKey = { chainId: number; channels: Address; payer: Address; operator: Address }
@@ -63,16 +67,26 @@ export class ChannelBook {
    */
   ledger(): ChannelLedger {
     const id = (channelId: Hex, modelId: string) => `${channelId.toLowerCase()}:${modelId}`
+    const live = (account: Account | undefined) => Object.entries(account?.inFlight ?? {}).filter(([, r]) => Date.now() - Date.parse(r.at) < STALE_IN_FLIGHT_MS)
+    const update = (channelId: Hex, modelId: string, change: (account: Account) => Account) =>
+      this.locked(async () => {
+        const book = await this.read()
+        const account = book.accounts?.[id(channelId, modelId)] ?? { spent: '0', lastCumulative: '0' }
+        await this.write({ ...book, accounts: { ...book.accounts, [id(channelId, modelId)]: change({ ...account, inFlight: Object.fromEntries(live(account)) }) } })
+      })
     return {
       read: async (channelId, modelId): Promise<ChannelLedgerEntry | undefined> => {
-        const entry = (await this.read()).accounts?.[id(channelId, modelId)]
-        return entry && /^\d+$/.test(entry.spent) && /^\d+$/.test(entry.lastCumulative) ? { spent: BigInt(entry.spent), lastCumulative: BigInt(entry.lastCumulative) } : undefined
+        const account = (await this.read()).accounts?.[id(channelId, modelId)]
+        if (!account || !/^\d+$/.test(account.spent) || !/^\d+$/.test(account.lastCumulative)) return undefined
+        const inFlight = live(account).reduce((sum, [, r]) => sum + (/^\d+$/.test(r.ceiling) ? BigInt(r.ceiling) : 0n), 0n)
+        return { spent: BigInt(account.spent), lastCumulative: BigInt(account.lastCumulative), inFlight }
       },
-      write: (channelId, modelId, entry) =>
-        this.locked(async () => {
-          const book = await this.read()
-          const accounts = { ...book.accounts, [id(channelId, modelId)]: { spent: entry.spent.toString(), lastCumulative: entry.lastCumulative.toString() } }
-          await this.write({ ...book, accounts })
+      reserve: (channelId, modelId, requestId, ceiling) => update(channelId, modelId, (account) => ({ ...account, inFlight: { ...account.inFlight, [requestId]: { ceiling: ceiling.toString(), at: new Date().toISOString() } } })),
+      book: (channelId, modelId, requestId, entry) =>
+        update(channelId, modelId, (account) => {
+          const { [requestId]: _done, ...rest } = account.inFlight ?? {}
+          const last = BigInt(account.lastCumulative)
+          return { spent: (BigInt(account.spent) + entry.spent).toString(), lastCumulative: (entry.accepted !== undefined && entry.accepted > last ? entry.accepted : last).toString(), inFlight: rest }
         }),
     }
   }

@@ -311,7 +311,7 @@ export class PaymentGate {
     const held = vouchers.find((v) => v.modelId === modelId)
     const consumed = held?.consumed ?? 0n
     const reserved = this.inflight.get(key) ?? 0n
-    const state = () => ({ channelId, consumed: (consumed + reserved).toString(), cumulativeAmount: (held?.cumulativeAmount ?? 0n).toString(), signature: held?.signature ?? null, feeShareBps: held?.feeShareBps })
+    const state = () => ({ channelId, consumed: consumed.toString(), reserved: reserved.toString(), cumulativeAmount: (held?.cumulativeAmount ?? 0n).toString(), signature: held?.signature ?? null, feeShareBps: held?.feeShareBps })
     if (voucher.feeShareBps !== this.feeShareBps) this.refuse('wrong_fee_share', `The voucher quotes a ${voucher.feeShareBps} bps fee share; the model's is ${this.feeShareBps} bps.`, url, maxTokens, state())
     if (voucher.cumulativeAmount < consumed + reserved + ceiling) {
       this.refuse('stale_cumulative', `The voucher covers ${voucher.cumulativeAmount}; this request needs ${consumed + reserved + ceiling} (${consumed + reserved} consumed or reserved + ${ceiling} ceiling).`, url, maxTokens, state())
@@ -349,11 +349,6 @@ export class PaymentGate {
     const capped = this.exactTokens(maxTokens)
     if (getAddress(a.to!) !== getAddress(this.receiver)) this.refuse('wrong_recipient', `The authorization pays ${a.to}; this node's exact payments go to ${this.receiver}.`, url, maxTokens)
     if (BigInt(a.value!) !== price) this.refuse('wrong_amount', `The authorization is for ${a.value}; this request costs ${price} paid exact (up to ${capped} output tokens, from its max_tokens and this node's exact limit of ${this.config.exactMaxTokens}).`, url, maxTokens)
-    await this.refreshClock().catch(() => {})
-    const now = this.chainNow()
-    if (BigInt(a.validBefore!) < BigInt(now + 6) || BigInt(a.validAfter!) >= BigInt(now)) {
-      this.refuse('authorization_expired', `The authorization is valid from ${a.validAfter} to ${a.validBefore}; the chain's time is ${now}.`, url, maxTokens)
-    }
     const authorization = { from: getAddress(a.from!), to: getAddress(a.to!), value: BigInt(a.value!), validAfter: BigInt(a.validAfter!), validBefore: BigInt(a.validBefore!), nonce: a.nonce as Hex }
     const valid = await verifyTypedData({
       address: authorization.from,
@@ -364,6 +359,12 @@ export class PaymentGate {
       signature: p.signature!,
     }).catch(() => false)
     if (!valid) this.refuse('invalid_signature', `The authorization is not signed by ${authorization.from} for ${this.tokenDomain.name} on chain ${this.config.connection.chainId}.`, url, maxTokens)
+    // The chain is read only for a signed authorization: a forged one costs no RPC call.
+    await this.refreshClock(1_000).catch(() => {})
+    const now = this.chainNow()
+    if (BigInt(a.validBefore!) < BigInt(now + 6) || BigInt(a.validAfter!) >= BigInt(now)) {
+      this.refuse('authorization_expired', `The authorization is valid from ${a.validAfter} to ${a.validBefore}; the chain's time is ${now}.`, url, maxTokens)
+    }
     if (this.config.store.exactSeen(authorization.from, authorization.nonce)) {
       this.refuse('replayed_authorization', `The authorization ${authorization.nonce} of ${authorization.from} was used already.`, url, maxTokens)
     }
@@ -409,10 +410,16 @@ export class PaymentGate {
     return hold.scheme === 'channel' ? this.commitChannel(hold, outputTokens, receipt) : this.commitExact(hold, receipt)
   }
 
-  /** Gives back what a request reserved when nothing was served (cancelled or failed). */
+  /**
+   * Gives back what a request reserved when nothing was served (cancelled or failed). An exact transfer already settled
+   * cannot be given back: it is booked as income served with nothing, so the node's books match the chain.
+   */
   release(paid: PaidRequest): void {
     const hold = paid.hold
     if (hold.scheme === 'channel') this.inflight.set(hold.key, (this.inflight.get(hold.key) ?? hold.ceiling) - hold.ceiling)
+    else if (hold.tx !== undefined) {
+      this.config.store.recordExact(hold.from, hold.nonce, { receiptId: `unserved-${hold.nonce.slice(2, 26)}`, scheme: 'exact', source: hold.from, modelId: this.config.modelId, cost: hold.price, holders: hold.fee, operator: hold.price - hold.fee }, hold.tx)
+    }
   }
 
   private receiptDomain() {

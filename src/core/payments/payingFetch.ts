@@ -30,13 +30,22 @@ type ResponseHookContext = {
   paymentRequired?: { error?: string | undefined; accepts: PaymentRequirements[] } | undefined
 }
 
-/** Where a paying client keeps, across processes, what it accounts for on each (channel, model). */
+/**
+ * Where a paying client keeps, across processes, what it accounts for on each (channel, model). Every change is a delta
+ * under the ledger's own lock, so clients of one home paying on one channel at once add up instead of overwriting.
+ */
 export type ChannelLedger = {
   read(channelId: Hex, modelId: string): Promise<ChannelLedgerEntry | undefined>
-  write(channelId: Hex, modelId: string, entry: ChannelLedgerEntry): Promise<void>
+  /** A request is about to be paid: its ceiling is in flight until `book` (other processes count it as possibly booked). */
+  reserve(channelId: Hex, modelId: string, id: string, ceiling: bigint): Promise<void>
+  /** A request ended: add what it cost (0 when refused), note the voucher a node accepted, and drop its reservation. */
+  book(channelId: Hex, modelId: string, id: string, entry: { spent: bigint; accepted?: bigint | undefined }): Promise<void>
 }
-/** `spent`: the sum of the checked costs (and of the ceilings of answers cut before their bill); `lastCumulative`: the last voucher a node accepted. */
-export type ChannelLedgerEntry = { spent: bigint; lastCumulative: bigint }
+/**
+ * `spent`: the sum of the checked costs (and of the ceilings of answers cut before their bill); `lastCumulative`: the
+ * highest voucher a node accepted; `inFlight`: the ceilings of requests still in flight (from any process).
+ */
+export type ChannelLedgerEntry = { spent: bigint; lastCumulative: bigint; inFlight: bigint }
 
 /** Kept when a node over-bills: what it claimed, under which voucher, and why the client refuses it. */
 export type OverbillingEvidence = { at: string; channelId: Hex; modelId: string; reason: string; voucher: { cumulativeAmount: string; signature: Hex } | undefined; usage: Record<string, unknown> | undefined; claimedConsumed: string | undefined }
@@ -65,7 +74,11 @@ export class ChannelSchemeClient implements SchemeNetworkClient {
   /** The payer's signature of `lastVoucher` (kept as evidence when a node withholds the receipt). */
   lastVoucherSignature: Hex | undefined
   /** Ceilings of requests in flight, per key, by the cumulative amount of their voucher. */
-  private readonly pending = new Map<string, Map<bigint, { ceiling: bigint; terms: ChannelExtra; signature: Hex }>>()
+  private readonly pending = new Map<string, Map<bigint, { ceiling: bigint; terms: ChannelExtra; signature: Hex; ledgerId: string }>>()
+  /** Vouchers a node refused, per key: never proof that the client signed for that much. */
+  private readonly refused = new Map<string, Set<bigint>>()
+  /** What a corrective 402 said other requests hold reserved (bounded by what this client knows to be in flight). */
+  private readonly nodeReserved = new Map<string, { consumed: bigint; reserved: bigint }>()
   /** The last cumulative amount a node accepted per key (a corrective 402 holding it means no other client signed since). */
   private readonly lastAccepted = new Map<string, bigint>()
   private readonly loaded = new Set<string>()
@@ -94,18 +107,30 @@ export class ChannelSchemeClient implements SchemeNetworkClient {
     this.loaded.add(key)
     const entry = await this.ledger.read(channelId, modelId)
     if (!entry) return
-    if (!this.consumed.has(key)) this.consumed.set(key, entry.spent)
+    if (entry.spent > (this.consumed.get(key) ?? 0n)) this.consumed.set(key, entry.spent)
     if (entry.lastCumulative > (this.lastAccepted.get(key) ?? 0n)) this.lastAccepted.set(key, entry.lastCumulative)
     if (entry.lastCumulative > (this.authorized.get(key) ?? 0n)) this.authorized.set(key, entry.lastCumulative)
   }
 
+  /**
+   * The most a node can honestly have booked on a key: what this client accounts for plus its requests in flight, or,
+   * with a ledger, what every client of the home spent plus everything any of them has in flight (read now). Undefined
+   * when nothing is known of the key (a fresh client with no record).
+   */
+  private async bound(key: string, channelId: Hex, modelId: string): Promise<bigint | undefined> {
+    const known = this.consumed.get(key)
+    const own = known === undefined ? undefined : known + this.inFlight(key)
+    const entry = this.ledger ? await this.ledger.read(channelId, modelId).catch(() => undefined) : undefined
+    const shared = entry ? entry.spent + entry.inFlight : undefined
+    if (own === undefined) return shared
+    return shared === undefined || own > shared ? own : shared
+  }
+
   private saving: Promise<void> = Promise.resolve()
 
-  private save(key: string, channelId: Hex, modelId: string): Promise<void> {
-    if (!this.ledger) return Promise.resolve()
-    const ledger = this.ledger
-    // Written in order, each with the totals at its turn.
-    this.saving = this.saving.then(() => ledger.write(channelId, modelId, { spent: this.consumed.get(key) ?? 0n, lastCumulative: this.lastAccepted.get(key) ?? 0n })).catch(() => {})
+  /** Ledger writes, in order; a failed write loses nothing but the record (the chain and the node keep the money). */
+  private queue(write: () => Promise<void>): Promise<void> {
+    this.saving = this.saving.then(write).catch(() => {})
     return this.saving
   }
 
@@ -134,12 +159,23 @@ export class ChannelSchemeClient implements SchemeNetworkClient {
     const asked = request?.maxTokens
     if (asked !== undefined && extra.maxTokens > asked) refuse(new PaymentTermsInconsistentError(`it quotes ${extra.maxTokens} tokens for a request of at most ${asked} (max_tokens)`))
     await this.load(key, channelId, extra.modelId)
-    const cumulativeAmount = (this.consumed.get(key) ?? 0n) + this.inFlight(key) + ceiling
+    // After a corrective 402: the node's other reservations are covered too (never more than is known to be in flight).
+    const corrected = this.nodeReserved.get(key)
+    this.nodeReserved.delete(key)
+    const own = (this.consumed.get(key) ?? 0n) + this.inFlight(key)
+    const base = corrected && corrected.consumed + corrected.reserved > own ? corrected.consumed + corrected.reserved : own
+    const cumulativeAmount = base + ceiling
     const voucher = { channelId, modelId: BigInt(extra.modelId), cumulativeAmount, feeShareBps: extra.feeShareBps }
     const signature = await signVoucher(this.authorizer, { chainId, verifyingContract: extra.channels }, voucher)
     let pending = this.pending.get(key)
     if (!pending) this.pending.set(key, (pending = new Map()))
-    pending.set(cumulativeAmount, { ceiling, terms: extra, signature })
+    const ledgerId = `${process.pid}-${cumulativeAmount}-${Math.random().toString(36).slice(2, 10)}`
+    pending.set(cumulativeAmount, { ceiling, terms: extra, signature, ledgerId })
+    // Other clients of this home count this ceiling as possibly booked until it is accounted for.
+    if (this.ledger) {
+      const ledger = this.ledger
+      await this.queue(() => ledger.reserve(channelId, extra.modelId, ledgerId, ceiling))
+    }
     this.lastVoucher = voucher
     this.lastVoucherSignature = signature
     if (voucher.cumulativeAmount > (this.authorized.get(key) ?? 0n)) this.authorized.set(key, voucher.cumulativeAmount)
@@ -158,8 +194,13 @@ export class ChannelSchemeClient implements SchemeNetworkClient {
     const entry = this.pending.get(key)?.get(cumulative)
     if (!entry) return response
     if (response.status !== 200) {
-      // Refused or failed before serving: the node booked nothing.
+      // Refused or failed before serving: the node booked nothing, and this voucher proves nothing.
       this.pending.get(key)!.delete(cumulative)
+      let refused = this.refused.get(key)
+      if (!refused) this.refused.set(key, (refused = new Set()))
+      refused.add(cumulative)
+      const ledger = this.ledger
+      if (ledger) await this.queue(() => ledger.book(payload.channelId.toLowerCase() as Hex, payload.modelId, entry.ledgerId, { spent: 0n }))
       return response
     }
     if (cumulative > (this.lastAccepted.get(key) ?? 0n)) this.lastAccepted.set(key, cumulative)
@@ -171,7 +212,7 @@ export class ChannelSchemeClient implements SchemeNetworkClient {
     } catch {
       // No readable bill header: the body's bill still counts.
     }
-    const finish = (bill: AnswerBill) => this.account(payload, key, cumulative, bill, claimed)
+    const finish = (bill: AnswerBill, complete: boolean) => this.account(payload, key, cumulative, bill, claimed, complete)
     if (!(response.headers.get('content-type') ?? '').includes('text/event-stream') || !response.body) {
       const text = await response.clone().text()
       let body: unknown
@@ -180,15 +221,15 @@ export class ChannelSchemeClient implements SchemeNetworkClient {
       } catch {
         body = undefined
       }
-      await finish(billOfJson(body))
+      await finish(billOfJson(body), true)
       return response
     }
     const stream = new StreamBill()
     let done = false
-    const settle = () => {
+    const settle = (complete: boolean) => {
       if (done) return
       done = true
-      void finish(stream.finish())
+      void finish(stream.finish(), complete)
     }
     const reader = response.body.getReader()
     const passed = new ReadableStream<Uint8Array>({
@@ -196,45 +237,50 @@ export class ChannelSchemeClient implements SchemeNetworkClient {
         try {
           const { value, done: ended } = await reader.read()
           if (ended) {
-            settle()
+            settle(true)
             return controller.close()
           }
           stream.push(value)
           controller.enqueue(value)
         } catch (error) {
-          settle()
+          settle(false)
           controller.error(error)
         }
       },
       async cancel(reason) {
-        settle()
+        settle(false)
         await reader.cancel(reason)
       },
     })
     return new Response(passed, { status: response.status, statusText: response.statusText, headers: response.headers })
   }
 
-  private async account(payload: ChannelPayload, key: string, cumulative: bigint, bill: AnswerBill, claimed: bigint | undefined) {
+  private async account(payload: ChannelPayload, key: string, cumulative: bigint, bill: AnswerBill, claimed: bigint | undefined, complete: boolean) {
     const entry = this.pending.get(key)?.get(cumulative)
     if (!entry) return
     this.pending.get(key)!.delete(cumulative)
     const channelId = payload.channelId.toLowerCase() as Hex
     const evidence = { channelId, modelId: payload.modelId, voucher: { cumulativeAmount: cumulative.toString(), signature: entry.signature }, usage: bill.usage, claimedConsumed: claimed?.toString() }
-    const before = this.consumed.get(key) ?? 0n
-    if (bill.usage === undefined) {
+    let cost: bigint
+    if (bill.usage === undefined && !complete) {
       // Cut before its bill (a hang-up, a dead node): the node may bill what it sent, at most this request's ceiling.
-      this.consumed.set(key, before + entry.ceiling)
+      cost = entry.ceiling
     } else {
+      // An answer that arrived whole must carry its bill: without one (or with a wrong one) the node holds a voucher
+      // for the ceiling, so count that, and sign nothing more.
       const wrong = checkBill(entry.terms, bill)
-      // A wrong bill: the node holds a voucher for the ceiling, so count that, and sign nothing more.
-      this.consumed.set(key, before + (wrong ? entry.ceiling : BigInt(bill.usage.cost as string)))
+      cost = wrong ? entry.ceiling : BigInt(bill.usage!.cost as string)
       if (wrong) this.dispute(key, `${wrong}; nothing more is signed on channel ${channelId}.`, evidence)
     }
-    const bound = (this.consumed.get(key) ?? 0n) + this.inFlight(key)
-    if (claimed !== undefined && claimed > bound && !this.disputes.has(key)) {
-      this.dispute(key, `the node reports ${claimed} consumed on channel ${channelId}, but the answers this client got cost ${this.consumed.get(key)} (and ${this.inFlight(key)} is in flight); nothing more is signed on it.`, evidence)
+    this.consumed.set(key, (this.consumed.get(key) ?? 0n) + cost)
+    const ledger = this.ledger
+    if (ledger) await this.queue(() => ledger.book(channelId, payload.modelId, entry.ledgerId, { spent: cost, accepted: cumulative }))
+    if (claimed !== undefined && !this.disputes.has(key)) {
+      const bound = await this.bound(key, channelId, payload.modelId)
+      if (bound !== undefined && claimed > bound) {
+        this.dispute(key, `the node reports ${claimed} consumed on channel ${channelId}, but the answers this client got cost ${this.consumed.get(key)} (and ${this.inFlight(key)} is in flight); nothing more is signed on it.`, evidence)
+      }
     }
-    await this.save(key, channelId, payload.modelId)
   }
 
   readonly schemeHooks = {
@@ -255,42 +301,53 @@ export class ChannelSchemeClient implements SchemeNetworkClient {
       const state = corrective?.channelState
       if (!state) return
       const key = `${state.channelId.toLowerCase()}:${corrective.modelId}`
-      await this.load(key, state.channelId.toLowerCase() as Hex, corrective.modelId)
+      const channelId = state.channelId.toLowerCase() as Hex
+      await this.load(key, channelId, corrective.modelId)
+      // consumed: what the node booked; reserved: what its requests in flight hold (this client's and others').
       const claimed = /^\d+$/.test(String(state.consumed)) ? BigInt(state.consumed) : 0n
-      const proven = await this.provenAuthorized(requirements, corrective, state)
+      const reserved = /^\d+$/.test(String(state.reserved ?? '0')) ? BigInt(state.reserved ?? '0') : 0n
       const evidence = { channelId: state.channelId, modelId: corrective.modelId, voucher: undefined, usage: undefined, claimedConsumed: claimed.toString() }
-      if (claimed > proven) {
-        this.dispute(key, `The node claims ${claimed} consumed on channel ${state.channelId}, but the highest voucher this client can be shown to have signed covers ${proven}; nothing more is signed on it.`, evidence)
+      // A client that knows the channel (in memory, or from the home's ledger) never believes more than it accounts for.
+      // Its record is incomplete when the node holds an accepted voucher of this authorizer above the last one it
+      // recorded (another client of the same key, without this ledger, paid on the channel): then, as for a client that
+      // knows nothing, it believes no more than a voucher it signed and a node accepted.
+      const shown = await this.shownVoucher(requirements, corrective, state)
+      const complete = shown === undefined || shown <= (this.lastAccepted.get(key) ?? 0n)
+      const bound = complete ? await this.bound(key, channelId, corrective.modelId) : undefined
+      if (bound === undefined) {
+        const proven = shown !== undefined && shown > (this.lastAccepted.get(key) ?? 0n) ? shown : (this.lastAccepted.get(key) ?? 0n)
+        if (claimed > proven) {
+          this.dispute(key, `The node claims ${claimed} consumed on channel ${state.channelId}, but the highest voucher this client can be shown to have signed and had accepted covers ${proven}; nothing more is signed on it.`, evidence)
+          return
+        }
+      } else if (claimed > bound) {
+        this.dispute(key, `the node claims ${claimed} consumed on channel ${state.channelId}, but the answers paid on it cost ${this.consumed.get(key) ?? 0n} (and what is in flight adds up to ${bound}); nothing more is signed on it.`, evidence)
         return
       }
-      // The node still holds the last voucher this client had accepted: nobody else signed since, so the claim must
-      // stay within what this client accounts for.
-      const known = this.consumed.get(key)
-      const last = this.lastAccepted.get(key)
-      if (known !== undefined && last !== undefined && /^\d+$/.test(state.cumulativeAmount) && BigInt(state.cumulativeAmount) === last && claimed > known + this.inFlight(key)) {
-        this.dispute(key, `the node claims ${claimed} consumed on channel ${state.channelId}, but the answers this client got on it cost ${known}; nothing more is signed on it.`, evidence)
-        return
-      }
-      if (proven > (this.authorized.get(key) ?? 0n)) this.authorized.set(key, proven)
-      if (known === undefined || claimed > known) this.consumed.set(key, claimed)
+      if (claimed > (this.consumed.get(key) ?? 0n)) this.consumed.set(key, claimed)
+      // Cover the node's other reservations in the next voucher, but only as far as requests are known to be in flight.
+      const inFlight = bound === undefined ? this.inFlight(key) : bound - claimed
+      this.nodeReserved.set(key, { consumed: claimed, reserved: reserved < inFlight ? reserved : inFlight })
       return { recovered: true }
     },
   }
 
-  /** What the node's latest voucher proves this authorizer signed: its amount if the signature is ours, else what this client signed itself. */
-  private async provenAuthorized(requirements: PaymentRequirements, extra: ChannelExtra, state: NonNullable<ChannelExtra['channelState']>): Promise<bigint> {
+  /** The amount of the node's latest voucher when it carries this authorizer's signature and no node refused it. */
+  private async shownVoucher(requirements: PaymentRequirements, extra: ChannelExtra, state: NonNullable<ChannelExtra['channelState']>): Promise<bigint | undefined> {
     const key = `${state.channelId.toLowerCase()}:${extra.modelId}`
-    const known = this.authorized.get(key) ?? 0n
-    if (!state.signature || !/^\d+$/.test(state.cumulativeAmount)) return known
+    if (!state.signature || !/^\d+$/.test(state.cumulativeAmount)) return undefined
+    // Only a voucher a node accepted proves anything: the one the node is refusing right now, say, does not.
+    if (this.refused.get(key)?.has(BigInt(state.cumulativeAmount))) return undefined
     const chainId = Number(/^eip155:(\d+)$/.exec(requirements.network)?.[1])
     const voucher = { channelId: state.channelId, modelId: BigInt(extra.modelId), cumulativeAmount: BigInt(state.cumulativeAmount), feeShareBps: state.feeShareBps ?? extra.feeShareBps }
     try {
       const signer = await recoverAddress({ hash: voucherDigest({ chainId, verifyingContract: extra.channels }, voucher), signature: state.signature })
-      return signer.toLowerCase() === this.authorizer.address.toLowerCase() && voucher.cumulativeAmount > known ? voucher.cumulativeAmount : known
+      return signer.toLowerCase() === this.authorizer.address.toLowerCase() ? voucher.cumulativeAmount : undefined
     } catch {
-      return known
+      return undefined
     }
   }
+
 }
 
 export type PayingFetchOptions = {

@@ -16,7 +16,8 @@ export type ChannelExtra = {
   maxTokens: number
   /** Only in a corrective 402: the node's view of the channel, to resynchronise a client after a crash. */
   /** `signature` and `feeShareBps` are those of the latest voucher the node holds: the client checks it signed it. */
-  channelState?: { channelId: Hex; consumed: string; cumulativeAmount: string; signature: Hex | null; feeShareBps?: number | undefined } | undefined
+  /** `consumed` is what the node booked; `reserved` what its requests in flight hold on top (a new voucher covers both). */
+  channelState?: { channelId: Hex; consumed: string; reserved?: string | undefined; cumulativeAmount: string; signature: Hex | null; feeShareBps?: number | undefined } | undefined
 }
 
 /** The scheme-specific payload of a channel payment. */

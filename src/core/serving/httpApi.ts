@@ -220,8 +220,6 @@ export class HttpApi {
       }
       // An exact payment may lower the limit (its price covers at most the node's exact ceiling).
       maxTokens = Math.min(paid?.maxTokens ?? params.maxTokens ?? limits.maxTokens, room)
-      // A refused prompt pays nothing: an exact transfer is settled only now.
-      await paid?.confirm()
     } catch (error) {
       paid?.release()
       throw error
@@ -238,6 +236,14 @@ export class HttpApi {
     try {
       sequence = await this.deps.scheduler.acquire(abort.signal)
     } catch (error) {
+      paid?.release()
+      throw error
+    }
+    // An exact transfer is settled only now: a refused prompt, a full queue or a client gone while queued pays nothing.
+    try {
+      await paid?.confirm()
+    } catch (error) {
+      this.deps.scheduler.release(sequence)
       paid?.release()
       throw error
     }

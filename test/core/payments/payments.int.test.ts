@@ -4,6 +4,7 @@ import OpenAI from 'openai'
 import { decodePaymentRequiredHeader, decodePaymentResponseHeader, decodePaymentSignatureHeader, encodePaymentRequiredHeader, encodePaymentResponseHeader, encodePaymentSignatureHeader } from '@x402/core/http'
 import { wrapFetchWithPaymentFromConfig } from '@x402/fetch'
 import { ExactEvmScheme } from '@x402/evm/exact/client'
+import { authorizationTypes } from '@x402/evm'
 import type { Hex } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { advanceTime } from '../../../src/core/actions/chain/advanceTime.js'
@@ -263,6 +264,65 @@ describe('paid serving node (x402: channel vouchers and exact; real anvil, SQLit
       }
     })
 
+    // Review of the bill checks (F1, high): the node 402s the paid attempt itself, claiming the voucher just sent as
+    // consumed; the client took it as proof, booked the ceiling and paid the retry on top.
+    it('a fabricated corrective 402 claiming the voucher it refuses: NODE_OVERCLAIMED, nothing booked', async () => {
+      const channel = (await openChannel(payerCtx, { operator: operator.address, amount: 1_000_000n })).channelId
+      const ask = (at: string) => chat(payerCtx, { url: at, messages: [{ role: 'user', content: 'Say hi' }], channelId: channel, maxTokens: 16, temperature: 0, idleTimeoutMs: 20_000 })
+      const honest = await ask(url)
+      const proxy = await loopbackProxy(async (req, body, res) => {
+        const paid = req.headers['payment-signature']
+        if (typeof paid === 'string') {
+          const cumulative = String((decodePaymentSignatureHeader(paid).payload as { cumulativeAmount: string }).cumulativeAmount)
+          const required = decodePaymentRequiredHeader((await fetch(`${url}${req.url}`, { method: 'POST', body })).headers.get('payment-required')!)
+          required.accepts[0]!.extra = { ...required.accepts[0]!.extra, channelState: { channelId: channel, consumed: cumulative, cumulativeAmount: '0', signature: null } }
+          res.writeHead(402, { 'content-type': 'application/json', 'payment-required': encodePaymentRequiredHeader({ ...required, error: 'stale_cumulative' }) })
+          return void res.end('{}')
+        }
+        const upstream = await forward(url, req, body)
+        res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json', ...(upstream.headers.get('payment-required') ? { 'payment-required': upstream.headers.get('payment-required')! } : {}) })
+        res.end(Buffer.from(await upstream.arrayBuffer()))
+      })
+      try {
+        await expect(ask(proxy.url)).rejects.toMatchObject({ code: 'NODE_OVERCLAIMED' })
+        expect(await new ChannelBook(payerCtx.home.client).spent(channel)).toEqual({ [modelId]: BigInt(honest.cost) })
+      } finally {
+        await proxy.close()
+      }
+    })
+
+    // Review F3: while one chat of a home was generating, another's voucher was refused with the first one's
+    // reservation counted as consumed, and the client accused the honest node.
+    it('two chats of one home at once on the honest node: both paid, no dispute, and the ledger adds both up', async () => {
+      const channel = (await openChannel(payerCtx, { operator: operator.address, amount: 1_000_000n })).channelId
+      const ask = () => chat(createModeldao({ home: chain.root, devAccount: 2 }), { url, messages: [{ role: 'user', content: 'Tell me a long story' }], channelId: channel, maxTokens: 40, temperature: 0, idleTimeoutMs: 20_000 })
+      let total = 0n
+      for (let round = 0; round < 3; round++) {
+        const answers = await Promise.all([ask(), ask()])
+        for (const a of answers) total += BigInt(a.cost)
+      }
+      expect(await new ChannelBook(payerCtx.home.client).spent(channel)).toEqual({ [modelId]: total })
+    })
+
+    // Review F2: an answer that arrived whole but without its bill was counted at the ceiling, with no dispute.
+    it('a whole answer without its bill: a dispute (NODE_OVERBILLED next), not a silent ceiling', async () => {
+      const channel = (await openChannel(payerCtx, { operator: operator.address, amount: 1_000_000n })).channelId
+      const { started } = hostile(({ body }) => {
+        const parsed = JSON.parse(body) as { usage?: unknown }
+        delete parsed.usage
+        return { body: JSON.stringify(parsed) }
+      })
+      const proxy = await started
+      try {
+        const paying = createPayingFetch({ account: payer, channelFor: () => channel })
+        expect((await paying(`${proxy.url}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: 'Hi', max_tokens: 4 }) })).status).toBe(200)
+        expect(paying.channelClient!.disputes.get(`${channel}:${modelId}`)).toMatch(/states no cost/)
+        await expect(paying(`${proxy.url}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: 'Hi', max_tokens: 4 }) })).rejects.toMatchObject({ code: 'NODE_OVERBILLED' })
+      } finally {
+        await proxy.close()
+      }
+    })
+
     it('chat keeps what it accounted for in the home: the next chat signs from it, and a corrective 402 claiming the last voucher whole is refused', async () => {
       const channel = (await openChannel(payerCtx, { operator: operator.address, amount: 1_000_000n })).channelId
       let lastPaid: string | undefined
@@ -316,6 +376,31 @@ describe('paid serving node (x402: channel vouchers and exact; real anvil, SQLit
     })
   })
 
+  // Review F8: an exact transfer was settled before the request had a sequence: a full queue answered 429 to a payer
+  // already charged.
+  it('an exact payer refused for a full queue is not charged (the transfer is settled only once the request has a sequence)', async () => {
+    const busy = new ServingNode(operatorCtx, { model: modelId, port: 0, contextSize: 512, maxTokens: 400, parallel: 1, queue: 1, payments: { prices: PRICES, exactMaxTokens: 16, settleEveryMs: 0 } })
+    try {
+      const busyUrl = (await busy.start()).url
+      const channel = (await openChannel(payerCtx, { operator: operator.address, amount: 1_000_000n })).channelId
+      const paying = createPayingFetch({ account: payer, channelFor: () => channel })
+      const long = () => paying(`${busyUrl}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: 'Once upon a time', max_tokens: 400, temperature: 0 }) })
+      const first = long()
+      await expect.poll(async () => (await (await fetch(`${busyUrl}/health`)).json()) as { active: number }, { timeout: 10_000, interval: 20 }).toMatchObject({ active: 1 })
+      const queued = long()
+      await expect.poll(async () => (await (await fetch(`${busyUrl}/health`)).json()) as { queued: number }, { timeout: 10_000, interval: 20 }).toMatchObject({ active: 1, queued: 1 })
+      const before = await tokenBalance()
+      const pay = wrapFetchWithPaymentFromConfig(fetch, { schemes: [{ network: 'eip155:*', client: new ExactEvmScheme(payer) }], spendControls: false })
+      const refused = await pay(`${busyUrl}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: 'Hi', max_tokens: 4 }) })
+      expect(refused.status).toBe(429)
+      expect(await tokenBalance()).toBe(before)
+      expect((await first).status).toBe(200)
+      expect((await queued).status).toBe(200)
+    } finally {
+      await busy.stop()
+    }
+  })
+
   it('refuses every bad voucher with a 402 naming the reason, and keeps serving', async () => {
     const required = decodePaymentRequiredHeader((await fetch(`${url}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: 'x', max_tokens: 4 }) })).headers.get('payment-required')!)
     const channel = required.accepts[0]!
@@ -354,7 +439,11 @@ describe('paid serving node (x402: channel vouchers and exact; real anvil, SQLit
     expect(await attempt({ header: encoded({ x402Version: 2, resource: required.resource, accepted: { ...channel, scheme: 'upto' }, payload: {} }) })).toEqual({ status: 402, code: 'unsupported_scheme' })
     expect(await attempt({ header: exactWith({ to: payer.address }) })).toEqual({ status: 402, code: 'wrong_recipient' })
     expect(await attempt({ header: exactWith({ value: String(BigInt(exactOffer.amount) + 1n) }) })).toEqual({ status: 402, code: 'wrong_amount' })
-    expect(await attempt({ header: exactWith({ validBefore: '1000' }) })).toEqual({ status: 402, code: 'authorization_expired' })
+    // Expired: signed (the signature is checked before the chain's clock is read), but valid only until 1970.
+    const expired = { from: payer.address, to: exactOffer.payTo as Hex, value: BigInt(exactOffer.amount), validAfter: 0n, validBefore: 1000n, nonce: `0x${'33'.repeat(32)}` as Hex }
+    const expiredSignature = await payer.signTypedData({ domain: { name: (exactOffer.extra as { name: string }).name, version: (exactOffer.extra as { version: string }).version, chainId: 31337, verifyingContract: exactOffer.asset as Hex }, types: authorizationTypes, primaryType: 'TransferWithAuthorization', message: expired })
+    const expiredHeader = encoded({ x402Version: 2, resource: required.resource, accepted: exactOffer, payload: { authorization: { ...expired, value: expired.value.toString(), validAfter: '0', validBefore: '1000' }, signature: expiredSignature } })
+    expect(await attempt({ header: expiredHeader })).toEqual({ status: 402, code: 'authorization_expired' })
     // A channel to another operator.
     const other = (await openChannel(payerCtx, { operator: devAccount(6, 31337).address, amount: 10_000n })).channelId
     expect(await attempt({ voucher: { channelId: other } })).toEqual({ status: 402, code: 'wrong_operator' })

@@ -286,11 +286,24 @@ export class ServingNode extends Service<ServingNodeInfo> {
     try {
       const latest = await connection.publicClient.getBlockNumber({ cacheTime: 0 })
       if (latest < this.withdrawalsFrom) return
-      const requested = await connection.publicClient.getContractEvents({ address: channels, abi: protocolArtifacts.PaymentChannels.abi, eventName: 'WithdrawalRequested', fromBlock: this.withdrawalsFrom, toBlock: latest })
-      this.withdrawalsFrom = latest + 1n
-      store.setWatchedThrough(this.watchName, latest)
+      // A long downtime is read in pages: RPCs cap the block range of one log query.
+      const to = latest - this.withdrawalsFrom >= WATCH_PAGE_BLOCKS ? this.withdrawalsFrom + WATCH_PAGE_BLOCKS - 1n : latest
+      const requested = await connection.publicClient.getContractEvents({ address: channels, abi: protocolArtifacts.PaymentChannels.abi, eventName: 'WithdrawalRequested', fromBlock: this.withdrawalsFrom, toBlock: to })
       const owing = new Set(store.vouchers().filter((v) => v.consumed > v.settled).map((v) => v.channelId.toLowerCase()))
-      if (requested.some((log) => owing.has(String(log.args.channelId).toLowerCase()))) await this.settleAndReport(this.settle())
+      if (requested.some((log) => owing.has(String(log.args.channelId).toLowerCase()))) {
+        // Past these blocks only once what they asked for is settled: a failed settlement is retried on the next look.
+        // Awaited first: `onSettled?.(await this.settle())` would skip the settlement when no callback is given.
+        let settled: SettleVouchersResult | undefined
+        try {
+          settled = await this.settle()
+        } catch (error) {
+          this.params.payments?.onSettled?.(undefined, error)
+          return
+        }
+        this.params.payments?.onSettled?.(settled)
+      }
+      this.withdrawalsFrom = to + 1n
+      store.setWatchedThrough(this.watchName, to)
     } finally {
       this.watching = false
     }
@@ -360,6 +373,9 @@ export class ServingNode extends Service<ServingNodeInfo> {
     this.gate = undefined
   }
 }
+
+/** The most blocks one withdrawal look reads (RPCs cap the range of a log query; 10,000 is a common cap). */
+const WATCH_PAGE_BLOCKS = 5_000n
 
 /**
  * Starts a serving node and resolves once it listens. Stop it with `stop()` or `await using`.
