@@ -52,6 +52,7 @@ contract QualityStakingHandler is Test {
     bool public ghostVotesMoved;
     bool public ghostStrangerSucceeded;
     bool public ghostLateExecution;
+    bool public ghostLateStake;
     bool public ghostOutcomeMismatch;
     mapping(bytes32 => uint256) public calls;
 
@@ -125,7 +126,8 @@ contract QualityStakingHandler is Test {
     }
 
     uint256 internal constant ACTIVE = 1 << uint8(IGovernor.ProposalState.Active);
-    uint256 internal constant OPEN_FOR_ROUNDS = 1 << uint8(IGovernor.ProposalState.Pending) | ACTIVE;
+    uint256 internal constant PENDING = 1 << uint8(IGovernor.ProposalState.Pending);
+    uint256 internal constant OPEN_FOR_ROUNDS = PENDING;
     uint256 internal constant SUCCEEDED = 1 << uint8(IGovernor.ProposalState.Succeeded);
     uint256 internal constant QUEUED = 1 << uint8(IGovernor.ProposalState.Queued);
     uint256 internal constant FINAL = 1 << uint8(IGovernor.ProposalState.Canceled)
@@ -258,15 +260,9 @@ contract QualityStakingHandler is Test {
     }
 
     function stake(uint256 actorSeed, uint256 proposalSeed, bool support, uint256 amount) external {
-        (Proposal storage p, bool ok) = _pickBy(proposalSeed, ACTIVE, true);
-        if (!ok) {
-            // No vote open on a round: move to the start of a pending one's vote, if any.
-            (p, ok) = _pickBy(proposalSeed, 1 << uint8(IGovernor.ProposalState.Pending), true);
-            if (!ok) return;
-            uint256 start = governor.proposalSnapshot(p.proposalId) + 1;
-            vm.warp(block.timestamp + (start - block.number) * 12);
-            vm.roll(start);
-        }
+        // Stakes are taken until the vote opens: a pending proposal with a round.
+        (Proposal storage p, bool ok) = _pickBy(proposalSeed, PENDING, true);
+        if (!ok) return;
         address actor = _actor(actorSeed);
         amount = bound(amount, 1, 1e24);
         uint256[HOLDERS] memory votes = _votes();
@@ -283,6 +279,23 @@ contract QualityStakingHandler is Test {
         ghostStaked[p.proposalId] += amount;
         ghostStakedTotal += amount;
         ++calls["stake"];
+    }
+
+    /// @notice A late staker tries to bet once the vote is open (or over), with funds and allowance: refused.
+    function stakeLate(uint256 actorSeed, uint256 proposalSeed, bool support, uint256 amount) external {
+        (Proposal storage p, bool ok) = _pickBy(proposalSeed, ~PENDING, true);
+        if (!ok) return;
+        address actor = _actor(actorSeed);
+        amount = bound(amount, 1, 1e24);
+        deal(address(usd), actor, usd.balanceOf(actor) + amount, true);
+        vm.startPrank(actor);
+        usd.approve(address(staking), amount);
+        try staking.stake(modelId, p.proposalId, support, amount) {
+            ghostLateStake = true;
+        } catch {}
+        usd.approve(address(staking), 0);
+        vm.stopPrank();
+        ++calls["stakeLate"];
     }
 
     function vote(uint256 holderSeed, uint256 proposalSeed, uint8 support) external {
