@@ -7,6 +7,7 @@ import {IGovernor} from "@openzeppelin/contracts/governance/IGovernor.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IModelShares} from "../interfaces/IModelShares.sol";
 import {DaoFactory} from "./DaoFactory.sol";
+import {ModelGovernor} from "./ModelGovernor.sol";
 
 /// @title QualityStaking
 /// @notice A staking market on each "promote version" proposal (a proposal whose only action is
@@ -16,7 +17,8 @@ import {DaoFactory} from "./DaoFactory.sol";
 ///         claim on the losers' stakes. The DAO decides, through its governor's state alone: executed, *for*
 ///         wins; defeated or expired (the governor expires a passed proposal not queued, or a queued one not
 ///         executed, in time: `ModelGovernor.QUEUE_WINDOW_BLOCKS`, `EXECUTION_GRACE_PERIOD`), *against* wins;
-///         cancelled, everyone is refunded; any other state is undecided. A late execution is impossible, so no
+///         cancelled after its vote opened (by the guardian: the proposer may cancel only before), *against* wins
+///         too, so a cancel never voids a bet; cancelled before, everyone is refunded; any other state is undecided. A late execution is impossible, so no
 ///         resolution races an execution.
 ///         Winners get their stake back plus the losers' stakes pro rata, less the model's cut, which goes to the
 ///         model's fee pool (its shareholders). If one side is empty, everyone is refunded.
@@ -31,8 +33,8 @@ contract QualityStaking is ReentrancyGuardTransient {
     enum Outcome {
         Unresolved,
         Promoted, // executed: "for" wins
-        Rejected, // defeated or expired: "against" wins
-        Refunded // cancelled, or a side was empty: every stake comes back
+        Rejected, // defeated, expired, or cancelled after its vote opened: "against" wins
+        Refunded // cancelled before its vote opened, or a side was empty: every stake comes back
     }
 
     /// @notice A staking round on one proposal.
@@ -281,7 +283,12 @@ contract QualityStaking is ReentrancyGuardTransient {
         } else if (state == IGovernor.ProposalState.Defeated || state == IGovernor.ProposalState.Expired) {
             outcome = Outcome.Rejected;
         } else if (state == IGovernor.ProposalState.Canceled) {
-            outcome = Outcome.Refunded;
+            // Cancelled before its vote opened (the staking window): void. After (only the guardian can, and never a
+            // defeated proposal): the candidate was not promoted, so "against" wins, and a cancel cannot void a bet.
+            ModelGovernor governor = ModelGovernor(payable(address(_governor(modelId))));
+            outcome = governor.proposalCanceledAt(proposalId) > governor.proposalSnapshot(proposalId)
+                ? Outcome.Rejected
+                : Outcome.Refunded;
         } else {
             revert QualityStakingUnresolved(proposalId, state);
         }

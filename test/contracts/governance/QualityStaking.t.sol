@@ -5,6 +5,7 @@ import {IGovernor} from "@openzeppelin/contracts/governance/IGovernor.sol";
 import {IModelShares} from "../../../contracts/interfaces/IModelShares.sol";
 import {ModelGovernor} from "../../../contracts/governance/ModelGovernor.sol";
 import {QualityStaking} from "../../../contracts/governance/QualityStaking.sol";
+import {DaoFactory} from "../../../contracts/governance/DaoFactory.sol";
 import {DaoBase} from "./DaoBase.sol";
 
 /// @notice QualityStaking over a real DAO (DaoBase: creator 40%, alice 30%, bob 20%, carol 10%; quorum 20%, super
@@ -246,19 +247,78 @@ contract QualityStakingTest is DaoBase {
         governor.queue(targets, values, calldatas, keccak256(bytes(DESC)));
     }
 
-    function test_claim_cancelledRefundsEveryone() public {
+    function test_claim_cancelledBeforeTheVoteRefundsEveryone() public {
         uint256 proposalId = _proposeVersion(V2, DESC);
         _stake(dave, proposalId, true, 100e6);
         _stake(erin, proposalId, false, 7e6);
         // A staker on both sides gets both back.
         _stake(frank, proposalId, true, 3e6);
         _stake(frank, proposalId, false, 5e6);
+        // The guardian cancels while stakes are still open (the proposal is pending): the round is void.
         _cancel(V2, DESC);
         assertEq(uint8(staking.resolve(id, proposalId)), uint8(QualityStaking.Outcome.Refunded));
         assertEq(_claim(dave, proposalId), 100e6);
         assertEq(_claim(erin, proposalId), 7e6);
         assertEq(_claim(frank, proposalId), 8e6);
         assertEq(_poolTotal(), 0, "no cut on a refund");
+        assertEq(usd.balanceOf(address(staking)), 0);
+    }
+
+    /// @dev Review finding (a losing proposer voids the bet): with no guardian (the CLI default) the proposer could
+    ///      cancel its version proposal once it was Defeated, and a cancelled round refunded everyone, so its "for"
+    ///      stake was a free option. Now the proposer cannot cancel once the vote opened; the round pays "against".
+    function test_finding_losingProposerCannotVoidTheBet() public {
+        uint256 other = _createModel(creator, SUPPLY, 0);
+        _transfer(creator, alice, other, 300_000);
+        _transfer(creator, bob, other, 200_000);
+        ModelGovernor.Settings memory settings = _settings();
+        settings.guardian = address(0);
+        DaoFactory.Dao memory dao = factory.predictDao(other);
+        vm.startPrank(creator);
+        shares.transferAdmin(other, dao.timelock);
+        factory.createDao(other, settings, TIMELOCK_DELAY);
+        vm.stopPrank();
+        id = other;
+        vm.roll(block.number + 1);
+
+        uint256 proposalId = _proposeVersion(V2, DESC);
+        _stake(creator, proposalId, true, 100e6);
+        _stake(frank, proposalId, false, 100e6);
+        _startVoting();
+        _vote(proposalId, creator, 1);
+        _vote(proposalId, alice, 0);
+        _vote(proposalId, bob, 0);
+        _endVoting();
+        assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Defeated));
+        (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) =
+            _one(address(shares), _versionCall(id, V2));
+        ModelGovernor governor = _governor(id);
+        vm.prank(creator);
+        vm.expectRevert(abi.encodeWithSelector(IGovernor.GovernorUnableToCancel.selector, proposalId, creator));
+        governor.cancel(targets, values, calldatas, keccak256(bytes(DESC)));
+        assertEq(uint8(staking.resolve(id, proposalId)), uint8(QualityStaking.Outcome.Rejected));
+        assertEq(_claim(frank, proposalId), 100e6 + 95e6, "against takes the proposer's stake less the cut");
+        vm.prank(creator);
+        vm.expectRevert(
+            abi.encodeWithSelector(QualityStaking.QualityStakingNothingToClaim.selector, id, proposalId, creator)
+        );
+        staking.claim(id, proposalId);
+    }
+
+    /// @dev Same finding, guardian side: the guardian may still cancel a version mid-vote (a poisoned candidate),
+    ///      but a cancel after the vote opened no longer voids the round: the candidate was not promoted, so "against"
+    ///      wins. (A cancel while the proposal is pending, when stakes are still open, refunds everyone.)
+    function test_finding_guardianCancelAfterTheVoteOpensRejects() public {
+        uint256 proposalId = _proposeVersion(V2, DESC);
+        _stake(dave, proposalId, true, 100e6);
+        _stake(frank, proposalId, false, 20e6);
+        _startVoting();
+        _vote(proposalId, bob, 0); // "for" is losing
+        _cancel(V2, DESC);
+        assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Canceled));
+        assertEq(uint8(staking.resolve(id, proposalId)), uint8(QualityStaking.Outcome.Rejected));
+        assertEq(_claim(frank, proposalId), 20e6 + 95e6);
+        assertEq(_poolTotal(), 5e6);
         assertEq(usd.balanceOf(address(staking)), 0);
     }
 
@@ -585,7 +645,7 @@ contract QualityStakingTest is DaoBase {
         uint256 n = bound(nStakers, 1, MAX_STAKERS);
         Book memory book;
         address[] memory stakers = _stakeAll(book, amounts, sides, n);
-        book.outcome = _decide(book.proposalId, outcomeSeed % 4);
+        book.outcome = _decide(book.proposalId, outcomeSeed % 5);
         book.winners = book.outcome == 1 ? book.totalFor : book.totalAgainst;
         uint256 losers = book.outcome == 1 ? book.totalAgainst : book.totalFor;
         book.refund = book.outcome == 3 || book.winners == 0 || losers == 0;
@@ -646,14 +706,19 @@ contract QualityStakingTest is DaoBase {
         book.paid += expected;
     }
 
-    /// @dev 0 executed, 1 defeated, 2 expired (queued, never executed), 3 cancelled (before the vote opens).
-    ///      Returns 1 when "for" wins, 2 when "against" wins, 3 on a refund.
+    /// @dev 0 executed, 1 defeated, 2 expired (queued, never executed), 3 cancelled while pending, 4 cancelled
+    ///      during the vote (by the guardian). Returns 1 when "for" wins,
+    ///      2 when "against" wins, 3 on a refund.
     function _decide(uint256 proposalId, uint256 kind) internal returns (uint256) {
         if (kind == 3) {
             _cancel(V2, DESC);
             return 3;
         }
         _startVoting();
+        if (kind == 4) {
+            _cancel(V2, DESC);
+            return 2;
+        }
         _vote(proposalId, kind == 1 ? bob : creator, kind == 1 ? 0 : 1);
         _endVoting();
         if (kind == 0) {

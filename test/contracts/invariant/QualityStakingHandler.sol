@@ -53,6 +53,7 @@ contract QualityStakingHandler is Test {
     bool public ghostStrangerSucceeded;
     bool public ghostLateExecution;
     bool public ghostLateStake;
+    bool public ghostBadCancel;
     bool public ghostOutcomeMismatch;
     mapping(bytes32 => uint256) public calls;
 
@@ -187,18 +188,20 @@ contract QualityStakingHandler is Test {
         ghostCutTotal += cut;
     }
 
-    /// @dev The outcome follows the governor's state alone: Promoted only if executed, Rejected only if defeated or
-    ///      expired, Refunded if cancelled or a side was empty.
+    /// @dev The outcome follows the governor alone: Promoted only if executed; Rejected only if defeated, expired or
+    ///      cancelled after its vote opened; Refunded if cancelled before or a side was empty.
     function _checkOutcome(uint256 proposalId, QualityStaking.Round memory round) internal {
         IGovernor.ProposalState state = governor.state(proposalId);
         bool emptySide = round.totalFor == 0 || round.totalAgainst == 0;
+        bool canceled = state == IGovernor.ProposalState.Canceled;
+        bool lateCancel = canceled && governor.proposalCanceledAt(proposalId) > governor.proposalSnapshot(proposalId);
         if (round.outcome == QualityStaking.Outcome.Promoted) {
             if (state != IGovernor.ProposalState.Executed) ghostOutcomeMismatch = true;
         } else if (round.outcome == QualityStaking.Outcome.Rejected) {
-            if (state != IGovernor.ProposalState.Defeated && state != IGovernor.ProposalState.Expired) {
+            if (state != IGovernor.ProposalState.Defeated && state != IGovernor.ProposalState.Expired && !lateCancel) {
                 ghostOutcomeMismatch = true;
             }
-        } else if (!emptySide && state != IGovernor.ProposalState.Canceled) {
+        } else if (!emptySide && (!canceled || lateCancel)) {
             ghostOutcomeMismatch = true;
         }
     }
@@ -346,15 +349,37 @@ contract QualityStakingHandler is Test {
         ++calls["executeLate"];
     }
 
-    /// @notice The guardian cancels a proposal that is not final yet (one call in three, so that most run their course).
+    /// @notice The guardian cancels a proposal that is not final yet (one call in three, so that most run their
+    ///         course), mid-vote included: it must succeed unless the proposal is defeated.
     function cancel(uint256 proposalSeed) external {
         if (proposalSeed % 3 != 0) return;
         (Proposal storage p, bool ok) = _pickBy(proposalSeed / 3, ~FINAL, false);
         if (!ok) return;
+        bool defeated = governor.state(p.proposalId) == IGovernor.ProposalState.Defeated;
         (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) = _actions(p);
         vm.prank(guardian);
-        governor.cancel(targets, values, calldatas, keccak256(bytes(p.description)));
-        ++calls["cancel"];
+        try governor.cancel(targets, values, calldatas, keccak256(bytes(p.description))) {
+            if (defeated) ghostBadCancel = true;
+            ++calls["cancel"];
+        } catch {
+            if (!defeated) ghostBadCancel = true;
+        }
+    }
+
+    /// @notice The proposer tries to cancel its own proposal in any state (a losing proposer voiding its bet): only a
+    ///         pending proposal may be withdrawn.
+    function proposerCancel(uint256 proposalSeed) external {
+        (Proposal storage p, bool ok) = _pickBy(proposalSeed, ~FINAL, false);
+        if (!ok) return;
+        bool pending = governor.state(p.proposalId) == IGovernor.ProposalState.Pending;
+        (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) = _actions(p);
+        vm.prank(governor.proposalProposer(p.proposalId));
+        try governor.cancel(targets, values, calldatas, keccak256(bytes(p.description))) {
+            if (!pending) ghostBadCancel = true;
+            ++calls["proposerCancel"];
+        } catch {
+            if (pending) ghostBadCancel = true;
+        }
     }
 
     /// @notice Anyone resolves, possibly too early (then it must revert and change nothing).
