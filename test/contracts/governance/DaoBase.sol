@@ -57,12 +57,26 @@ abstract contract DaoBase is BaseTest {
     }
 
     function _createDao(uint256 modelId) internal returns (DaoFactory.Dao memory dao) {
+        return _createDao(modelId, _settings());
+    }
+
+    /// @dev A DAO for `modelId` with `settings`, e.g. no guardian (the CLI default).
+    function _createDao(uint256 modelId, ModelGovernor.Settings memory settings)
+        internal
+        returns (DaoFactory.Dao memory dao)
+    {
         address admin = shares.adminOf(modelId);
         dao = factory.predictDao(modelId);
         vm.startPrank(admin);
         shares.transferAdmin(modelId, dao.timelock);
-        factory.createDao(modelId, _settings(), TIMELOCK_DELAY);
+        factory.createDao(modelId, settings, TIMELOCK_DELAY);
         vm.stopPrank();
+    }
+
+    /// @dev `_settings()` without a proposal guardian (the CLI default).
+    function _settingsWithoutGuardian() internal view returns (ModelGovernor.Settings memory settings) {
+        settings = _settings();
+        settings.guardian = address(0);
     }
 
     function _governor(uint256 modelId) internal view returns (ModelGovernor) {

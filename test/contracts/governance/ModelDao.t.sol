@@ -443,17 +443,6 @@ contract ModelDaoTest is DaoBase {
         assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Canceled));
     }
 
-    /// @dev A DAO for `id` whose settings name no guardian (the CLI default).
-    function _createDaoWithoutGuardian() internal {
-        ModelGovernor.Settings memory settings = _settings();
-        settings.guardian = address(0);
-        DaoFactory.Dao memory dao = factory.predictDao(id);
-        vm.startPrank(creator);
-        shares.transferAdmin(id, dao.timelock);
-        factory.createDao(id, settings, TIMELOCK_DELAY);
-        vm.stopPrank();
-    }
-
     /// @dev `who` cancels the single-action proposal (`data`, `description`); `unable`: expect it to be refused.
     function _cancelAs(address who, bytes memory data, string memory description, bool unable) internal {
         (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) = _one(address(shares), data);
@@ -468,7 +457,7 @@ contract ModelDaoTest is DaoBase {
     /// any point but the final states, a Defeated proposal included. The proposer may now cancel only while its
     /// proposal is pending; once the vote opens, and once it is defeated, the cancel reverts.
     function test_finding_proposerCancelsOnlyWhilePending() public {
-        _createDaoWithoutGuardian();
+        _createDao(id, _settingsWithoutGuardian());
         bytes memory data = abi.encodeCall(IModelShares.setPricePerRequest, (id, 3));
         uint256 withdrawn = _propose(alice, address(shares), data, "withdrawn");
         uint256 proposalId = _propose(alice, address(shares), data, "lost");

@@ -5,7 +5,6 @@ import {IGovernor} from "@openzeppelin/contracts/governance/IGovernor.sol";
 import {IModelShares} from "../../../contracts/interfaces/IModelShares.sol";
 import {ModelGovernor} from "../../../contracts/governance/ModelGovernor.sol";
 import {QualityStaking} from "../../../contracts/governance/QualityStaking.sol";
-import {DaoFactory} from "../../../contracts/governance/DaoFactory.sol";
 import {DaoBase} from "./DaoBase.sol";
 
 /// @notice QualityStaking over a real DAO (DaoBase: creator 40%, alice 30%, bob 20%, carol 10%; quorum 20%, super
@@ -271,13 +270,7 @@ contract QualityStakingTest is DaoBase {
         uint256 other = _createModel(creator, SUPPLY, 0);
         _transfer(creator, alice, other, 300_000);
         _transfer(creator, bob, other, 200_000);
-        ModelGovernor.Settings memory settings = _settings();
-        settings.guardian = address(0);
-        DaoFactory.Dao memory dao = factory.predictDao(other);
-        vm.startPrank(creator);
-        shares.transferAdmin(other, dao.timelock);
-        factory.createDao(other, settings, TIMELOCK_DELAY);
-        vm.stopPrank();
+        _createDao(other, _settingsWithoutGuardian());
         id = other;
         vm.roll(block.number + 1);
 
