@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {IGovernor} from "@openzeppelin/contracts/governance/IGovernor.sol";
 import {BaseTest} from "../utils/BaseTest.sol";
+import {SingleAction} from "../utils/SingleAction.sol";
 import {ShareOffering} from "../../../contracts/shares/ShareOffering.sol";
 import {ModelGovernor} from "../../../contracts/governance/ModelGovernor.sol";
 import {ModelTimelock} from "../../../contracts/governance/ModelTimelock.sol";
@@ -88,11 +89,7 @@ abstract contract DaoBase is BaseTest {
         pure
         returns (address[] memory targets, uint256[] memory values, bytes[] memory calldatas)
     {
-        targets = new address[](1);
-        targets[0] = target;
-        values = new uint256[](1);
-        calldatas = new bytes[](1);
-        calldatas[0] = data;
+        return SingleAction.arrays(target, data);
     }
 
     function _propose(address proposer, address target, bytes memory data, string memory description)

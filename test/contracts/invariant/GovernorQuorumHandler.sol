@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {Test} from "forge-std/Test.sol";
 import {IGovernor} from "@openzeppelin/contracts/governance/IGovernor.sol";
 import {TestUSD} from "../../../contracts/mocks/TestUSD.sol";
 import {IModelShares} from "../../../contracts/interfaces/IModelShares.sol";
@@ -9,6 +8,7 @@ import {ModelShares} from "../../../contracts/shares/ModelShares.sol";
 import {ShareOffering} from "../../../contracts/shares/ShareOffering.sol";
 import {ModelGovernor} from "../../../contracts/governance/ModelGovernor.sol";
 import {QualityStaking} from "../../../contracts/governance/QualityStaking.sol";
+import {GovernorHandlerBase} from "./GovernorHandlerBase.sol";
 
 /// @notice Drives one model's governor while its shares move in and out of the ShareOffering escrow (whose shares
 ///         cannot vote, so the quorums are fractions of the supply less the escrow's votes): holders list, cancel and
@@ -18,7 +18,7 @@ import {QualityStaking} from "../../../contracts/governance/QualityStaking.sol";
 ///         registers extra snapshots and changes the price and the staking cut mid-flight, and a stranger calls every
 ///         open function. Ghosts record, per block, the escrow's votes and the quorum numerator, independently of
 ///         the lazy vote history the governor reads.
-contract GovernorQuorumHandler is Test {
+contract GovernorQuorumHandler is GovernorHandlerBase {
     struct Proposal {
         uint256 proposalId;
         address target;
@@ -35,18 +35,9 @@ contract GovernorQuorumHandler is Test {
     }
 
     ModelShares public immutable shares;
-    TestUSD public immutable usd;
     ShareOffering public immutable offering;
-    QualityStaking public immutable staking;
-    ModelGovernor public immutable governor;
-    address public immutable timelock;
-    address public immutable guardian;
-    uint256 public immutable modelId;
     address public stranger = makeAddr("gq stranger");
 
-    /// Holders first (they vote, propose, list shares), then buyers (they buy, stake, and may vote what they bought).
-    address[] public actors;
-    uint256 public constant HOLDERS = 4;
     uint256 public constant MAX_PROPOSALS = 10;
     Proposal[] internal _proposals;
     Proposal internal _none;
@@ -59,11 +50,9 @@ contract GovernorQuorumHandler is Test {
     uint256 public ghostPaid;
     bool public ghostWrongWeight;
     bool public ghostEscrowVoted;
-    bool public ghostBadCancel;
     bool public ghostLateStake;
     bool public ghostStakeRefused;
     bool public ghostStrangerSucceeded;
-    mapping(bytes32 => uint256) public calls;
 
     constructor(
         ModelShares shares_,
@@ -75,22 +64,18 @@ contract GovernorQuorumHandler is Test {
         address guardian_,
         uint256 modelId_,
         address[] memory holders
-    ) {
+    )
+        GovernorHandlerBase(
+            Dao(usd_, staking_, governor_, timelock_, guardian_, modelId_), holders, ["gq buyer 1", "gq buyer 2"]
+        )
+    {
         shares = shares_;
-        usd = usd_;
         offering = offering_;
-        staking = staking_;
-        governor = governor_;
-        timelock = timelock_;
-        guardian = guardian_;
-        modelId = modelId_;
+        // Holders list shares; the two outsiders buy them, stake, and may vote what they bought.
         for (uint256 i; i < holders.length; ++i) {
-            actors.push(holders[i]);
             vm.prank(holders[i]);
             shares_.setApprovalForAll(address(offering_), true);
         }
-        actors.push(makeAddr("gq buyer 1"));
-        actors.push(makeAddr("gq buyer 2"));
         _quorumPercent.push(Point(0, governor_.quorumNumerator()));
         _record();
     }
@@ -131,10 +116,6 @@ contract GovernorQuorumHandler is Test {
         else _escrowVotes.push(Point(block.number, votes));
     }
 
-    function _actor(uint256 seed) internal view returns (address) {
-        return actors[seed % actors.length];
-    }
-
     /// @dev The first proposal from `seed` on whose state is in `stateMask` (bits `1 << state`).
     function _pick(uint256 seed, uint256 stateMask) internal view returns (Proposal storage p, bool ok) {
         return _pickBy(seed, stateMask, false);
@@ -152,24 +133,13 @@ contract GovernorQuorumHandler is Test {
         return (_none, false);
     }
 
-    uint256 internal constant PENDING = 1 << uint8(IGovernor.ProposalState.Pending);
-    uint256 internal constant ACTIVE = 1 << uint8(IGovernor.ProposalState.Active);
-    uint256 internal constant DEFEATED = 1 << uint8(IGovernor.ProposalState.Defeated);
-    uint256 internal constant SUCCEEDED = 1 << uint8(IGovernor.ProposalState.Succeeded);
-    uint256 internal constant QUEUED = 1 << uint8(IGovernor.ProposalState.Queued);
-    uint256 internal constant FINAL = 1 << uint8(IGovernor.ProposalState.Canceled)
-        | 1 << uint8(IGovernor.ProposalState.Executed) | 1 << uint8(IGovernor.ProposalState.Expired);
 
     function _actions(Proposal storage p)
         internal
         view
         returns (address[] memory targets, uint256[] memory values, bytes[] memory calldatas)
     {
-        targets = new address[](1);
-        targets[0] = p.target;
-        values = new uint256[](1);
-        calldatas = new bytes[](1);
-        calldatas[0] = p.data;
+        return _single(p.target, p.data);
     }
 
     // --------------------------------------------------------- share moves
@@ -351,15 +321,7 @@ contract GovernorQuorumHandler is Test {
     function proposerCancel(uint256 proposalSeed) external {
         (Proposal storage p, bool ok) = _pick(proposalSeed, ~FINAL);
         if (!ok) return;
-        bool pending = governor.state(p.proposalId) == IGovernor.ProposalState.Pending;
-        (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) = _actions(p);
-        vm.prank(p.proposer);
-        try governor.cancel(targets, values, calldatas, keccak256(bytes(p.description))) {
-            if (!pending) ghostBadCancel = true;
-            ++calls["proposerCancel"];
-        } catch {
-            if (pending) ghostBadCancel = true;
-        }
+        _cancelChecked(p.proposer, p.proposalId, p.target, p.data, p.description, "proposerCancel");
     }
 
     /// @notice The guardian cancels mid-flight (one call in three): anything not final, except a defeated proposal.
@@ -367,15 +329,7 @@ contract GovernorQuorumHandler is Test {
         if (proposalSeed % 3 != 0) return;
         (Proposal storage p, bool ok) = _pick(proposalSeed / 3, ~FINAL);
         if (!ok) return;
-        bool defeated = governor.state(p.proposalId) == IGovernor.ProposalState.Defeated;
-        (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) = _actions(p);
-        vm.prank(guardian);
-        try governor.cancel(targets, values, calldatas, keccak256(bytes(p.description))) {
-            if (defeated) ghostBadCancel = true;
-            ++calls["guardianCancel"];
-        } catch {
-            if (!defeated) ghostBadCancel = true;
-        }
+        _cancelChecked(guardian, p.proposalId, p.target, p.data, p.description, "guardianCancel");
     }
 
     /// @notice The DAO's timelock (the model's admin) acts mid-flight: registers an extra snapshot (now or ahead),

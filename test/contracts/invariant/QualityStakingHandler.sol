@@ -1,19 +1,19 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {Test} from "forge-std/Test.sol";
 import {IGovernor} from "@openzeppelin/contracts/governance/IGovernor.sol";
 import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 import {TestUSD} from "../../../contracts/mocks/TestUSD.sol";
 import {IModelShares} from "../../../contracts/interfaces/IModelShares.sol";
 import {ModelGovernor} from "../../../contracts/governance/ModelGovernor.sol";
 import {QualityStaking} from "../../../contracts/governance/QualityStaking.sol";
+import {GovernorHandlerBase} from "./GovernorHandlerBase.sol";
 
 /// @notice Drives QualityStaking over one model's real DAO: holders propose versions (and other things), actors stake
 ///         on several rounds at once, holders vote, anyone queues and executes, the guardian cancels, the DAO's
 ///         timelock changes the cut mid-flight, actors resolve early and claim in random order, and a stranger calls
 ///         every open function with nothing to gain.
-contract QualityStakingHandler is Test {
+contract QualityStakingHandler is GovernorHandlerBase {
     struct Proposal {
         uint256 proposalId;
         bytes data;
@@ -22,17 +22,8 @@ contract QualityStakingHandler is Test {
     }
 
     IModelShares public immutable shares;
-    TestUSD public immutable usd;
-    QualityStaking public immutable staking;
-    ModelGovernor public immutable governor;
-    address public immutable timelock;
-    address public immutable guardian;
-    uint256 public immutable modelId;
     address public stranger = makeAddr("qs stranger");
 
-    /// Holders (they vote and may stake) first, then pure stakers.
-    address[] public actors;
-    uint256 public constant HOLDERS = 4;
     uint256 public constant MAX_PROPOSALS = 8;
     Proposal[] internal _proposals;
     Proposal internal _none;
@@ -53,9 +44,7 @@ contract QualityStakingHandler is Test {
     bool public ghostStrangerSucceeded;
     bool public ghostLateExecution;
     bool public ghostLateStake;
-    bool public ghostBadCancel;
     bool public ghostOutcomeMismatch;
-    mapping(bytes32 => uint256) public calls;
 
     constructor(
         IModelShares shares_,
@@ -66,26 +55,15 @@ contract QualityStakingHandler is Test {
         address guardian_,
         uint256 modelId_,
         address[] memory holders
-    ) {
+    )
+        GovernorHandlerBase(
+            Dao(usd_, staking_, governor_, timelock_, guardian_, modelId_), holders, ["qs dave", "qs erin"]
+        )
+    {
         shares = shares_;
-        usd = usd_;
-        staking = staking_;
-        governor = governor_;
-        timelock = timelock_;
-        guardian = guardian_;
-        modelId = modelId_;
-        for (uint256 i; i < holders.length; ++i) {
-            actors.push(holders[i]);
-        }
-        actors.push(makeAddr("qs dave"));
-        actors.push(makeAddr("qs erin"));
     }
 
     // ---------------------------------------------------------------- views
-
-    function actorCount() external view returns (uint256) {
-        return actors.length;
-    }
 
     function proposalCount() external view returns (uint256) {
         return _proposals.length;
@@ -100,10 +78,6 @@ contract QualityStakingHandler is Test {
     }
 
     // -------------------------------------------------------------- helpers
-
-    function _actor(uint256 seed) internal view returns (address) {
-        return actors[seed % actors.length];
-    }
 
     function _pick(uint256 seed) internal view returns (Proposal storage p, bool ok) {
         return _pickBy(seed, type(uint256).max, false);
@@ -126,24 +100,14 @@ contract QualityStakingHandler is Test {
         return (_none, false);
     }
 
-    uint256 internal constant ACTIVE = 1 << uint8(IGovernor.ProposalState.Active);
-    uint256 internal constant PENDING = 1 << uint8(IGovernor.ProposalState.Pending);
     uint256 internal constant OPEN_FOR_ROUNDS = PENDING;
-    uint256 internal constant SUCCEEDED = 1 << uint8(IGovernor.ProposalState.Succeeded);
-    uint256 internal constant QUEUED = 1 << uint8(IGovernor.ProposalState.Queued);
-    uint256 internal constant FINAL = 1 << uint8(IGovernor.ProposalState.Canceled)
-        | 1 << uint8(IGovernor.ProposalState.Executed) | 1 << uint8(IGovernor.ProposalState.Expired);
 
     function _actions(Proposal storage p)
         internal
         view
         returns (address[] memory targets, uint256[] memory values, bytes[] memory calldatas)
     {
-        targets = new address[](1);
-        targets[0] = address(shares);
-        values = new uint256[](1);
-        calldatas = new bytes[](1);
-        calldatas[0] = p.data;
+        return _single(address(shares), p.data);
     }
 
     function _hasRound(uint256 proposalId) internal view returns (bool) {
@@ -355,15 +319,7 @@ contract QualityStakingHandler is Test {
         if (proposalSeed % 3 != 0) return;
         (Proposal storage p, bool ok) = _pickBy(proposalSeed / 3, ~FINAL, false);
         if (!ok) return;
-        bool defeated = governor.state(p.proposalId) == IGovernor.ProposalState.Defeated;
-        (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) = _actions(p);
-        vm.prank(guardian);
-        try governor.cancel(targets, values, calldatas, keccak256(bytes(p.description))) {
-            if (defeated) ghostBadCancel = true;
-            ++calls["cancel"];
-        } catch {
-            if (!defeated) ghostBadCancel = true;
-        }
+        _cancelChecked(guardian, p.proposalId, address(shares), p.data, p.description, "cancel");
     }
 
     /// @notice The proposer tries to cancel its own proposal in any state (a losing proposer voiding its bet): only a
@@ -371,15 +327,7 @@ contract QualityStakingHandler is Test {
     function proposerCancel(uint256 proposalSeed) external {
         (Proposal storage p, bool ok) = _pickBy(proposalSeed, ~FINAL, false);
         if (!ok) return;
-        bool pending = governor.state(p.proposalId) == IGovernor.ProposalState.Pending;
-        (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) = _actions(p);
-        vm.prank(governor.proposalProposer(p.proposalId));
-        try governor.cancel(targets, values, calldatas, keccak256(bytes(p.description))) {
-            if (!pending) ghostBadCancel = true;
-            ++calls["proposerCancel"];
-        } catch {
-            if (pending) ghostBadCancel = true;
-        }
+        _cancelChecked(governor.proposalProposer(p.proposalId), p.proposalId, address(shares), p.data, p.description, "proposerCancel");
     }
 
     /// @notice Anyone resolves, possibly too early (then it must revert and change nothing).
