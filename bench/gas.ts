@@ -45,6 +45,7 @@ export const gasBenchmark: Benchmark = {
       rows,
       ratios: [
         ratio('transfer (fees+votes) / bare OZ transfer', get('transfer_existing_holders') / get('oz_erc1155_transfer_existing'), { op: '<=', value: 2 }, sidesOf(rows, 'transfer_existing_holders', 'oz_erc1155_transfer_existing')),
+        ratio('transfer with 1,000 pending proposals / plain transfer', get('transfer_1000_pending_proposals') / get('transfer_no_pending_same_shape'), { op: '<=', value: 1.2 }, sidesOf(rows, 'transfer_1000_pending_proposals', 'transfer_no_pending_same_shape')),
         ratio('transfer to new holder / bare OZ', get('transfer_new_holder') / get('oz_erc1155_transfer_new'), undefined, sidesOf(rows, 'transfer_new_holder', 'oz_erc1155_transfer_new')),
         ratio('claim gas spread, 1 vs 1000 holders', Math.max(...claims) / Math.min(...claims), { op: '<=', value: 1.05 }, sidesOf(rows, 'claim_1000_holders', 'claim_1_holder')),
         ratio('settleMany per voucher / 60k', perVoucher / 60_000, { op: '<=', value: 1 }, { modeldao: sidesOf(rows, 'settle_many_50_fresh_per_voucher', '').modeldao, anchor: { label: 'budget', value: 60_000, unit: 'gas' } }),

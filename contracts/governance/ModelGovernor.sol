@@ -32,7 +32,8 @@ import {IModelShares} from "../interfaces/IModelShares.sol";
 /// @notice The governor of one model's DAO, cloned per model by the DaoFactory. Votes are the model's shares at the
 ///         proposal's snapshot, with OpenZeppelin's modules: settings changeable by governance, simple counting, a
 ///         quorum and a super quorum (a clear result passes early) as fractions of the shares that can vote, a
-///         timelock, sequential proposal ids and a proposal guardian that may cancel a poisoned proposal.
+///         timelock, sequential proposal ids and a proposal guardian that may cancel a poisoned proposal until it
+///         runs (never a defeated one); a proposer may withdraw its proposal only before its vote opens.
 /// @dev Each proposal registers its future snapshot on ModelShares (the governor is the model's snapshotter), so
 ///      that the lazily kept vote history can answer it.
 ///
@@ -76,6 +77,7 @@ contract ModelGovernor is
     address public immutable nonVotingHolder;
     /// @notice The model this governor decides for.
     uint256 public modelId;
+    mapping(uint256 proposalId => uint48) private _canceledAt;
 
     /// @param shares_ The ModelShares deployment.
     /// @param nonVotingHolder_ The ShareOffering deployment (its escrowed shares cannot vote), or zero.
@@ -276,13 +278,27 @@ contract ModelGovernor is
         return super.getProposalId(targets, values, calldatas, descriptionHash);
     }
 
+    /// @notice The block at which `proposalId` was cancelled; 0 if it was not. QualityStaking reads it: a version
+    ///         proposal cancelled after its vote opened resolves its staking round as rejected, not refunded.
+    /// @param proposalId The proposal.
+    function proposalCanceledAt(uint256 proposalId) external view returns (uint48) {
+        return _canceledAt[proposalId];
+    }
+
+    /// @dev Who may cancel, and when. The proposer only while the proposal is Pending (OpenZeppelin's base rule; the
+    ///      guardian module's "no guardian: the proposer, at any point" is dropped, so a proposer can no longer void
+    ///      a vote it is losing, or has lost). The guardian while the proposal can still pass or run (Pending, Active,
+    ///      Succeeded, Queued; `_cancel` refuses the final states). Nobody cancels a Defeated proposal: it can never
+    ///      run, so a cancel would only rewrite a decided outcome.
     function _validateCancel(uint256 proposalId, address caller)
         internal
         view
         override(GovernorUpgradeable, GovernorProposalGuardianUpgradeable)
         returns (bool)
     {
-        return super._validateCancel(proposalId, caller);
+        ProposalState current = state(proposalId);
+        if (caller == proposalGuardian()) return current != ProposalState.Defeated;
+        return current == ProposalState.Pending && caller == proposalProposer(proposalId);
     }
 
     function _queueOperations(
@@ -310,8 +326,9 @@ contract ModelGovernor is
         uint256[] memory values,
         bytes[] memory calldatas,
         bytes32 descriptionHash
-    ) internal override(GovernorUpgradeable, GovernorTimelockControlUpgradeable) returns (uint256) {
-        return super._cancel(targets, values, calldatas, descriptionHash);
+    ) internal override(GovernorUpgradeable, GovernorTimelockControlUpgradeable) returns (uint256 proposalId) {
+        proposalId = super._cancel(targets, values, calldatas, descriptionHash);
+        _canceledAt[proposalId] = clock();
     }
 
     function _executor() internal view override(GovernorUpgradeable, GovernorTimelockControlUpgradeable) returns (address) {

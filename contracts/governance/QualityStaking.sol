@@ -7,14 +7,18 @@ import {IGovernor} from "@openzeppelin/contracts/governance/IGovernor.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IModelShares} from "../interfaces/IModelShares.sol";
 import {DaoFactory} from "./DaoFactory.sol";
+import {ModelGovernor} from "./ModelGovernor.sol";
 
 /// @title QualityStaking
 /// @notice A staking market on each "promote version" proposal (a proposal whose only action is
-///         `ModelShares.setManifest(modelId, cid)`): during its voting period anyone stakes the payment token *for*
-///         or *against* the candidate weights. The DAO decides, through its governor's state alone: executed, *for*
+///         `ModelShares.setManifest(modelId, cid)`): before its vote opens (while the proposal is pending) anyone
+///         stakes the payment token *for* or *against* the candidate weights. Staking closes when voting opens: the
+///         tally is public while it runs, and a stake placed once cast votes decide the outcome would be a risk-free
+///         claim on the losers' stakes. The DAO decides, through its governor's state alone: executed, *for*
 ///         wins; defeated or expired (the governor expires a passed proposal not queued, or a queued one not
 ///         executed, in time: `ModelGovernor.QUEUE_WINDOW_BLOCKS`, `EXECUTION_GRACE_PERIOD`), *against* wins;
-///         cancelled, everyone is refunded; any other state is undecided. A late execution is impossible, so no
+///         cancelled after its vote opened (by the guardian: the proposer may cancel only before), *against* wins
+///         too, so a cancel never voids a bet; cancelled before, everyone is refunded; any other state is undecided. A late execution is impossible, so no
 ///         resolution races an execution.
 ///         Winners get their stake back plus the losers' stakes pro rata, less the model's cut, which goes to the
 ///         model's fee pool (its shareholders). If one side is empty, everyone is refunded.
@@ -29,8 +33,8 @@ contract QualityStaking is ReentrancyGuardTransient {
     enum Outcome {
         Unresolved,
         Promoted, // executed: "for" wins
-        Rejected, // defeated or expired: "against" wins
-        Refunded // cancelled, or a side was empty: every stake comes back
+        Rejected, // defeated, expired, or cancelled after its vote opened: "against" wins
+        Refunded // cancelled before its vote opened, or a side was empty: every stake comes back
     }
 
     /// @notice A staking round on one proposal.
@@ -92,7 +96,7 @@ contract QualityStaking is ReentrancyGuardTransient {
     error QualityStakingRoundExists(uint256 modelId, uint256 proposalId);
     /// @dev No round is open on the proposal.
     error QualityStakingNoRound(uint256 modelId, uint256 proposalId);
-    /// @dev Rounds open while the proposal is pending or active; stakes only while it is active.
+    /// @dev Rounds open, and stakes are taken, only while the proposal is pending (before its vote opens).
     error QualityStakingWrongState(uint256 proposalId, IGovernor.ProposalState state);
     /// @dev Stakes must be positive and fit 128 bits.
     error QualityStakingInvalidAmount(uint256 amount);
@@ -136,7 +140,7 @@ contract QualityStaking is ReentrancyGuardTransient {
     // --------------------------------------------------------------- rounds
 
     /// @notice Opens the staking round of a promote-version proposal. Anyone may call it while the proposal is
-    ///         pending or active, with the proposal's actions (they are checked against its id).
+    ///         pending (before its vote opens), with the proposal's actions (they are checked against its id).
     /// @param modelId The model.
     /// @param proposalId The proposal's id on the model's governor.
     /// @param targets The proposal's targets (exactly ModelShares).
@@ -159,9 +163,7 @@ contract QualityStaking is ReentrancyGuardTransient {
         }
         string memory cid = _promotedManifest(modelId, proposalId, targets, values, calldatas);
         IGovernor.ProposalState state = governor.state(proposalId);
-        if (state != IGovernor.ProposalState.Pending && state != IGovernor.ProposalState.Active) {
-            revert QualityStakingWrongState(proposalId, state);
-        }
+        if (state != IGovernor.ProposalState.Pending) revert QualityStakingWrongState(proposalId, state);
         // The field keeps its name for the ABI; it holds the opening time (see `roundOf`).
         uint48 expiresAt = uint48(block.timestamp);
         uint16 cut = cutOf(modelId);
@@ -172,11 +174,16 @@ contract QualityStaking is ReentrancyGuardTransient {
     }
 
     /// @notice Stakes `amount` of the payment token for (`support`) or against the candidate of a proposal, while
-    ///         its vote is active. Needs an allowance.
+    ///         it is pending: staking closes when its vote opens (the block after its snapshot), so that no stake is
+    ///         placed against a public tally. Needs an allowance.
+    /// @param modelId The model.
+    /// @param proposalId The proposal's id on the model's governor.
+    /// @param support True: for the candidate (wins if the proposal is executed); false: against.
+    /// @param amount Payment-token units, positive, at most 2**128 - 1.
     function stake(uint256 modelId, uint256 proposalId, bool support, uint256 amount) external nonReentrant {
         Round storage round = _existing(modelId, proposalId);
         IGovernor.ProposalState state = _governor(modelId).state(proposalId);
-        if (state != IGovernor.ProposalState.Active) revert QualityStakingWrongState(proposalId, state);
+        if (state != IGovernor.ProposalState.Pending) revert QualityStakingWrongState(proposalId, state);
         if (amount == 0 || amount > type(uint128).max) revert QualityStakingInvalidAmount(amount);
         Position storage position = _positions[modelId][proposalId][msg.sender];
         // Totals are bounded by the token's supply in the contract; a token with > 2**128 units staked would revert.
@@ -276,7 +283,12 @@ contract QualityStaking is ReentrancyGuardTransient {
         } else if (state == IGovernor.ProposalState.Defeated || state == IGovernor.ProposalState.Expired) {
             outcome = Outcome.Rejected;
         } else if (state == IGovernor.ProposalState.Canceled) {
-            outcome = Outcome.Refunded;
+            // Cancelled before its vote opened (the staking window): void. After (only the guardian can, and never a
+            // defeated proposal): the candidate was not promoted, so "against" wins, and a cancel cannot void a bet.
+            ModelGovernor governor = ModelGovernor(payable(address(_governor(modelId))));
+            outcome = governor.proposalCanceledAt(proposalId) > governor.proposalSnapshot(proposalId)
+                ? Outcome.Rejected
+                : Outcome.Refunded;
         } else {
             revert QualityStakingUnresolved(proposalId, state);
         }

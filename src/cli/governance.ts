@@ -63,6 +63,6 @@ export function proposedLines(result: ProposeReturnType): string[] {
     ...result.actions.map((a) => `  - ${a.text}`),
     `Voting opens after block ${result.voteStart} and ends at block ${result.voteEnd} (transaction ${result.transactionHash}).`,
   ]
-  if (result.stakingRound) lines.push(`Quality staking is open on it: \`modeldao stake for|against ${result.proposalId} --model ${result.modelId} --amount N\`.`)
+  if (result.stakingRound) lines.push(`Quality staking is open on it until its vote opens: \`modeldao stake for|against ${result.proposalId} --model ${result.modelId} --amount N\`.`)
   return lines
 }

@@ -31,8 +31,8 @@ describe('dao, stake and datasets commands (real anvil)', () => {
   afterAll(async () => chain?.stop())
 
   it('dataset: create → propose → three votes → queue → advance → execute → datasets list', async () => {
-    const dao = (await cli(['dao', 'create', modelId, '--voting-delay', '1', '--voting-period', '15', '--quorum', '20', '--super-quorum', '95', '--timelock-delay', '1h', '--dev-account', '0'])).result
-    expect(dao.settings).toMatchObject({ votingDelay: 1, votingPeriod: 15, quorumPercent: 20, timelockDelay: 3600, proposalThreshold: '1' })
+    const dao = (await cli(['dao', 'create', modelId, '--voting-delay', '8', '--voting-period', '15', '--quorum', '20', '--super-quorum', '95', '--timelock-delay', '1h', '--dev-account', '0'])).result
+    expect(dao.settings).toMatchObject({ votingDelay: 8, votingPeriod: 15, quorumPercent: 20, timelockDelay: 3600, proposalThreshold: '1' })
 
     // A placeholder (as in the examples) or a typo never reaches the chain.
     const placeholder = await cli(['dao', 'propose', 'dataset', '--model', modelId, '--cid', 'bafkrei…', '--name', 'x', '--dev-account', '1'], 2)
@@ -51,7 +51,7 @@ describe('dao, stake and datasets commands (real anvil)', () => {
     const early = await cli(['dao', 'vote', '1', 'for', '--dev-account', '1'], 3)
     expect(early.error.code).toBe('PROPOSAL_STATE')
     expect(early.error.message).toMatch(/has not started: it starts after block \d+, now \d+/)
-    await cli(['chain', 'mine', '--blocks', '2'])
+    await cli(['chain', 'mine', '--blocks', '9'])
 
     expect((await cli(['dao', 'vote', '1', 'for', '--reason', 'good', '--dev-account', '1'])).result).toMatchObject({ weight: '300', support: 'for' })
     // Carol has no gas to spare: she signs, the creator relays.
@@ -83,10 +83,12 @@ describe('dao, stake and datasets commands (real anvil)', () => {
     for (const dev of ['4', '5']) await cli(['token', 'faucet', '--dev-account', dev, '--amount', '100'])
     const proposed = (await cli(['dao', 'propose', 'version', '--model', modelId, '--manifest', 'bafkreicqtwvzlywo6gxfuujlqhguwfgo46xtpdspkgjsxoyuwcgms26plq', '--dev-account', '1'])).result
     expect(proposed.stakingRound).toBeDefined()
-    await cli(['chain', 'mine', '--blocks', '2'])
+    // Stakes are taken until the vote opens (8 blocks after the proposal), then refused.
     await cli(['stake', 'for', String(proposed.proposalId), '--model', modelId, '--amount', '30', '--dev-account', '4'])
     const staked = (await cli(['stake', 'against', String(proposed.proposalId), '--model', modelId, '--amount', '10', '--dev-account', '5'])).result
     expect([staked.totalFor, staked.totalAgainst]).toEqual(['30000000', '10000000'])
+    await cli(['chain', 'mine', '--blocks', '4'])
+    expect((await cli(['stake', 'against', String(proposed.proposalId), '--model', modelId, '--amount', '10', '--dev-account', '5'], 3)).error.message).toMatch(/closed when its vote opened, after block \d+; it is active/)
     // The holders vote it down: 500 against, 300 for.
     await cli(['dao', 'vote', String(proposed.proposalId), 'against', '--model', modelId, '--dev-account', '0'])
     await cli(['dao', 'vote', String(proposed.proposalId), 'for', '--model', modelId, '--dev-account', '1'])

@@ -34,6 +34,17 @@ abstract contract ShareVotes is ShareAccounts {
     /// @dev Registered snapshots of each id in ascending order (future ones included).
     mapping(uint256 id => uint48[]) private _snapshotList;
     mapping(uint256 id => address) private _snapshotter;
+    /// @dev Per id, where the due snapshots end in `_snapshotList`, as last seen (see {_advanceDue}).
+    mapping(uint256 id => DueSnapshots) private _due;
+
+    /// @dev The due marker of an id, one slot: every entry of `_snapshotList` below `count` was at or before the clock
+    ///      when the marker was written (so it still is); `latest` is the last of them (0 if none) and `next` the
+    ///      entry at `count`, the first that was still pending (0 if none).
+    struct DueSnapshots {
+        uint48 latest;
+        uint48 next;
+        uint160 count;
+    }
 
     /// @inheritdoc IModelShares
     function snapshotterOf(uint256 id) external view returns (address) {
@@ -85,21 +96,49 @@ abstract contract ShareVotes is ShareAccounts {
             }
             list[i] = timepoint;
         }
+        // While a snapshot is pending, the registrant (not the transfers) brings the due marker up to date. Entries it
+        // counts as due are at or before an earlier clock <= now <= timepoint (and differ from it), so the insertion
+        // above never moved them. With none pending, lookups do not read the marker.
+        if (timepoint > now_ || last > now_) _advanceDue(id, list, _due[id].count, now_);
         emit SnapshotRegistered(id, timepoint);
     }
 
-    /// @dev The latest registered snapshot of `id` at or before block `now_` (0 if none). Reads the list only while
-    ///      a future snapshot is pending; otherwise it is `lastSnapshot`, already loaded with the accumulator
-    ///      (`IdHead`).
-    function _snapshotAtOrBefore(uint256 id, uint48 lastSnapshot, uint48 now_) internal view returns (uint48) {
+    /// @dev The latest registered snapshot of `id` at or before block `now_` (0 if none). Reads nothing more while
+    ///      no snapshot is pending: it is `lastSnapshot`, already loaded with the accumulator (`IdHead`). With pending
+    ///      snapshots the cost no longer grows with their number: the due marker answers while its `next` entry is
+    ///      still pending (one more slot read: the steady state, since every registration refreshes it); otherwise
+    ///      {_advanceDue} searches only the entries that fell due since. Before, the list was walked back from its
+    ///      end, one read (~1,000 gas) per pending snapshot: a proposal every block made each transfer walk as many
+    ///      entries as the voting delay.
+    function _snapshotAtOrBefore(uint256 id, uint48 lastSnapshot, uint48 now_) internal returns (uint48) {
         if (lastSnapshot <= now_) return lastSnapshot;
-        uint48[] storage list = _snapshotList[id];
-        // Pending snapshots are the last entries of the list: walk back from the end.
-        for (uint256 i = list.length; i > 0; --i) {
-            uint48 s = list[i - 1];
-            if (s <= now_) return s;
+        DueSnapshots memory due = _due[id];
+        if (due.next > now_) return due.latest;
+        return _advanceDue(id, _snapshotList[id], due.count, now_);
+    }
+
+    /// @dev Moves the due marker of `id` to `now_`, knowing the first `low` entries of `list` are due, and returns the
+    ///      latest due entry (0 if none). The entries are ascending: a galloping search (1, 2, 4, ... entries on)
+    ///      brackets the first pending one, a binary search finds it, so k newly due entries cost O(log k) reads.
+    function _advanceDue(uint256 id, uint48[] storage list, uint256 low, uint48 now_) private returns (uint48 latest) {
+        uint256 n = list.length;
+        uint256 high = low;
+        uint256 step = 1;
+        while (high < n && list[high] <= now_) {
+            low = high + 1;
+            high += step;
+            step <<= 1;
         }
-        return 0;
+        if (high > n) high = n;
+        while (low < high) {
+            uint256 mid = (low + high) >> 1;
+            if (list[mid] > now_) high = mid;
+            else low = mid + 1;
+        }
+        if (low != 0) latest = list[low - 1];
+        // The count is at most the list's length.
+        // forge-lint: disable-next-line(unsafe-typecast)
+        _due[id] = DueSnapshots({latest: latest, next: low < n ? list[low] : 0, count: uint160(low)});
     }
 
     /// @inheritdoc IModelShares

@@ -5,7 +5,7 @@ import { stakeOnVersion, type StakeOnVersionReturnType } from '../../core/action
 import { formatToken } from '../../core/shares/market.js'
 
 export default class StakeFor extends BaseCommand<typeof StakeFor> {
-  static override summary = 'Stake the payment token for the weights version a proposal promotes, while its vote is active.'
+  static override summary = 'Stake the payment token for the weights version a proposal promotes, before its vote opens.'
   static override description = 'Executed: "for" wins; defeated or not executed in time: "against" wins. Winners share the losers\' stakes, less the shareholders\' cut. Stakes never change votes.'
   static override examples = ['<%= config.bin %> <%= command.id %> 3 --amount 50', '<%= config.bin %> <%= command.id %> 3 --model 1 --amount 12.5 --json']
   static override args = { id: Args.string({ description: 'Proposal id of a version proposal.', required: true }) }

@@ -39,7 +39,7 @@ export async function proposalStep(ctx: ModeldaoContext, step: 'queue' | 'execut
       )
     }
   }
-  if (step === 'cancel' && (state === 'executed' || state === 'canceled' || state === 'expired')) throw new ProposalStateError(`${ref} is ${state} and cannot be cancelled.`, where)
+  if (step === 'cancel' && (state === 'executed' || state === 'canceled' || state === 'expired' || state === 'defeated')) throw new ProposalStateError(`${ref} is ${state} and cannot be cancelled.`, where)
 
   const args = [proposal.targets, proposal.values.map(BigInt), proposal.calldatas, descriptionHash(proposal.description)] as const
   const { hash, events } = await writeProtocol(ctx, { contract: 'ModelGovernor', at: dao.governor, functionName: step, args, onProgress: params.onProgress })

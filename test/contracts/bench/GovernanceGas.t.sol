@@ -53,6 +53,7 @@ contract GovernanceGas is DaoBase {
 
     // Ours / anchor proposals, by what the measured call needs.
     uint256 internal pVote; // active, no votes yet; a staking round with one stake
+    uint256 internal pStake; // pending (stakes open), a staking round with one stake
     uint256 internal aVote;
     uint256 internal pLead; // active, bob (20%) voted for: "for" leads, below the super quorum (60%)
     uint256 internal aLead;
@@ -169,6 +170,13 @@ contract GovernanceGas is DaoBase {
         uint256 aManifest = _anchorPropose(_manifest("bafy-v2"), "v2");
         _openRound(pStakedFresh, "bafy-s1", "s1");
         _openRound(pStakedResolved, "bafy-s2", "s2");
+        // Stakes are taken until the vote opens.
+        _stake(dave, pStakedFresh, true, 100e6);
+        _stake(erin, pStakedFresh, true, 200e6);
+        _stake(frank, pStakedFresh, false, 100e6);
+        _stake(dave, pStakedResolved, true, 100e6);
+        _stake(erin, pStakedResolved, true, 200e6);
+        _stake(frank, pStakedResolved, false, 100e6);
         _startVoting();
         _vote(pStakedFresh, creator, 1);
         _vote(pStakedResolved, creator, 1);
@@ -176,12 +184,6 @@ contract GovernanceGas is DaoBase {
         _vote(pManifest, creator, 1);
         vm.prank(creator);
         anchor.castVote(aManifest, 1);
-        _stake(dave, pStakedFresh, true, 100e6);
-        _stake(erin, pStakedFresh, true, 200e6);
-        _stake(frank, pStakedFresh, false, 100e6);
-        _stake(dave, pStakedResolved, true, 100e6);
-        _stake(erin, pStakedResolved, true, 200e6);
-        _stake(frank, pStakedResolved, false, 100e6);
         _endVoting();
         _queue(address(shares), _manifest("bafy-s1"), "s1");
         _queue(address(shares), _manifest("bafy-s2"), "s2");
@@ -203,17 +205,21 @@ contract GovernanceGas is DaoBase {
         anchor.castVote(aQueue, 1);
         _endVoting();
 
-        // Active, to vote and stake on (the round holds one stake already).
+        // Active, to vote on (its round holds one stake, taken before the vote opened).
         pVote = _propose(creator, address(shares), _manifest("bafy-v3"), "v3");
         aVote = _anchorPropose(_manifest("bafy-v3"), "v3");
         _openRound(pVote, "bafy-v3", "v3");
+        _stake(erin, pVote, false, 10e6);
         pLead = _propose(creator, address(shares), _manifest("bafy-v5"), "v5");
         aLead = _anchorPropose(_manifest("bafy-v5"), "v5");
         _startVoting();
-        _stake(erin, pVote, false, 10e6);
         _vote(pLead, bob, 1);
         vm.prank(bob);
         anchor.castVote(aLead, 1);
+        // Pending, to stake on (stakes close when its vote opens; the round holds one stake already).
+        pStake = _propose(creator, address(shares), _manifest("bafy-v4"), "v4");
+        _openRound(pStake, "bafy-v4", "v4");
+        _stake(erin, pStake, false, 10e6);
         _fund(dave, 100e6);
 
         // DAO creation: a new model whose admin offered its role to the predicted timelock.
@@ -456,7 +462,7 @@ contract GovernanceGas is DaoBase {
     function test_gas_stake() public {
         vm.prank(dave);
         usd.approve(address(staking), type(uint256).max);
-        uint256 used = _measure(dave, address(staking), abi.encodeCall(QualityStaking.stake, (id, pVote, true, 50e6)));
+        uint256 used = _measure(dave, address(staking), abi.encodeCall(QualityStaking.stake, (id, pStake, true, 50e6)));
         _log("staking_stake", used);
         assertLe(used, 115_000);
     }

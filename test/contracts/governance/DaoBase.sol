@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {IGovernor} from "@openzeppelin/contracts/governance/IGovernor.sol";
 import {BaseTest} from "../utils/BaseTest.sol";
+import {SingleAction} from "../utils/SingleAction.sol";
 import {ShareOffering} from "../../../contracts/shares/ShareOffering.sol";
 import {ModelGovernor} from "../../../contracts/governance/ModelGovernor.sol";
 import {ModelTimelock} from "../../../contracts/governance/ModelTimelock.sol";
@@ -57,12 +58,26 @@ abstract contract DaoBase is BaseTest {
     }
 
     function _createDao(uint256 modelId) internal returns (DaoFactory.Dao memory dao) {
+        return _createDao(modelId, _settings());
+    }
+
+    /// @dev A DAO for `modelId` with `settings`, e.g. no guardian (the CLI default).
+    function _createDao(uint256 modelId, ModelGovernor.Settings memory settings)
+        internal
+        returns (DaoFactory.Dao memory dao)
+    {
         address admin = shares.adminOf(modelId);
         dao = factory.predictDao(modelId);
         vm.startPrank(admin);
         shares.transferAdmin(modelId, dao.timelock);
-        factory.createDao(modelId, _settings(), TIMELOCK_DELAY);
+        factory.createDao(modelId, settings, TIMELOCK_DELAY);
         vm.stopPrank();
+    }
+
+    /// @dev `_settings()` without a proposal guardian (the CLI default).
+    function _settingsWithoutGuardian() internal view returns (ModelGovernor.Settings memory settings) {
+        settings = _settings();
+        settings.guardian = address(0);
     }
 
     function _governor(uint256 modelId) internal view returns (ModelGovernor) {
@@ -74,11 +89,7 @@ abstract contract DaoBase is BaseTest {
         pure
         returns (address[] memory targets, uint256[] memory values, bytes[] memory calldatas)
     {
-        targets = new address[](1);
-        targets[0] = target;
-        values = new uint256[](1);
-        calldatas = new bytes[](1);
-        calldatas[0] = data;
+        return SingleAction.arrays(target, data);
     }
 
     function _propose(address proposer, address target, bytes memory data, string memory description)

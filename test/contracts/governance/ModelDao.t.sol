@@ -443,6 +443,60 @@ contract ModelDaoTest is DaoBase {
         assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Canceled));
     }
 
+    /// @dev `who` cancels the single-action proposal (`data`, `description`); `unable`: expect it to be refused.
+    function _cancelAs(address who, bytes memory data, string memory description, bool unable) internal {
+        (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) = _one(address(shares), data);
+        ModelGovernor governor = _governor(id);
+        uint256 proposalId = governor.getProposalId(targets, values, calldatas, keccak256(bytes(description)));
+        if (unable) vm.expectRevert(abi.encodeWithSelector(IGovernor.GovernorUnableToCancel.selector, proposalId, who));
+        vm.prank(who);
+        governor.cancel(targets, values, calldatas, keccak256(bytes(description)));
+    }
+
+    /// Finding (cancel as a free option): with no guardian, OpenZeppelin's guardian module let the proposer cancel at
+    /// any point but the final states, a Defeated proposal included. The proposer may now cancel only while its
+    /// proposal is pending; once the vote opens, and once it is defeated, the cancel reverts.
+    function test_finding_proposerCancelsOnlyWhilePending() public {
+        _createDao(id, _settingsWithoutGuardian());
+        bytes memory data = abi.encodeCall(IModelShares.setPricePerRequest, (id, 3));
+        uint256 withdrawn = _propose(alice, address(shares), data, "withdrawn");
+        uint256 proposalId = _propose(alice, address(shares), data, "lost");
+        // Pending: the proposer withdraws its proposal; nobody else may.
+        _cancelAs(stranger, data, "withdrawn", true);
+        _cancelAs(alice, data, "withdrawn", false);
+        assertEq(uint8(_state(withdrawn)), uint8(IGovernor.ProposalState.Canceled));
+        // Active: too late.
+        _startVoting();
+        _vote(proposalId, creator, 0);
+        _cancelAs(alice, data, "lost", true);
+        // Defeated: it can never run; a cancel would only rewrite the outcome.
+        _endVoting();
+        assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Defeated));
+        _cancelAs(alice, data, "lost", true);
+        assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Defeated));
+    }
+
+    /// The guardian cancels until a proposal runs (pending, active, succeeded, queued), never a defeated one; the
+    /// governor records the block of each cancel.
+    function test_guardian_cancelsUntilItRunsButNotADefeatedProposal() public {
+        _createDao(id);
+        bytes memory data = abi.encodeCall(IModelShares.setPricePerRequest, (id, 3));
+        uint256 queued = _propose(alice, address(shares), data, "queued");
+        uint256 lost = _propose(alice, address(shares), data, "lost");
+        _startVoting();
+        _vote(queued, creator, 1);
+        _vote(queued, alice, 1);
+        _vote(lost, creator, 0);
+        _endVoting();
+        (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) = _one(address(shares), data);
+        _governor(id).queue(targets, values, calldatas, keccak256("queued"));
+        _cancelAs(guardian, data, "queued", false);
+        assertEq(uint8(_state(queued)), uint8(IGovernor.ProposalState.Canceled));
+        assertEq(_governor(id).proposalCanceledAt(queued), block.number);
+        assertEq(uint8(_state(lost)), uint8(IGovernor.ProposalState.Defeated));
+        _cancelAs(guardian, data, "lost", true);
+    }
+
     function test_execute_beforeTheTimelockReverts() public {
         _createDao(id);
         bytes memory data = abi.encodeCall(IModelShares.setPricePerRequest, (id, 9));

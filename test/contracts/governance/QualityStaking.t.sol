@@ -70,10 +70,10 @@ contract QualityStakingTest is DaoBase {
     /// @dev for: dave 100, erin 200; against: frank 100 (USD). Creator (40%) votes for: quorum, no super quorum.
     function _standardRound() internal returns (uint256 proposalId) {
         proposalId = _proposeVersion(V2, DESC);
-        _startVoting();
         _stake(dave, proposalId, true, 100e6);
         _stake(erin, proposalId, true, 200e6);
         _stake(frank, proposalId, false, 100e6);
+        _startVoting();
         _vote(proposalId, creator, 1);
         _endVoting();
     }
@@ -136,10 +136,10 @@ contract QualityStakingTest is DaoBase {
 
     function test_claim_defeatedPaysTheAgainstSide() public {
         uint256 proposalId = _proposeVersion(V2, DESC);
-        _startVoting();
         _stake(dave, proposalId, true, 50e6);
         _stake(erin, proposalId, false, 30e6);
         _stake(frank, proposalId, false, 40e6);
+        _startVoting();
         _vote(proposalId, carol, 1);
         _vote(proposalId, bob, 0);
         _endVoting();
@@ -246,14 +246,14 @@ contract QualityStakingTest is DaoBase {
         governor.queue(targets, values, calldatas, keccak256(bytes(DESC)));
     }
 
-    function test_claim_cancelledRefundsEveryone() public {
+    function test_claim_cancelledBeforeTheVoteRefundsEveryone() public {
         uint256 proposalId = _proposeVersion(V2, DESC);
-        _startVoting();
         _stake(dave, proposalId, true, 100e6);
         _stake(erin, proposalId, false, 7e6);
         // A staker on both sides gets both back.
         _stake(frank, proposalId, true, 3e6);
         _stake(frank, proposalId, false, 5e6);
+        // The guardian cancels while stakes are still open (the proposal is pending): the round is void.
         _cancel(V2, DESC);
         assertEq(uint8(staking.resolve(id, proposalId)), uint8(QualityStaking.Outcome.Refunded));
         assertEq(_claim(dave, proposalId), 100e6);
@@ -263,11 +263,63 @@ contract QualityStakingTest is DaoBase {
         assertEq(usd.balanceOf(address(staking)), 0);
     }
 
+    /// @dev Review finding (a losing proposer voids the bet): with no guardian (the CLI default) the proposer could
+    ///      cancel its version proposal once it was Defeated, and a cancelled round refunded everyone, so its "for"
+    ///      stake was a free option. Now the proposer cannot cancel once the vote opened; the round pays "against".
+    function test_finding_losingProposerCannotVoidTheBet() public {
+        uint256 other = _createModel(creator, SUPPLY, 0);
+        _transfer(creator, alice, other, 300_000);
+        _transfer(creator, bob, other, 200_000);
+        _createDao(other, _settingsWithoutGuardian());
+        id = other;
+        vm.roll(block.number + 1);
+
+        uint256 proposalId = _proposeVersion(V2, DESC);
+        _stake(creator, proposalId, true, 100e6);
+        _stake(frank, proposalId, false, 100e6);
+        _startVoting();
+        _vote(proposalId, creator, 1);
+        _vote(proposalId, alice, 0);
+        _vote(proposalId, bob, 0);
+        _endVoting();
+        assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Defeated));
+        (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) =
+            _one(address(shares), _versionCall(id, V2));
+        ModelGovernor governor = _governor(id);
+        vm.prank(creator);
+        vm.expectRevert(abi.encodeWithSelector(IGovernor.GovernorUnableToCancel.selector, proposalId, creator));
+        governor.cancel(targets, values, calldatas, keccak256(bytes(DESC)));
+        assertEq(uint8(staking.resolve(id, proposalId)), uint8(QualityStaking.Outcome.Rejected));
+        assertEq(_claim(frank, proposalId), 100e6 + 95e6, "against takes the proposer's stake less the cut");
+        vm.prank(creator);
+        vm.expectRevert(
+            abi.encodeWithSelector(QualityStaking.QualityStakingNothingToClaim.selector, id, proposalId, creator)
+        );
+        staking.claim(id, proposalId);
+    }
+
+    /// @dev Same finding, guardian side: the guardian may still cancel a version mid-vote (a poisoned candidate),
+    ///      but a cancel after the vote opened no longer voids the round: the candidate was not promoted, so "against"
+    ///      wins. (A cancel while the proposal is pending, when stakes are still open, refunds everyone.)
+    function test_finding_guardianCancelAfterTheVoteOpensRejects() public {
+        uint256 proposalId = _proposeVersion(V2, DESC);
+        _stake(dave, proposalId, true, 100e6);
+        _stake(frank, proposalId, false, 20e6);
+        _startVoting();
+        _vote(proposalId, bob, 0); // "for" is losing
+        _cancel(V2, DESC);
+        assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Canceled));
+        assertEq(uint8(staking.resolve(id, proposalId)), uint8(QualityStaking.Outcome.Rejected));
+        assertEq(_claim(frank, proposalId), 20e6 + 95e6);
+        assertEq(_poolTotal(), 5e6);
+        assertEq(usd.balanceOf(address(staking)), 0);
+    }
+
     function test_claim_oneEmptySideRefunds() public {
         uint256 proposalId = _proposeVersion(V2, DESC);
-        _startVoting();
         _stake(dave, proposalId, true, 100e6);
         _stake(erin, proposalId, true, 1);
+        _startVoting();
         _vote(proposalId, creator, 1);
         _endVoting();
         _queueAndExecute(address(shares), _versionCall(id, V2), DESC);
@@ -291,8 +343,8 @@ contract QualityStakingTest is DaoBase {
 
     function test_claim_beforeTheDecisionReverts() public {
         uint256 proposalId = _proposeVersion(V2, DESC);
-        _startVoting();
         _stake(dave, proposalId, true, 1e6);
+        _startVoting();
         vm.prank(dave);
         vm.expectRevert(
             abi.encodeWithSelector(
@@ -416,12 +468,19 @@ contract QualityStakingTest is DaoBase {
         staking.openRound(id, proposalId, targets, values, calldatas, keccak256(bytes(DESC)));
     }
 
-    function test_openRound_afterTheVoteReverts() public {
+    function test_openRound_afterTheVoteOpensReverts() public {
         uint256 proposalId = _propose(creator, address(shares), _versionCall(id, V2), DESC);
         _startVoting();
-        _endVoting();
         (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) =
             _one(address(shares), _versionCall(id, V2));
+        // No stake could be taken any more: a round would be empty.
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                QualityStaking.QualityStakingWrongState.selector, proposalId, IGovernor.ProposalState.Active
+            )
+        );
+        staking.openRound(id, proposalId, targets, values, calldatas, keccak256(bytes(DESC)));
+        _endVoting();
         vm.expectRevert(
             abi.encodeWithSelector(
                 QualityStaking.QualityStakingWrongState.selector, proposalId, IGovernor.ProposalState.Defeated
@@ -440,22 +499,27 @@ contract QualityStakingTest is DaoBase {
 
     // ----------------------------------------------------------------- stake
 
-    function test_stake_outsideTheActivePeriodReverts() public {
+    function test_stake_closesWhenTheVoteOpens() public {
         uint256 proposalId = _proposeVersion(V2, DESC);
+        ModelGovernor governor = _governor(id);
+        // Up to the snapshot block (the proposal is pending), stakes are taken.
+        vm.roll(governor.proposalSnapshot(proposalId));
+        _stake(dave, proposalId, true, 1e6);
         _fund(dave, 10e6);
-        vm.startPrank(dave);
+        vm.prank(dave);
         usd.approve(address(staking), 10e6);
+
+        // The next block the vote opens: closed, whatever the tally says.
+        vm.roll(block.number + 1);
+        vm.prank(dave);
         vm.expectRevert(
             abi.encodeWithSelector(
-                QualityStaking.QualityStakingWrongState.selector, proposalId, IGovernor.ProposalState.Pending
+                QualityStaking.QualityStakingWrongState.selector, proposalId, IGovernor.ProposalState.Active
             )
         );
         staking.stake(id, proposalId, true, 1e6);
-        vm.stopPrank();
-
-        _startVoting();
         _vote(proposalId, creator, 1);
-        _vote(proposalId, alice, 1); // 70% >= the super quorum: decided early, staking closes
+        _vote(proposalId, alice, 1); // 70% >= the super quorum: decided early
         vm.prank(dave);
         vm.expectRevert(
             abi.encodeWithSelector(
@@ -463,11 +527,42 @@ contract QualityStakingTest is DaoBase {
             )
         );
         staking.stake(id, proposalId, true, 1e6);
+        assertEq(staking.roundOf(id, proposalId).totalFor, 1e6);
+    }
+
+    /// @dev Review finding: stakes stayed open while the tally was public. Once cast votes decided the outcome (alice
+    ///      and bob, 50% against: "for" can at best tie, and a tie is defeated), a late staker bet 100 on the known
+    ///      winner risk-free and took 86.4 of the 95 prize, the early staker on the same side 8.6. Staking now
+    ///      closes when voting opens: the late stake reverts and the early staker takes the whole prize.
+    function test_finding_stakeAfterTheVoteIsDecidedReverts() public {
+        uint256 proposalId = _proposeVersion(V2, DESC);
+        _stake(dave, proposalId, true, 100e6);
+        _stake(erin, proposalId, false, 10e6);
+        _startVoting();
+        _vote(proposalId, alice, 0);
+        _vote(proposalId, bob, 0);
+        _fund(frank, 100e6);
+        vm.startPrank(frank);
+        usd.approve(address(staking), 100e6);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                QualityStaking.QualityStakingWrongState.selector, proposalId, IGovernor.ProposalState.Active
+            )
+        );
+        staking.stake(id, proposalId, false, 100e6);
+        vm.stopPrank();
+        _vote(proposalId, creator, 1);
+        _vote(proposalId, carol, 1);
+        _endVoting();
+        assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Defeated));
+        // Losers 100e6, cut 5e6: the early "against" staker takes the whole 95e6 prize.
+        assertEq(_claim(erin, proposalId), 10e6 + 95e6);
+        assertEq(usd.balanceOf(frank), 100e6, "the late staker's money never moved");
+        assertEq(usd.balanceOf(address(staking)), 0);
     }
 
     function test_stake_withoutARoundOrZeroReverts() public {
         uint256 proposalId = _propose(creator, address(shares), _versionCall(id, V2), DESC);
-        _startVoting();
         vm.prank(dave);
         vm.expectRevert(abi.encodeWithSelector(QualityStaking.QualityStakingNoRound.selector, id, proposalId));
         staking.stake(id, proposalId, true, 1e6);
@@ -483,19 +578,18 @@ contract QualityStakingTest is DaoBase {
 
     function test_stake_doesNotChangeVotes() public {
         uint256 proposalId = _proposeVersion(V2, DESC);
-        _startVoting();
         uint256 snapshot = _governor(id).proposalSnapshot(proposalId);
         address[4] memory holders = [creator, alice, bob, carol];
         uint256[4] memory votes;
-        uint256[4] memory pastVotes;
         for (uint256 i; i < 4; ++i) {
             votes[i] = shares.getVotes(id, holders[i]);
-            pastVotes[i] = shares.getPastVotes(id, holders[i], snapshot);
         }
-        // Holders stake on both sides, then the vote runs and everyone claims.
+        // Holders stake on both sides before the vote opens, then the vote runs and everyone claims.
         _stake(alice, proposalId, true, 40e6);
         _stake(bob, proposalId, false, 10e6);
         _stake(carol, proposalId, true, 1e6);
+        _startVoting();
+        uint256[4] memory pastVotes = votes;
         for (uint256 i; i < 4; ++i) {
             assertEq(shares.getVotes(id, holders[i]), votes[i], "current votes");
             assertEq(shares.getPastVotes(id, holders[i], snapshot), pastVotes[i], "votes at the snapshot");
@@ -544,7 +638,7 @@ contract QualityStakingTest is DaoBase {
         uint256 n = bound(nStakers, 1, MAX_STAKERS);
         Book memory book;
         address[] memory stakers = _stakeAll(book, amounts, sides, n);
-        book.outcome = _decide(book.proposalId, outcomeSeed % 4);
+        book.outcome = _decide(book.proposalId, outcomeSeed % 5);
         book.winners = book.outcome == 1 ? book.totalFor : book.totalAgainst;
         uint256 losers = book.outcome == 1 ? book.totalAgainst : book.totalFor;
         book.refund = book.outcome == 3 || book.winners == 0 || losers == 0;
@@ -570,7 +664,6 @@ contract QualityStakingTest is DaoBase {
         returns (address[] memory stakers)
     {
         book.proposalId = _proposeVersion(V2, DESC);
-        _startVoting();
         stakers = new address[](n);
         for (uint256 i; i < n; ++i) {
             stakers[i] = address(uint160(0x5000 + i));
@@ -606,12 +699,18 @@ contract QualityStakingTest is DaoBase {
         book.paid += expected;
     }
 
-    /// @dev 0 executed, 1 defeated, 2 expired (queued, never executed), 3 cancelled. Returns 1 when "for" wins,
+    /// @dev 0 executed, 1 defeated, 2 expired (queued, never executed), 3 cancelled while pending, 4 cancelled
+    ///      during the vote (by the guardian). Returns 1 when "for" wins,
     ///      2 when "against" wins, 3 on a refund.
     function _decide(uint256 proposalId, uint256 kind) internal returns (uint256) {
         if (kind == 3) {
             _cancel(V2, DESC);
             return 3;
+        }
+        _startVoting();
+        if (kind == 4) {
+            _cancel(V2, DESC);
+            return 2;
         }
         _vote(proposalId, kind == 1 ? bob : creator, kind == 1 ? 0 : 1);
         _endVoting();

@@ -1,19 +1,19 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {Test} from "forge-std/Test.sol";
 import {IGovernor} from "@openzeppelin/contracts/governance/IGovernor.sol";
 import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 import {TestUSD} from "../../../contracts/mocks/TestUSD.sol";
 import {IModelShares} from "../../../contracts/interfaces/IModelShares.sol";
 import {ModelGovernor} from "../../../contracts/governance/ModelGovernor.sol";
 import {QualityStaking} from "../../../contracts/governance/QualityStaking.sol";
+import {GovernorHandlerBase} from "./GovernorHandlerBase.sol";
 
 /// @notice Drives QualityStaking over one model's real DAO: holders propose versions (and other things), actors stake
 ///         on several rounds at once, holders vote, anyone queues and executes, the guardian cancels, the DAO's
 ///         timelock changes the cut mid-flight, actors resolve early and claim in random order, and a stranger calls
 ///         every open function with nothing to gain.
-contract QualityStakingHandler is Test {
+contract QualityStakingHandler is GovernorHandlerBase {
     struct Proposal {
         uint256 proposalId;
         bytes data;
@@ -22,17 +22,8 @@ contract QualityStakingHandler is Test {
     }
 
     IModelShares public immutable shares;
-    TestUSD public immutable usd;
-    QualityStaking public immutable staking;
-    ModelGovernor public immutable governor;
-    address public immutable timelock;
-    address public immutable guardian;
-    uint256 public immutable modelId;
     address public stranger = makeAddr("qs stranger");
 
-    /// Holders (they vote and may stake) first, then pure stakers.
-    address[] public actors;
-    uint256 public constant HOLDERS = 4;
     uint256 public constant MAX_PROPOSALS = 8;
     Proposal[] internal _proposals;
     Proposal internal _none;
@@ -52,8 +43,8 @@ contract QualityStakingHandler is Test {
     bool public ghostVotesMoved;
     bool public ghostStrangerSucceeded;
     bool public ghostLateExecution;
+    bool public ghostLateStake;
     bool public ghostOutcomeMismatch;
-    mapping(bytes32 => uint256) public calls;
 
     constructor(
         IModelShares shares_,
@@ -64,26 +55,15 @@ contract QualityStakingHandler is Test {
         address guardian_,
         uint256 modelId_,
         address[] memory holders
-    ) {
+    )
+        GovernorHandlerBase(
+            Dao(usd_, staking_, governor_, timelock_, guardian_, modelId_), holders, ["qs dave", "qs erin"]
+        )
+    {
         shares = shares_;
-        usd = usd_;
-        staking = staking_;
-        governor = governor_;
-        timelock = timelock_;
-        guardian = guardian_;
-        modelId = modelId_;
-        for (uint256 i; i < holders.length; ++i) {
-            actors.push(holders[i]);
-        }
-        actors.push(makeAddr("qs dave"));
-        actors.push(makeAddr("qs erin"));
     }
 
     // ---------------------------------------------------------------- views
-
-    function actorCount() external view returns (uint256) {
-        return actors.length;
-    }
 
     function proposalCount() external view returns (uint256) {
         return _proposals.length;
@@ -98,10 +78,6 @@ contract QualityStakingHandler is Test {
     }
 
     // -------------------------------------------------------------- helpers
-
-    function _actor(uint256 seed) internal view returns (address) {
-        return actors[seed % actors.length];
-    }
 
     function _pick(uint256 seed) internal view returns (Proposal storage p, bool ok) {
         return _pickBy(seed, type(uint256).max, false);
@@ -124,23 +100,14 @@ contract QualityStakingHandler is Test {
         return (_none, false);
     }
 
-    uint256 internal constant ACTIVE = 1 << uint8(IGovernor.ProposalState.Active);
-    uint256 internal constant OPEN_FOR_ROUNDS = 1 << uint8(IGovernor.ProposalState.Pending) | ACTIVE;
-    uint256 internal constant SUCCEEDED = 1 << uint8(IGovernor.ProposalState.Succeeded);
-    uint256 internal constant QUEUED = 1 << uint8(IGovernor.ProposalState.Queued);
-    uint256 internal constant FINAL = 1 << uint8(IGovernor.ProposalState.Canceled)
-        | 1 << uint8(IGovernor.ProposalState.Executed) | 1 << uint8(IGovernor.ProposalState.Expired);
+    uint256 internal constant OPEN_FOR_ROUNDS = PENDING;
 
     function _actions(Proposal storage p)
         internal
         view
         returns (address[] memory targets, uint256[] memory values, bytes[] memory calldatas)
     {
-        targets = new address[](1);
-        targets[0] = address(shares);
-        values = new uint256[](1);
-        calldatas = new bytes[](1);
-        calldatas[0] = p.data;
+        return _single(address(shares), p.data);
     }
 
     function _hasRound(uint256 proposalId) internal view returns (bool) {
@@ -185,18 +152,20 @@ contract QualityStakingHandler is Test {
         ghostCutTotal += cut;
     }
 
-    /// @dev The outcome follows the governor's state alone: Promoted only if executed, Rejected only if defeated or
-    ///      expired, Refunded if cancelled or a side was empty.
+    /// @dev The outcome follows the governor alone: Promoted only if executed; Rejected only if defeated, expired or
+    ///      cancelled after its vote opened; Refunded if cancelled before or a side was empty.
     function _checkOutcome(uint256 proposalId, QualityStaking.Round memory round) internal {
         IGovernor.ProposalState state = governor.state(proposalId);
         bool emptySide = round.totalFor == 0 || round.totalAgainst == 0;
+        bool canceled = state == IGovernor.ProposalState.Canceled;
+        bool lateCancel = canceled && governor.proposalCanceledAt(proposalId) > governor.proposalSnapshot(proposalId);
         if (round.outcome == QualityStaking.Outcome.Promoted) {
             if (state != IGovernor.ProposalState.Executed) ghostOutcomeMismatch = true;
         } else if (round.outcome == QualityStaking.Outcome.Rejected) {
-            if (state != IGovernor.ProposalState.Defeated && state != IGovernor.ProposalState.Expired) {
+            if (state != IGovernor.ProposalState.Defeated && state != IGovernor.ProposalState.Expired && !lateCancel) {
                 ghostOutcomeMismatch = true;
             }
-        } else if (!emptySide && state != IGovernor.ProposalState.Canceled) {
+        } else if (!emptySide && (!canceled || lateCancel)) {
             ghostOutcomeMismatch = true;
         }
     }
@@ -258,15 +227,9 @@ contract QualityStakingHandler is Test {
     }
 
     function stake(uint256 actorSeed, uint256 proposalSeed, bool support, uint256 amount) external {
-        (Proposal storage p, bool ok) = _pickBy(proposalSeed, ACTIVE, true);
-        if (!ok) {
-            // No vote open on a round: move to the start of a pending one's vote, if any.
-            (p, ok) = _pickBy(proposalSeed, 1 << uint8(IGovernor.ProposalState.Pending), true);
-            if (!ok) return;
-            uint256 start = governor.proposalSnapshot(p.proposalId) + 1;
-            vm.warp(block.timestamp + (start - block.number) * 12);
-            vm.roll(start);
-        }
+        // Stakes are taken until the vote opens: a pending proposal with a round.
+        (Proposal storage p, bool ok) = _pickBy(proposalSeed, PENDING, true);
+        if (!ok) return;
         address actor = _actor(actorSeed);
         amount = bound(amount, 1, 1e24);
         uint256[HOLDERS] memory votes = _votes();
@@ -283,6 +246,23 @@ contract QualityStakingHandler is Test {
         ghostStaked[p.proposalId] += amount;
         ghostStakedTotal += amount;
         ++calls["stake"];
+    }
+
+    /// @notice A late staker tries to bet once the vote is open (or over), with funds and allowance: refused.
+    function stakeLate(uint256 actorSeed, uint256 proposalSeed, bool support, uint256 amount) external {
+        (Proposal storage p, bool ok) = _pickBy(proposalSeed, ~PENDING, true);
+        if (!ok) return;
+        address actor = _actor(actorSeed);
+        amount = bound(amount, 1, 1e24);
+        deal(address(usd), actor, usd.balanceOf(actor) + amount, true);
+        vm.startPrank(actor);
+        usd.approve(address(staking), amount);
+        try staking.stake(modelId, p.proposalId, support, amount) {
+            ghostLateStake = true;
+        } catch {}
+        usd.approve(address(staking), 0);
+        vm.stopPrank();
+        ++calls["stakeLate"];
     }
 
     function vote(uint256 holderSeed, uint256 proposalSeed, uint8 support) external {
@@ -333,15 +313,21 @@ contract QualityStakingHandler is Test {
         ++calls["executeLate"];
     }
 
-    /// @notice The guardian cancels a proposal that is not final yet (one call in three, so that most run their course).
+    /// @notice The guardian cancels a proposal that is not final yet (one call in three, so that most run their
+    ///         course), mid-vote included: it must succeed unless the proposal is defeated.
     function cancel(uint256 proposalSeed) external {
         if (proposalSeed % 3 != 0) return;
         (Proposal storage p, bool ok) = _pickBy(proposalSeed / 3, ~FINAL, false);
         if (!ok) return;
-        (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) = _actions(p);
-        vm.prank(guardian);
-        governor.cancel(targets, values, calldatas, keccak256(bytes(p.description)));
-        ++calls["cancel"];
+        _cancelChecked(guardian, p.proposalId, address(shares), p.data, p.description, "cancel");
+    }
+
+    /// @notice The proposer tries to cancel its own proposal in any state (a losing proposer voiding its bet): only a
+    ///         pending proposal may be withdrawn.
+    function proposerCancel(uint256 proposalSeed) external {
+        (Proposal storage p, bool ok) = _pickBy(proposalSeed, ~FINAL, false);
+        if (!ok) return;
+        _cancelChecked(governor.proposalProposer(p.proposalId), p.proposalId, address(shares), p.data, p.description, "proposerCancel");
     }
 
     /// @notice Anyone resolves, possibly too early (then it must revert and change nothing).

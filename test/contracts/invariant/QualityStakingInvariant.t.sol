@@ -28,7 +28,7 @@ contract QualityStakingInvariantTest is DaoBase {
             shares, usd, staking, _governor(id), factory.timelockOf(id), guardian, id, holders
         );
         targetContract(address(handler));
-        bytes4[] memory selectors = new bytes4[](16);
+        bytes4[] memory selectors = new bytes4[](18);
         selectors[0] = QualityStakingHandler.proposeVersion.selector;
         selectors[1] = QualityStakingHandler.proposeOther.selector;
         selectors[2] = QualityStakingHandler.openRound.selector;
@@ -45,6 +45,8 @@ contract QualityStakingInvariantTest is DaoBase {
         selectors[13] = QualityStakingHandler.warp.selector;
         selectors[14] = QualityStakingHandler.endVote.selector;
         selectors[15] = QualityStakingHandler.executeLate.selector;
+        selectors[16] = QualityStakingHandler.stakeLate.selector;
+        selectors[17] = QualityStakingHandler.proposerCancel.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
     }
 
@@ -127,6 +129,16 @@ contract QualityStakingInvariantTest is DaoBase {
     function invariant_outcomeFollowsTheGovernor() public view {
         assertFalse(handler.ghostLateExecution(), "executed after the grace period");
         assertFalse(handler.ghostOutcomeMismatch(), "outcome differs from the governor's state");
+    }
+
+    /// Nobody voids a bet: the proposer cancels only while pending, the guardian anything but a defeated proposal.
+    function invariant_cancelOnlyBeforeTheVoteOrByTheGuardian() public view {
+        assertFalse(handler.ghostBadCancel(), "a cancel outside the rules succeeded, or one inside them failed");
+    }
+
+    /// No stake is taken once a proposal's vote has opened: nobody bets against a public tally.
+    function invariant_noStakeAfterTheVoteOpens() public view {
+        assertFalse(handler.ghostLateStake(), "a stake was taken after the vote opened");
     }
 
     /// The stranger never got anything through.

@@ -636,6 +636,86 @@ contract ModelSharesTest is BaseTest {
         assertEq(shares.getVotes(id, alice), 15);
     }
 
+    /// @dev Gas of one transfer creator -> alice of `modelId`, as the first call of a transaction would see it.
+    function _transferGas(uint256 modelId) internal returns (uint256 used) {
+        vm.cool(address(shares));
+        vm.cool(creator);
+        vm.cool(alice);
+        vm.prank(creator);
+        uint256 start = gasleft();
+        shares.safeTransferFrom(creator, alice, modelId, 1, "");
+        used = start - gasleft();
+    }
+
+    /// Finding: every transfer walked back over all pending future snapshots (~1,005 gas each). A holder above the
+    /// proposal threshold proposing every block kept as many pending as the voting delay: 2.05M gas per transfer at
+    /// a 2,000-block delay, ~50.7M at a week (over the block gas limit: the shares froze). The lookup now starts at a
+    /// due marker: with 1,000 pending snapshots a transfer stays within 1.2x a plain one (it was ~1M gas).
+    function test_finding_transferGasBoundedWithPendingSnapshots() public {
+        uint256 plain = _createModel(creator, SUPPLY, 0);
+        vm.roll(100);
+        _transfer(creator, alice, id, 1);
+        _transfer(creator, alice, plain, 1);
+        // One proposal a block, each registering its snapshot 2,000 blocks ahead, as a governor does.
+        for (uint256 i = 1; i <= 1_000; ++i) {
+            vm.roll(100 + i);
+            vm.prank(creator);
+            shares.registerSnapshot(id, uint48(block.number + 2_000));
+        }
+        vm.roll(block.number + 1);
+        uint256 base = _transferGas(plain);
+        uint256 pending = _transferGas(id);
+        emit log_named_uint("plain transfer", base);
+        emit log_named_uint("transfer with 1,000 pending snapshots", pending);
+        assertLe(pending * 100, base * 120, "within 1.2x a plain transfer");
+
+        // 600 of them fall due with no registration in between: the first transfer searches (O(log n) reads) and
+        // moves the marker; it also archives both holders' votes, as would a transfer after a single snapshot.
+        vm.roll(2_101 + 600);
+        (uint256 archiving, uint256 search) = _archivingTransfersGas(plain);
+        emit log_named_uint("plain transfer archiving for one snapshot", archiving);
+        emit log_named_uint("transfer after 600 fell due (search)", search);
+        assertLe(search, archiving + 60_000, "bounded search: ~20 reads, once");
+        // The next block, one more fell due: a transfer archives again, but looks up in a read or two.
+        (archiving, search) = _archivingTransfersGas(plain);
+        emit log_named_uint("next transfer (archives too)", search);
+        assertLe(search * 100, archiving * 120, "marker moved: a read or two again");
+    }
+
+    /// @dev Registers the current block as a snapshot of `plain`, moves to the next block, and measures a transfer of
+    ///      `plain` (it archives for that snapshot) then one of `id`.
+    function _archivingTransfersGas(uint256 plain) internal returns (uint256 archiving, uint256 measured) {
+        vm.prank(creator);
+        shares.registerSnapshot(plain, uint48(block.number));
+        vm.roll(block.number + 1);
+        archiving = _transferGas(plain);
+        measured = _transferGas(id);
+    }
+
+    /// With many pending snapshots, the due one is found wherever the clock is, and votes are archived for it.
+    function testFuzz_snapshotLookup_findsTheDueSnapshotAmongPending(uint256 first, uint256 second) public {
+        vm.roll(100);
+        vm.startPrank(creator);
+        for (uint256 t = 110; t <= 5_100; t += 10) {
+            shares.registerSnapshot(id, uint48(t));
+        }
+        vm.stopPrank();
+        // Two transfers at random blocks, the second at least one snapshot later.
+        first = bound(first, 101, 4_000);
+        second = bound(second, first + 10, 5_095);
+        vm.roll(first);
+        _transfer(creator, alice, id, 1);
+        vm.roll(second);
+        _transfer(creator, alice, id, 2);
+        vm.roll(5_200);
+        // Snapshots before the first transfer: 0; between: 1; from the second on: 3.
+        for (uint256 t = 110; t <= 5_100; t += 10) {
+            uint256 expected = t < first ? 0 : t < second ? 1 : 3;
+            assertEq(shares.getPastVotes(id, alice, t), expected, "alice at a snapshot");
+            assertEq(shares.getPastVotes(id, creator, t), SUPPLY - expected, "creator at a snapshot");
+        }
+    }
+
     function test_getPastVotes_revertsForUnregisteredTimepoint() public {
         uint256 b0 = block.number;
         vm.roll(b0 + 3);

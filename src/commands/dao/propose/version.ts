@@ -7,7 +7,7 @@ import type { ProposeReturnType } from '../../../core/actions/dao/propose.js'
 
 export default class DaoProposeVersion extends ProposeCommand<typeof DaoProposeVersion> {
   static override summary = "Propose a new weights version (manifest CID) as the model's canonical one; opens its quality-staking round."
-  static override description = 'Anyone may then stake for or against the candidate while the vote is active (`modeldao stake for|against`).'
+  static override description = 'Anyone may then stake for or against the candidate until its vote opens (`modeldao stake for|against`).'
   static override examples = ['<%= config.bin %> <%= command.id %> --model 1 --manifest bafyrei…', '<%= config.bin %> <%= command.id %> --model 1 --manifest bafyrei… --rationale "Trained on the datasets of proposal 3" --json']
   static override flags = { ...signerFlags, ...proposeFlags, manifest: Flags.string({ summary: 'Manifest CID of the new weights (`modeldao model publish` prints it).', required: true }) }
 

@@ -24,7 +24,9 @@ export type DaoSettings = {
   timelockDelay: number
 }
 
-export const DEFAULT_DAO_SETTINGS: DaoSettings = { votingDelay: 1, votingPeriod: 50_400, quorumPercent: 4, superQuorumPercent: 51, timelockDelay: 2 * 24 * 3600 }
+// The voting delay is the staking window: quality stakes close when voting opens (a stake on a public tally is a
+// bet on a known winner). About a day at 12-second blocks.
+export const DEFAULT_DAO_SETTINGS: DaoSettings = { votingDelay: 7_200, votingPeriod: 50_400, quorumPercent: 4, superQuorumPercent: 51, timelockDelay: 2 * 24 * 3600 }
 
 export type CreateDaoParams = { modelId: number | string; settings?: { [K in keyof DaoSettings]?: DaoSettings[K] | undefined } | undefined; onProgress?: ((event: TransactionProgress) => void) | undefined }
 export type CreateDaoReturnType = {

@@ -85,7 +85,8 @@ export type RunDemoReturnType = {
 export type RunDemoErrorType = Error
 
 const PRICES = { perRequest: 1_000n, perOutputToken: 100n }
-const DAO_SETTINGS = { votingDelay: 1, votingPeriod: 20, quorumPercent: 4, superQuorumPercent: 51, timelockDelay: 3600 }
+// The voting delay leaves room for the quality stakes (two transactions each): staking closes when the vote opens.
+const DAO_SETTINGS = { votingDelay: 8, votingPeriod: 20, quorumPercent: 4, superQuorumPercent: 51, timelockDelay: 3600 }
 const FUNDING: Record<DemoRole, string> = { creator: '10', 'investor-a': '1000', 'investor-b': '1000', operator: '10', client: '50', validator: '100', 'operator-2': '10' }
 
 /**
@@ -287,13 +288,14 @@ export async function runDemo(ctx: ModeldaoContext, params: RunDemoParams = {}):
     const version = await step('version', async () => {
       const published = await publishModel(creator, { inputs: [weights.v2], name: 'demo-llama', description: 'Version 2 of the demo model.', license: 'apache-2.0', datasets: ['modeldao demo stories'], ipfsOnly: true })
       const proposed = await propose(investorB, { modelId, content: { kind: 'version', manifestCid: published.manifestCid }, rationale: 'Trained with the new dataset.' })
-      await mineBlocks(creator, { blocks: DAO_SETTINGS.votingDelay + 1 })
       const poolBefore = await poolDeposited()
       const stakerBefore = await Promise.all([balance(accounts['investor-b']), balance(accounts.validator)])
+      // Stakes are taken while the proposal is pending; then its vote opens.
       const staked = [
         await stakeOnVersion(investorB, { modelId, proposalId: proposed.proposalId, side: 'for', amount: formatUnits(stakeFor, token.decimals) }),
         await stakeOnVersion(validator, { modelId, proposalId: proposed.proposalId, side: 'against', amount: formatUnits(stakeAgainst, token.decimals) }),
       ]
+      await mineBlocks(creator, { blocks: DAO_SETTINGS.votingDelay + 1 })
       return {
         line: `published v2 (manifest ${published.manifestCid}); investor B proposed promoting it (proposal ${proposed.proposalId}) and staked ${formatToken(stakeFor, token)} for, the validator ${formatUnits(stakeAgainst, token.decimals)} against`,
         transactions: [proposed.transactionHash, ...staked.map((s) => s.transactionHash)],

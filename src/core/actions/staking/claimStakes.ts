@@ -26,8 +26,8 @@ const DECIDED = new Set(['executed', 'defeated', 'expired', 'canceled'])
 
 /**
  * Claims what the account's quality stakes earned in every decided round (or one model's, or one proposal's):
- * winners get their stake plus their share of the losers' stakes less the shareholders' cut; cancelled or one-sided
- * rounds refund. Rounds still undecided are left for later. One transaction per round.
+ * winners get their stake plus their share of the losers' stakes less the shareholders' cut ("against" wins a
+ * proposal cancelled after its vote opened); rounds cancelled before the vote opened, or one-sided, refund. Rounds still undecided are left for later. One transaction per round.
  * @example const { total } = await claimStakes(md)
  */
 export async function claimStakes(ctx: ModeldaoContext, params: ClaimStakesParams = {}): Promise<ClaimStakesReturnType> {

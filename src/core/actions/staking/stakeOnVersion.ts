@@ -30,11 +30,11 @@ export type StakeOnVersionReturnType = {
   transactionHash: Hash
   paymentToken: TokenInfo
 }
-/** PROPOSAL_UNKNOWN, NOT_A_VERSION_PROPOSAL, PROPOSAL_STATE (vote not active), AMOUNT_INVALID, TOKEN_BALANCE_INSUFFICIENT, REVERT_*. */
+/** PROPOSAL_UNKNOWN, NOT_A_VERSION_PROPOSAL, PROPOSAL_STATE (vote already open), AMOUNT_INVALID, TOKEN_BALANCE_INSUFFICIENT, REVERT_*. */
 export type StakeOnVersionErrorType = ModeldaoError
 
 /**
- * Stakes the payment token for or against the weights version a proposal promotes, while its vote is active. Opens
+ * Stakes the payment token for or against the weights version a proposal promotes, before its vote opens. Opens
  * the proposal's staking round first if nobody has. Approves exactly the amount. Stakes never change votes.
  * @example await stakeOnVersion(md, { proposalId: 3, modelId: 1, side: 'for', amount: '50' })
  */
@@ -47,10 +47,8 @@ export async function stakeOnVersion(ctx: ModeldaoContext, params: StakeOnVersio
   if (proposalKind(describeActions(proposalActions(proposal), dao.addresses, token)) !== 'version') throw new NotAVersionProposalError(ref)
   const amount = parseTokenAmount(params.amount, token.decimals, '--amount')
   const status = await readProposalStatus(ctx, dao, proposal)
-  if (status.state === 'pending') {
-    throw new ProposalStateError(`Stakes on proposal ${ref} open with its vote, after block ${proposal.voteStart}; now ${status.block}.`, `Stake in ${proposal.voteStart - status.block + 1} blocks.`)
-  }
-  if (status.state !== 'active') throw new ProposalStateError(`Stakes on proposal ${ref} closed with its vote at block ${proposal.voteEnd}; it is ${status.state}.`, 'Claim what a resolved round owes you: `modeldao stake claim`.')
+  // Stakes close when the vote opens (after the snapshot block): nobody bets against a public tally.
+  if (status.state !== 'pending') throw new ProposalStateError(`Stakes on proposal ${ref} closed when its vote opened, after block ${proposal.voteStart}; it is ${status.state}.`, 'Stake on a version proposal before its vote opens; claim what a resolved round owes you: `modeldao stake claim`.')
 
   const id = BigInt(proposal.modelId)
   const pid = BigInt(proposal.proposalId)

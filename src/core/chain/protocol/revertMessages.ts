@@ -163,7 +163,7 @@ export const revertMessages: Record<ProtocolErrorName, RevertMessage> = {
   GovernorProposalQueueingFailed: { message: (a) => `Proposal ${a.proposalId} could not be queued`, hint: 'This is a contract bug: report it with the transaction.' },
   GovernorProposalQueueingNotRequired: { message: (a) => `Proposal ${a.proposalId} needs no queueing`, hint: 'Execute it directly (`modeldao dao execute`).' },
   GovernorRestrictedProposer: { message: (a) => `The description restricts who may submit it; ${a.proposer} may not`, hint: 'Remove the #proposer= suffix or propose from that account.' },
-  GovernorUnableToCancel: { message: (a) => `${a.account} may not cancel proposal ${a.proposalId}`, hint: "The proposer may cancel while it is pending; the proposal guardian at any time before execution." },
+  GovernorUnableToCancel: { message: (a) => `${a.account} may not cancel proposal ${a.proposalId}`, hint: "The proposer may cancel while it is pending; the proposal guardian at any time before execution, unless it was defeated." },
   GovernorUnexpectedProposalState: { message: (a) => `Proposal ${a.proposalId} is ${stateName(a.current)}; this needs it ${statesIn(a.expectedStates, proposalStateNames)}`, hint: 'Check where it stands (`modeldao dao show <id>`).' },
   TimelockInsufficientDelay: { message: (a) => `A delay of ${a.delay} s is below the timelock's minimum of ${a.minDelay} s`, hint: 'Use at least the minimum delay.' },
   TimelockInvalidOperationLength: { message: (a) => `The operation has ${a.targets} targets, ${a.payloads} calls and ${a.values} values`, hint: 'Pass one call and one value per target.' },

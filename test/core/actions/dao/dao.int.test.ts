@@ -62,7 +62,7 @@ describe('model DAO lifecycle (real anvil)', () => {
 
   it('refuses a DAO created by someone other than the admin, then creates it and hands the model over', async () => {
     await expect(createDao(alice, { modelId })).rejects.toMatchObject({ code: 'NOT_MODEL_ADMIN' })
-    const dao = await createDao(creator, { modelId, settings: { votingDelay: 2, votingPeriod: 20, quorumPercent: 20, superQuorumPercent: 90, timelockDelay: 3600 } })
+    const dao = await createDao(creator, { modelId, settings: { votingDelay: 10, votingPeriod: 20, quorumPercent: 20, superQuorumPercent: 90, timelockDelay: 3600 } })
     expect(dao.settings.proposalThreshold).toBe('1')
     const [connection, shares] = await Promise.all([creator.chain(), creator.contract('ModelShares')])
     expect(await connection.publicClient.readContract({ address: shares.address, abi: shares.abi, functionName: 'adminOf', args: [BigInt(modelId)] })).toBe(dao.timelock)
@@ -78,7 +78,7 @@ describe('model DAO lifecycle (real anvil)', () => {
 
     // Too early: the sentence names the start block and now.
     await expect(castVote(alice, { proposalId: 1, support: 'for' })).rejects.toThrow(/has not started: it starts after block \d+, now \d+/)
-    await mineBlocks(creator, { blocks: 3 })
+    await mineBlocks(creator, { blocks: 11 })
     // Shares moved after the snapshot do not count: carol gives bob 50 now; bob still votes 200, carol 100.
     await transferShares(carol, { modelId, to: address(2), amount: 50 })
     const a = await castVote(alice, { proposalId: 1, support: 'for', reason: 'good data' })
@@ -118,7 +118,7 @@ describe('model DAO lifecycle (real anvil)', () => {
     await delegateVotes(carol, { modelId, to: address(0) })
     const proposed = await propose(creator, { modelId, content: { kind: 'params', change: { pricePerRequest: usd('0.02'), votingPeriod: 30 } } })
     expect(proposed.actions.map((a) => a.text)).toEqual(['set the price per request to 0.02 tUSD', 'set the voting period to 30 blocks'])
-    await mineBlocks(creator, { blocks: 3 })
+    await mineBlocks(creator, { blocks: 11 })
     const vote = await castVote(creator, { proposalId: proposed.proposalId, support: 'for' })
     expect(vote.weight).toBe('450') // 400 own + carol's 50
     await expect(castVote(carol, { proposalId: proposed.proposalId, support: 'for' })).rejects.toMatchObject({ code: 'NO_VOTING_POWER' })
@@ -127,13 +127,14 @@ describe('model DAO lifecycle (real anvil)', () => {
   it('version proposal with stakes on both sides: promoted, and each claim pays the exact amount', async () => {
     const proposed = await propose(bob, { modelId, content: { kind: 'version', manifestCid: V2 } })
     expect(proposed.stakingRound).toBeDefined()
-    await expect(stakeOnVersion(stakerFor, { proposalId: proposed.proposalId, modelId, side: 'for', amount: '100' })).rejects.toMatchObject({ code: 'PROPOSAL_STATE' })
-    await mineBlocks(creator, { blocks: 3 })
+    // Stakes are taken while the proposal is pending (10 blocks), and refused once its vote opens.
     const before = await Promise.all([5, 6, 7].map((i) => tokenBalance(address(i))))
     await stakeOnVersion(stakerFor, { proposalId: proposed.proposalId, modelId, side: 'for', amount: '100' })
     await stakeOnVersion(stakerFor2, { proposalId: proposed.proposalId, modelId, side: 'for', amount: '300' })
     const last = await stakeOnVersion(stakerAgainst, { proposalId: proposed.proposalId, modelId, side: 'against', amount: '200' })
     expect([last.totalFor, last.totalAgainst]).toEqual([usd('400').toString(), usd('200').toString()])
+    await mineBlocks(creator, { blocks: 5 })
+    await expect(stakeOnVersion(stakerFor, { proposalId: proposed.proposalId, modelId, side: 'for', amount: '100' })).rejects.toMatchObject({ code: 'PROPOSAL_STATE' })
     // Staking is not voting: the stakers hold no shares and still have no votes.
     await expect(castVote(stakerFor, { proposalId: proposed.proposalId, modelId, support: 'for' })).rejects.toMatchObject({ code: 'NO_VOTING_POWER' })
     await expect(claimStakes(stakerFor)).rejects.toMatchObject({ code: 'NOTHING_STAKED' })
