@@ -324,7 +324,17 @@ export class ChannelSchemeClient implements SchemeNetworkClient {
         this.dispute(key, `the node claims ${claimed} consumed on channel ${state.channelId}, but the answers paid on it cost ${this.consumed.get(key) ?? 0n} (and what is in flight adds up to ${bound}); nothing more is signed on it.`, evidence)
         return
       }
-      if (claimed > (this.consumed.get(key) ?? 0n)) this.consumed.set(key, claimed)
+      const before = this.consumed.get(key) ?? 0n
+      if (claimed > before) {
+        this.consumed.set(key, claimed)
+        // Spent by another client of this key that kept no record here (bound unknown): the ledger takes it in, so the
+        // next client's record is complete. (Within a complete record the other clients of the home book their own.)
+        if (bound === undefined && this.ledger) {
+          const ledger = this.ledger
+          if (shown !== undefined && shown > (this.lastAccepted.get(key) ?? 0n)) this.lastAccepted.set(key, shown)
+          await this.queue(() => ledger.book(channelId, corrective.modelId, `recovered-${process.pid}-${claimed}`, { spent: claimed - before, accepted: shown }))
+        }
+      }
       // Cover the node's other reservations in the next voucher, but only as far as requests are known to be in flight.
       const inFlight = bound === undefined ? this.inFlight(key) : bound - claimed
       this.nodeReserved.set(key, { consumed: claimed, reserved: reserved < inFlight ? reserved : inFlight })

@@ -304,6 +304,19 @@ describe('paid serving node (x402: channel vouchers and exact; real anvil, SQLit
       expect(await new ChannelBook(payerCtx.home.client).spent(channel)).toEqual({ [modelId]: total })
     })
 
+    // Found by the routing-proxy test: a channel first paid by a client that keeps no ledger (the library), then by
+    // chat: the first chat learned the other client's spend from the node, but its ledger did not, and the next chat
+    // accused the honest node.
+    it('a channel paid by a client without a ledger, then by two chats: the ledger takes the other spend in, no dispute', async () => {
+      const channel = (await openChannel(payerCtx, { operator: operator.address, amount: 1_000_000n })).channelId
+      const library = createPayingFetch({ account: payer, channelFor: () => channel })
+      const first = loose(await (await library(`${url}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: 'Hi', max_tokens: 6 }) })).json())
+      const ask = () => chat(payerCtx, { url, messages: [{ role: 'user', content: 'Hello' }], channelId: channel, maxTokens: 8, idleTimeoutMs: 20_000 })
+      const a = await ask()
+      const b = await ask()
+      expect(await new ChannelBook(payerCtx.home.client).spent(channel)).toEqual({ [modelId]: BigInt(first.usage.cost) + BigInt(a.cost) + BigInt(b.cost) })
+    })
+
     // Review F2: an answer that arrived whole but without its bill was counted at the ceiling, with no dispute.
     it('a whole answer without its bill: a dispute (NODE_OVERBILLED next), not a silent ceiling', async () => {
       const channel = (await openChannel(payerCtx, { operator: operator.address, amount: 1_000_000n })).channelId
