@@ -21,12 +21,17 @@ export function forward(target: string, req: IncomingMessage, body: Buffer): Pro
   return fetch(`${target}${req.url}`, { method: req.method ?? 'GET', headers, ...(req.method === 'POST' ? { body } : {}) })
 }
 
-/** Answers with the upstream status and headers (less the framing ones and `drop`) and `body`. */
-export function answer(res: ServerResponse, upstream: Response, body: string | Buffer, drop: readonly string[] = []): void {
+/** The upstream's headers less the framing ones (the body is sent again, whole) and `drop`. */
+export function upstreamHeaders(upstream: Response, drop: readonly string[] = []): Record<string, string> {
   const out: Record<string, string> = {}
   upstream.headers.forEach((v, k) => {
     if (!['content-length', 'content-encoding', 'transfer-encoding', ...drop].includes(k)) out[k] = v
   })
-  res.writeHead(upstream.status, out)
+  return out
+}
+
+/** Answers with the upstream status and headers (less the framing ones and `drop`) and `body`. */
+export function answer(res: ServerResponse, upstream: Response, body: string | Buffer, drop: readonly string[] = []): void {
+  res.writeHead(upstream.status, upstreamHeaders(upstream, drop))
   res.end(body)
 }

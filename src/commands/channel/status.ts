@@ -12,7 +12,7 @@ export default class ChannelStatus extends BaseCommand<typeof ChannelStatus> {
 
   async run(): Promise<GetChannelReturnType> {
     const channelId = parseChannelId(this.args.channelId, 'The channel id')
-    const state = await getChannel(this.ctx, { channelId })
+    const state = await getChannel(this.ctx, { channelId, spending: true })
     if (!state.open) throw new ModeldaoError('CHANNEL_UNUSABLE', `There is no channel ${channelId} on this chain.`, { hints: ['`modeldao channel list` shows the channels recorded in this home.'] })
     const token = await this.paymentToken()
     this.log(`Channel ${channelId}`)

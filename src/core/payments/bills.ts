@@ -1,5 +1,6 @@
 import type { ChannelExtra } from './scheme.js'
 import { textHash } from '../receipts/request.js'
+import { SseDataLines } from '../client/sse.js'
 
 /** What a paid answer says it cost, as the client read it from the response (body and headers). */
 export type AnswerBill = {
@@ -42,42 +43,29 @@ export function billOfJson(body: unknown): AnswerBill {
 
 /** Follows a server-sent event stream of OpenAI chunks, collecting choice 0's text and the final usage. */
 export class StreamBill {
-  private buffer = ''
-  private readonly decoder = new TextDecoder()
+  private readonly events = new SseDataLines()
   private text = ''
   private usage: Record<string, unknown> | undefined
 
   push(bytes: Uint8Array): void {
-    this.buffer += this.decoder.decode(bytes, { stream: true })
-    let end: number
-    while ((end = this.buffer.indexOf('\n\n')) >= 0) {
-      this.take(this.buffer.slice(0, end))
-      this.buffer = this.buffer.slice(end + 2)
-    }
+    for (const data of this.events.push(bytes)) this.take(data)
   }
 
   /** The bill once the stream ended; `usage` stays undefined when the stream was cut before its final chunk. */
   finish(): AnswerBill {
-    if (this.buffer.trim() !== '') this.take(this.buffer)
-    this.buffer = ''
+    for (const data of this.events.end()) this.take(data)
     return { usage: this.usage, text: this.text }
   }
 
-  private take(event: string) {
-    for (const line of event.split('\n')) {
-      if (!line.startsWith('data:')) continue
-      const data = line.slice(5).trim()
-      if (data === '' || data === '[DONE]') continue
-      let chunk: { usage?: Record<string, unknown>; choices?: { text?: unknown; delta?: { content?: unknown } }[] }
-      try {
-        chunk = JSON.parse(data)
-      } catch {
-        continue
-      }
-      const choice = chunk.choices?.[0]
-      const delta = typeof choice?.delta?.content === 'string' ? choice.delta.content : typeof choice?.text === 'string' ? choice.text : ''
-      this.text += delta
-      if (chunk.usage) this.usage = chunk.usage
+  private take(data: string) {
+    let chunk: { usage?: Record<string, unknown>; choices?: { text?: unknown; delta?: { content?: unknown } }[] }
+    try {
+      chunk = JSON.parse(data)
+    } catch {
+      return
     }
+    const choice = chunk.choices?.[0]
+    this.text += typeof choice?.delta?.content === 'string' ? choice.delta.content : typeof choice?.text === 'string' ? choice.text : ''
+    if (chunk.usage) this.usage = chunk.usage
   }
 }

@@ -23,7 +23,7 @@ import { receiptCommitment } from '../../../src/core/receipts/codec.js'
 import type { ReceiptDraft } from '../../../src/core/receipts/draft.js'
 import { signVoucher, voucherDigest } from '../../../src/core/payments/vouchers.js'
 import { jsonCli } from '../../helpers/cli.js'
-import { forward, loopbackProxy } from '../../helpers/proxy.js'
+import { forward, loopbackProxy, upstreamHeaders } from '../../helpers/proxy.js'
 import { chat } from '../../../src/core/actions/client/chat.js'
 import { ChannelBook } from '../../../src/core/payments/channelBook.js'
 import { chainHome, type ChainHome } from '../../helpers/chainHome.js'
@@ -204,10 +204,7 @@ describe('paid serving node (x402: channel vouchers and exact; real anvil, SQLit
       const started = loopbackProxy(async (req, body, res) => {
         const upstream = await forward(url, req, body)
         const text = await upstream.text()
-        const headers: Record<string, string> = {}
-        upstream.headers.forEach((v, k) => {
-          if (!['content-length', 'content-encoding', 'transfer-encoding'].includes(k)) headers[k] = v
-        })
+        const headers = upstreamHeaders(upstream)
         const paid = req.headers['payment-signature']
         let out = text
         if (typeof paid === 'string') seen.paid++
@@ -346,10 +343,7 @@ describe('paid serving node (x402: channel vouchers and exact; real anvil, SQLit
         seen.push(typeof paid === 'string' ? String((decodePaymentSignatureHeader(paid).payload as { cumulativeAmount: string }).cumulativeAmount) : 'unpaid')
         const upstream = await forward(url, req, body)
         const text = await upstream.text()
-        const headers: Record<string, string> = {}
-        upstream.headers.forEach((v, k) => {
-          if (!['content-length', 'content-encoding', 'transfer-encoding'].includes(k)) headers[k] = v
-        })
+        const headers = upstreamHeaders(upstream)
         if (fake && typeof paid === 'string' && lastPaid && upstream.status === 200) {
           // "Corrects" the client: the whole last voucher was consumed, and here is its signature to prove it was signed.
           const previous = decodePaymentSignatureHeader(lastPaid)

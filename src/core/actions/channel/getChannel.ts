@@ -3,7 +3,12 @@ import type { ModeldaoContext } from '../../context/context.js'
 import type { ModeldaoError } from '../../errors/base.js'
 import { ChannelBook } from '../../payments/channelBook.js'
 
-export type GetChannelParams = { channelId: Hex; modelId?: bigint | undefined }
+export type GetChannelParams = {
+  channelId: Hex
+  modelId?: bigint | undefined
+  /** Also read what this home spent on the channel (its ledger, and one `settled` read per model paid). */
+  spending?: boolean | undefined
+}
 export type GetChannelReturnType = {
   channelId: Hex
   open: boolean
@@ -19,7 +24,7 @@ export type GetChannelReturnType = {
   /**
    * What this home's clients spent on the channel (the checked costs of their answers, from the home's ledger), how
    * much of it the node has not settled yet, and what is really left: the balance less that (a withdrawal returns no
-   * more). Absent when this home never paid through the channel.
+   * more). Read only when asked (`spending: true`); absent when this home never paid through the channel.
    */
   spending?: { spent: string; unsettled: string; left: string } | undefined
 }
@@ -34,7 +39,7 @@ export async function getChannel(ctx: ModeldaoContext, params: GetChannelParams)
   const at = { address: channels.address, abi: channels.abi } as const
   const [payer, operator, authorizer, withdrawalDelay, balance, thawAmount, thawEnd] = await connection.publicClient.readContract({ ...at, functionName: 'channel', args: [params.channelId] })
   const settled = params.modelId === undefined ? undefined : await connection.publicClient.readContract({ ...at, functionName: 'settled', args: [params.channelId, params.modelId] })
-  const spentByModel = Object.entries(await new ChannelBook(ctx.home.client).spent(params.channelId))
+  const spentByModel = params.spending ? Object.entries(await new ChannelBook(ctx.home.client).spent(params.channelId)) : []
   let spending: GetChannelReturnType['spending']
   if (spentByModel.length > 0) {
     const settledByModel = await Promise.all(spentByModel.map(([modelId]) => connection.publicClient.readContract({ ...at, functionName: 'settled', args: [params.channelId, BigInt(modelId)] })))

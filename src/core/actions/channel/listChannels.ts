@@ -18,6 +18,6 @@ export async function listChannels(ctx: ModeldaoContext, params: ListChannelsPar
   const recorded = (await new ChannelBook(ctx.home.client).list()).filter(
     (entry) => entry.chainId === connection.chainId && entry.channels.toLowerCase() === contract.address.toLowerCase() && (!params.payer || entry.payer.toLowerCase() === params.payer.toLowerCase()),
   )
-  const channels = await Promise.all(recorded.map(async (entry) => ({ ...(await getChannel(ctx, { channelId: entry.channelId as Hex })), openedAt: entry.openedAt })))
+  const channels = await Promise.all(recorded.map(async (entry) => ({ ...(await getChannel(ctx, { channelId: entry.channelId as Hex, spending: true })), openedAt: entry.openedAt })))
   return { channels }
 }
